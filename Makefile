@@ -1,0 +1,106 @@
+# holt — build, test, install. `make help` lists the targets.
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+SANITIZE  ?=
+BUILD     ?= build
+
+PKGS      := json-c libarchive libcrypto libseccomp
+WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+HOLT_CFLAGS  := -std=gnu11 $(WARNINGS) -I. $(shell pkg-config --cflags $(PKGS)) \
+		-D_GNU_SOURCE -DHOLT_VERSION='"$(VERSION)"'
+HOLT_LDFLAGS := -Wl,--as-needed -Wl,-O1
+HOLT_LIBS    := $(shell pkg-config --libs $(PKGS)) -lsubid -lutil
+
+ifneq ($(SANITIZE),)
+HOLT_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+HOLT_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+LIB_SRC   := $(sort $(wildcard core/*.c storage/*.c net/*.c))
+CMD_SRC   := $(sort $(wildcard cmd/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIBHOLT   := $(BUILD)/libholt.a
+HELPER    := $(BUILD)/tests/holt-test-tool
+
+.PHONY: all check unit e2e demo deps install format check-format lint clean help
+
+all: holt completions
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOLT_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBHOLT): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+holt: $(CMD_OBJ) $(LIBHOLT)
+	$(CC) $(CFLAGS) $(HOLT_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBHOLT) $(HOLT_LIBS)
+
+completions: completions/holt.bash completions/_holt completions/holt.fish
+
+completions/holt.bash completions/_holt completions/holt.fish: holt
+	./holt __completion $(patsubst completions/holt.%,%,$(subst _holt,holt.zsh,$@)) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBHOLT) tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(HOLT_CFLAGS) $(CFLAGS) $(HOLT_LDFLAGS) -o $@ $< $(LIBHOLT) $(HOLT_LIBS)
+
+# A static helper run inside test containers, which have no libc of their own.
+$(HELPER): tests/helper/holt-test-tool.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARNINGS) -O2 -static -o $@ $<
+
+unit: $(UNIT_BIN)
+
+check: holt unit $(HELPER)
+	tests/run-checks $(UNIT_BIN)
+
+demo: holt
+	tests/demo
+
+deps:
+	.ci/install-deps
+
+install: all
+	install -D -m 0755 holt $(DESTDIR)$(BINDIR)/holt
+	install -D -m 0644 completions/holt.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/holt
+	install -D -m 0644 completions/_holt $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_holt
+	install -D -m 0644 completions/holt.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/holt.fish
+
+FORMAT_SRC = $(wildcard cmd/*.[ch] core/*.[ch] net/*.[ch] storage/*.[ch] tests/unit/*.[ch] tests/helper/*.c)
+
+format:
+	clang-format -i $(FORMAT_SRC)
+
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--suppress=missingIncludeSystem -I. $(LIB_SRC) $(CMD_SRC)
+	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(HOLT_CFLAGS)
+
+clean:
+	rm -rf $(BUILD) holt completions/holt.bash completions/_holt completions/holt.fish
+
+help:
+	@echo 'make            build holt and its completions'
+	@echo 'make check      unit and end-to-end tests (as root: creates test users)'
+	@echo 'make demo       build an image from busybox-static and run a container'
+	@echo 'make deps       install the Debian packages holt needs (apt-get)'
+	@echo 'make install    install holt and completions under PREFIX'
+	@echo 'make format     format the sources; check-format to verify'
+	@echo 'make lint       cppcheck and clang-tidy'
+	@echo 'SANITIZE=address,undefined make ...  build with sanitizers'
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

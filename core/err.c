@@ -1,0 +1,47 @@
+#include "core/err.h"
+#include "core/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int holt_err_set(struct holt_err *err, int errnum, const char *fmt, ...)
+{
+	cleanup_free char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	free(err->msg);
+	err->errnum = errnum;
+	if (errnum)
+		err->msg = xasprintf("%s: %s", what, strerror(errnum));
+	else
+		err->msg = steal_pointer(&what);
+	return -1;
+}
+
+int holt_err_wrap(struct holt_err *err, const char *fmt, ...)
+{
+	cleanup_free char *ctx = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&ctx, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	char *msg = xasprintf("%s: %s", ctx, err->msg ? err->msg : "unknown error");
+	free(err->msg);
+	err->msg = msg;
+	return -1;
+}
+
+void holt_err_release(struct holt_err *err)
+{
+	free(err->msg);
+	err->msg = NULL;
+	err->errnum = 0;
+}

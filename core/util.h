@@ -1,0 +1,68 @@
+/* Allocation that aborts on OOM, cleanup attributes and ownership transfer, shared by
+ * every part of holt. */
+#ifndef HOLT_CORE_UTIL_H
+#define HOLT_CORE_UTIL_H
+
+#include <dirent.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+__attribute__((noreturn)) void oom(void);
+void *xmalloc(size_t size);
+void *xzalloc(size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline void cleanup_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void cleanup_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void cleanup_filep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+static inline void cleanup_dirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+void cleanup_strvp(char ***v);
+
+#define cleanup_free __attribute__((cleanup(cleanup_freep)))
+#define cleanup_close __attribute__((cleanup(cleanup_closep)))
+#define cleanup_file __attribute__((cleanup(cleanup_filep)))
+#define cleanup_dir __attribute__((cleanup(cleanup_dirp)))
+#define cleanup_strv __attribute__((cleanup(cleanup_strvp)))
+
+/* Hands ownership on: returns the value and leaves NULL (or -1) behind. */
+#define steal_pointer(pp)                  \
+	({                                 \
+		__typeof__(*(pp)) _p = *(pp); \
+		*(pp) = NULL;              \
+		_p;                        \
+	})
+static inline int steal_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+
+/* NULL-terminated string vectors. */
+size_t strv_len(char *const *v);
+void strv_free(char **v);
+char **strv_dup(char *const *v);
+/* Appends a copy of s; *v may be NULL. */
+void strv_push(char ***v, const char *s);
+
+#endif

@@ -1,0 +1,56 @@
+/* Images in the store: records that are real OCI manifests and configs, looked up by
+ * name, id or id prefix. */
+#ifndef HOLT_STORAGE_IMAGE_H
+#define HOLT_STORAGE_IMAGE_H
+
+#include "core/err.h"
+#include "storage/store.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+struct image {
+	char *id;	     /* hex sha256 of the config blob, no "sha256:" prefix */
+	char **names;	     /* full references, "docker.io/library/busybox:latest" */
+	char **layer_dirs;   /* absolute paths of the unpacked diff dirs, lowest first */
+	size_t n_layers;
+	uint64_t size;	     /* bytes of all layers, unpacked */
+	time_t created;
+	/* from the image config's "config" object; NULL when absent */
+	char **entrypoint;
+	char **cmd;
+	char **env;
+	char *workdir;
+	char *user;
+	char *stop_signal;
+};
+
+void image_free(struct image *img);
+#define cleanup_image __attribute__((cleanup(image_freep)))
+static inline void image_freep(struct image **p)
+{
+	if (*p)
+		image_free(*p);
+}
+
+/* Finds an image by reference ("busybox", "myimg:1", "host:5000/a/b:t"), full id or
+ * unique id prefix. NULL with a message naming ref when none or several match. */
+struct image *image_lookup(struct store *s, const char *ref, struct holt_err *err);
+
+/* All images, newest first. */
+int image_list(struct store *s, struct image ***out, size_t *n, struct holt_err *err);
+
+/* Reads a root filesystem tarball (plain, gzip, zstd, ...) from fd, stores it as a
+ * one-layer image and names it name (may be NULL). Returns the new image's id.
+ * *skipped_devices counts device nodes that could not be created rootless. */
+char *image_import(struct store *s, int fd, const char *name, unsigned *skipped_devices,
+		   struct holt_err *err);
+
+/* Removes the name ref from its image, and the image with its unreferenced layers
+ * when no name is left or ref is an id. Fails on an image used by a container unless
+ * force. Sets *deleted_id (caller frees) when the image itself went. */
+int image_remove(struct store *s, const char *ref, bool force, char **untagged,
+		 char **deleted_id, struct holt_err *err);
+
+#endif

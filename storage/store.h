@@ -1,0 +1,40 @@
+/* The on-disk store under $XDG_DATA_HOME/holt (layout in DESIGN.md) and the runtime dir
+ * under $XDG_RUNTIME_DIR/holt: paths, the metadata lock, atomic writes. */
+#ifndef HOLT_STORAGE_STORE_H
+#define HOLT_STORAGE_STORE_H
+
+#include "core/err.h"
+
+#include <stddef.h>
+
+struct store;
+
+/* Default root: $XDG_DATA_HOME/holt, else $HOME/.local/share/holt. Caller frees. */
+char *store_default_root(void);
+/* Default runroot: $XDG_RUNTIME_DIR/holt, else /tmp/holt-<uid>. Caller frees. */
+char *store_default_runroot(void);
+
+/* Opens (creating the layout when missing) the store at root with runtime state under
+ * runroot, and removes what an interrupted command left in tmp/. */
+struct store *store_open(const char *root, const char *runroot, struct holt_err *err);
+void store_free(struct store *s);
+
+const char *store_root(const struct store *s);
+const char *store_runroot(const struct store *s);
+
+/* Takes the store's metadata lock (flock on <root>/lock); hold it only for short,
+ * metadata-changing sections, never during a download or a container's life. */
+int store_lock(struct store *s, struct holt_err *err);
+void store_unlock(struct store *s);
+
+/* A new empty directory under <root>/tmp/ for staging; caller frees the path. */
+char *store_mktemp(struct store *s, struct holt_err *err);
+
+/* Writes data to path atomically: tmp file in <root>/tmp, fsync, rename. */
+int store_write_file(struct store *s, const char *path, const void *data, size_t len,
+		     struct holt_err *err);
+
+/* Removes a directory tree (inside the user namespace, so any owner goes). */
+int store_remove_tree(const char *path, struct holt_err *err);
+
+#endif
