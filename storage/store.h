@@ -27,7 +27,11 @@ const char *store_runroot(const struct store *s);
 int store_lock(struct store *s, struct holt_err *err);
 void store_unlock(struct store *s);
 
-/* A new empty directory under <root>/tmp/ for staging; caller frees the path. */
+/* This handle's own directory under <root>/tmp/ for staging files, on the store's
+ * filesystem so that they can be renamed into place; removed by store_free. */
+const char *store_staging_dir(struct store *s, struct holt_err *err);
+
+/* A new empty directory in the staging dir; caller frees the path. */
 char *store_mktemp(struct store *s, struct holt_err *err);
 
 /* Writes data to path atomically: tmp file in <root>/tmp, fsync, rename. */
