@@ -1,0 +1,31 @@
+/* Image references parsed as docker parses them: "busybox" is
+ * docker.io/library/busybox:latest; "host:5000/a/b:t", "name@sha256:<hex>". */
+#ifndef HOLT_STORAGE_REFERENCE_H
+#define HOLT_STORAGE_REFERENCE_H
+
+#include "core/err.h"
+
+struct reference {
+	char *domain; /* "docker.io", "localhost:5000" */
+	char *path;   /* "library/busybox", "a/b" */
+	char *tag;    /* "latest" when neither tag nor digest was given; NULL with a bare digest */
+	char *digest; /* "sha256:<hex>", or NULL */
+};
+
+/* Parses and normalizes s into r (fields owned by r). On a malformed reference, fails
+ * with a message that quotes s and says what is wrong. */
+int reference_parse(const char *s, struct reference *r, struct holt_err *err);
+/* Frees r's fields (not r itself). */
+void reference_clear(struct reference *r);
+#define cleanup_reference __attribute__((cleanup(reference_clear)))
+
+/* "docker.io/library/busybox:latest", "h/a@sha256:…", with tag and digest as present. */
+char *reference_string(const struct reference *r);
+/* The repository alone: "docker.io/library/busybox". */
+char *reference_repository(const struct reference *r);
+/* The repository as docker shows it: "busybox", "me/app", "localhost:5000/a/b". */
+char *reference_familiar_repository(const struct reference *r);
+/* The whole reference as docker shows it: "busybox:latest", "localhost:5000/a/b@sha256:…". */
+char *reference_familiar(const struct reference *r);
+
+#endif
