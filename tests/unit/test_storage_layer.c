@@ -1,0 +1,254 @@
+/* Layers: one-pass unpack with digests, whiteouts, refusal of entries that escape, and
+ * a store left as it was after any failure. */
+#include "storage/blob.h"
+#include "storage/layer.h"
+#include "tap.h"
+#include "test_storage_tar.h"
+
+#include <errno.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+static const struct tar_entry base[] = {
+    {AE_IFDIR, "etc", NULL, NULL, 0, 0},
+    {AE_IFREG, "etc/hostname", "box\n", NULL, 0, 0},
+    {AE_IFREG, "etc/owned", "x", NULL, 1000, 0600},
+    {AE_IFLNK, "etc/link", "/etc/hostname", NULL, 0, 0},
+    {AE_IFREG, "etc/hard", NULL, "etc/hostname", 0, 0},
+    {AE_IFREG, "bin/sh", "#!", NULL, 0, 0755},
+    {AE_IFCHR, "null", NULL, NULL, 0, 0666},
+    {0},
+};
+
+static const struct tar_entry whiteouts[] = {
+    {AE_IFDIR, "op", NULL, NULL, 0, 0},
+    {AE_IFREG, "op/.wh..wh..opq", "", NULL, 0, 0},
+    {AE_IFREG, "etc/.wh.gone", "", NULL, 0, 0},
+    {AE_IFREG, ".wh..wh.plnk", "", NULL, 0, 0},
+    {0},
+};
+
+struct bad {
+	const char *name;
+	struct tar_entry entries[3];
+	const char *why;
+};
+
+static const struct bad bads[] = {
+    {"dot-dot", {{AE_IFREG, "../x", "x", NULL, 0, 0}}, "entry \"../x\": path escapes the layer"},
+    {"absolute", {{AE_IFREG, "/abs", "x", NULL, 0, 0}}, "entry \"/abs\": path escapes the layer"},
+    {"through a symlink",
+     {{AE_IFLNK, "l", "/tmp", NULL, 0, 0}, {AE_IFREG, "l/x", "x", NULL, 0, 0}},
+     "entry \"l/x\": Cannot extract through symlink"},
+    {"hard link out",
+     {{AE_IFREG, "h", NULL, "../../etc/passwd", 0, 0}},
+     "entry \"h\": hard link to \"../../etc/passwd\" escapes the layer"},
+    {"whiteout through a symlink",
+     {{AE_IFLNK, "l", "/tmp", NULL, 0, 0}, {AE_IFREG, "l/.wh.x", "", NULL, 0, 0}},
+     "entry \"l/.wh.x\": path escapes the layer"},
+    {"whiteout with dot-dot",
+     {{AE_IFREG, "../.wh.x", "", NULL, 0, 0}},
+     "entry \"../.wh.x\": path escapes the layer"},
+};
+
+static bool can_mknod_whiteout(const char *dir)
+{
+	cleanup_free char *p = xasprintf("%s/probe", dir);
+	if (mknod(p, S_IFCHR, makedev(0, 0)) < 0)
+		return false;
+	unlink(p);
+	return true;
+}
+
+/* Unpacks path as a base layer; NULL with err set on failure. */
+static struct layer_stage *unpack_file(struct store *s, const char *path, const char *expected,
+				       struct holt_err *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY);
+	return layer_unpack(s, fd, NULL, expected, err);
+}
+
+static void test_base(struct store *s, const char *dir)
+{
+	struct holt_err err = {0};
+	cleanup_free char *gz = xasprintf("%s/base.tar.gz", dir);
+	cleanup_free char *plain = xasprintf("%s/base.tar", dir);
+	char gz_digest[DIGEST_STR_SIZE], plain_digest[DIGEST_STR_SIZE];
+
+	ok(tar_write(gz, ARCHIVE_FILTER_GZIP, base) == 0 &&
+	       tar_write(plain, ARCHIVE_FILTER_NONE, base) == 0,
+	   "make base layer tarballs");
+	file_digest(gz, gz_digest);
+	file_digest(plain, plain_digest);
+
+	cleanup_layer_stage struct layer_stage *st = unpack_file(s, gz, gz_digest, &err);
+	if (!ok(st != NULL, "unpack gzip layer: %s", err.msg ? err.msg : "ok")) {
+		holt_err_release(&err);
+		skip(9, "unpack failed");
+		return;
+	}
+	const struct layer_info *li = layer_stage_info(st);
+	ok(!strcmp(li->digest, gz_digest), "blob digest is the compressed file's");
+	ok(!strcmp(li->diff_id, plain_digest), "diff_id is the uncompressed tar's");
+	ok(!strcmp(li->chain_id, li->diff_id), "a base layer's chain id is its diff_id");
+	ok(!strcmp(li->media_type, LAYER_MEDIA_TAR_GZIP), "media type %s", li->media_type);
+	ok(li->size == 4 + 1 + 2, "unpacked size %llu", (unsigned long long)li->size);
+
+	ok(layer_commit(s, st, &err) == 0, "commit layer");
+	cleanup_free char *diff = layer_diff_dir(s, li->chain_id);
+	cleanup_free char *host = xasprintf("%s/etc/hostname", diff);
+	cleanup_free char *hard = xasprintf("%s/etc/hard", diff);
+	cleanup_free char *link = xasprintf("%s/etc/link", diff);
+	cleanup_free char *owned = xasprintf("%s/etc/owned", diff);
+	cleanup_free char *devnull = xasprintf("%s/null", diff);
+	struct stat a, b, c;
+	char target[64] = {0};
+	int owned_ok = stat(owned, &c);
+	ok(stat(host, &a) == 0 && stat(hard, &b) == 0 && a.st_ino == b.st_ino &&
+	       readlink(link, target, sizeof target - 1) > 0 && !strcmp(target, "/etc/hostname"),
+	   "file, hard link and symlink in layers/<chain>/diff");
+	/* Owners map only in a user namespace with a range; with one uid they collapse. */
+	ok(owned_ok == 0 && (c.st_uid == 1000 || c.st_uid == getuid()) &&
+	       (c.st_mode & 07777) == 0600,
+	   "owner %u and mode %o of a file owned by 1000", (unsigned)c.st_uid,
+	   (unsigned)(c.st_mode & 07777));
+	int dev_ok = lstat(devnull, &c);
+	ok((dev_ok == 0 && S_ISCHR(c.st_mode)) || li->skipped_devices == 1,
+	   "device node made or counted as skipped (%u)", li->skipped_devices);
+	uint64_t size = 0;
+	ok(layer_size(s, li->chain_id, &size, &err) == 0 && size == li->size,
+	   "layer.json records the size");
+	cleanup_free char *blob = blob_path(s, gz_digest);
+	ok(access(blob, R_OK) == 0, "blob stored by digest");
+}
+
+static void test_whiteouts(struct store *s, const char *dir)
+{
+	struct holt_err err = {0};
+	cleanup_free char *path = xasprintf("%s/wh.tar", dir);
+	if (!can_mknod_whiteout(dir)) {
+		skip(4, "mknod of a 0/0 char device needs root or a user namespace");
+		return;
+	}
+	ok(tar_write(path, ARCHIVE_FILTER_NONE, whiteouts) == 0, "make whiteout layer");
+	cleanup_layer_stage struct layer_stage *st = unpack_file(s, path, NULL, &err);
+	if (!ok(st != NULL, "unpack whiteout layer: %s", err.msg ? err.msg : "ok")) {
+		holt_err_release(&err);
+		skip(2, "unpack failed");
+		return;
+	}
+	ok(layer_commit(s, st, &err) == 0, "commit whiteout layer");
+	cleanup_free char *diff = layer_diff_dir(s, layer_stage_info(st)->chain_id);
+	cleanup_free char *gone = xasprintf("%s/etc/gone", diff);
+	cleanup_free char *wh = xasprintf("%s/etc/.wh.gone", diff);
+	cleanup_free char *op = xasprintf("%s/op", diff);
+	cleanup_free char *plnk = xasprintf("%s/.wh..wh.plnk", diff);
+	struct stat st_gone;
+	char v[2] = {0};
+	ok(lstat(gone, &st_gone) == 0 && S_ISCHR(st_gone.st_mode) && st_gone.st_rdev == 0 &&
+	       access(wh, F_OK) < 0 && getxattr(op, "user.overlay.opaque", v, 1) == 1 &&
+	       v[0] == 'y' && access(plnk, F_OK) < 0,
+	   "whiteout as char 0/0, opaque dir as user.overlay.opaque=y, aufs metadata dropped");
+}
+
+static void test_compressions(struct store *s, const char *dir)
+{
+	static const struct {
+		int filter;
+		const char *name;
+		const char *media;
+		bool kept;
+	} cases[] = {
+	    {ARCHIVE_FILTER_ZSTD, "zstd", LAYER_MEDIA_TAR_ZSTD, true},
+	    {ARCHIVE_FILTER_NONE, "plain", LAYER_MEDIA_TAR, true},
+	    {ARCHIVE_FILTER_XZ, "xz", LAYER_MEDIA_TAR, false},
+	};
+	cleanup_free char *plain = xasprintf("%s/base.tar", dir);
+	char plain_digest[DIGEST_STR_SIZE];
+	file_digest(plain, plain_digest);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct holt_err err = {0};
+		cleanup_free char *path = xasprintf("%s/c%zu.tar", dir, i);
+		char digest[DIGEST_STR_SIZE];
+		tar_write(path, cases[i].filter, base);
+		file_digest(path, digest);
+		cleanup_layer_stage struct layer_stage *st = unpack_file(s, path, NULL, &err);
+		const struct layer_info *li = st ? layer_stage_info(st) : NULL;
+		ok(li && !strcmp(li->media_type, cases[i].media) &&
+		       !strcmp(li->diff_id, plain_digest) &&
+		       !strcmp(li->digest, cases[i].kept ? digest : plain_digest),
+		   "%s layer: media type %s, blob %s", cases[i].name, cases[i].media,
+		   cases[i].kept ? "as given" : "the uncompressed tar");
+		holt_err_release(&err);
+	}
+}
+
+static void test_bad(struct store *s, const char *root, const char *dir)
+{
+	cleanup_free char *layers = xasprintf("%s/layers", root);
+	cleanup_free char *blobs = xasprintf("%s/blobs/sha256", root);
+	int n_layers = count_entries(layers), n_blobs = count_entries(blobs);
+
+	for (size_t i = 0; i < sizeof bads / sizeof *bads; i++) {
+		struct holt_err err = {0};
+		cleanup_free char *path = xasprintf("%s/bad%zu.tar", dir, i);
+		tar_write(path, ARCHIVE_FILTER_GZIP, bads[i].entries);
+		cleanup_layer_stage struct layer_stage *st = unpack_file(s, path, NULL, &err);
+		ok(!st && err.msg && strstr(err.msg, bads[i].why), "refuse %s: %s", bads[i].name,
+		   err.msg ? err.msg : "(accepted)");
+		holt_err_release(&err);
+	}
+
+	struct holt_err err = {0};
+	cleanup_free char *junk = xasprintf("%s/junk", dir);
+	int fd = open(junk, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ok(write(fd, "this is no tar archive, not at all\n", 35) == 35, "make junk file");
+	close(fd);
+	cleanup_layer_stage struct layer_stage *st = unpack_file(s, junk, NULL, &err);
+	ok(!st && err.msg && strstr(err.msg, "not a tar archive"), "refuse junk: %s",
+	   err.msg ? err.msg : "(accepted)");
+	holt_err_release(&err);
+
+	cleanup_free char *gz = xasprintf("%s/base.tar.gz", dir);
+	const char *wrong =
+	    "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+	cleanup_layer_stage struct layer_stage *st2 = unpack_file(s, gz, wrong, &err);
+	ok(!st2 && err.msg && strstr(err.msg, "digest mismatch"), "refuse a digest mismatch: %s",
+	   err.msg ? err.msg : "(accepted)");
+	holt_err_release(&err);
+
+	const char *stage = store_staging_dir(s, &err);
+	ok(count_entries(layers) == n_layers && count_entries(blobs) == n_blobs &&
+	       count_entries(stage) == 1,
+	   "failures leave layers/, blobs/ and the staging dir as they were");
+}
+
+int main(void)
+{
+	struct holt_err err = {0};
+	cleanup_free char *dir = scratch_dir();
+	cleanup_free char *root = xasprintf("%s/root", dir);
+	cleanup_free char *run = xasprintf("%s/run", dir);
+
+	plan(33);
+	struct store *s = store_open(root, run, &err);
+	if (!ok(s != NULL, "open store: %s", err.msg ? err.msg : "ok"))
+		return done();
+	test_base(s, dir);
+	test_whiteouts(s, dir);
+	test_compressions(s, dir);
+	test_bad(s, root, dir);
+
+	char chain[DIGEST_STR_SIZE];
+	const char *a = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	const char *b = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+	digest_chain_id(a, b, chain);
+	char want[DIGEST_STR_SIZE];
+	cleanup_free char *joined = xasprintf("%s %s", a, b);
+	digest_buf(joined, strlen(joined), want);
+	ok(!strcmp(chain, want), "chain id is sha256(parent + \" \" + diff_id)");
+
+	store_free(s);
+	ok(store_remove_tree(dir, &err) == 0, "remove the scratch dir");
+	return done();
+}
