@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# The container's root filesystem: writes stay in the container, --rm leaves nothing,
+# every storage driver works, and the store lives where --root or XDG_DATA_HOME say.
+
+load helpers
+
+setup_file()
+{
+	holt_setup_file_with_image
+}
+
+teardown_file()
+{
+	holt_teardown_file
+}
+
+# The container writes over, adds and deletes image files; prints what it then sees.
+WRITER='echo changed > /etc/image-file; echo new > /new-file; rm /etc/passwd;
+	echo more >> /home/tester/owned/file; mkdir -p /bin/sub && touch /bin/sub/x;
+	cat /etc/image-file /new-file; test -e /etc/passwd || echo passwd-gone'
+# What a fresh container must see instead.
+READER='cat /etc/image-file /home/tester/owned/file; test -e /new-file && echo new-file-seen;
+	test -e /etc/passwd && echo passwd-there; test -e /bin/sub && echo sub-seen; true'
+READER_WANT=$'image file\nowned by tester\npasswd-there'
+
+layers_listing()
+{
+	(cd "$HOLT_ROOT/layers" && find . -printf '%p %y %s %m %U:%G\n' | LC_ALL=C sort)
+	find "$HOLT_ROOT/layers" -type f -exec sha256sum {} + 2>/dev/null | LC_ALL=C sort
+}
+
+@test "a container's writes never reach the image" {
+	local before
+	before=$(layers_listing)
+	run_holt run --rm "$IMG" sh -c "$WRITER"
+	check_status 0
+	check_output "$(printf 'changed\nnew\npasswd-gone')"
+	run_holt run --rm "$IMG" sh -c "$READER"
+	check_status 0
+	check_output "$READER_WANT"
+	[ "$(layers_listing)" = "$before" ] || {
+		echo "the image's layers changed:"
+		diff <(echo "$before") <(layers_listing)
+		false
+	}
+}
+
+@test "two containers at once do not see each other's writes" {
+	local a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b
+	local script='echo $0 > /shared; touch /only-$0; sleep 1; cat /shared; ls / | grep "^only-"'
+	holt run --rm "$IMG" sh -c "$script" A >"$a" 2>&1 &
+	local pa=$!
+	holt run --rm "$IMG" sh -c "$script" B >"$b" 2>&1 &
+	local pb=$!
+	wait "$pa"
+	wait "$pb"
+	[ "$(grep -v "$NOSUB_WARNING_RE" "$a")" = "$(printf 'A\nonly-A')" ] || { cat "$a"; false; }
+	[ "$(grep -v "$NOSUB_WARNING_RE" "$b")" = "$(printf 'B\nonly-B')" ] || { cat "$b"; false; }
+}
+
+@test "--rm leaves nothing: the store is as before, no mounts, no helper processes" {
+	local before
+	before=$(store_listing)
+	run_holt run --rm "$IMG" sh -c 'echo x > /x; mkdir -p /a/b/c; touch /a/b/c/d'
+	check_status 0
+	[ "$(store_listing)" = "$before" ] || {
+		echo "the store changed (< before, > after):"
+		diff <(echo "$before") <(store_listing)
+		false
+	}
+	if [ -d "$HOLT_ROOT/containers" ]; then
+		[ -z "$(ls -A "$HOLT_ROOT/containers")" ] || { ls -la "$HOLT_ROOT/containers"; false; }
+	fi
+	! grep -F "$HOLT_ROOT" /proc/self/mountinfo || false
+	! pgrep -u "$(id -u)" -f "fuse-overlayfs.*$HOLT_ROOT" || false
+}
+
+@test "--rm leaves nothing when the command fails or is not found" {
+	local before
+	before=$(store_listing)
+	run_holt run --rm "$IMG" sh -c 'touch /x; exit 3'
+	check_status 3
+	run_holt run --rm "$IMG" /no/such
+	check_status 127
+	run_holt run --rm "$IMG" /bin/notexec
+	check_status 126
+	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+}
+
+@test "--rm leaves nothing when the container is killed" {
+	local before
+	before=$(store_listing)
+	holt run --rm "$IMG" sleep 4343 >/dev/null 2>&1 &
+	local hpid=$! cpid="" i
+	for ((i = 0; i < 100; i++)); do
+		cpid=$(pgrep -u "$(id -u)" -f '^sleep 4343$' | head -1) && [ -n "$cpid" ] && break
+		sleep 0.05
+	done
+	[ -n "$cpid" ] || { echo "container process not found"; false; }
+	kill -KILL "$cpid"
+	wait "$hpid" || true
+	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+}
+
+# Runs the writer, then the reader, with storage driver $1; checks the root's fs type $2.
+driver_roundtrip()
+{
+	local before
+	before=$(layers_listing)
+	run_holt --storage-driver "$1" run --rm "$IMG" sh -c "$WRITER; holt-test-tool fstype /"
+	check_status 0 || return 1
+	check_output "$(printf 'changed\nnew\npasswd-gone\n%s' "$2")" || return 1
+	run_holt --storage-driver "$1" run --rm "$IMG" sh -c "$READER"
+	check_status 0 || return 1
+	check_output "$READER_WANT" || return 1
+	[ "$(layers_listing)" = "$before" ] || {
+		echo "the image's layers changed:"
+		diff <(echo "$before") <(layers_listing)
+		return 1
+	}
+	[ -z "$(ls -A "$HOLT_ROOT/containers" 2>/dev/null)" ] ||
+		{ echo "--rm left:"; ls -la "$HOLT_ROOT/containers"; return 1; }
+}
+
+@test "--storage-driver overlay: native overlay in the user namespace" {
+	overlay_or_skip
+	driver_roundtrip overlay overlay
+}
+
+@test "--storage-driver fuse-overlayfs" {
+	fuse_or_skip
+	driver_roundtrip fuse-overlayfs fuse.fuse-overlayfs
+	! pgrep -u "$(id -u)" -f "fuse-overlayfs.*$HOLT_ROOT" || { echo "fuse-overlayfs left running"; false; }
+}
+
+@test "--storage-driver vfs: a copy" {
+	local before
+	before=$(layers_listing)
+	run_holt --storage-driver vfs run --rm "$IMG" sh -c "$WRITER; holt-test-tool fstype /"
+	check_status 0
+	[ "${lines[3]}" != overlay ] && [ "${lines[3]}" != fuse.fuse-overlayfs ] || { show_run; false; }
+	run_holt --storage-driver vfs run --rm "$IMG" sh -c "$READER"
+	check_status 0
+	check_output "$READER_WANT"
+	[ "$(layers_listing)" = "$before" ] || { diff <(echo "$before") <(layers_listing); false; }
+}
+
+@test "with no --storage-driver, native overlay is used where it works" {
+	overlay_or_skip
+	run_holt run --rm "$IMG" holt-test-tool fstype /
+	check_status 0
+	check_output "overlay"
+}
+
+@test "--root keeps the store where it says; another root does not see it" {
+	local other=$BATS_TEST_TMPDIR/other-root
+	run "$HOLT" --root "$other" --runroot "$HOLT_RUNROOT" images
+	[ "$status" -eq 0 ] || { show_run; false; }
+	[ "${#lines[@]}" -eq 1 ] || { echo "another root lists images"; show_run; false; }
+	[ -d "$HOLT_ROOT/blobs" ] && [ -d "$HOLT_ROOT/images" ] && [ -d "$HOLT_ROOT/layers" ] ||
+		{ ls -la "$HOLT_ROOT"; false; }
+	run "$HOLT" --root "$other" --runroot "$HOLT_RUNROOT" rmi "$IMG"
+	[ "$status" -eq 125 ] || { show_run; false; }
+	rm -rf "$other"
+}
+
+@test "with no --root, the store is \$XDG_DATA_HOME/holt" {
+	local xdg=$BATS_TEST_TMPDIR/xdg
+	mkdir -p "$xdg/data" "$xdg/run"
+	chmod 700 "$xdg/run"
+	XDG_DATA_HOME=$xdg/data XDG_RUNTIME_DIR=$xdg/run run --separate-stderr \
+		timeout 60 "$HOLT" import "$HOLT_FIXTURES/rootfs.tar" xdg:1
+	check_status 0
+	[ -d "$xdg/data/holt/blobs/sha256" ] || { find "$xdg" -maxdepth 3; false; }
+	XDG_DATA_HOME=$xdg/data XDG_RUNTIME_DIR=$xdg/run run --separate-stderr \
+		timeout 60 "$HOLT" run --rm xdg:1 cat /etc/image-file
+	check_status 0
+	check_output "image file"
+	XDG_DATA_HOME=$xdg/data XDG_RUNTIME_DIR=$xdg/run timeout 60 "$HOLT" rmi xdg:1 >/dev/null 2>&1
+	chmod -R u+rwx "$xdg"
+	rm -rf "$xdg" || unshare --map-auto --map-root-user rm -rf "$xdg"
+}

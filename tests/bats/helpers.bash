@@ -1,0 +1,283 @@
+# Shared by every tests/bats/NN_area.bats: where things are, a store of the file's own,
+# the test image, `*_or_skip` gates that say why a test cannot run here, and asserts that
+# print what they expected and what they got.
+#
+# Environment (tests/run-checks sets these; the defaults fit a plain `bats tests/bats`
+# from the top of a built tree):
+#   HOLT             the binary under test             (default: ./holt)
+#   HOLT_TEST_TOOL   the static helper for containers  (default: build/tests/holt-test-tool)
+#   HOLT_FIXTURES    where tests/lib/mkimage's output goes (default: per bats run)
+#   HOLT_TIMEOUT     seconds one holt command may take (default: 60)
+
+bats_require_minimum_version 1.5.0
+
+HOLT_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+HOLT=${HOLT:-$HOLT_SRC/holt}
+HOLT_TEST_TOOL=${HOLT_TEST_TOOL:-$HOLT_SRC/build/tests/holt-test-tool}
+HOLT_LIB=${HOLT_LIB:-$HOLT_SRC/tests/lib}
+HOLT_FIXTURES=${HOLT_FIXTURES:-$BATS_RUN_TMPDIR/fixtures}
+HOLT_TIMEOUT=${HOLT_TIMEOUT:-60}
+IMG=testimg:1
+
+# The warning a user with no subordinate ids gets once per run/import.
+NOSUB_WARNING_RE='^holt: warning: .*no subordinate id ranges'
+
+# --- the store of this file ----------------------------------------------------------
+
+# holt with this file's store; a command that hangs is killed after HOLT_TIMEOUT.
+holt()
+{
+	timeout -k 5 "$HOLT_TIMEOUT" "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" "$@"
+}
+
+# The same, as a shell word list for `script -c` and `sh -c` strings.
+holt_cmdline()
+{
+	printf '%q ' "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT"
+}
+
+# run holt, with stdout in $output and stderr in $stderr.
+run_holt()
+{
+	run --separate-stderr holt "$@"
+}
+
+# Builds the fixtures once per bats run (several files may ask at once under --jobs).
+fixtures()
+{
+	[ -e "$HOLT_FIXTURES/.done" ] && return 0
+	mkdir -p "$HOLT_FIXTURES"
+	(
+		flock 9
+		if [ ! -e "$HOLT_FIXTURES/.done" ]; then
+			"$HOLT_LIB/mkimage" "$HOLT_FIXTURES" "$HOLT_TEST_TOOL" >&2 &&
+				touch "$HOLT_FIXTURES/.done"
+		fi
+	) 9>"$HOLT_FIXTURES/.lock"
+	[ -e "$HOLT_FIXTURES/.done" ]
+}
+
+# setup_file of most files: a fresh store and the test image in it as $IMG.
+holt_setup_file()
+{
+	[ -x "$HOLT" ] || {
+		echo "holt binary $HOLT: not found; run make" >&2
+		return 1
+	}
+	[ -x "$HOLT_TEST_TOOL" ] || {
+		echo "test tool $HOLT_TEST_TOOL: not found; run make check" >&2
+		return 1
+	}
+	export HOLT_TMP=$BATS_FILE_TMPDIR
+	export HOLT_ROOT=$HOLT_TMP/root HOLT_RUNROOT=$HOLT_TMP/run
+	mkdir -p "$HOLT_RUNROOT"
+	chmod 700 "$HOLT_RUNROOT"
+	fixtures
+}
+
+holt_setup_file_with_image()
+{
+	holt_setup_file
+	local id
+	id=$(holt import "$HOLT_FIXTURES/rootfs.tar.gz" "$IMG" 2>"$HOLT_TMP/import.err") || {
+		echo "setup: holt import of the test image failed:" >&2
+		cat "$HOLT_TMP/import.err" >&2
+		return 1
+	}
+	echo "$id" >"$HOLT_TMP/image-id"
+}
+
+image_id()
+{
+	cat "$HOLT_TMP/image-id"
+}
+
+# teardown_file: the store may hold files owned by subordinate ids that the user cannot
+# delete from outside, so holt removes what it made first; the user namespace of
+# `unshare --map-auto` is the last resort.
+holt_teardown_file()
+{
+	[ -n "${HOLT_ROOT:-}" ] || return 0
+	if [ -d "$HOLT_ROOT" ]; then
+		if holt system reset --help >/dev/null 2>&1; then
+			holt system reset -f >/dev/null 2>&1 || true
+		else
+			local name
+			for name in $(holt_image_names) $(holt_image_ids); do
+				holt rmi "$name" >/dev/null 2>&1 || true
+			done
+		fi
+	fi
+	local d
+	for d in "$HOLT_ROOT" "$HOLT_RUNROOT"; do
+		[ -e "$d" ] || continue
+		chmod -R u+rwx "$d" 2>/dev/null || true
+		rm -rf "$d" 2>/dev/null ||
+			unshare --map-auto --map-root-user rm -rf "$d" 2>/dev/null ||
+			echo "# teardown: could not remove $d" >&3
+	done
+}
+
+# REPOSITORY:TAG of every image, from `holt images`.
+holt_image_names()
+{
+	holt images 2>/dev/null | awk 'NR > 1 && $1 != "<none>" { print $1 ":" $2 }'
+}
+
+# IMAGE ID of every image (untagged ones have no name to remove them by).
+holt_image_ids()
+{
+	holt images 2>/dev/null | awk 'NR > 1 { print $3 }'
+}
+
+# A listing of the store that changes when anything in it does (names, types, sizes,
+# modes, owners); mtimes are left out since reads may touch them.
+store_listing()
+{
+	[ -d "$HOLT_ROOT" ] || return 0
+	(cd "$HOLT_ROOT" && find . -printf '%p %y %s %m %U:%G\n' 2>/dev/null | LC_ALL=C sort)
+}
+
+# --- gates -----------------------------------------------------------------------------
+
+has_subids()
+{
+	getsubids "$(id -un)" >/dev/null 2>&1 && getsubids -g "$(id -un)" >/dev/null 2>&1
+}
+
+subids_or_skip()
+{
+	has_subids || skip "user $(id -un) has no subordinate id range"
+}
+
+nosubids_or_skip()
+{
+	! has_subids || skip "user $(id -un) has a subordinate id range"
+}
+
+# holt's own messages are about the unprivileged case; root skips what depends on that.
+nonroot_or_skip()
+{
+	[ "$(id -u)" -ne 0 ] || skip "running as root"
+}
+
+fuse_or_skip()
+{
+	command -v fuse-overlayfs >/dev/null || skip "fuse-overlayfs not installed"
+	[ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "/dev/fuse not usable by $(id -un)"
+}
+
+# Native overlay in a user namespace (kernel >= 5.11, userxattr), probed with unshare.
+overlay_or_skip()
+{
+	local d=$HOLT_TMP/ovl-probe
+	mkdir -p "$d"/{l,u,w,m}
+	unshare -rm sh -c "mount -t overlay -o lowerdir=$d/l,upperdir=$d/u,workdir=$d/w,userxattr none $d/m" \
+		2>/dev/null || {
+		rm -rf "$d"
+		skip "native overlay in a user namespace does not work here"
+	}
+	rm -rf "$d"
+}
+
+script_or_skip()
+{
+	command -v script >/dev/null || skip "script (util-linux) not installed"
+}
+
+# --- asserts ---------------------------------------------------------------------------
+
+show_run()
+{
+	echo "status: $status"
+	echo "stdout: ----"
+	printf '%s\n' "$output"
+	echo "stderr: ----"
+	printf '%s\n' "${stderr-}"
+	echo "------------"
+}
+
+check_status()
+{
+	[ "$status" -eq "$1" ] && return 0
+	echo "expected status $1, got $status"
+	show_run
+	return 1
+}
+
+check_output()
+{
+	[ "$output" = "$1" ] && return 0
+	printf 'expected stdout:\n%s\n' "$1"
+	show_run
+	return 1
+}
+
+check_output_has()
+{
+	[[ $output == *"$1"* ]] && return 0
+	printf 'expected stdout to contain: %s\n' "$1"
+	show_run
+	return 1
+}
+
+check_stderr_has()
+{
+	[[ ${stderr-} == *"$1"* ]] && return 0
+	printf 'expected stderr to contain: %s\n' "$1"
+	show_run
+	return 1
+}
+
+check_stderr_matches()
+{
+	[[ ${stderr-} =~ $1 ]] && return 0
+	printf 'expected stderr to match: %s\n' "$1"
+	show_run
+	return 1
+}
+
+# stderr without the no-subordinate-ids warning.
+stderr_sans_warning()
+{
+	printf '%s\n' "${stderr-}" | grep -Ev "$NOSUB_WARNING_RE" | sed '/^$/d'
+}
+
+check_no_stderr()
+{
+	local rest
+	rest=$(stderr_sans_warning)
+	[ -z "$rest" ] && return 0
+	echo "expected no stderr (beyond the subordinate-id warning)"
+	show_run
+	return 1
+}
+
+# An error from holt: exit 125 and one `holt: error: ...` line that names $1.
+check_holt_error()
+{
+	check_status 125 || return 1
+	local line
+	line=$(stderr_sans_warning | grep '^holt: error: ') || {
+		echo "expected a 'holt: error: ' line on stderr"
+		show_run
+		return 1
+	}
+	[[ $line == *"$1"* ]] && return 0
+	printf 'expected the error to name: %s\n' "$1"
+	show_run
+	return 1
+}
+
+# Waits up to $2 seconds (default 10) for file $1 to hold a line matching $3.
+wait_for_line()
+{
+	local file=$1 secs=${2:-10} re=$3 i
+	for ((i = 0; i < secs * 20; i++)); do
+		grep -q -- "$re" "$file" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for '$re' in $file:"
+	cat "$file" 2>/dev/null
+	return 1
+}

@@ -1,0 +1,274 @@
+/* holt-test-tool: a tiny static helper run inside test containers, which have no libc of
+ * their own. Each subcommand prints one fact in a fixed format, so the bats suites can
+ * compare exact output instead of parsing shell one-liners. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int usage(void)
+{
+	fputs(
+	    "usage: holt-test-tool COMMAND [ARG...]\n"
+	    "  uidmap           /proc/self/uid_map and gid_map, one 'uid|gid IN OUT COUNT' a line\n"
+	    "  exit N           exit with status N\n"
+	    "  kill SIG         kill itself with signal number SIG (default action)\n"
+	    "  signals          print 'ready', then the name of each of TERM INT HUP USR1 USR2\n"
+	    "                   WINCH received; exit 0 after TERM\n"
+	    "  winsize          'ROWS COLS' of the terminal on stdin\n"
+	    "  isatty           '0=tty|no 1=... 2=...'\n"
+	    "  owner PATH...    'UID:GID MODE PATH' (lstat, mode in octal with type bits cut)\n"
+	    "  caps             CapEff and CapBnd lines of /proc/self/status\n"
+	    "  pid              'PID PPID'\n"
+	    "  ids              'uid=R/E gid=R/E groups=N,...'\n"
+	    "  ifaces           names of the network interfaces, one a line\n"
+	    "  argv ARG...      each argument on a line of its own, in brackets\n"
+	    "  fstype PATH      type of the filesystem mounted last on PATH (mountinfo)\n"
+	    "  cat FILE         print FILE\n",
+	    stderr);
+	return 2;
+}
+
+static int print_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+
+	if (!f) {
+		fprintf(stderr, "holt-test-tool: open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof line, f))
+		fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+/* Prints a map with its columns squeezed to single spaces: "uid 0 1000 1". */
+static int print_map(const char *kind, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long in, out, count;
+
+	if (!f) {
+		fprintf(stderr, "holt-test-tool: open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3)
+		printf("%s %lu %lu %lu\n", kind, in, out, count);
+	fclose(f);
+	return 0;
+}
+
+static int cmd_uidmap(void)
+{
+	return print_map("uid", "/proc/self/uid_map") | print_map("gid", "/proc/self/gid_map");
+}
+
+static void on_signal(int sig)
+{
+	(void)sig; /* never runs: the signals are blocked and taken by sigwaitinfo */
+}
+
+static int cmd_signals(void)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} sigs[] = {{SIGTERM, "TERM"}, {SIGINT, "INT"},	  {SIGHUP, "HUP"},
+		    {SIGUSR1, "USR1"}, {SIGUSR2, "USR2"}, {SIGWINCH, "WINCH"}};
+	sigset_t set;
+
+	/* A handler as well as the block: as pid 1 of a pid namespace, signals without a
+	 * handler may be dropped. */
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		struct sigaction sa = {.sa_handler = on_signal};
+		sigaction(sigs[i].sig, &sa, NULL);
+		sigaddset(&set, sigs[i].sig);
+	}
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	puts("ready");
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("holt-test-tool: sigwaitinfo");
+			return 1;
+		}
+		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+			if (sigs[i].sig == sig)
+				puts(sigs[i].name);
+		if (sig == SIGTERM)
+			return 0;
+	}
+}
+
+static int cmd_winsize(void)
+{
+	struct winsize ws;
+
+	if (ioctl(0, TIOCGWINSZ, &ws) < 0) {
+		perror("holt-test-tool: TIOCGWINSZ on stdin");
+		return 1;
+	}
+	printf("%u %u\n", ws.ws_row, ws.ws_col);
+	return 0;
+}
+
+static int cmd_isatty(void)
+{
+	printf("0=%s 1=%s 2=%s\n", isatty(0) ? "tty" : "no", isatty(1) ? "tty" : "no",
+	       isatty(2) ? "tty" : "no");
+	return 0;
+}
+
+static int cmd_owner(int argc, char **argv)
+{
+	int ret = 0;
+
+	for (int i = 0; i < argc; i++) {
+		struct stat st;
+		if (lstat(argv[i], &st) < 0) {
+			fprintf(stderr, "holt-test-tool: stat %s: %s\n", argv[i], strerror(errno));
+			ret = 1;
+			continue;
+		}
+		printf("%u:%u %04o %s\n", st.st_uid, st.st_gid, st.st_mode & 07777, argv[i]);
+	}
+	return ret;
+}
+
+static int cmd_caps(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+
+	if (!f) {
+		perror("holt-test-tool: open /proc/self/status");
+		return 1;
+	}
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "CapEff:", 7) == 0 || strncmp(line, "CapBnd:", 7) == 0)
+			fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int cmd_ids(void)
+{
+	gid_t groups[64];
+	int n = getgroups(64, groups);
+
+	printf("uid=%u/%u gid=%u/%u groups=", getuid(), geteuid(), getgid(), getegid());
+	for (int i = 0; i < n; i++)
+		printf("%s%u", i ? "," : "", groups[i]);
+	putchar('\n');
+	return 0;
+}
+
+/* /proc/net/dev lists the interfaces of the reader's network namespace (sysfs would show
+ * the mounter's). */
+static int cmd_ifaces(void)
+{
+	FILE *f = fopen("/proc/net/dev", "r");
+	char line[512];
+
+	if (!f) {
+		perror("holt-test-tool: open /proc/net/dev");
+		return 1;
+	}
+	while (fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':'), *name = line;
+		if (!colon)
+			continue; /* the two header lines */
+		*colon = '\0';
+		while (*name == ' ')
+			name++;
+		puts(name);
+	}
+	fclose(f);
+	return 0;
+}
+
+static int cmd_fstype(const char *path)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	char line[4096], found[256] = "";
+
+	if (!f) {
+		perror("holt-test-tool: open /proc/self/mountinfo");
+		return 1;
+	}
+	/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - FSTYPE SOURCE SUPER" */
+	while (fgets(line, sizeof line, f)) {
+		char mnt[1024], *sep = strstr(line, " - ");
+		char type[256];
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1)
+			continue;
+		if (strcmp(mnt, path) == 0 && sscanf(sep + 3, "%255s", type) == 1)
+			snprintf(found, sizeof found, "%s", type);
+	}
+	fclose(f);
+	if (!found[0]) {
+		fprintf(stderr, "holt-test-tool: nothing mounted on %s\n", path);
+		return 1;
+	}
+	puts(found);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	const char *cmd = argv[1];
+
+	if (strcmp(cmd, "uidmap") == 0)
+		return cmd_uidmap();
+	if (strcmp(cmd, "exit") == 0)
+		return argc > 2 ? atoi(argv[2]) : 0;
+	if (strcmp(cmd, "kill") == 0) {
+		int sig = argc > 2 ? atoi(argv[2]) : SIGKILL;
+		signal(sig, SIG_DFL);
+		fflush(stdout);
+		kill(getpid(), sig);
+		raise(sig);
+		return 1; /* pid 1 of a namespace may survive its own signal */
+	}
+	if (strcmp(cmd, "signals") == 0)
+		return cmd_signals();
+	if (strcmp(cmd, "winsize") == 0)
+		return cmd_winsize();
+	if (strcmp(cmd, "isatty") == 0)
+		return cmd_isatty();
+	if (strcmp(cmd, "owner") == 0)
+		return cmd_owner(argc - 2, argv + 2);
+	if (strcmp(cmd, "caps") == 0)
+		return cmd_caps();
+	if (strcmp(cmd, "pid") == 0) {
+		printf("%d %d\n", (int)getpid(), (int)getppid());
+		return 0;
+	}
+	if (strcmp(cmd, "ids") == 0)
+		return cmd_ids();
+	if (strcmp(cmd, "ifaces") == 0)
+		return cmd_ifaces();
+	if (strcmp(cmd, "argv") == 0) {
+		for (int i = 2; i < argc; i++)
+			printf("[%s]\n", argv[i]);
+		return 0;
+	}
+	if (strcmp(cmd, "fstype") == 0)
+		return argc > 2 ? cmd_fstype(argv[2]) : usage();
+	if (strcmp(cmd, "cat") == 0)
+		return argc > 2 ? print_file(argv[2]) : usage();
+	return usage();
+}
