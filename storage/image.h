@@ -11,11 +11,11 @@
 #include <time.h>
 
 struct image {
-	char *id;	     /* hex sha256 of the config blob, no "sha256:" prefix */
-	char **names;	     /* full references, "docker.io/library/busybox:latest" */
-	char **layer_dirs;   /* absolute paths of the unpacked diff dirs, lowest first */
+	char *id;	   /* hex sha256 of the config blob, no "sha256:" prefix */
+	char **names;	   /* full references, "docker.io/library/busybox:latest" */
+	char **layer_dirs; /* absolute paths of the unpacked diff dirs, lowest first */
 	size_t n_layers;
-	uint64_t size;	     /* bytes of all layers, unpacked */
+	uint64_t size; /* bytes of all layers, unpacked */
 	time_t created;
 	/* from the image config's "config" object; NULL when absent */
 	char **entrypoint;
@@ -34,23 +34,30 @@ static inline void image_freep(struct image **p)
 		image_free(*p);
 }
 
-/* Finds an image by reference ("busybox", "myimg:1", "host:5000/a/b:t"), full id or
- * unique id prefix. NULL with a message naming ref when none or several match. */
+/* Finds an image by reference ("busybox", "myimg:1", "host:5000/a/b:t"), full id,
+ * "sha256:<id>" or unique id prefix. NULL with a message naming ref when none or several
+ * match; err->errnum is ENOENT when none does. */
 struct image *image_lookup(struct store *s, const char *ref, struct holt_err *err);
 
 /* All images, newest first. */
 int image_list(struct store *s, struct image ***out, size_t *n, struct holt_err *err);
 
-/* Reads a root filesystem tarball (plain, gzip, zstd, ...) from fd, stores it as a
- * one-layer image and names it name (may be NULL). Returns the new image's id.
- * *skipped_devices counts device nodes that could not be created rootless. */
+/* Reads a root filesystem tarball (plain, gzip, zstd, xz, ...) from fd, stores it as a
+ * one-layer image and names it name (may be NULL; a name another image had moves to the
+ * new one). Returns the new image's id. *skipped_devices counts device nodes that could
+ * not be created rootless. On failure the store is as it was. */
 char *image_import(struct store *s, int fd, const char *name, unsigned *skipped_devices,
 		   struct holt_err *err);
 
-/* Removes the name ref from its image, and the image with its unreferenced layers
- * when no name is left or ref is an id. Fails on an image used by a container unless
- * force. Sets *deleted_id (caller frees) when the image itself went. */
-int image_remove(struct store *s, const char *ref, bool force, char **untagged,
-		 char **deleted_id, struct holt_err *err);
+/* Gives the image ref finds the name new_name too (moved from any image that had it). */
+int image_tag(struct store *s, const char *ref, const char *new_name, struct holt_err *err);
+
+/* Removes the name ref from its image, and the image with its unreferenced layers and
+ * blobs when no name is left or ref is an id (an id of an image with several names needs
+ * force). Fails on an image used by a container unless force. *untagged gets the names
+ * removed, in familiar form ("myimg:1"; NULL-terminated, caller frees with strv_free);
+ * *deleted_id (caller frees) the id when the image itself went. */
+int image_remove(struct store *s, const char *ref, bool force, char ***untagged, char **deleted_id,
+		 struct holt_err *err);
 
 #endif

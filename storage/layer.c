@@ -2,8 +2,8 @@
 #include "storage/layer.h"
 #include "core/util.h"
 #include "storage/blob.h"
-#include "storage/json.h"
 #include "storage/layer_unpack.h"
+#include "storage/record.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -35,7 +35,7 @@ static int write_metadata(struct store *s, struct layer_stage *st, const char *p
 	if (parent)
 		json_object_object_add(o, "parent", json_object_new_string(parent));
 	cleanup_free char *path = xasprintf("%s/layer.json", st->dir);
-	return json_write(s, path, o, err);
+	return record_write(s, path, o, err);
 }
 
 static int stage_layer(struct store *s, struct layer_stage *st, int fd, const char *parent,
@@ -101,7 +101,7 @@ int layer_size(struct store *s, const char *chain_id, uint64_t *size, struct hol
 {
 	cleanup_free char *path =
 	    xasprintf("%s/layers/%s/layer.json", store_root(s), digest_hex(chain_id));
-	cleanup_json json_object *o = json_load(path, err);
+	cleanup_json json_object *o = record_load(path, err);
 	json_object *v;
 	if (!o)
 		return -1;

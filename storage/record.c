@@ -1,4 +1,4 @@
-#include "storage/json.h"
+#include "storage/record.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-json_object *json_parse(const char *text, const char *what, struct holt_err *err)
+json_object *record_parse(const char *text, const char *what, struct holt_err *err)
 {
 	enum json_tokener_error jerr;
 	json_object *o = json_tokener_parse_verbose(text, &jerr);
@@ -15,7 +15,7 @@ json_object *json_parse(const char *text, const char *what, struct holt_err *err
 	return o;
 }
 
-json_object *json_load(const char *path, struct holt_err *err)
+json_object *record_load(const char *path, struct holt_err *err)
 {
 	cleanup_file FILE *f = fopen(path, "re");
 	if (!f) {
@@ -29,25 +29,17 @@ json_object *json_load(const char *path, struct holt_err *err)
 		return NULL;
 	}
 	cleanup_free char *what = xasprintf("\"%s\"", path);
-	return json_parse(text ? text : "", what, err);
+	return record_parse(text ? text : "", what, err);
 }
 
-const char *json_text(json_object *o)
+const char *record_text(json_object *o)
 {
 	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						     JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-int json_write(struct store *s, const char *path, json_object *o, struct holt_err *err)
+int record_write(struct store *s, const char *path, json_object *o, struct holt_err *err)
 {
-	const char *text = json_text(o);
+	const char *text = record_text(o);
 	return store_write_file(s, path, text, strlen(text), err);
-}
-
-const char *json_get_string(json_object *o, const char *key)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
 }

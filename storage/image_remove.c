@@ -1,0 +1,184 @@
+/* `rmi`: untag, or delete an image with the layers and blobs no other image uses. */
+#include "core/util.h"
+#include "storage/blob.h"
+#include "storage/image.h"
+#include "storage/image_record.h"
+#include "storage/layer.h"
+#include "storage/record.h"
+#include "storage/reference.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* The id of a container whose record (containers/<id>/config.json, "Image") uses the
+ * image; NULL when none does. */
+static char *container_using(struct store *s, const char *image_id)
+{
+	cleanup_free char *dir = xasprintf("%s/containers", store_root(s));
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		struct holt_err ignored = {0};
+		cleanup_free char *path = xasprintf("%s/%s/config.json", dir, de->d_name);
+		cleanup_json json_object *o = record_load(path, &ignored);
+		holt_err_release(&ignored);
+		cleanup_free char *image = o ? json_get_string(o, "Image") : NULL;
+		if (image && !strcmp(image, image_id))
+			return xstrdup(de->d_name);
+	}
+	return NULL;
+}
+
+/* Blobs and layers that images other than id still use. */
+struct in_use {
+	char **blobs;
+	char **layers;
+};
+
+static void in_use_clear(struct in_use *u)
+{
+	strv_free(u->blobs);
+	strv_free(u->layers);
+}
+
+static bool strv_has(char **v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+/* Appends the layer digests a manifest lists to *out. */
+static int manifest_layers(struct store *s, const char *digest, char ***out, struct holt_err *err)
+{
+	cleanup_free char *text = blob_read(s, digest, NULL, err);
+	if (!text)
+		return -1;
+	cleanup_free char *what = xasprintf("manifest %s", digest);
+	cleanup_json json_object *m = record_parse(text, what, err);
+	json_object *layers;
+	if (!m)
+		return -1;
+	if (!json_object_object_get_ex(m, "layers", &layers) ||
+	    !json_object_is_type(layers, json_type_array))
+		return 0;
+	for (size_t i = 0; i < json_object_array_length(layers); i++) {
+		json_object *l = json_object_array_get_idx(layers, i), *dg;
+		if (json_object_object_get_ex(l, "digest", &dg))
+			strv_push(out, json_object_get_string(dg));
+	}
+	return 0;
+}
+
+/* Adds what image id uses to u: its blobs (manifest, config, layer blobs) and layers. */
+static int add_uses(struct store *s, const char *id, struct in_use *u, struct holt_err *err)
+{
+	struct image_record rec;
+	if (image_record_load(s, id, &rec, err) < 0)
+		return -1;
+	strv_push(&u->blobs, rec.manifest);
+	strv_push(&u->blobs, rec.config);
+	for (size_t i = 0; rec.layers && rec.layers[i]; i++)
+		strv_push(&u->layers, rec.layers[i]);
+	int ret = manifest_layers(s, rec.manifest, &u->blobs, err);
+	image_record_clear(&rec);
+	return ret;
+}
+
+/* Takes image id out of the store: the record first (the image is gone from then on),
+ * then what no other image uses. Runs under the store lock; names already dropped. */
+static int delete_image(struct store *s, const char *id, struct holt_err *err)
+{
+	cleanup_strv char **ids = NULL;
+	struct in_use others = {0}, mine = {0};
+	int ret = image_ids(s, &ids, err);
+	for (size_t i = 0; ret == 0 && ids && ids[i]; i++)
+		ret = add_uses(s, ids[i], strcmp(ids[i], id) ? &others : &mine, err);
+	if (ret == 0) {
+		cleanup_free char *dir = image_dir(s, id);
+		cleanup_free char *trash = store_mktemp(s, err);
+		cleanup_free char *dst = trash ? xasprintf("%s/image", trash) : NULL;
+		if (!trash)
+			ret = -1;
+		else if (rename(dir, dst) < 0)
+			ret = holt_err_set(err, errno, "remove image \"%s\"", id);
+	}
+	for (size_t i = 0; ret == 0 && mine.layers && mine.layers[i]; i++)
+		if (!strv_has(others.layers, mine.layers[i]))
+			ret = layer_remove(s, mine.layers[i], err);
+	for (size_t i = 0; ret == 0 && mine.blobs && mine.blobs[i]; i++)
+		if (!strv_has(others.blobs, mine.blobs[i]))
+			ret = blob_remove(s, mine.blobs[i], err);
+	in_use_clear(&others);
+	in_use_clear(&mine);
+	return ret;
+}
+
+static char *familiar(const char *full)
+{
+	struct holt_err ignored = {0};
+	cleanup_reference struct reference r = {0};
+	if (reference_parse(full, &r, &ignored) < 0) {
+		holt_err_release(&ignored);
+		return xstrdup(full);
+	}
+	return reference_familiar(&r);
+}
+
+static int remove_locked(struct store *s, const char *ref, bool force, char ***untagged,
+			 char **deleted_id, struct holt_err *err)
+{
+	cleanup_json json_object *names = image_names_load(s, err);
+	cleanup_free char *name = NULL;
+	cleanup_free char *id = names ? image_resolve(s, names, ref, &name, err) : NULL;
+	if (!id)
+		return -1;
+	cleanup_strv char **all = image_names_of(names, id);
+	size_t n = strv_len(all);
+
+	if (name && n > 1) {
+		json_object_object_del(names, name);
+		if (image_names_save(s, names, err) < 0)
+			return -1;
+		cleanup_free char *f = familiar(name);
+		strv_push(untagged, f);
+		return 0;
+	}
+	if (!name && n > 1 && !force)
+		return holt_err_set(
+		    err, 0, "remove image \"%s\": it has %zu names; remove them by name, or force",
+		    ref, n);
+	cleanup_free char *user = force ? NULL : container_using(s, id);
+	if (user)
+		return holt_err_set(
+		    err, 0, "remove image \"%s\": container %.12s uses it (force to remove anyway)",
+		    ref, user);
+	for (size_t i = 0; i < n; i++)
+		json_object_object_del(names, all[i]);
+	if (n > 0 && image_names_save(s, names, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *f = familiar(all[i]);
+		strv_push(untagged, f);
+	}
+	if (delete_image(s, id, err) < 0)
+		return -1;
+	*deleted_id = steal_pointer(&id);
+	return 0;
+}
+
+int image_remove(struct store *s, const char *ref, bool force, char ***untagged, char **deleted_id,
+		 struct holt_err *err)
+{
+	*untagged = NULL;
+	*deleted_id = NULL;
+	if (store_lock(s, err) < 0)
+		return -1;
+	int ret = remove_locked(s, ref, force, untagged, deleted_id, err);
+	store_unlock(s);
+	return ret;
+}
