@@ -7,6 +7,7 @@ CC        ?= cc
 CFLAGS    ?= -O2 -g
 SANITIZE  ?=
 BUILD     ?= build
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 PKGS      := json-c libarchive libcrypto libseccomp
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
@@ -19,8 +20,6 @@ ifneq ($(SANITIZE),)
 HOLT_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 HOLT_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
-
-VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 LIB_SRC   := $(sort $(wildcard core/*.c storage/*.c net/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
@@ -48,8 +47,12 @@ holt: $(CMD_OBJ) $(LIBHOLT)
 
 completions: completions/holt.bash completions/_holt completions/holt.fish
 
-completions/holt.bash completions/_holt completions/holt.fish: holt
-	./holt __completion $(patsubst completions/holt.%,%,$(subst _holt,holt.zsh,$@)) > $@.tmp && mv $@.tmp $@
+completions/holt.bash: holt
+	./holt completion bash > $@
+completions/_holt: holt
+	./holt completion zsh > $@
+completions/holt.fish: holt
+	./holt completion fish > $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBHOLT) tests/unit/tap.h
 	@mkdir -p $(dir $@)

@@ -11,7 +11,7 @@ struct holt_err {
 /* Sets err to the formatted message, followed by strerror(errnum) when errnum != 0.
  * Returns -1 so that callers can write `return holt_err_set(...)`. */
 int holt_err_set(struct holt_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Prefixes the message already in err with context ("pull x: " + old). Returns -1. */
 int holt_err_wrap(struct holt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -38,18 +38,18 @@ static inline void cleanup_dirp(DIR **d)
 }
 void cleanup_strvp(char ***v);
 
-#define cleanup_free __attribute__((cleanup(cleanup_freep)))
+#define cleanup_free  __attribute__((cleanup(cleanup_freep)))
 #define cleanup_close __attribute__((cleanup(cleanup_closep)))
-#define cleanup_file __attribute__((cleanup(cleanup_filep)))
-#define cleanup_dir __attribute__((cleanup(cleanup_dirp)))
-#define cleanup_strv __attribute__((cleanup(cleanup_strvp)))
+#define cleanup_file  __attribute__((cleanup(cleanup_filep)))
+#define cleanup_dir   __attribute__((cleanup(cleanup_dirp)))
+#define cleanup_strv  __attribute__((cleanup(cleanup_strvp)))
 
 /* Hands ownership on: returns the value and leaves NULL (or -1) behind. */
-#define steal_pointer(pp)                  \
-	({                                 \
-		__typeof__(*(pp)) _p = *(pp); \
-		*(pp) = NULL;              \
-		_p;                        \
+#define steal_pointer(pp)                                                                          \
+	({                                                                                         \
+		__typeof__(*(pp)) _p = *(pp);                                                      \
+		*(pp) = NULL;                                                                      \
+		_p;                                                                                \
 	})
 static inline int steal_fd(int *fd)
 {

@@ -1,0 +1,89 @@
+/* Every holt subcommand, and the option tables that its parser, --help and the shell
+ * completions are all made from.
+ *
+ * To add a command: write cmd/<name>.c with its `struct cmd_info` and `cmd_<name>()`,
+ * declare both below, add a row to the table in cmd/main.c (the flags say what main sets
+ * up first), and a tests/bats file. The Makefile and the completions pick it up. */
+#ifndef HOLT_CMD_CMD_H
+#define HOLT_CMD_CMD_H
+
+#include "core/err.h"
+#include "storage/store.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* One option of a command; val is the short letter, or a value >= OPT_LONG_BASE for
+ * long-only options. argname is NULL for a flag. */
+struct cmd_option {
+	const char *name;
+	int val;
+	const char *argname;
+	const char *help;
+};
+
+enum { OPT_LONG_BASE = 1000 };
+
+struct cmd_info {
+	const char *name;
+	const char *args;    /* "[OPTIONS] IMAGE [COMMAND [ARG...]]" */
+	const char *summary; /* one line, for `holt --help` */
+	const struct cmd_option *options;
+	bool stop_at_operand; /* options end at the first operand (run's command follows) */
+};
+
+/* What main prepared for a command, by its flags. */
+struct cmd_ctx {
+	const char *root;
+	const char *runroot;
+	const char *storage_driver; /* NULL: the best that works */
+	struct store *store;	    /* NEEDS_STORE */
+	int log_level;
+};
+
+enum cmd_flags {
+	NEEDS_STORE = 1 << 0,  /* open the store */
+	NEEDS_USERNS = 1 << 1, /* enter the mapped user namespace before the command runs */
+};
+
+/* Parses argv with info's table; returns the option value, -1 at the end (optind is
+ * then the first operand). --help prints the usage and exits 0; an unknown option
+ * prints an error and exits 125. */
+int cmd_getopt(int argc, char **argv, const struct cmd_info *info);
+
+/* Prints info's usage text, made from its option table. */
+void cmd_usage(const struct cmd_info *info, FILE *out);
+
+/* Prints "holt: error: <err>" and releases err; returns HOLT_EXIT_ERROR. */
+int cmd_fail(struct holt_err *err);
+/* Prints "holt: error: <fmt...>" and returns HOLT_EXIT_ERROR. */
+int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define CMD(name)                                                                                  \
+	extern const struct cmd_info cmd_##name##_info;                                            \
+	int cmd_##name(int argc, char **argv, struct cmd_ctx *ctx)
+
+CMD(run);
+CMD(import);
+CMD(images);
+CMD(rmi);
+CMD(version);
+CMD(help);
+CMD(completion);
+CMD(complete);
+
+#undef CMD
+
+/* The table main dispatches from, for help and completions. */
+struct cmd_entry {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
+	const struct cmd_info *info;
+	unsigned flags;
+};
+extern const struct cmd_entry cmd_table[];
+extern const struct cmd_info cmd_global_info;
+
+#endif

@@ -1,0 +1,147 @@
+/* holt's entry point: global options, then the command table, whose flags say what
+ * is set up before a command runs. */
+#include "cmd/cmd.h"
+#include "core/exitcode.h"
+#include "core/userns.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const struct cmd_entry cmd_table[] = {
+    {"run", cmd_run, &cmd_run_info, NEEDS_STORE | NEEDS_USERNS},
+    {"import", cmd_import, &cmd_import_info, NEEDS_STORE | NEEDS_USERNS},
+    {"images", cmd_images, &cmd_images_info, NEEDS_STORE},
+    {"rmi", cmd_rmi, &cmd_rmi_info, NEEDS_STORE | NEEDS_USERNS},
+    {"version", cmd_version, &cmd_version_info, 0},
+    {"help", cmd_help, &cmd_help_info, 0},
+    {"completion", cmd_completion, &cmd_completion_info, 0},
+    {"__complete", cmd_complete, &cmd_complete_info, 0},
+    {NULL, NULL, NULL, 0},
+};
+
+enum {
+	OPT_ROOT = OPT_LONG_BASE,
+	OPT_RUNROOT,
+	OPT_LOG_LEVEL,
+	OPT_DEBUG,
+	OPT_STORAGE_DRIVER,
+};
+
+static const struct cmd_option global_options[] = {
+    {"root", OPT_ROOT, "DIR", "store images and containers under DIR"},
+    {"runroot", OPT_RUNROOT, "DIR", "keep runtime state under DIR"},
+    {"log-level", OPT_LOG_LEVEL, "LEVEL", "error, warn, info or debug"},
+    {"debug", 'D', NULL, "same as --log-level debug"},
+    {"storage-driver", OPT_STORAGE_DRIVER, "NAME", "overlay, fuse-overlayfs or vfs"},
+    {"version", 'v', NULL, "print the version and exit"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cmd_info cmd_global_info = {
+    .name = "",
+    .args = "[OPTIONS] COMMAND [ARG...]",
+    .summary = "Run containers as your own user: no root, no daemon.",
+    .options = global_options,
+    .stop_at_operand = true,
+};
+
+static const char *const log_levels[] = {"error", "warn", "info", "debug"};
+
+static const struct cmd_entry *command_find(const char *name)
+{
+	for (const struct cmd_entry *c = cmd_table; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static int parse_global(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	int c;
+	while ((c = cmd_getopt(argc, argv, &cmd_global_info)) != -1) {
+		switch (c) {
+		case OPT_ROOT:
+			ctx->root = optarg;
+			break;
+		case OPT_RUNROOT:
+			ctx->runroot = optarg;
+			break;
+		case OPT_LOG_LEVEL: {
+			size_t i;
+			for (i = 0; i < sizeof log_levels / sizeof *log_levels; i++)
+				if (strcmp(optarg, log_levels[i]) == 0)
+					break;
+			if (i == sizeof log_levels / sizeof *log_levels)
+				exit(cmd_error("--log-level \"%s\": not one of error, warn, info, "
+					       "debug",
+					       optarg));
+			ctx->log_level = (int)i;
+			break;
+		}
+		case 'D':
+			ctx->log_level = 3;
+			break;
+		case OPT_STORAGE_DRIVER:
+			if (strcmp(optarg, "overlay") && strcmp(optarg, "fuse-overlayfs") &&
+			    strcmp(optarg, "vfs"))
+				exit(cmd_error("--storage-driver \"%s\": not one of overlay, "
+					       "fuse-overlayfs, vfs",
+					       optarg));
+			ctx->storage_driver = optarg;
+			break;
+		case 'v':
+			exit(cmd_version(0, NULL, ctx));
+		}
+	}
+	return optind;
+}
+
+static int setup(const struct cmd_entry *cmd, struct cmd_ctx *ctx)
+{
+	struct holt_err err = {0};
+
+	if (cmd->flags & NEEDS_USERNS) {
+		struct userns_info info;
+		if (userns_enter(&info, &err) < 0)
+			return cmd_fail(&err);
+		if (info.single_reason)
+			cmd_warn("%s; using a single-uid map (every file owner in the container "
+				 "becomes you)",
+				 info.single_reason);
+		userns_info_release(&info);
+	}
+	if (cmd->flags & NEEDS_STORE) {
+		cleanup_free char *root = ctx->root ? NULL : store_default_root();
+		cleanup_free char *runroot = ctx->runroot ? NULL : store_default_runroot();
+		ctx->store = store_open(ctx->root ? ctx->root : root,
+					ctx->runroot ? ctx->runroot : runroot, &err);
+		if (!ctx->store)
+			return cmd_fail(&err);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = {.log_level = 1};
+
+	int first = parse_global(argc, argv, &ctx);
+	if (first >= argc) {
+		cmd_usage(&cmd_global_info, stderr);
+		return HOLT_EXIT_ERROR;
+	}
+	const struct cmd_entry *cmd = command_find(argv[first]);
+	if (!cmd) {
+		cmd_error("unknown command \"%s\"", argv[first]);
+		fputs("See 'holt --help'.\n", stderr);
+		return HOLT_EXIT_ERROR;
+	}
+	if (setup(cmd, &ctx))
+		return HOLT_EXIT_ERROR;
+	optind = 0;
+	int ret = cmd->fn(argc - first, argv + first, &ctx);
+	if (ctx.store)
+		store_free(ctx.store);
+	return ret;
+}

@@ -1,0 +1,125 @@
+/* Option parsing, --help text and error printing shared by every subcommand, all made
+ * from the command's `struct cmd_info`. */
+#include "cmd/cmd.h"
+#include "core/exitcode.h"
+#include "core/util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static size_t options_count(const struct cmd_option *o)
+{
+	size_t n = 0;
+	while (o && o[n].name)
+		n++;
+	return n;
+}
+
+void cmd_usage(const struct cmd_info *info, FILE *out)
+{
+	fprintf(out, "Usage: holt%s%s%s%s\n\n%s\n", *info->name ? " " : "", info->name,
+		info->args ? " " : "", info->args ? info->args : "", info->summary);
+	if (info == &cmd_global_info) {
+		fputs("\nCommands:\n", out);
+		for (const struct cmd_entry *c = cmd_table; c->name; c++)
+			if (c->name[0] != '_')
+				fprintf(out, "  %-12s %s\n", c->name, c->info->summary);
+	}
+	fputs("\nOptions:\n", out);
+	for (const struct cmd_option *o = info->options; o && o->name; o++) {
+		char left[64];
+		int n = 0;
+		if (o->val < OPT_LONG_BASE)
+			n = snprintf(left, sizeof left, "-%c, --%s", o->val, o->name);
+		else
+			n = snprintf(left, sizeof left, "    --%s", o->name);
+		if (o->argname && n >= 0 && (size_t)n < sizeof left)
+			snprintf(left + n, sizeof left - n, " %s", o->argname);
+		fprintf(out, "  %-28s %s\n", left, o->help);
+	}
+	fputs("  -h, --help                   show this help\n", out);
+	if (info == &cmd_global_info)
+		fputs("\nRun 'holt COMMAND --help' for more on a command.\n", out);
+}
+
+int cmd_getopt(int argc, char **argv, const struct cmd_info *info)
+{
+	static const struct cmd_info *built_for;
+	static struct option *longopts;
+	static char *shortopts;
+
+	if (built_for != info) {
+		size_t n = options_count(info->options), s = 0;
+		free(longopts);
+		free(shortopts);
+		longopts = xzalloc((n + 2) * sizeof *longopts);
+		shortopts = xzalloc(3 * n + 4);
+		if (info->stop_at_operand)
+			shortopts[s++] = '+';
+		shortopts[s++] = ':';
+		for (size_t i = 0; i < n; i++) {
+			const struct cmd_option *o = &info->options[i];
+			longopts[i] = (struct option){
+			    o->name, o->argname ? required_argument : no_argument, NULL, o->val};
+			if (o->val < OPT_LONG_BASE) {
+				shortopts[s++] = (char)o->val;
+				if (o->argname)
+					shortopts[s++] = ':';
+			}
+		}
+		longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
+		shortopts[s++] = 'h';
+		built_for = info;
+	}
+
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	switch (c) {
+	case 'h':
+		cmd_usage(info, stdout);
+		exit(0);
+	case '?':
+		if (optopt && optopt < OPT_LONG_BASE)
+			cmd_error("%s: unknown flag \"-%c\"", info->name, optopt);
+		else
+			cmd_error("%s: unknown flag \"%s\"", info->name, argv[optind - 1]);
+		fprintf(stderr, "See 'holt %s --help'.\n", info->name);
+		exit(HOLT_EXIT_ERROR);
+	case ':':
+		cmd_error("%s: flag \"%s\" needs an argument", info->name, argv[optind - 1]);
+		fprintf(stderr, "See 'holt %s --help'.\n", info->name);
+		exit(HOLT_EXIT_ERROR);
+	}
+	return c;
+}
+
+static void vprint(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "holt: %s: ", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cmd_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint("error", fmt, ap);
+	va_end(ap);
+	return HOLT_EXIT_ERROR;
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprint("warning", fmt, ap);
+	va_end(ap);
+}
+
+int cmd_fail(struct holt_err *err)
+{
+	cmd_error("%s", err->msg ? err->msg : "unknown error");
+	holt_err_release(err);
+	return HOLT_EXIT_ERROR;
+}

@@ -1,0 +1,153 @@
+/* Runs in the cloned child, already in the container's namespaces. Errors cannot be
+ * printed here (the terminal may be a pty by then): they go back to the parent on
+ * report_fd with the exit code docker would use. */
+#include "core/init.h"
+#include "core/caps.h"
+#include "core/exitcode.h"
+#include "core/mounts.h"
+#include "core/pty.h"
+#include "core/user.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+static __attribute__((noreturn)) void fail(const struct init_args *a, int code,
+					   struct holt_err *err)
+{
+	dprintf(a->report_fd, "%d %s", code, err->msg ? err->msg : "container setup failed");
+	_exit(code);
+}
+
+static int loopback_up(struct holt_err *err)
+{
+	struct ifreq ifr = {.ifr_name = "lo"};
+	cleanup_close int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return holt_err_set(err, errno, "bring up \"lo\": socket");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return holt_err_set(err, errno, "bring up \"lo\"");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return holt_err_set(err, errno, "bring up \"lo\"");
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	cleanup_free char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int switch_user(const struct user_ids *ids, struct holt_err *err)
+{
+	/* setgroups is denied in a single-uid map; there are no other groups to drop. */
+	if (setgroups(ids->n_groups, ids->groups) < 0 && errno != EPERM)
+		return holt_err_set(err, errno, "set supplementary groups");
+	if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
+		return holt_err_set(err, errno == EINVAL ? 0 : errno,
+				    "user: gid %u is not mapped in holt's user namespace%s",
+				    ids->gid,
+				    errno == EINVAL ? " (no subordinate gids for you)" : "");
+	if (setresuid(ids->uid, ids->uid, ids->uid) < 0)
+		return holt_err_set(err, errno == EINVAL ? 0 : errno,
+				    "user: uid %u is not mapped in holt's user namespace%s",
+				    ids->uid,
+				    errno == EINVAL ? " (no subordinate uids for you)" : "");
+	return 0;
+}
+
+/* execvpe over the container's own PATH, with docker's exit codes for failures. */
+static __attribute__((noreturn)) void exec_command(const struct init_args *a, char **env)
+{
+	struct holt_err err = {0};
+	const char *cmd = a->spec->argv[0];
+	const char *path = spec_env_get(env, "PATH");
+	int saved = ENOENT;
+
+	if (strchr(cmd, '/')) {
+		execve(cmd, a->spec->argv, env);
+		saved = errno;
+	} else {
+		cleanup_free char *dirs = xstrdup(path ? path : "/usr/bin:/bin");
+		for (char *dir = strtok(dirs, ":"); dir; dir = strtok(NULL, ":")) {
+			cleanup_free char *full = xasprintf("%s/%s", *dir ? dir : ".", cmd);
+			execve(full, a->spec->argv, env);
+			if (errno != ENOENT && errno != ENOTDIR)
+				saved = errno;
+		}
+	}
+	if (saved == ENOENT) {
+		holt_err_set(&err, 0, "exec \"%s\": %s", cmd,
+			     strchr(cmd, '/') ? "no such file or directory"
+					      : "executable file not found in $PATH");
+		fail(a, HOLT_EXIT_NOT_FOUND, &err);
+	}
+	holt_err_set(&err, saved, "exec \"%s\"", cmd);
+	fail(a, HOLT_EXIT_CANNOT_EXEC, &err);
+}
+
+void init_container(const struct init_args *a)
+{
+	struct holt_err err = {0};
+	const struct process_spec *spec = a->spec;
+	const char *root = a->layout.target;
+	struct user_ids ids;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!spec->interactive && !spec->tty) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, 0), close(null);
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		holt_err_set(&err, errno, "make the mount namespace private");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
+	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
+	    mounts_pivot(root, &err) < 0 || (a->own_netns && loopback_up(&err) < 0))
+		fail(a, HOLT_EXIT_ERROR, &err);
+	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
+		holt_err_set(&err, errno, "set hostname \"%s\"", spec->hostname);
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	if (user_resolve(spec->user, "/etc/passwd", "/etc/group", &ids, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
+	if (mkdir_p(spec->cwd) < 0 || chdir(spec->cwd) < 0) {
+		holt_err_set(&err, errno, "working directory \"%s\"", spec->cwd);
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	if (a->tty_sock >= 0 &&
+	    pty_open_in_container(a->tty_sock, a->has_winsize ? &a->winsize : NULL, ids.uid,
+				  ids.gid, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
+	if (caps_drop_to_default(&err) < 0 || switch_user(&ids, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
+
+	cleanup_strv char **env = strv_dup(spec->env);
+	if (!spec_env_get(env, "HOME")) {
+		cleanup_free char *home = xasprintf("HOME=%s", ids.home);
+		strv_push(&env, home);
+	}
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &a->sigmask, NULL);
+	exec_command(a, env);
+}

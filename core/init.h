@@ -1,0 +1,29 @@
+/* The container's side of `run`: everything between clone and exec. */
+#ifndef HOLT_CORE_INIT_H
+#define HOLT_CORE_INIT_H
+
+#include "core/spec.h"
+#include "storage/rootfs.h"
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+
+struct init_args {
+	struct rootfs_layout layout;
+	const char *storage_driver; /* NULL: the first that works */
+	const char *container_dir;  /* holds the /etc files to bind */
+	const struct process_spec *spec;
+	bool own_netns;
+	int report_fd;		/* failures go to the parent here, as "<exit code> <message>" */
+	int tty_sock;		/* with a tty: the pty master is sent back on it, else -1 */
+	struct winsize winsize; /* the terminal's size, when has_winsize */
+	bool has_winsize;
+	sigset_t sigmask; /* restored before exec */
+};
+
+/* Sets up the container around the calling process and execs its command; on failure
+ * reports to the parent and exits. Never returns. */
+__attribute__((noreturn)) void init_container(const struct init_args *a);
+
+#endif

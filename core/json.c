@@ -1,0 +1,39 @@
+#include "core/json.h"
+#include "core/util.h"
+
+void json_add_strv(json_object *obj, const char *key, char *const *v)
+{
+	if (!v)
+		return;
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; v[i]; i++)
+		json_object_array_add(arr, json_object_new_string(v[i]));
+	json_object_object_add(obj, key, arr);
+}
+
+void json_add_string(json_object *obj, const char *key, const char *s)
+{
+	if (s)
+		json_object_object_add(obj, key, json_object_new_string(s));
+}
+
+char **json_get_strv(json_object *obj, const char *key)
+{
+	json_object *arr;
+	if (!json_object_object_get_ex(obj, key, &arr) ||
+	    !json_object_is_type(arr, json_type_array))
+		return NULL;
+	size_t n = json_object_array_length(arr);
+	char **v = xzalloc((n + 1) * sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = xstrdup(json_object_get_string(json_object_array_get_idx(arr, i)));
+	return v;
+}
+
+char *json_get_string(json_object *obj, const char *key)
+{
+	json_object *s;
+	if (!json_object_object_get_ex(obj, key, &s) || !json_object_is_type(s, json_type_string))
+		return NULL;
+	return xstrdup(json_object_get_string(s));
+}

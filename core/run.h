@@ -1,0 +1,23 @@
+/* `run` in the foreground: the holt process is the container's monitor. */
+#ifndef HOLT_CORE_RUN_H
+#define HOLT_CORE_RUN_H
+
+#include "core/container.h"
+#include "core/spec.h"
+#include "storage/image.h"
+#include "storage/store.h"
+
+struct run_request {
+	struct store *store;
+	struct container *container;
+	const struct image *image;
+	const struct process_spec *spec;
+	const char *storage_driver; /* NULL: the first that works */
+};
+
+/* Starts the container, relays its terminal, forwards signals to it and waits. Returns
+ * its exit code (128+N when killed by signal N; 125/126/127 when it could not start,
+ * with err set), or -1 with err when holt itself failed. */
+int run_foreground(const struct run_request *req, struct holt_err *err);
+
+#endif

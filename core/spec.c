@@ -1,0 +1,93 @@
+#include "core/spec.h"
+#include "core/util.h"
+
+#include <string.h>
+
+static const char default_path[] =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+static size_t key_len(const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	return eq ? (size_t)(eq - kv) : strlen(kv);
+}
+
+const char *spec_env_get(char *const *env, const char *key)
+{
+	size_t len = strlen(key);
+	for (size_t i = 0; env && env[i]; i++)
+		if (key_len(env[i]) == len && strncmp(env[i], key, len) == 0 && env[i][len] == '=')
+			return env[i] + len + 1;
+	return NULL;
+}
+
+void spec_env_set(char ***env, const char *kv)
+{
+	size_t len = key_len(kv);
+	for (size_t i = 0; *env && (*env)[i]; i++)
+		if (key_len((*env)[i]) == len && strncmp((*env)[i], kv, len) == 0) {
+			free((*env)[i]);
+			(*env)[i] = xstrdup(kv);
+			return;
+		}
+	strv_push(env, kv);
+}
+
+static void append(char ***argv, char *const *v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		strv_push(argv, v[i]);
+}
+
+int spec_build(const struct container_config *config, const struct image *img,
+	       struct process_spec *spec, struct holt_err *err)
+{
+	char *const *entrypoint = img->entrypoint;
+	char *const *cmd = img->cmd;
+
+	memset(spec, 0, sizeof *spec);
+	/* docker: --entrypoint also drops the image's Cmd; "" drops the entrypoint. */
+	if (config->entrypoint_set) {
+		entrypoint = config->entrypoint && config->entrypoint[0] && config->entrypoint[0][0]
+				 ? config->entrypoint
+				 : NULL;
+		cmd = NULL;
+	}
+	if (config->cmd && config->cmd[0])
+		cmd = config->cmd;
+	append(&spec->argv, entrypoint);
+	append(&spec->argv, cmd);
+	if (!spec->argv)
+		return holt_err_set(err, 0,
+				    "no command given and the image has no Cmd or "
+				    "Entrypoint");
+
+	spec->hostname = xstrdup(config->hostname);
+	spec_env_set(&spec->env, default_path);
+	cleanup_free char *hn = xasprintf("HOSTNAME=%s", spec->hostname);
+	spec_env_set(&spec->env, hn);
+	if (config->tty)
+		spec_env_set(&spec->env, "TERM=xterm");
+	for (size_t i = 0; img->env && img->env[i]; i++)
+		spec_env_set(&spec->env, img->env[i]);
+	for (size_t i = 0; config->env && config->env[i]; i++)
+		spec_env_set(&spec->env, config->env[i]);
+
+	const char *cwd = config->workdir ? config->workdir : img->workdir;
+	spec->cwd = xstrdup(cwd && *cwd ? cwd : "/");
+	const char *user = config->user ? config->user : img->user;
+	spec->user = xstrdup(user && *user ? user : "0");
+	spec->tty = config->tty;
+	spec->interactive = config->interactive;
+	return 0;
+}
+
+void spec_release(struct process_spec *spec)
+{
+	strv_free(spec->argv);
+	strv_free(spec->env);
+	free(spec->cwd);
+	free(spec->user);
+	free(spec->hostname);
+	memset(spec, 0, sizeof *spec);
+}

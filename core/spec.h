@@ -1,0 +1,30 @@
+/* What the container's first process is: the image's defaults merged with what the
+ * user asked for, by docker's rules. */
+#ifndef HOLT_CORE_SPEC_H
+#define HOLT_CORE_SPEC_H
+
+#include "core/container.h"
+#include "core/err.h"
+#include "storage/image.h"
+
+struct process_spec {
+	char **argv;
+	char **env;
+	char *cwd;
+	char *user; /* "name", "uid", "uid:gid", "name:group"...; resolved in the container */
+	char *hostname;
+	bool tty;
+	bool interactive;
+};
+
+/* Fills spec from config over img. Fails when no command results. */
+int spec_build(const struct container_config *config, const struct image *img,
+	       struct process_spec *spec, struct holt_err *err);
+void spec_release(struct process_spec *spec);
+
+/* Sets KEY=VALUE in env, replacing an earlier KEY. */
+void spec_env_set(char ***env, const char *kv);
+/* The value of key in env, or NULL. */
+const char *spec_env_get(char *const *env, const char *key);
+
+#endif

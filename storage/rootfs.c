@@ -1,0 +1,61 @@
+/* Picking the root filesystem driver: the one asked for, or the first that works. */
+#include "storage/rootfs.h"
+#include "core/util.h"
+
+#include <string.h>
+
+static const struct rootfs_driver *const drivers[] = {
+    &rootfs_overlay,
+    &rootfs_fuse_overlayfs,
+    &rootfs_vfs,
+};
+
+const struct rootfs_driver *rootfs_driver_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof drivers / sizeof *drivers; i++)
+		if (strcmp(drivers[i]->name, name) == 0)
+			return drivers[i];
+	return NULL;
+}
+
+int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct holt_err *err)
+{
+	if (name) {
+		const struct rootfs_driver *d = rootfs_driver_find(name);
+		if (!d)
+			return holt_err_set(err, 0, "storage driver \"%s\": unknown", name);
+		return d->mount(layout, err);
+	}
+	/* Each failure says why; keep the first driver's, it is the one users expect. */
+	struct holt_err first = {0};
+	for (size_t i = 0; i < sizeof drivers / sizeof *drivers; i++) {
+		struct holt_err e = {0};
+		if (drivers[i]->mount(layout, &e) == 0) {
+			holt_err_release(&first);
+			return 0;
+		}
+		if (!first.msg)
+			first = e;
+		else
+			holt_err_release(&e);
+	}
+	*err = first;
+	return -1;
+}
+
+char *rootfs_lowerdir_option(const struct rootfs_layout *layout)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < layout->n_lower; i++)
+		len += strlen(layout->lower[i]) + 1;
+	char *opt = xmalloc(len), *p = opt;
+	for (size_t i = layout->n_lower; i-- > 0;) {
+		size_t l = strlen(layout->lower[i]);
+		memcpy(p, layout->lower[i], l);
+		p += l;
+		*p++ = i ? ':' : '\0';
+	}
+	if (layout->n_lower == 0)
+		*p = '\0';
+	return opt;
+}

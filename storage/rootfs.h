@@ -1,0 +1,41 @@
+/* Root filesystem assembly for a container from its image's layers and its own
+ * writable layer, behind one small driver table: native overlay in the user namespace,
+ * fuse-overlayfs, or a plain copy (vfs) as the last resort. */
+#ifndef HOLT_STORAGE_ROOTFS_H
+#define HOLT_STORAGE_ROOTFS_H
+
+#include "core/err.h"
+
+#include <stddef.h>
+
+struct rootfs_layout {
+	char *const *lower; /* unpacked layer dirs, lowest first */
+	size_t n_lower;
+	const char *upper;  /* the container's writable layer */
+	const char *work;   /* overlay's work dir, on the same filesystem as upper */
+	const char *copy;   /* vfs: the container's private copy of the layers */
+	const char *target; /* where the root filesystem is mounted */
+};
+
+struct rootfs_driver {
+	const char *name;
+	/* Mounts the root filesystem at layout->target; runs in the container's mount
+	 * namespace, before pivot_root. */
+	int (*mount)(const struct rootfs_layout *layout, struct holt_err *err);
+};
+
+extern const struct rootfs_driver rootfs_overlay;
+extern const struct rootfs_driver rootfs_fuse_overlayfs;
+extern const struct rootfs_driver rootfs_vfs;
+
+/* The driver called name, or NULL. */
+const struct rootfs_driver *rootfs_driver_find(const char *name);
+
+/* Mounts with the named driver, or with the first of overlay, fuse-overlayfs, vfs that
+ * works when name is NULL. */
+int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct holt_err *err);
+
+/* The overlay lowerdir option for layout ("top:...:bottom"); caller frees. */
+char *rootfs_lowerdir_option(const struct rootfs_layout *layout);
+
+#endif

@@ -1,0 +1,40 @@
+/* fuse-overlayfs, for kernels or filesystems where native overlay cannot be mounted in
+ * a user namespace. Its daemon lives in the container's pid namespace and ends with it. */
+#include "core/util.h"
+#include "storage/rootfs.h"
+
+#include <errno.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+extern char **environ;
+
+static int fuse_mount(const struct rootfs_layout *layout, struct holt_err *err)
+{
+	cleanup_free char *lower = rootfs_lowerdir_option(layout);
+	cleanup_free char *opts =
+	    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, layout->upper, layout->work);
+	char *argv[] = {"fuse-overlayfs", "-o", opts, (char *)layout->target, NULL};
+	pid_t pid;
+	int st;
+
+	if (access("/dev/fuse", R_OK | W_OK) < 0)
+		return holt_err_set(err, errno, "fuse-overlayfs on \"%s\": /dev/fuse",
+				    layout->target);
+	int r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (r)
+		return holt_err_set(err, r,
+				    "run fuse-overlayfs (install the fuse-overlayfs "
+				    "package)");
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return holt_err_set(err, 0, "fuse-overlayfs on \"%s\": failed with status %d",
+				    layout->target, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return 0;
+}
+
+const struct rootfs_driver rootfs_fuse_overlayfs = {
+    .name = "fuse-overlayfs",
+    .mount = fuse_mount,
+};
