@@ -12,9 +12,14 @@ VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 PKGS      := json-c libarchive libcrypto libseccomp
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 HOLT_CFLAGS  := -std=gnu11 $(WARNINGS) -I. $(shell pkg-config --cflags $(PKGS)) \
+		-ffunction-sections -fdata-sections \
 		-D_GNU_SOURCE -DHOLT_VERSION='"$(VERSION)"'
-HOLT_LDFLAGS := -Wl,--as-needed -Wl,-O1
-HOLT_LIBS    := $(shell pkg-config --libs $(PKGS)) -lsubid -lutil
+HOLT_LDFLAGS := -Wl,--as-needed -Wl,-O1 -Wl,--gc-sections
+# Linked statically: loading these ~25 shared objects (libsubid alone drags in PAM,
+# SELinux and audit; libarchive ICU through libxml2) cost 3 ms of every `holt run`.
+STATIC_LIBS  := -ljson-c -larchive -lnettle -lacl -llzma -lzstd -llz4 -lbz2 -lz -lcrypto \
+		-lseccomp -lsubid -lselinux -lpcre2-8 -laudit -lcap-ng
+HOLT_LIBS    := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic
 
 ifneq ($(SANITIZE),)
 HOLT_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer

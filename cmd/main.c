@@ -100,7 +100,14 @@ static int parse_global(int argc, char **argv, struct cmd_ctx *ctx)
 static int setup(const struct cmd_entry *cmd, struct cmd_ctx *ctx)
 {
 	struct holt_err err = {0};
+	/* The defaults name the real uid: work them out before the user namespace hides it. */
+	cleanup_free char *root = NULL;
+	cleanup_free char *runroot = NULL;
 
+	if (cmd->flags & NEEDS_STORE) {
+		root = ctx->root ? xstrdup(ctx->root) : store_default_root();
+		runroot = ctx->runroot ? xstrdup(ctx->runroot) : store_default_runroot();
+	}
 	if (cmd->flags & NEEDS_USERNS) {
 		struct userns_info info;
 		if (userns_enter(&info, &err) < 0)
@@ -112,10 +119,7 @@ static int setup(const struct cmd_entry *cmd, struct cmd_ctx *ctx)
 		userns_info_release(&info);
 	}
 	if (cmd->flags & NEEDS_STORE) {
-		cleanup_free char *root = ctx->root ? NULL : store_default_root();
-		cleanup_free char *runroot = ctx->runroot ? NULL : store_default_runroot();
-		ctx->store = store_open(ctx->root ? ctx->root : root,
-					ctx->runroot ? ctx->runroot : runroot, &err);
+		ctx->store = store_open(root, runroot, &err);
 		if (!ctx->store)
 			return cmd_fail(&err);
 	}

@@ -135,9 +135,8 @@ static void terminal_raw(struct relay *r)
 	if (!isatty(0) || tcgetattr(0, &r->saved) < 0)
 		return;
 	raw = r->saved;
+	/* The container's own pty does the line discipline; ours must pass bytes through. */
 	cfmakeraw(&raw);
-	/* Keep output post-processing so that the container's \n stays \n on our side. */
-	raw.c_oflag = r->saved.c_oflag;
 	if (tcsetattr(0, TCSADRAIN, &raw) == 0)
 		r->tty_raw = true;
 }
