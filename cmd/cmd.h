@@ -69,6 +69,7 @@ CMD(run);
 CMD(import);
 CMD(images);
 CMD(rmi);
+CMD(system);
 CMD(version);
 CMD(help);
 CMD(completion);

@@ -13,6 +13,7 @@ const struct cmd_entry cmd_table[] = {
     {"import", cmd_import, &cmd_import_info, NEEDS_STORE | NEEDS_USERNS},
     {"images", cmd_images, &cmd_images_info, NEEDS_STORE},
     {"rmi", cmd_rmi, &cmd_rmi_info, NEEDS_STORE | NEEDS_USERNS},
+    {"system", cmd_system, &cmd_system_info, 0},
     {"version", cmd_version, &cmd_version_info, 0},
     {"help", cmd_help, &cmd_help_info, 0},
     {"completion", cmd_completion, &cmd_completion_info, 0},
@@ -104,13 +105,13 @@ static int setup(const struct cmd_entry *cmd, struct cmd_ctx *ctx)
 	cleanup_free char *root = NULL;
 	cleanup_free char *runroot = NULL;
 
-	if (cmd->flags & NEEDS_STORE) {
+	if (cmd->flags & (NEEDS_STORE | NEEDS_USERNS)) {
 		root = ctx->root ? xstrdup(ctx->root) : store_default_root();
 		runroot = ctx->runroot ? xstrdup(ctx->runroot) : store_default_runroot();
 	}
 	if (cmd->flags & NEEDS_USERNS) {
 		struct userns_info info;
-		if (userns_enter(&info, &err) < 0)
+		if (userns_enter(runroot, &info, &err) < 0)
 			return cmd_fail(&err);
 		if (info.single_reason)
 			cmd_warn("%s; using a single-uid map (every file owner in the container "

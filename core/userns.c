@@ -3,6 +3,7 @@
  * namespace: a forked child waits until the parent has unshared, then runs both helpers
  * at once against the parent's pid. */
 #include "core/userns.h"
+#include "core/pause.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -163,20 +164,12 @@ static int map_with_helpers(pid_t self, uid_t uid, gid_t gid, struct subid_range
 	return ret;
 }
 
-int userns_enter(struct userns_info *info, struct holt_err *err)
+static int enter_new(struct userns_info *info, struct holt_err *err)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
 	struct subid_range *ur = NULL, *gr = NULL;
 	int nu = 0, ng = 0;
-
-	memset(info, 0, sizeof *info);
-	if (uid == 0) {
-		info->mode = USERNS_IDENTITY;
-		if (unshare(CLONE_NEWUSER) < 0)
-			return holt_err_set(err, errno, "create a user namespace");
-		return map_directly(uid, gid, true, err);
-	}
 
 	struct passwd *pw = getpwuid(uid);
 	if (!pw) {
@@ -209,6 +202,39 @@ int userns_enter(struct userns_info *info, struct holt_err *err)
 	free(ur);
 	free(gr);
 	return ret;
+}
+
+/* Joins the pause process's namespace; creates namespace and pause process the first
+ * time, under a lock so that concurrent first commands make only one. */
+int userns_enter(const char *runroot, struct userns_info *info, struct holt_err *err)
+{
+	memset(info, 0, sizeof *info);
+	if (getuid() == 0) {
+		info->mode = USERNS_IDENTITY;
+		if (unshare(CLONE_NEWUSER) < 0)
+			return holt_err_set(err, errno, "create a user namespace");
+		return map_directly(0, 0, true, err);
+	}
+	int r = pause_join(runroot, &info->single_reason, err);
+	if (r == 0) {
+		cleanup_close int lock = pause_lock(runroot, err);
+		if (lock < 0)
+			return -1;
+		r = pause_join(runroot, &info->single_reason, err);
+		if (r == 0) {
+			if (enter_new(info, err) < 0)
+				return -1;
+			/* Without a pause process every command maps anew: slower, not wrong. */
+			struct holt_err perr = {0};
+			if (pause_start(runroot, info->single_reason, &perr) < 0)
+				holt_err_release(&perr);
+			return 0;
+		}
+	}
+	if (r < 0)
+		return -1;
+	info->mode = info->single_reason ? USERNS_SINGLE : USERNS_RANGES;
+	return 0;
 }
 
 void userns_info_release(struct userns_info *info)

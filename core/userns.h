@@ -19,10 +19,11 @@ struct userns_info {
 	char *single_reason;
 };
 
-/* Unshares a user namespace and maps it; on return the process is root in it.
- * Falls back to a single-uid map (and says why in info) when the user has no ranges
- * or newuidmap/newgidmap are missing. */
-int userns_enter(struct userns_info *info, struct holt_err *err);
+/* Puts the process in holt's user namespace for runroot, where it is root: joins the
+ * one the pause process holds, or unshares and maps a new one (and starts the pause
+ * process). Falls back to a single-uid map (and says why in info) when the user has no
+ * ranges or newuidmap/newgidmap are missing. */
+int userns_enter(const char *runroot, struct userns_info *info, struct holt_err *err);
 
 void userns_info_release(struct userns_info *info);
 
