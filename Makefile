@@ -35,7 +35,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBHOLT   := $(BUILD)/libholt.a
 HELPER    := $(BUILD)/tests/holt-test-tool
 
-.PHONY: all check unit e2e demo deps install format check-format lint clean help
+.PHONY: all check unit asan demo deps install format check-format lint clean help
 
 all: holt completions
 
@@ -47,8 +47,12 @@ $(LIBHOLT): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-holt: $(CMD_OBJ) $(LIBHOLT)
+$(BUILD)/holt: $(CMD_OBJ) $(LIBHOLT)
 	$(CC) $(CFLAGS) $(HOLT_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBHOLT) $(HOLT_LIBS)
+
+# Replaced by rename: a running holt (a pause process) keeps the old file busy.
+holt: $(BUILD)/holt
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 completions: completions/holt.bash completions/_holt completions/holt.fish
 
@@ -70,8 +74,15 @@ $(HELPER): tests/helper/holt-test-tool.c
 
 unit: $(UNIT_BIN)
 
-check: holt unit $(HELPER)
-	tests/run-checks $(UNIT_BIN)
+# The sanitizer build, for the unit tests and a core subset of the end-to-end tests.
+ASAN_BUILD := build-asan
+asan:
+	$(MAKE) BUILD=$(ASAN_BUILD) SANITIZE=address,undefined $(ASAN_BUILD)/holt \
+		$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)
+
+check: holt unit $(HELPER) asan
+	HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
+		tests/run-checks $(UNIT_BIN)
 
 demo: holt
 	tests/demo
@@ -99,7 +110,7 @@ lint:
 	clang-tidy --quiet $(LIB_SRC) $(CMD_SRC) -- $(HOLT_CFLAGS)
 
 clean:
-	rm -rf $(BUILD) holt completions/holt.bash completions/_holt completions/holt.fish
+	rm -rf $(BUILD) $(ASAN_BUILD) holt completions/holt.bash completions/_holt completions/holt.fish
 
 help:
 	@echo 'make            build holt and its completions'
