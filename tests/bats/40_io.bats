@@ -154,7 +154,7 @@ run_in_pty()
 	[ "$(cat "$out")" = "$(printf 'ready\nUSR1\nHUP\nINT\nTERM')" ] || { cat "$out"; false; }
 }
 
-@test "TERM to holt ends a container that does not catch it: exit 143" {
+@test "TERM to holt reaches a shell trap in the container, which passes on its child's 143" {
 	local out=$BATS_TEST_TMPDIR/out
 	# sh as pid 1 ignores TERM unless it traps it; a child that does not trap it dies.
 	"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" run --rm "$IMG" \

@@ -7,7 +7,7 @@
 #   HOLT             the binary under test             (default: ./holt)
 #   HOLT_TEST_TOOL   the static helper for containers  (default: build/tests/holt-test-tool)
 #   HOLT_FIXTURES    where tests/lib/mkimage's output goes (default: per bats run)
-#   HOLT_TIMEOUT     seconds one holt command may take (default: 60)
+#   HOLT_TIMEOUT     seconds one holt command may take (default: 30)
 
 bats_require_minimum_version 1.5.0
 
@@ -16,7 +16,7 @@ HOLT=${HOLT:-$HOLT_SRC/holt}
 HOLT_TEST_TOOL=${HOLT_TEST_TOOL:-$HOLT_SRC/build/tests/holt-test-tool}
 HOLT_LIB=${HOLT_LIB:-$HOLT_SRC/tests/lib}
 HOLT_FIXTURES=${HOLT_FIXTURES:-$BATS_RUN_TMPDIR/fixtures}
-HOLT_TIMEOUT=${HOLT_TIMEOUT:-60}
+HOLT_TIMEOUT=${HOLT_TIMEOUT:-30}
 IMG=testimg:1
 
 # The warning a user with no subordinate ids gets once per run/import.
@@ -24,10 +24,35 @@ NOSUB_WARNING_RE='^holt: warning: .*no subordinate id ranges'
 
 # --- the store of this file ----------------------------------------------------------
 
-# holt with this file's store; a command that hangs is killed after HOLT_TIMEOUT.
+# holt with this file's store. A command that hangs is killed after HOLT_TIMEOUT, and
+# so are the processes it left behind with this store in their command line (a stuck
+# fuse-overlayfs, say). Output goes through files, not pipes, so that a leftover process
+# holding the pipe cannot hang the test that captures it.
 holt()
 {
-	timeout -k 5 "$HOLT_TIMEOUT" "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" "$@"
+	local o e rc=0 t0=$SECONDS
+	o=$(mktemp "$HOLT_TMP/out.XXXXXX")
+	e=$(mktemp "$HOLT_TMP/err.XXXXXX")
+	timeout -k 5 "$HOLT_TIMEOUT" "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" "$@" \
+		>"$o" 2>"$e" || rc=$?
+	cat "$o"
+	cat "$e" >&2
+	rm -f "$o" "$e"
+	if ((SECONDS - t0 >= HOLT_TIMEOUT)); then
+		echo "holt $*: killed after ${HOLT_TIMEOUT}s" >&2
+		reap_store_processes
+	fi
+	return "$rc"
+}
+
+# Kills, by pid, the processes of this user that name this file's store in their command
+# line: only what the tests started.
+reap_store_processes()
+{
+	local pids
+	pids=$(pgrep -u "$(id -u)" -f -- "$HOLT_ROOT" 2>/dev/null) || return 0
+	echo "# killing leftover processes of $HOLT_ROOT:" $pids >&2
+	kill -KILL $pids 2>/dev/null || true
 }
 
 # The same, as a shell word list for `script -c` and `sh -c` strings.
@@ -99,7 +124,7 @@ holt_teardown_file()
 {
 	[ -n "${HOLT_ROOT:-}" ] || return 0
 	if [ -d "$HOLT_ROOT" ]; then
-		if holt system reset --help >/dev/null 2>&1; then
+		if holt system --help 2>/dev/null | grep -qw reset; then
 			holt system reset -f >/dev/null 2>&1 || true
 		else
 			local name
@@ -107,6 +132,13 @@ holt_teardown_file()
 				holt rmi "$name" >/dev/null 2>&1 || true
 			done
 		fi
+	fi
+	# The pause process that holds this runroot's user namespace, and anything stuck.
+	holt system migrate >/dev/null 2>&1 || true
+	if pgrep -u "$(id -u)" -f -- "$HOLT_ROOT" >/dev/null 2>&1; then
+		echo "# teardown: processes left running:" >&3
+		pgrep -a -u "$(id -u)" -f -- "$HOLT_ROOT" | sed 's/^/#   /' >&3
+		reap_store_processes 2>/dev/null
 	fi
 	local d
 	for d in "$HOLT_ROOT" "$HOLT_RUNROOT"; do
