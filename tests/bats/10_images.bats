@@ -87,6 +87,21 @@ image_row()
 	[ -n "$(image_row notag latest)" ] || { holt images; false; }
 }
 
+@test "import without a name makes an untagged image, removed by its id" {
+	local id
+	id=$(holt import "$HOLT_FIXTURES/rootfs.tar")
+	[[ $id =~ ^sha256:[0-9a-f]{64}$ ]] || { echo "import printed: $id"; false; }
+	run_holt images
+	[ "${#lines[@]}" -eq 2 ] || { show_run; false; }
+	read -r repo tag short _ <<<"${lines[1]}"
+	[ "$repo $tag $short" = "<none> <none> ${id:7:12}" ] || { show_run; false; }
+	run_holt rmi "${id:7:12}"
+	check_status 0
+	check_output "Deleted: $id"
+	run_holt images
+	[ "${#lines[@]}" -eq 1 ] || { show_run; false; }
+}
+
 @test "an invalid image name: exit 125, the name quoted, nothing stored" {
 	local before
 	before=$(store_listing)

@@ -49,10 +49,10 @@ teardown_file()
 }
 
 @test "exit status 127: the command is not found" {
-	run_holt run --rm "$IMG" /no/such/command
+	run_holt -127 run --rm "$IMG" /no/such/command
 	check_status 127
 	check_stderr_has "/no/such/command"
-	run_holt run --rm "$IMG" no-such-command-on-path
+	run_holt -127 run --rm "$IMG" no-such-command-on-path
 	check_status 127
 	check_stderr_has "no-such-command-on-path"
 }
@@ -116,7 +116,7 @@ teardown_file()
 }
 
 @test "--entrypoint that does not exist: exit 127" {
-	run_holt run --rm --entrypoint /nope "$IMG"
+	run_holt -127 run --rm --entrypoint /nope "$IMG"
 	check_status 127
 	check_stderr_has "/nope"
 }
@@ -315,7 +315,7 @@ teardown_file()
 }
 
 @test "/etc/hosts and /etc/resolv.conf are provided" {
-	run_holt run --rm --hostname hh "$IMG" sh -c 'grep -c "^127.0.0.1[[:space:]].*localhost" /etc/hosts; grep -c "[[:space:]]hh\([[:space:]]\|$\)" /etc/hosts; test -f /etc/resolv.conf && echo resolv'
+	run_holt run --rm "$IMG" sh -c 'grep -c "^127.0.0.1[[:space:]].*localhost" /etc/hosts; grep -c "[[:space:]]$(hostname)\([[:space:]]\|$\)" /etc/hosts; test -f /etc/resolv.conf && echo resolv'
 	check_status 0
 	check_output "$(printf '1\n1\nresolv')"
 }

@@ -16,13 +16,15 @@ teardown_file()
 
 # Runs holt ARGS under `script`, in a pty of rows x cols ($PTY_ROWS/$PTY_COLS, default
 # 40 100), with stdin from /dev/null; output in $output (CRs removed), status the
-# container's (script -e).
+# container's (script -e). The pty merges stderr into the output: the warning of a user
+# without subordinate ids is taken out.
 run_in_pty()
 {
 	local cmd
 	cmd="stty rows ${PTY_ROWS:-40} cols ${PTY_COLS:-100}; exec $(holt_cmdline)$(printf '%q ' "$@")"
 	run --separate-stderr timeout -k 5 "$HOLT_TIMEOUT" script -qefc "$cmd" /dev/null </dev/null
 	output=${output//$'\r'/}
+	output=$(grep -Ev "$NOSUB_WARNING_RE" <<<"$output" || true)
 	lines=()
 	mapfile -t lines <<<"$output"
 }

@@ -89,7 +89,7 @@ layers_listing()
 	before=$(store_listing)
 	run_holt run --rm "$IMG" sh -c 'touch /x; exit 3'
 	check_status 3
-	run_holt run --rm "$IMG" /no/such
+	run_holt -127 run --rm "$IMG" /no/such
 	check_status 127
 	run_holt run --rm "$IMG" /bin/notexec
 	check_status 126

@@ -61,10 +61,17 @@ holt_cmdline()
 	printf '%q ' "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT"
 }
 
-# run holt, with stdout in $output and stderr in $stderr.
+# run holt, with stdout in $output and stderr in $stderr. A first argument -N expects
+# status N (bats wants that said for 127, "command not found", or it warns).
 run_holt()
 {
-	run --separate-stderr holt "$@"
+	if [[ ${1-} =~ ^-[0-9]+$ ]]; then
+		local want=$1
+		shift
+		run "$want" --separate-stderr holt "$@"
+	else
+		run --separate-stderr holt "$@"
+	fi
 }
 
 # Builds the fixtures once per bats run (several files may ask at once under --jobs).
