@@ -185,6 +185,7 @@ driver_roundtrip()
 	check_status 0
 	check_output "image file"
 	XDG_DATA_HOME=$xdg/data XDG_RUNTIME_DIR=$xdg/run timeout 60 "$HOLT" rmi xdg:1 >/dev/null 2>&1
+	XDG_DATA_HOME=$xdg/data XDG_RUNTIME_DIR=$xdg/run timeout 60 "$HOLT" system migrate >/dev/null 2>&1
 	chmod -R u+rwx "$xdg"
 	rm -rf "$xdg" || unshare --map-auto --map-root-user rm -rf "$xdg"
 }

@@ -51,7 +51,8 @@ reap_store_processes()
 {
 	local pids
 	pids=$(pgrep -u "$(id -u)" -f -- "$HOLT_ROOT" 2>/dev/null) || return 0
-	echo "# killing leftover processes of $HOLT_ROOT:" $pids >&2
+	echo "# killing leftover processes of $HOLT_ROOT:" $pids >&2 # shellcheck disable=SC2086
+	# shellcheck disable=SC2086 # one pid a word
 	kill -KILL $pids 2>/dev/null || true
 }
 
@@ -203,7 +204,9 @@ nonroot_or_skip()
 fuse_or_skip()
 {
 	command -v fuse-overlayfs >/dev/null || skip "fuse-overlayfs not installed"
-	[ -r /dev/fuse ] && [ -w /dev/fuse ] || skip "/dev/fuse not usable by $(id -un)"
+	if [ ! -r /dev/fuse ] || [ ! -w /dev/fuse ]; then
+		skip "/dev/fuse not usable by $(id -un)"
+	fi
 }
 
 # Native overlay in a user namespace (kernel >= 5.11, userxattr), probed with unshare.
