@@ -80,7 +80,7 @@ asan:
 	$(MAKE) BUILD=$(ASAN_BUILD) SANITIZE=address,undefined $(ASAN_BUILD)/holt \
 		$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)
 
-check: holt unit $(HELPER) asan
+check: all unit $(HELPER) asan
 	HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
 		tests/run-checks $(UNIT_BIN)
 

@@ -23,7 +23,7 @@ struct cmd_option {
 	const char *help;
 };
 
-enum { OPT_LONG_BASE = 1000 };
+enum { OPT_LONG_BASE = 1000, OPT_HELP = 999 };
 
 struct cmd_info {
 	const char *name;

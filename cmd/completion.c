@@ -4,6 +4,7 @@
 #include "cmd/cmd.h"
 #include "core/util.h"
 #include "storage/image.h"
+#include "storage/reference.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -107,9 +108,17 @@ static void print_images(const char *root, const char *cur)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		for (char **name = imgs[i]->names; name && *name; name++)
-			if (strncmp(*name, cur, len) == 0)
-				puts(*name);
+		for (char **name = imgs[i]->names; name && *name; name++) {
+			struct reference ref = {0};
+			if (reference_parse(*name, &ref, &err) < 0) {
+				holt_err_release(&err);
+				continue;
+			}
+			cleanup_free char *familiar = reference_familiar(&ref);
+			if (strncmp(familiar, cur, len) == 0)
+				puts(familiar);
+			reference_clear(&ref);
+		}
 		image_free(imgs[i]);
 	}
 	free(imgs);

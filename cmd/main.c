@@ -98,6 +98,15 @@ static int parse_global(int argc, char **argv, struct cmd_ctx *ctx)
 	return optind;
 }
 
+/* True when --help stands among the options before the first operand. */
+static bool asks_for_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && argv[i][0] == '-'; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
+}
+
 static int setup(const struct cmd_entry *cmd, struct cmd_ctx *ctx)
 {
 	struct holt_err err = {0};
@@ -142,7 +151,8 @@ int main(int argc, char **argv)
 		fputs("See 'holt --help'.\n", stderr);
 		return HOLT_EXIT_ERROR;
 	}
-	if (setup(cmd, &ctx))
+	/* `holt run --help` should print help, not set up a namespace first. */
+	if (!asks_for_help(argc - first, argv + first) && setup(cmd, &ctx))
 		return HOLT_EXIT_ERROR;
 	optind = 0;
 	int ret = cmd->fn(argc - first, argv + first, &ctx);

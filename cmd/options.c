@@ -16,6 +16,14 @@ static size_t options_count(const struct cmd_option *o)
 	return n;
 }
 
+static const struct cmd_option *option_by_val(const struct cmd_info *info, int val)
+{
+	for (const struct cmd_option *o = info->options; o && o->name; o++)
+		if (o->val == val)
+			return o;
+	return NULL;
+}
+
 void cmd_usage(const struct cmd_info *info, FILE *out)
 {
 	fprintf(out, "Usage: holt%s%s%s%s\n\n%s\n", *info->name ? " " : "", info->name,
@@ -38,7 +46,9 @@ void cmd_usage(const struct cmd_info *info, FILE *out)
 			snprintf(left + n, sizeof left - n, " %s", o->argname);
 		fprintf(out, "  %-28s %s\n", left, o->help);
 	}
-	fputs("  -h, --help                   show this help\n", out);
+	fputs(option_by_val(info, 'h') ? "      --help                   show this help\n"
+				       : "  -h, --help                   show this help\n",
+	      out);
 	if (info == &cmd_global_info)
 		fputs("\nRun 'holt COMMAND --help' for more on a command.\n", out);
 }
@@ -68,14 +78,18 @@ int cmd_getopt(int argc, char **argv, const struct cmd_info *info)
 					shortopts[s++] = ':';
 			}
 		}
-		longopts[n] = (struct option){"help", no_argument, NULL, 'h'};
-		shortopts[s++] = 'h';
+		longopts[n] = (struct option){"help", no_argument, NULL, OPT_HELP};
+		/* -h is help unless the command gives it a meaning (run: --hostname). */
+		if (!option_by_val(info, 'h'))
+			shortopts[s++] = 'h';
 		built_for = info;
 	}
 
 	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	if (c == 'h' && !option_by_val(info, 'h'))
+		c = OPT_HELP;
 	switch (c) {
-	case 'h':
+	case OPT_HELP:
 		cmd_usage(info, stdout);
 		exit(0);
 	case '?':

@@ -31,20 +31,17 @@ static int write_proc_file(const char *path, const char *data, struct holt_err *
 	return 0;
 }
 
-static int map_directly(uid_t uid, gid_t gid, bool identity, struct holt_err *err)
+/* The single-uid map an unprivileged process may write for itself. */
+static int map_own_ids(uid_t uid, gid_t gid, struct holt_err *err)
 {
 	char map[64];
 
-	if (!identity && write_proc_file("/proc/self/setgroups", "deny", err) < 0)
+	if (write_proc_file("/proc/self/setgroups", "deny", err) < 0)
 		return -1;
-	if (identity)
-		snprintf(map, sizeof map, "0 0 4294967295\n");
-	else
-		snprintf(map, sizeof map, "0 %u 1\n", uid);
+	snprintf(map, sizeof map, "0 %u 1\n", uid);
 	if (write_proc_file("/proc/self/uid_map", map, err) < 0)
 		return -1;
-	if (!identity)
-		snprintf(map, sizeof map, "0 %u 1\n", gid);
+	snprintf(map, sizeof map, "0 %u 1\n", gid);
 	return write_proc_file("/proc/self/gid_map", map, err);
 }
 
@@ -194,7 +191,7 @@ static int enter_new(struct userns_info *info, struct holt_err *err)
 		if (unshare(CLONE_NEWUSER) < 0)
 			ret = holt_err_set(err, errno, "create a user namespace");
 		else
-			ret = map_directly(uid, gid, false, err);
+			ret = map_own_ids(uid, gid, err);
 	} else {
 		info->mode = USERNS_RANGES;
 		ret = map_with_helpers(getpid(), uid, gid, ur, nu, gr, ng, err);
@@ -209,11 +206,10 @@ static int enter_new(struct userns_info *info, struct holt_err *err)
 int userns_enter(const char *runroot, struct userns_info *info, struct holt_err *err)
 {
 	memset(info, 0, sizeof *info);
+	/* Real root owns every id already; a nested identity map would only cost time. */
 	if (getuid() == 0) {
 		info->mode = USERNS_IDENTITY;
-		if (unshare(CLONE_NEWUSER) < 0)
-			return holt_err_set(err, errno, "create a user namespace");
-		return map_directly(0, 0, true, err);
+		return 0;
 	}
 	int r = pause_join(runroot, &info->single_reason, err);
 	if (r == 0) {

@@ -10,7 +10,7 @@
 enum userns_mode {
 	USERNS_RANGES,	 /* own id as 0, subordinate ranges from 1 on */
 	USERNS_SINGLE,	 /* only the own id, as 0: the user has no subordinate ranges */
-	USERNS_IDENTITY, /* real root: every id maps to itself */
+	USERNS_IDENTITY, /* real root: no user namespace, every id is its own */
 };
 
 struct userns_info {

@@ -4,7 +4,9 @@
 #include "storage/rootfs.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <spawn.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 
 extern char **environ;
@@ -31,6 +33,14 @@ static int fuse_mount(const struct rootfs_layout *layout, struct holt_err *err)
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		return holt_err_set(err, 0, "fuse-overlayfs on \"%s\": failed with status %d",
 				    layout->target, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	/* The daemon shares this mount namespace: the container's pivot_root would move its
+	 * root onto its own mount, and it would deadlock serving itself. Move on to a copy
+	 * of the namespace and leave the daemon in the original. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return holt_err_set(err, errno,
+				    "fuse-overlayfs: leave the daemon's mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return holt_err_set(err, errno, "fuse-overlayfs: make the mount namespace private");
 	return 0;
 }
 
