@@ -52,18 +52,6 @@ static char *new_id(void)
 	return hex;
 }
 
-static char *now_rfc3339(void)
-{
-	struct timespec ts;
-	struct tm tm;
-	char buf[40];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
-}
-
 static int write_text(const char *dir, const char *file, const char *text, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, file);
@@ -107,7 +95,7 @@ static json_object *config_json(const struct container *c, const struct image *i
 	json_object *root = json_object_new_object();
 	json_object *conf = json_object_new_object();
 	json_object *host = json_object_new_object();
-	cleanup_free char *created = now_rfc3339();
+	cleanup_free char *created = util_now_rfc3339();
 
 	json_object_object_add(root, "Id", json_object_new_string(c->id));
 	json_object_object_add(root, "Name", json_object_new_string(c->name));
@@ -243,7 +231,7 @@ static int write_state(struct store *s, struct container *c, const char *status,
 		       int exit_code, struct holt_err *err)
 {
 	json_object *st = json_object_new_object();
-	cleanup_free char *now = now_rfc3339();
+	cleanup_free char *now = util_now_rfc3339();
 
 	json_object_object_add(st, "Status", json_object_new_string(status));
 	json_object_object_add(st, "Pid", json_object_new_int(pid));

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 void oom(void)
 {
@@ -99,4 +100,16 @@ void strv_push(char ***v, const char *s)
 	*v = xrealloc(*v, (n + 2) * sizeof **v);
 	(*v)[n] = xstrdup(s);
 	(*v)[n + 1] = NULL;
+}
+
+char *util_now_rfc3339(void)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[40];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
 }

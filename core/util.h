@@ -58,6 +58,9 @@ static inline int steal_fd(int *fd)
 	return r;
 }
 
+/* Now, in RFC 3339 with nanoseconds, as docker writes times; caller frees. */
+char *util_now_rfc3339(void);
+
 /* NULL-terminated string vectors. */
 size_t strv_len(char *const *v);
 void strv_free(char **v);

@@ -17,18 +17,6 @@
 #define MEDIA_CONFIG   "application/vnd.oci.image.config.v1+json"
 #define MEDIA_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 
-/* Now, in RFC 3339 with nanoseconds, as docker writes "created". */
-static char *now_rfc3339(void)
-{
-	struct timespec ts;
-	struct tm tm;
-	char buf[32];
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
-}
-
 static json_object *descriptor(const char *media_type, const char *digest, uint64_t size)
 {
 	json_object *o = json_object_new_object();
@@ -41,7 +29,7 @@ static json_object *descriptor(const char *media_type, const char *digest, uint6
 /* The OCI image config: host platform, one diff_id, an empty runtime config. */
 static json_object *import_config(const struct layer_info *li)
 {
-	cleanup_free char *now = now_rfc3339();
+	cleanup_free char *now = util_now_rfc3339();
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "created", json_object_new_string(now));
 	json_object_object_add(o, "architecture", json_object_new_string(platform_arch()));
