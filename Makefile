@@ -57,10 +57,13 @@ holt: $(BUILD)/holt
 completions: completions/holt.bash completions/_holt completions/holt.fish
 
 completions/holt.bash: holt
+	@mkdir -p completions
 	./holt completion bash > $@
 completions/_holt: holt
+	@mkdir -p completions
 	./holt completion zsh > $@
 completions/holt.fish: holt
+	@mkdir -p completions
 	./holt completion fish > $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBHOLT) tests/unit/tap.h
