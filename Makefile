@@ -15,11 +15,12 @@ HOLT_CFLAGS  := -std=gnu11 $(WARNINGS) -I. $(shell pkg-config --cflags $(PKGS)) 
 		-ffunction-sections -fdata-sections \
 		-D_GNU_SOURCE -DHOLT_VERSION='"$(VERSION)"'
 HOLT_LDFLAGS := -Wl,--as-needed -Wl,-O1 -Wl,--gc-sections
-# Linked statically: loading these ~25 shared objects (libsubid alone drags in PAM,
-# SELinux and audit; libarchive ICU through libxml2) cost 3 ms of every `holt run`.
+# Linked statically: loading these shared objects (libarchive drags in ICU through
+# libxml2) cost ~2 ms of every `holt run`. libsubid (PAM, SELinux, audit) is dlopen()ed
+# by core/subid.c, only when a new user namespace is mapped.
 STATIC_LIBS  := -ljson-c -larchive -lnettle -lacl -llzma -lzstd -llz4 -lbz2 -lz -lcrypto \
-		-lseccomp -lsubid -lselinux -lpcre2-8 -laudit -lcap-ng
-HOLT_LIBS    := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic
+		-lseccomp
+HOLT_LIBS    := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ldl
 
 ifneq ($(SANITIZE),)
 HOLT_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer

@@ -4,13 +4,13 @@
  * at once against the parent's pid. */
 #include "core/userns.h"
 #include "core/pause.h"
+#include "core/subid.h"
 #include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sched.h>
-#include <shadow/subid.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -169,12 +169,12 @@ static int enter_new(struct userns_info *info, struct holt_err *err)
 	int nu = 0, ng = 0;
 
 	struct passwd *pw = getpwuid(uid);
+	struct holt_err serr = {0};
 	if (!pw) {
 		info->single_reason = xasprintf("uid %u has no name in the passwd database", uid);
+	} else if (subid_ranges(pw->pw_name, &ur, &nu, &gr, &ng, &serr) < 0) {
+		info->single_reason = steal_pointer(&serr.msg);
 	} else {
-		subid_init("holt", NULL);
-		nu = subid_get_uid_ranges(pw->pw_name, &ur);
-		ng = subid_get_gid_ranges(pw->pw_name, &gr);
 		if (nu <= 0 || ng <= 0)
 			info->single_reason =
 			    xasprintf("no subordinate id ranges for user \"%s\" in /etc/subuid and "
