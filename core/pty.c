@@ -7,44 +7,54 @@
 #include <string.h>
 #include <sys/socket.h>
 
-static int send_fd(int sock, int fd)
-{
-	char byte = 'm';
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+/* One byte of payload and room for one descriptor: the message both ends exchange. */
+struct fd_message {
+	char byte;
+	struct iovec iov;
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
-	struct msghdr msg = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	struct msghdr msg;
+};
+
+static void fd_message_init(struct fd_message *m)
+{
+	memset(m, 0, sizeof *m);
+	m->byte = 'm';
+	m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
+	m->msg = (struct msghdr){.msg_iov = &m->iov,
+				 .msg_iovlen = 1,
+				 .msg_control = m->u.buf,
+				 .msg_controllen = sizeof m->u.buf};
+}
+
+static int send_fd(int sock, int fd)
+{
+	struct fd_message m;
+	fd_message_init(&m);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
 
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
+	return sendmsg(sock, &m.msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
 int pty_receive_master(int sock, struct holt_err *err)
 {
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	struct fd_message m;
 	int fd = -1;
-
 	ssize_t n;
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+
+	fd_message_init(&m);
+	while ((n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
 		;
 	if (n <= 0)
 		return holt_err_set(err, n < 0 ? errno : 0, "receive the container's terminal%s",
 				    n == 0 ? ": the container exited first" : "");
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
 	if (!c || c->cmsg_type != SCM_RIGHTS)
 		return holt_err_set(err, 0, "receive the container's terminal: no descriptor");
 	memcpy(&fd, CMSG_DATA(c), sizeof fd);
