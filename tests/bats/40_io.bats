@@ -22,7 +22,12 @@ run_in_pty()
 {
 	local cmd
 	cmd="stty rows ${PTY_ROWS:-40} cols ${PTY_COLS:-100}; exec $(holt_cmdline)$(printf '%q ' "$@")"
-	run --separate-stderr timeout -k 5 "$HOLT_TIMEOUT" script -qefc "$cmd" /dev/null </dev/null
+	# stdin is a FIFO held open read-write: it never reaches EOF. At EOF on a non-tty
+	# stdin, script sends the raw pty an EOF byte (a NUL, ^@), racing the test's output.
+	mkfifo "$BATS_TEST_TMPDIR/pty-stdin"
+	run --separate-stderr timeout -k 5 "$HOLT_TIMEOUT" script -qefc "$cmd" /dev/null \
+		<>"$BATS_TEST_TMPDIR/pty-stdin"
+	rm -f "$BATS_TEST_TMPDIR/pty-stdin"
 	output=${output//$'\r'/}
 	output=$(grep -Ev "$NOSUB_WARNING_RE" <<<"$output" || true)
 	lines=()
