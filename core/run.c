@@ -174,6 +174,7 @@ int run_foreground(const struct run_request *req, struct holt_err *err)
 	cleanup_free char *work = xasprintf("%s/work", c->dir);
 	cleanup_free char *copy = xasprintf("%s/rootfs", c->dir);
 	cleanup_free char *merged = xasprintf("%s/merged", c->dir);
+	cleanup_free char *layers = xasprintf("%s/layers", store_root(req->store));
 	struct init_args a = {
 	    .layout = {.lower = req->image->layer_dirs,
 		       .n_lower = req->image->n_layers,

@@ -2,7 +2,9 @@
 #include "storage/rootfs.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct rootfs_driver *const drivers[] = {
     &rootfs_overlay,
@@ -43,6 +45,22 @@ int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct ho
 	return -1;
 }
 
+/* lower relative to base when it lies under it, else as it is. */
+static const char *relative_to(const char *lower, const char *base)
+{
+	size_t n = base ? strlen(base) : 0;
+	if (n && strncmp(lower, base, n) == 0 && lower[n] == '/' && lower[n + 1])
+		return lower + n + 1;
+	return lower;
+}
+
+int rootfs_enter_lower_base(const struct rootfs_layout *layout, struct holt_err *err)
+{
+	if (layout->lower_base && chdir(layout->lower_base) < 0)
+		return holt_err_set(err, errno, "enter \"%s\"", layout->lower_base);
+	return 0;
+}
+
 char *rootfs_lowerdir_option(const struct rootfs_layout *layout)
 {
 	size_t len = 1;
@@ -50,8 +68,9 @@ char *rootfs_lowerdir_option(const struct rootfs_layout *layout)
 		len += strlen(layout->lower[i]) + 1;
 	char *opt = xmalloc(len), *p = opt;
 	for (size_t i = layout->n_lower; i-- > 0;) {
-		size_t l = strlen(layout->lower[i]);
-		memcpy(p, layout->lower[i], l);
+		const char *dir = relative_to(layout->lower[i], layout->lower_base);
+		size_t l = strlen(dir);
+		memcpy(p, dir, l);
 		p += l;
 		*p++ = i ? ':' : '\0';
 	}

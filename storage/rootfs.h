@@ -11,6 +11,9 @@
 struct rootfs_layout {
 	char *const *lower; /* unpacked layer dirs, lowest first */
 	size_t n_lower;
+	/* the dir the lower dirs live in, or NULL: overlay's mount data is one page, so
+	 * lower dirs are named relative to it (about 57 layers fit instead of 37) */
+	const char *lower_base;
 	const char *upper;  /* the container's writable layer */
 	const char *work;   /* overlay's work dir, on the same filesystem as upper */
 	const char *copy;   /* vfs: the container's private copy of the layers */
@@ -35,7 +38,11 @@ const struct rootfs_driver *rootfs_driver_find(const char *name);
  * works when name is NULL. */
 int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct holt_err *err);
 
-/* The overlay lowerdir option for layout ("top:...:bottom"); caller frees. */
+/* The overlay lowerdir option for layout ("top:...:bottom"), with the dirs under
+ * lower_base named relative to it; caller frees. */
 char *rootfs_lowerdir_option(const struct rootfs_layout *layout);
+
+/* Enters layout->lower_base, so that rootfs_lowerdir_option's relative names resolve. */
+int rootfs_enter_lower_base(const struct rootfs_layout *layout, struct holt_err *err);
 
 #endif

@@ -23,6 +23,8 @@ static int fuse_mount(const struct rootfs_layout *layout, struct holt_err *err)
 	if (access("/dev/fuse", R_OK | W_OK) < 0)
 		return holt_err_set(err, errno, "fuse-overlayfs on \"%s\": /dev/fuse",
 				    layout->target);
+	if (rootfs_enter_lower_base(layout, err) < 0)
+		return -1;
 	int r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
 	if (r)
 		return holt_err_set(err, r,

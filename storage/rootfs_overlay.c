@@ -15,6 +15,8 @@ static int overlay_mount(const struct rootfs_layout *layout, struct holt_err *er
 	if (layout->n_lower == 0)
 		return holt_err_set(err, 0, "overlay on \"%s\": the image has no layers",
 				    layout->target);
+	if (rootfs_enter_lower_base(layout, err) < 0)
+		return -1;
 	if (mount("overlay", layout->target, "overlay", 0, data) < 0)
 		return holt_err_set(err, errno, "mount overlay on \"%s\"", layout->target);
 	return 0;

@@ -207,11 +207,16 @@ static void test_lowerdir(void)
 	cleanup_free char *opt = rootfs_lowerdir_option(&l);
 	ok(strcmp(opt, "/l/top:/l/mid:/l/bottom") == 0, "lowerdir lists the top layer first: %s",
 	   opt);
+	char *under[] = {"/s/layers/a/diff", "/elsewhere/b", "/s/layers/c/diff"};
+	struct rootfs_layout rel = {.lower = under, .n_lower = 3, .lower_base = "/s/layers"};
+	cleanup_free char *ropt = rootfs_lowerdir_option(&rel);
+	ok(strcmp(ropt, "c/diff:/elsewhere/b:a/diff") == 0,
+	   "lower dirs under lower_base are relative to it: %s", ropt);
 }
 
 int main(void)
 {
-	plan(35);
+	plan(36);
 	test_spec();
 	test_user();
 	test_envfile();
