@@ -25,9 +25,10 @@ static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGAL
 
 struct relay {
 	pid_t pid;
-	int sfd;	 /* signalfd */
-	int master;	 /* pty master, or -1 */
-	bool stdin_open; /* relaying stdin to the master */
+	int sfd;	  /* signalfd */
+	int master;	  /* pty master, or -1 */
+	bool master_open; /* relaying the master to stdout; false once every slave closed */
+	bool stdin_open;  /* relaying stdin to the master */
 	bool tty_raw;
 	struct termios saved;
 };
@@ -105,7 +106,7 @@ static int wait_loop(struct relay *r)
 	int status = 0;
 	for (;;) {
 		struct pollfd fds[3] = {{r->sfd, POLLIN, 0}, {-1, POLLIN, 0}, {-1, POLLIN, 0}};
-		if (r->master >= 0) {
+		if (r->master_open) {
 			fds[1].fd = r->master;
 			if (r->stdin_open)
 				fds[2].fd = 0;
@@ -119,7 +120,7 @@ static int wait_loop(struct relay *r)
 			break;
 		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (!pump(r->master, 1))
-				r->master = -1; /* every slave fd closed; wait for the exit */
+				r->master_open = false; /* wait for the exit */
 		}
 		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (!pump(0, fds[1].fd))
@@ -256,12 +257,11 @@ int run_foreground(const struct run_request *req, struct holt_err *err)
 		r.stdin_open = true;
 		terminal_raw(&r);
 	}
-	int master = r.master;
+	r.master_open = r.master >= 0;
 	int status = wait_loop(&r);
-	if (master >= 0) {
-		r.master = master;
+	if (r.master >= 0) {
 		drain_master(&r);
-		close(master);
+		close(r.master);
 	}
 	if (r.tty_raw)
 		tcsetattr(0, TCSADRAIN, &r.saved);

@@ -70,8 +70,8 @@ static void member_groups(const char *path, const char *user, struct user_ids *i
 				add_group(ids, gr->gr_gid);
 }
 
-int user_resolve(const char *spec, const char *passwd_path, const char *group_path,
-		 struct user_ids *out, struct holt_err *err)
+static int resolve(const char *spec, const char *passwd_path, const char *group_path,
+		   struct user_ids *out, struct holt_err *err)
 {
 	cleanup_free char *copy = xstrdup(spec);
 	cleanup_free char *name = NULL;
@@ -104,6 +104,16 @@ int user_resolve(const char *spec, const char *passwd_path, const char *group_pa
 	if (name && !group)
 		member_groups(group_path, name, out);
 	return 0;
+}
+
+/* Leaves nothing allocated in out on failure. */
+int user_resolve(const char *spec, const char *passwd_path, const char *group_path,
+		 struct user_ids *out, struct holt_err *err)
+{
+	int r = resolve(spec, passwd_path, group_path, out, err);
+	if (r < 0)
+		user_ids_release(out);
+	return r;
 }
 
 void user_ids_release(struct user_ids *ids)
