@@ -1,12 +1,14 @@
-/* Container records: creation with a fresh id and a unique name, state changes, and
- * removal. Names are claimed with symlink(2) under containers/names/, which fails
- * atomically on a conflict, so no lock is needed for them. */
+/* Container records: creation with a fresh id and a unique name, renaming and removal.
+ * Names are claimed with symlink(2) under containers/names/, which fails atomically on a
+ * conflict, so no lock is needed for them. */
 #include "core/container.h"
+#include "core/container_record.h"
 #include "core/json.h"
 #include "core/names.h"
 #include "core/util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <json.h>
 #include <string.h>
@@ -23,6 +25,8 @@ void container_config_release(struct container_config *c)
 	free(c->workdir);
 	free(c->user);
 	free(c->hostname);
+	strv_free(c->labels);
+	free(c->stop_signal);
 	memset(c, 0, sizeof *c);
 }
 
@@ -31,8 +35,13 @@ void container_free(struct container *c)
 	free(c->id);
 	free(c->name);
 	free(c->dir);
+	free(c->run_dir);
 	free(c->image_id);
-	free(c->started_at);
+	free(c->image_name);
+	free(c->created);
+	free(c->state.started_at);
+	free(c->state.finished_at);
+	free(c->state.error);
 	container_config_release(&c->config);
 	free(c);
 }
@@ -89,36 +98,79 @@ static int write_etc_files(const char *dir, const char *hostname, struct holt_er
 	return 0;
 }
 
-static json_object *config_json(const struct container *c, const struct image *img)
-{
-	const struct container_config *cfg = &c->config;
-	json_object *root = json_object_new_object();
-	json_object *conf = json_object_new_object();
-	json_object *host = json_object_new_object();
-	cleanup_free char *created = util_now_rfc3339();
+static const char *const restart_names[] = {"no", "on-failure", "always", "unless-stopped"};
 
-	json_object_object_add(root, "Id", json_object_new_string(c->id));
-	json_object_object_add(root, "Name", json_object_new_string(c->name));
-	json_object_object_add(root, "Image", json_object_new_string(c->image_id));
-	json_object_object_add(
-	    root, "ImageName",
-	    json_object_new_string(img->names && img->names[0] ? img->names[0] : img->id));
-	json_object_object_add(root, "Created", json_object_new_string(created));
-	json_add_strv(conf, "Cmd", cfg->cmd);
-	if (cfg->entrypoint_set)
-		json_add_strv(conf, "Entrypoint", cfg->entrypoint);
-	json_add_strv(conf, "Env", cfg->env);
-	json_add_string(conf, "WorkingDir", cfg->workdir);
-	json_add_string(conf, "User", cfg->user);
-	json_add_string(conf, "Hostname", cfg->hostname);
-	json_object_object_add(conf, "Tty", json_object_new_boolean(cfg->tty));
-	json_object_object_add(conf, "OpenStdin", json_object_new_boolean(cfg->interactive));
-	json_object_object_add(root, "Config", conf);
+const char *container_restart_name(enum restart_policy p)
+{
+	return restart_names[p];
+}
+
+static json_object *labels_json(char *const *labels)
+{
+	json_object *obj = json_object_new_object();
+	for (size_t i = 0; labels && labels[i]; i++) {
+		const char *eq = strchr(labels[i], '=');
+		cleanup_free char *key = xstrndup(labels[i], eq ? (size_t)(eq - labels[i])
+							       : strlen(labels[i]));
+		json_object_object_add(obj, key, json_object_new_string(eq ? eq + 1 : ""));
+	}
+	return obj;
+}
+
+static json_object *host_config_json(const struct container_config *cfg)
+{
+	json_object *host = json_object_new_object();
+	json_object *restart = json_object_new_object();
+	json_object *log = json_object_new_object();
+	json_object *log_opts = json_object_new_object();
+
 	json_object_object_add(
 	    host, "NetworkMode",
 	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(cfg->remove));
-	json_object_object_add(root, "HostConfig", host);
+	json_object_object_add(host, "Init", json_object_new_boolean(cfg->init));
+	json_object_object_add(restart, "Name",
+			       json_object_new_string(container_restart_name(cfg->restart)));
+	json_object_object_add(restart, "MaximumRetryCount",
+			       json_object_new_int(cfg->restart_max));
+	json_object_object_add(host, "RestartPolicy", restart);
+	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
+	if (cfg->log_max_size) {
+		cleanup_free char *size = xasprintf("%" PRIu64, cfg->log_max_size);
+		json_object_object_add(log_opts, "max-size", json_object_new_string(size));
+	}
+	json_object_object_add(log, "Config", log_opts);
+	json_object_object_add(host, "LogConfig", log);
+	return host;
+}
+
+static json_object *config_json(const struct container *c)
+{
+	const struct container_config *cfg = &c->config;
+	json_object *root = json_object_new_object();
+	json_object *conf = json_object_new_object();
+
+	json_object_object_add(root, "Id", json_object_new_string(c->id));
+	json_object_object_add(root, "Name", json_object_new_string(c->name));
+	json_object_object_add(root, "Image", json_object_new_string(c->image_id));
+	json_object_object_add(root, "ImageName", json_object_new_string(c->image_name));
+	json_object_object_add(root, "Created", json_object_new_string(c->created));
+	json_add_strv(conf, "Cmd", cfg->cmd);
+	if (cfg->entrypoint_set)
+		json_add_strv(conf, "Entrypoint", cfg->entrypoint ? cfg->entrypoint
+								   : (char *[]){NULL});
+	json_add_strv(conf, "Env", cfg->env);
+	json_add_string(conf, "WorkingDir", cfg->workdir);
+	json_add_string(conf, "User", cfg->user);
+	json_add_string(conf, "Hostname", cfg->hostname);
+	json_object_object_add(conf, "Labels", labels_json(cfg->labels));
+	json_add_string(conf, "StopSignal", cfg->stop_signal);
+	if (cfg->stop_timeout >= 0)
+		json_object_object_add(conf, "StopTimeout", json_object_new_int(cfg->stop_timeout));
+	json_object_object_add(conf, "Tty", json_object_new_boolean(cfg->tty));
+	json_object_object_add(conf, "OpenStdin", json_object_new_boolean(cfg->interactive));
+	json_object_object_add(root, "Config", conf);
+	json_object_object_add(root, "HostConfig", host_config_json(cfg));
 	return root;
 }
 
@@ -156,34 +208,45 @@ static int make_dirs(const char *dir, struct holt_err *err)
 	return 0;
 }
 
-static int write_json(struct store *s, const struct container *c, const char *file,
-		      json_object *obj, struct holt_err *err)
+static int claim_generated_name(struct store *s, struct container *c, struct holt_err *err)
 {
-	cleanup_free char *path = xasprintf("%s/%s", c->dir, file);
-	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
-
-	/* An --rm container's record dies with it: skip the fsync on its start-up path. */
-	if (c->config.remove)
-		return write_text(c->dir, file, text, err);
-	return store_write_file(s, path, text, strlen(text), err);
+	for (int tries = 0;; tries++) {
+		cleanup_free char *name = names_generate(tries > 8);
+		struct holt_err e = {0};
+		if (claim_name(s, name, c->id, &e) == 0) {
+			c->name = steal_pointer(&name);
+			return 0;
+		}
+		if (tries > 16) {
+			*err = e;
+			return -1;
+		}
+		holt_err_release(&e);
+	}
 }
 
 struct container *container_create(struct store *s, const struct container_config *config,
-				   const struct image *img, struct holt_err *err)
+				   const struct image *img, const char *image_name,
+				   struct holt_err *err)
 {
 	cleanup_container struct container *c = xzalloc(sizeof *c);
 
 	c->id = new_id();
 	c->image_id = xstrdup(img->id);
+	c->image_name = xstrdup(image_name);
+	c->created = util_now_rfc3339();
 	c->config = *config;
 	c->config.name = NULL;
 	c->config.cmd = strv_dup(config->cmd);
 	c->config.entrypoint = strv_dup(config->entrypoint);
 	c->config.env = strv_dup(config->env);
+	c->config.labels = strv_dup(config->labels);
 	c->config.workdir = config->workdir ? xstrdup(config->workdir) : NULL;
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
+	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : xstrndup(c->id, 12);
 	c->dir = xasprintf("%s/containers/%s", store_root(s), c->id);
+	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
 
 	if (config->name) {
 		if (!names_valid(config->name))
@@ -195,28 +258,14 @@ struct container *container_create(struct store *s, const struct container_confi
 		c->name = xstrdup(config->name);
 		if (claim_name(s, c->name, c->id, err) < 0)
 			return NULL;
-	} else {
-		for (int tries = 0;; tries++) {
-			c->name = names_generate(tries > 8);
-			struct holt_err e = {0};
-			if (claim_name(s, c->name, c->id, &e) == 0)
-				break;
-			if (tries > 16) {
-				*err = e;
-				free(c->name);
-				c->name = NULL;
-				return NULL;
-			}
-			holt_err_release(&e);
-			free(c->name);
-			c->name = NULL;
-		}
+	} else if (claim_generated_name(s, c, err) < 0) {
+		return NULL;
 	}
 
 	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0)
 		goto fail;
-	json_object *obj = config_json(c, img);
-	int r = write_json(s, c, "config.json", obj, err);
+	json_object *obj = config_json(c);
+	int r = container_write_json(c, "config.json", obj, err);
 	json_object_put(obj);
 	if (r < 0)
 		goto fail;
@@ -227,39 +276,36 @@ fail:
 	return NULL;
 }
 
-static int write_state(struct store *s, struct container *c, const char *status, pid_t pid,
-		       int exit_code, struct holt_err *err)
+int container_rename(struct store *s, struct container *c, const char *name,
+		     struct holt_err *err)
 {
-	json_object *st = json_object_new_object();
-	cleanup_free char *now = util_now_rfc3339();
-
-	json_object_object_add(st, "Status", json_object_new_string(status));
-	json_object_object_add(st, "Pid", json_object_new_int(pid));
-	json_object_object_add(st, "ExitCode", json_object_new_int(exit_code));
-	if (!c->started_at)
-		c->started_at = xstrdup(now);
-	json_object_object_add(st, "StartedAt", json_object_new_string(c->started_at));
-	if (strcmp(status, "running"))
-		json_object_object_add(st, "FinishedAt", json_object_new_string(now));
-	int r = write_json(s, c, "state.json", st, err);
-	json_object_put(st);
-	return r;
-}
-
-int container_set_running(struct store *s, struct container *c, pid_t pid, struct holt_err *err)
-{
-	return write_state(s, c, "running", pid, 0, err);
-}
-
-int container_set_exited(struct store *s, struct container *c, int exit_code, struct holt_err *err)
-{
-	return write_state(s, c, "exited", 0, exit_code, err);
+	if (!names_valid(name))
+		return holt_err_set(err, 0,
+				    "container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+				    "allowed",
+				    name);
+	if (claim_name(s, name, c->id, err) < 0)
+		return -1;
+	cleanup_free char *old = steal_pointer(&c->name);
+	c->name = xstrdup(name);
+	json_object *obj = config_json(c);
+	int r = container_write_json(c, "config.json", obj, err);
+	json_object_put(obj);
+	if (r < 0) {
+		release_name(s, name);
+		free(c->name);
+		c->name = steal_pointer(&old);
+		return -1;
+	}
+	release_name(s, old);
+	return 0;
 }
 
 int container_remove(struct store *s, struct container *c, struct holt_err *err)
 {
 	if (store_remove_tree(c->dir, err) < 0)
 		return holt_err_wrap(err, "remove container \"%s\"", c->name);
+	store_remove_tree(c->run_dir, &(struct holt_err){0});
 	release_name(s, c->name);
 	return 0;
 }

@@ -1,5 +1,8 @@
 /* Container records on disk: containers/<id>/ holds config.json (what was asked),
- * state.json (what happened), the writable layer and the files bind-mounted into /etc. */
+ * state.json (what happened), the log, the writable layer and the files bind-mounted
+ * into /etc. The runtime dir <runroot>/containers/<id>/ holds the monitor's lock: while
+ * it is held the container's monitor is alive, so a record that says "running" with no
+ * lock held (monitor killed, machine rebooted) is shown as exited. */
 #ifndef HOLT_CORE_CONTAINER_H
 #define HOLT_CORE_CONTAINER_H
 
@@ -8,11 +11,19 @@
 #include "storage/store.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 enum container_network {
 	NETWORK_NONE, /* a network namespace of its own with only lo */
 	NETWORK_HOST, /* the host's network namespace */
+};
+
+enum restart_policy {
+	RESTART_NO,
+	RESTART_ON_FAILURE, /* restart_max times at most, when 0: no limit */
+	RESTART_ALWAYS,
+	RESTART_UNLESS_STOPPED,
 };
 
 /* What the user asked for, before the image's defaults are applied. */
@@ -25,17 +36,44 @@ struct container_config {
 	char *workdir;	/* NULL: the image's WorkingDir, else / */
 	char *user;	/* NULL: the image's User, else root */
 	char *hostname; /* NULL: the id's first 12 hex digits */
+	char **labels;	/* KEY=VALUE */
+	char *stop_signal; /* NULL: the image's StopSignal, else SIGTERM */
+	int stop_timeout;  /* seconds; -1: 10 */
 	enum container_network network;
-	bool tty, interactive, remove;
+	enum restart_policy restart;
+	int restart_max;
+	uint64_t log_max_size; /* bytes before the log rotates; 0: never */
+	bool tty, interactive, remove, init;
+};
+
+enum container_status {
+	STATUS_CREATED,
+	STATUS_RUNNING,
+	STATUS_RESTARTING, /* between two runs under a restart policy */
+	STATUS_EXITED,
+};
+
+struct container_state {
+	enum container_status status;
+	pid_t pid;	   /* the container's first process, in holt's pid namespace */
+	pid_t monitor_pid; /* the process that waits for it */
+	int exit_code;
+	int restart_count;
+	char *started_at;  /* RFC 3339; NULL before the first start */
+	char *finished_at; /* NULL until it first exits */
+	char *error;	   /* why it could not start or why its monitor vanished */
 };
 
 struct container {
 	char *id; /* 64 hex digits */
 	char *name;
-	char *dir; /* <root>/containers/<id> */
+	char *dir;     /* <root>/containers/<id> */
+	char *run_dir; /* <runroot>/containers/<id> */
 	char *image_id;
-	char *started_at; /* RFC 3339, set when it starts */
+	char *image_name; /* as the user named it when the container was made */
+	char *created;	  /* RFC 3339 */
 	struct container_config config;
+	struct container_state state;
 };
 
 void container_config_release(struct container_config *c);
@@ -47,17 +85,46 @@ static inline void container_freep(struct container **c)
 }
 #define cleanup_container __attribute__((cleanup(container_freep)))
 
-/* Creates the container's record and directories for image, with a new id and a unique
- * name. Takes ownership of nothing: config is copied. */
+/* Creates the container's record and directories for image (named image_name by the
+ * user), with a new id and a unique name. Takes ownership of nothing. */
 struct container *container_create(struct store *s, const struct container_config *config,
-				   const struct image *img, struct holt_err *err);
+				   const struct image *img, const char *image_name,
+				   struct holt_err *err);
 
-/* Records that the container's process started (pid) or exited (status as from
- * waitpid, already mapped to an exit code). */
-int container_set_running(struct store *s, struct container *c, pid_t pid, struct holt_err *err);
-int container_set_exited(struct store *s, struct container *c, int exit_code, struct holt_err *err);
+/* Finds a container by full id, name, or unique id prefix, and reads its state. NULL
+ * with err naming query when none (errnum ENOENT) or several match. */
+struct container *container_lookup(struct store *s, const char *query, struct holt_err *err);
 
-/* Removes the container's record and writable layer. */
+/* Every container, newest first. */
+int container_list(struct store *s, struct container ***out, size_t *n, struct holt_err *err);
+void container_list_free(struct container **list, size_t n);
+
+/* Reads state.json again (a container that never started has none: created). */
+int container_reload_state(struct container *c, struct holt_err *err);
+
+const char *container_status_name(enum container_status st);
+static inline bool container_is_running(const struct container *c)
+{
+	return c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING;
+}
+
+/* The monitor's side: takes the lock that says this container's monitor is alive (and
+ * creates the runtime dir). Returns the fd that holds it, or -1. */
+int container_lock_monitor(struct container *c, struct holt_err *err);
+/* Blocks until the container's monitor, if any, has gone. */
+void container_wait_monitor(const struct container *c);
+
+/* State changes, written atomically. running: pid started under the calling monitor. */
+int container_set_running(struct container *c, pid_t pid, struct holt_err *err);
+int container_set_restarting(struct container *c, struct holt_err *err);
+int container_set_exited(struct container *c, int exit_code, const char *error,
+			 struct holt_err *err);
+
+/* Gives the container a new name. */
+int container_rename(struct store *s, struct container *c, const char *name,
+		     struct holt_err *err);
+
+/* Removes the container's record, writable layer and runtime dir. */
 int container_remove(struct store *s, struct container *c, struct holt_err *err);
 
 #endif

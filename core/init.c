@@ -18,7 +18,9 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 static __attribute__((noreturn)) void fail(const struct init_args *a, int code,
 					   struct holt_err *err)
@@ -103,34 +105,72 @@ static __attribute__((noreturn)) void exec_command(const struct init_args *a, ch
 	fail(a, HOLT_EXIT_CANNOT_EXEC, &err);
 }
 
-void init_container(const struct init_args *a)
+/* --init: stays as pid 1, which the kernel protects from every signal it has no handler
+ * for, so it takes them all, hands them to the command and reaps what gets orphaned. */
+static __attribute__((noreturn)) void be_init(pid_t child)
+{
+	sigset_t all;
+	siginfo_t si;
+	int status = 0;
+
+	prctl(PR_SET_NAME, "init");
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (;;) {
+		if (sigwaitinfo(&all, &si) < 0)
+			continue;
+		if (si.si_signo != SIGCHLD) {
+			kill(child, si.si_signo);
+			continue;
+		}
+		pid_t p;
+		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
+			if (p == child)
+				_exit(WIFSIGNALED(status) ? HOLT_EXIT_SIGNAL_BASE + WTERMSIG(status)
+							  : WEXITSTATUS(status));
+	}
+}
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+/* Forks the command off pid 1; returns in the child. */
+static void start_init(const struct init_args *a)
+{
+	struct sigaction sa = {.sa_handler = noop_handler};
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &sa, NULL);
+	pid_t child = fork();
+	if (child < 0) {
+		struct holt_err err = {0};
+		holt_err_set(&err, errno, "start the command under --init");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	if (child > 0)
+		be_init(child);
+	/* Its own process group, in the terminal's foreground, so ^C reaches it once. */
+	setpgid(0, 0);
+	if (a->spec->tty)
+		tcsetpgrp(0, getpid());
+}
+
+/* What run and exec share once inside the container: user, cwd, terminal, privileges. */
+static __attribute__((noreturn)) void start_command(const struct init_args *a, bool make_cwd)
 {
 	struct holt_err err = {0};
 	const struct process_spec *spec = a->spec;
-	const char *root = a->layout.target;
 	struct user_ids ids;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (!spec->interactive && !spec->tty) {
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null >= 0)
-			dup2(null, 0), close(null);
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		holt_err_set(&err, errno, "make the mount namespace private");
-		fail(a, HOLT_EXIT_ERROR, &err);
-	}
-	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
-	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
-	    mounts_pivot(root, &err) < 0 || (a->own_netns && loopback_up(&err) < 0))
-		fail(a, HOLT_EXIT_ERROR, &err);
-	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
-		holt_err_set(&err, errno, "set hostname \"%s\"", spec->hostname);
-		fail(a, HOLT_EXIT_ERROR, &err);
-	}
 	if (user_resolve(spec->user, "/etc/passwd", "/etc/group", &ids, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
-	if (mkdir_p(spec->cwd) < 0 || chdir(spec->cwd) < 0) {
+	if ((make_cwd && mkdir_p(spec->cwd) < 0) || chdir(spec->cwd) < 0) {
 		holt_err_set(&err, errno, "working directory \"%s\"", spec->cwd);
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
@@ -146,8 +186,59 @@ void init_container(const struct init_args *a)
 		cleanup_free char *home = xasprintf("HOME=%s", ids.home);
 		strv_push(&env, home);
 	}
+	if (a->init)
+		start_init(a);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &a->sigmask, NULL);
 	exec_command(a, env);
+}
+
+static void setup_stdio(const struct init_args *a)
+{
+	if (!a->spec->interactive && !a->spec->tty && a->stdio[0] < 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, 0), close(null);
+	}
+	for (int fd = 0; fd < 3; fd++)
+		if (a->stdio[fd] >= 0 && a->stdio[fd] != fd)
+			dup2(a->stdio[fd], fd);
+}
+
+void init_container(const struct init_args *a)
+{
+	struct holt_err err = {0};
+	const struct process_spec *spec = a->spec;
+	const char *root = a->layout.target;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	setup_stdio(a);
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		holt_err_set(&err, errno, "make the mount namespace private");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
+	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
+	    mounts_pivot(root, &err) < 0 || (a->own_netns && loopback_up(&err) < 0))
+		fail(a, HOLT_EXIT_ERROR, &err);
+	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
+		holt_err_set(&err, errno, "set hostname \"%s\"", spec->hostname);
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	start_command(a, true);
+}
+
+void init_exec(const struct init_args *a)
+{
+	struct holt_err err = {0};
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	setup_stdio(a);
+	if (setns(a->join_fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+				  (a->own_netns ? CLONE_NEWNET : 0)) < 0) {
+		holt_err_set(&err, errno, "join the container's namespaces");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	start_command(a, false);
 }

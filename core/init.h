@@ -15,6 +15,10 @@ struct init_args {
 	const char *container_dir;  /* holds the /etc files to bind */
 	const struct process_spec *spec;
 	bool own_netns;
+	bool init;     /* pid 1 is a minimal init that reaps and forwards signals (--init) */
+	int stdio[3];  /* made fds 0-2 first where >= 0 */
+	int join_fd;   /* exec: a pidfd of the container's first process, whose namespaces
+			* the caller joins instead of setting up new ones; else -1 */
 	int report_fd;		/* failures go to the parent here, as "<exit code> <message>" */
 	int tty_sock;		/* with a tty: the pty master is sent back on it, else -1 */
 	struct winsize winsize; /* the terminal's size, when has_winsize */
@@ -25,5 +29,9 @@ struct init_args {
 /* Sets up the container around the calling process and execs its command; on failure
  * reports to the parent and exits. Never returns. */
 __attribute__((noreturn)) void init_container(const struct init_args *a);
+
+/* exec: joins the namespaces of a->join_fd's process (the pid namespace was joined by
+ * the parent before it forked) and execs the command there. Never returns. */
+__attribute__((noreturn)) void init_exec(const struct init_args *a);
 
 #endif

@@ -15,6 +15,10 @@ struct run_request {
 	const char *storage_driver; /* NULL: the first that works */
 };
 
+/* Looks up c's image and works out its process; on success the caller frees both. */
+int run_prepare(struct store *s, const struct container *c, struct image **img,
+		struct process_spec *spec, struct holt_err *err);
+
 /* Starts the container, relays its terminal, forwards signals to it and waits. Returns
  * its exit code (128+N when killed by signal N; 125/126/127 when it could not start,
  * with err set), or -1 with err when holt itself failed. */

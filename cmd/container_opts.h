@@ -1,0 +1,53 @@
+/* The options `run` and `create` share: what the container is to be. */
+#ifndef HOLT_CMD_CONTAINER_OPTS_H
+#define HOLT_CMD_CONTAINER_OPTS_H
+
+#include "cmd/cmd.h"
+#include "core/container.h"
+
+enum {
+	OPT_RM = OPT_LONG_BASE,
+	OPT_ENV_FILE,
+	OPT_ENTRYPOINT,
+	OPT_NETWORK,
+	OPT_NAME,
+	OPT_RESTART,
+	OPT_INIT,
+	OPT_LABEL,
+	OPT_STOP_SIGNAL,
+	OPT_STOP_TIMEOUT,
+	OPT_LOG_OPT,
+	OPT_MEMORY,
+	OPT_CPUS,
+};
+
+#define CONTAINER_OPTIONS                                                                          \
+	{"interactive", 'i', NULL, "keep stdin open and attached"},                                \
+	    {"tty", 't', NULL, "give the container a terminal"},                                   \
+	    {"rm", OPT_RM, NULL, "remove the container when it exits"},                            \
+	    {"env", 'e', "KEY=VALUE", "set an environment variable (KEY alone: from here)"},      \
+	    {"env-file", OPT_ENV_FILE, "FILE", "read environment variables from FILE"},            \
+	    {"workdir", 'w', "DIR", "working directory in the container"},                         \
+	    {"user", 'u', "USER[:GROUP]", "user (name or uid) and group to run as"},               \
+	    {"hostname", 'h', "NAME", "the container's hostname"},                                 \
+	    {"entrypoint", OPT_ENTRYPOINT, "CMD", "replace the image's entrypoint"},               \
+	    {"network", OPT_NETWORK, "MODE", "none (default) or host"},                            \
+	    {"name", OPT_NAME, "NAME", "name the container"},                                      \
+	    {"restart", OPT_RESTART, "POLICY",                                                     \
+	     "no, on-failure[:MAX], always or unless-stopped"},                                    \
+	    {"init", OPT_INIT, NULL, "run an init as pid 1 that reaps and forwards signals"},      \
+	    {"label", 'l', "KEY=VALUE", "set a label on the container"},                          \
+	    {"stop-signal", OPT_STOP_SIGNAL, "SIGNAL", "signal that stops the container"},         \
+	    {"stop-timeout", OPT_STOP_TIMEOUT, "SECONDS", "how long stop waits before SIGKILL"},   \
+	    {"log-opt", OPT_LOG_OPT, "max-size=SIZE", "rotate the log at SIZE (10k, 5m, 1g)"},     \
+	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
+	    {"cpus", OPT_CPUS, "N", "CPU limit (needs a delegated cgroup v2)"}
+
+/* Handles option c of run/create into cfg; 0 when c is one of the container options,
+ * 1 when it is not, -1 with err on a bad value. */
+int container_opt(int c, const char *arg, struct container_config *cfg, struct holt_err *err);
+
+/* Checks the options against each other once all are read. */
+int container_opts_check(const struct container_config *cfg, struct holt_err *err);
+
+#endif

@@ -1,0 +1,204 @@
+/* A container's state.json and the monitor lock that says whether it can be believed:
+ * "running" is only true while some monitor holds <run_dir>/monitor.lock. */
+#include "core/container.h"
+#include "core/container_record.h"
+#include "core/json.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+static const char *const status_names[] = {"created", "running", "restarting", "exited"};
+
+const char *container_status_name(enum container_status st)
+{
+	return status_names[st];
+}
+
+int container_write_json(const struct container *c, const char *file, json_object *obj,
+			 struct holt_err *err)
+{
+	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+	cleanup_free char *path = xasprintf("%s/%s", c->dir, file);
+	cleanup_free char *tmp = xasprintf("%s/.%s.tmp", c->dir, file);
+	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	size_t len = strlen(text);
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len ||
+	    (!c->config.remove && fsync(fd) < 0) || rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return holt_err_set(err, e, "write \"%s\"", path);
+	}
+	return 0;
+}
+
+json_object *container_read_json(const char *dir, const char *file, struct holt_err *err)
+{
+	cleanup_free char *path = xasprintf("%s/%s", dir, file);
+	json_object *obj = json_object_from_file(path);
+	if (!obj) {
+		if (access(path, F_OK) < 0)
+			return holt_err_set(err, errno, "read \"%s\"", path), NULL;
+		return holt_err_set(err, 0, "read \"%s\": not valid JSON", path), NULL;
+	}
+	return obj;
+}
+
+static pid_t get_int(json_object *obj, const char *key)
+{
+	json_object *v;
+	return json_object_object_get_ex(obj, key, &v) ? json_object_get_int(v) : 0;
+}
+
+static int parse_state(struct container *c, json_object *st)
+{
+	struct container_state *s = &c->state;
+	cleanup_free char *status = json_get_string(st, "Status");
+
+	free(s->started_at);
+	free(s->finished_at);
+	free(s->error);
+	memset(s, 0, sizeof *s);
+	for (size_t i = 0; i < sizeof status_names / sizeof *status_names; i++)
+		if (status && strcmp(status, status_names[i]) == 0)
+			s->status = (enum container_status)i;
+	s->pid = get_int(st, "Pid");
+	s->monitor_pid = get_int(st, "MonitorPid");
+	s->exit_code = get_int(st, "ExitCode");
+	s->restart_count = get_int(st, "RestartCount");
+	s->started_at = json_get_string(st, "StartedAt");
+	s->finished_at = json_get_string(st, "FinishedAt");
+	s->error = json_get_string(st, "Error");
+	return 0;
+}
+
+static bool monitor_alive(const struct container *c)
+{
+	cleanup_free char *path = xasprintf("%s/monitor.lock", c->run_dir);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false; /* never started since the runtime dir (a tmpfs) was made */
+	return flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
+int container_reload_state(struct container *c, struct holt_err *err)
+{
+	struct holt_err e = {0};
+	cleanup_json json_object *st = container_read_json(c->dir, "state.json", &e);
+	if (!st) {
+		if (e.errnum != ENOENT) {
+			*err = e;
+			return -1;
+		}
+		holt_err_release(&e);
+		parse_state(c, json_object_new_object());
+		return 0;
+	}
+	parse_state(c, st);
+	if (!container_is_running(c) || monitor_alive(c))
+		return 0;
+	/* The monitor may have written "exited" and gone between the two reads. */
+	json_object *again = container_read_json(c->dir, "state.json", &e);
+	holt_err_release(&e);
+	if (again) {
+		parse_state(c, again);
+		json_object_put(again);
+	}
+	if (container_is_running(c)) {
+		/* Its container died with it (PDEATHSIG); docker says 255 after a crash. */
+		c->state.status = STATUS_EXITED;
+		c->state.exit_code = 255;
+		free(c->state.error);
+		c->state.error = xstrdup("the container's monitor process died");
+		free(c->state.finished_at);
+		c->state.finished_at = NULL;
+	}
+	return 0;
+}
+
+int container_lock_monitor(struct container *c, struct holt_err *err)
+{
+	cleanup_free char *parent = xstrdup(c->run_dir);
+	*strrchr(parent, '/') = '\0';
+	cleanup_free char *path = xasprintf("%s/monitor.lock", c->run_dir);
+
+	if ((mkdir(parent, 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(c->run_dir, 0700) < 0 && errno != EEXIST))
+		return holt_err_set(err, errno, "create \"%s\"", c->run_dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return holt_err_set(err, errno, "open \"%s\"", path);
+	/* Blocks only while a reader is testing the lock, or an old monitor finishes. */
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			int e = errno;
+			close(fd);
+			return holt_err_set(err, e, "lock \"%s\"", path);
+		}
+	return fd;
+}
+
+void container_wait_monitor(const struct container *c)
+{
+	cleanup_free char *path = xasprintf("%s/monitor.lock", c->run_dir);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
+			;
+}
+
+static int write_state(struct container *c, struct holt_err *err)
+{
+	const struct container_state *s = &c->state;
+	cleanup_json json_object *st = json_object_new_object();
+
+	json_object_object_add(st, "Status", json_object_new_string(status_names[s->status]));
+	json_object_object_add(st, "Pid", json_object_new_int(s->pid));
+	json_object_object_add(st, "MonitorPid", json_object_new_int(s->monitor_pid));
+	json_object_object_add(st, "ExitCode", json_object_new_int(s->exit_code));
+	json_object_object_add(st, "RestartCount", json_object_new_int(s->restart_count));
+	json_add_string(st, "StartedAt", s->started_at);
+	json_add_string(st, "FinishedAt", s->finished_at);
+	json_add_string(st, "Error", s->error);
+	return container_write_json(c, "state.json", st, err);
+}
+
+int container_set_running(struct container *c, pid_t pid, struct holt_err *err)
+{
+	struct container_state *s = &c->state;
+	if (s->status == STATUS_RESTARTING)
+		s->restart_count++;
+	s->status = STATUS_RUNNING;
+	s->pid = pid;
+	s->monitor_pid = getpid();
+	free(s->started_at);
+	s->started_at = util_now_rfc3339();
+	free(s->error);
+	s->error = NULL;
+	return write_state(c, err);
+}
+
+int container_set_restarting(struct container *c, struct holt_err *err)
+{
+	c->state.status = STATUS_RESTARTING;
+	c->state.pid = 0;
+	return write_state(c, err);
+}
+
+int container_set_exited(struct container *c, int exit_code, const char *error,
+			 struct holt_err *err)
+{
+	struct container_state *s = &c->state;
+	s->status = STATUS_EXITED;
+	s->pid = 0;
+	s->exit_code = exit_code;
+	free(s->finished_at);
+	s->finished_at = util_now_rfc3339();
+	free(s->error);
+	s->error = error ? xstrdup(error) : NULL;
+	return write_state(c, err);
+}

@@ -1,0 +1,34 @@
+/* Starting a container's process (run, start) or a process inside a running container
+ * (exec): the child's side is core/init.c; this is the parent's, up to the moment the
+ * command has been executed or has failed to be. */
+#ifndef HOLT_CORE_LAUNCH_H
+#define HOLT_CORE_LAUNCH_H
+
+#include "core/container.h"
+#include "core/spec.h"
+#include "storage/image.h"
+#include "storage/store.h"
+
+#include <signal.h>
+
+struct launch_request {
+	struct store *store;
+	const struct container *container;
+	const struct image *image;
+	const struct process_spec *spec;
+	const char *storage_driver; /* NULL: the first that works */
+	int stdio[3];		    /* the child's fds 0-2, or -1 to inherit */
+	int join_fd;		    /* exec: pidfd of the container's first process; else -1 */
+	const sigset_t *child_mask; /* the signal mask the command starts with */
+};
+
+struct launched {
+	pid_t pid;
+	int master; /* the pty master with spec->tty, else -1 */
+};
+
+/* Starts the process. Returns 0, or the exit code docker gives when the command could
+ * not be run (125/126/127) with err saying why; the child is reaped then. */
+int launch(const struct launch_request *req, struct launched *out, struct holt_err *err);
+
+#endif

@@ -1,0 +1,27 @@
+/* The monitor of a detached container (`run -d`, `start`): a small process of its own,
+ * in a session of its own, that starts the container, logs its output, answers `attach`
+ * clients, records its exit, applies its restart policy and --rm, and then exits. It
+ * holds the monitor lock while it lives and never the store lock. */
+#ifndef HOLT_CORE_MONITOR_H
+#define HOLT_CORE_MONITOR_H
+
+#include "core/run.h"
+
+/* Signal to the monitor: the user stopped the container, do not restart it. */
+#define MONITOR_SIG_STOPPED SIGUSR1
+
+/* Starts the monitor of req->container and returns once the container's command runs
+ * (0), or with the exit code it could not start with (err says why). With attach_fd,
+ * *attach_fd gets a connection the monitor treats as an attached client from before the
+ * start, so no output is missed (`start -a`). */
+int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err *err);
+
+/* The attach protocol, monitor to client: frames of one byte naming the stream (1
+ * stdout, 2 stderr) and four bytes of length, little-endian, then the bytes. Client to
+ * monitor: plain bytes for the container's stdin; shutdown(SHUT_WR) closes it. */
+enum { ATTACH_STDOUT = 1, ATTACH_STDERR = 2, ATTACH_HEADER = 5 };
+
+/* Where `holt attach` connects. Caller frees. */
+char *monitor_attach_path(const struct container *c);
+
+#endif
