@@ -66,6 +66,28 @@ void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 	int cmd_##name(int argc, char **argv, struct cmd_ctx *ctx)
 
 CMD(run);
+CMD(create);
+CMD(start);
+CMD(ps);
+CMD(logs);
+CMD(exec);
+CMD(stop);
+CMD(kill);
+CMD(restart);
+CMD(wait);
+CMD(rm);
+CMD(container_prune);
+CMD(inspect);
+CMD(top);
+CMD(port);
+CMD(rename);
+CMD(attach);
+CMD(container);
+CMD(pause);
+CMD(unpause);
+CMD(stats);
+CMD(diff);
+CMD(commit);
 CMD(import);
 CMD(images);
 CMD(rmi);

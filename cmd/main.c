@@ -10,6 +10,27 @@
 
 const struct cmd_entry cmd_table[] = {
     {"run", cmd_run, &cmd_run_info, NEEDS_STORE | NEEDS_USERNS},
+    {"create", cmd_create, &cmd_create_info, NEEDS_STORE | NEEDS_USERNS},
+    {"start", cmd_start, &cmd_start_info, NEEDS_STORE | NEEDS_USERNS},
+    {"logs", cmd_logs, &cmd_logs_info, NEEDS_STORE},
+    {"exec", cmd_exec, &cmd_exec_info, NEEDS_STORE | NEEDS_USERNS},
+    {"stop", cmd_stop, &cmd_stop_info, NEEDS_STORE | NEEDS_USERNS},
+    {"kill", cmd_kill, &cmd_kill_info, NEEDS_STORE | NEEDS_USERNS},
+    {"restart", cmd_restart, &cmd_restart_info, NEEDS_STORE | NEEDS_USERNS},
+    {"wait", cmd_wait, &cmd_wait_info, NEEDS_STORE},
+    {"rm", cmd_rm, &cmd_rm_info, NEEDS_STORE | NEEDS_USERNS},
+    {"top", cmd_top, &cmd_top_info, NEEDS_STORE | NEEDS_USERNS},
+    {"port", cmd_port, &cmd_port_info, NEEDS_STORE},
+    {"rename", cmd_rename, &cmd_rename_info, NEEDS_STORE},
+    {"attach", cmd_attach, &cmd_attach_info, NEEDS_STORE},
+    {"container", cmd_container, &cmd_container_info, NEEDS_STORE | NEEDS_USERNS},
+    {"pause", cmd_pause, &cmd_pause_info, NEEDS_STORE},
+    {"unpause", cmd_unpause, &cmd_unpause_info, NEEDS_STORE},
+    /* in the user namespace: the processes of containers with subordinate ids are not
+     * the user's own outside it, and stats reads their /proc files */
+    {"stats", cmd_stats, &cmd_stats_info, NEEDS_STORE | NEEDS_USERNS},
+    {"diff", cmd_diff, &cmd_diff_info, NEEDS_STORE | NEEDS_USERNS},
+    {"commit", cmd_commit, &cmd_commit_info, NEEDS_STORE | NEEDS_USERNS},
     {"import", cmd_import, &cmd_import_info, NEEDS_STORE | NEEDS_USERNS},
     {"images", cmd_images, &cmd_images_info, NEEDS_STORE},
     {"rmi", cmd_rmi, &cmd_rmi_info, NEEDS_STORE | NEEDS_USERNS},

@@ -1,0 +1,15 @@
+/* The Dockerfile instructions `commit --change` takes, applied to an image's runtime
+ * config (the OCI config's "config" object). */
+#ifndef HOLT_CORE_INSTRUCTION_H
+#define HOLT_CORE_INSTRUCTION_H
+
+#include "core/err.h"
+#include "core/json.h"
+
+/* Applies each instruction in order: CMD, ENTRYPOINT (JSON or shell form), ENV, LABEL
+ * (KEY=VALUE... or KEY VALUE), EXPOSE, STOPSIGNAL, USER, WORKDIR. As in a Dockerfile,
+ * ENTRYPOINT clears Cmd unless a CMD came before it. Fails on the first that is not
+ * valid, quoting it; config may then be half changed. */
+int instructions_apply(json_object *config, char *const *instructions, struct holt_err *err);
+
+#endif
