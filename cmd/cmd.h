@@ -88,6 +88,8 @@ CMD(unpause);
 CMD(stats);
 CMD(diff);
 CMD(commit);
+CMD(cp);
+CMD(export);
 CMD(import);
 CMD(images);
 CMD(rmi);

@@ -31,6 +31,8 @@ const struct cmd_entry cmd_table[] = {
     {"stats", cmd_stats, &cmd_stats_info, NEEDS_STORE | NEEDS_USERNS},
     {"diff", cmd_diff, &cmd_diff_info, NEEDS_STORE | NEEDS_USERNS},
     {"commit", cmd_commit, &cmd_commit_info, NEEDS_STORE | NEEDS_USERNS},
+    {"cp", cmd_cp, &cmd_cp_info, NEEDS_STORE | NEEDS_USERNS},
+    {"export", cmd_export, &cmd_export_info, NEEDS_STORE | NEEDS_USERNS},
     {"import", cmd_import, &cmd_import_info, NEEDS_STORE | NEEDS_USERNS},
     {"images", cmd_images, &cmd_images_info, NEEDS_STORE},
     {"rmi", cmd_rmi, &cmd_rmi_info, NEEDS_STORE | NEEDS_USERNS},

@@ -1,0 +1,245 @@
+/* The child that works chrooted in a container's root filesystem. It runs with every
+ * capability of holt's user namespace, so nothing of the container's may be loaded into
+ * it as code: it keeps no descriptor outside the root, looks up no user names (glibc
+ * would load the container's NSS modules) and sets up charset conversion before the
+ * chroot. Failures come back on a pipe as "<errno> <message>". */
+#include "core/ctr_root.h"
+#include "core/util.h"
+#include "storage/image.h"
+#include "storage/rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <langinfo.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* What the child needs, worked out before the fork. */
+struct setup {
+	const struct ctr_root_request *req;
+	bool running;
+	struct rootfs_layout layout; /* stopped */
+	const char *driver;	     /* stopped */
+};
+
+/* Closes every descriptor but a, b and stderr (for sanitizer reports): an inherited
+ * directory descriptor would be a way out of the chroot. */
+static void close_all_but(int a, int b)
+{
+	int keep[3] = {a, b, 2};
+	unsigned next = 0;
+
+	for (int i = 1; i < 3; i++)
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (int i = 0; i < 3; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < next)
+			continue;
+		if ((unsigned)keep[i] > next)
+			close_range(next, (unsigned)keep[i] - 1, 0);
+		next = (unsigned)keep[i] + 1;
+	}
+	close_range(next, ~0U, 0);
+}
+
+/* libarchive converts pax headers between UTF-8 and the locale's charset with iconv,
+ * whose first use reads gconv's configuration and may load modules: from the host, here,
+ * not from the container after the chroot. The descriptors stay open so that what was
+ * loaded stays loaded. */
+static void load_charset_conversions(void)
+{
+	const char *codeset = nl_langinfo(CODESET);
+	(void)iconv_open(codeset, "UTF-8");
+	(void)iconv_open("UTF-8", codeset);
+}
+
+/* A container's first process is pid 1 of a pid namespace of its own; a pid in holt's
+ * own namespace is not a container's (reused after the container exited), and its root
+ * may be the host's. */
+static int check_in_container(pid_t pid, const char *name, struct holt_err *err)
+{
+	char path[64];
+	struct stat own, other;
+
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
+	if (stat(path, &other) < 0)
+		return holt_err_set(err, errno == ENOENT ? 0 : errno,
+				    "container \"%s\" is not running (its process %d is gone)",
+				    name, (int)pid);
+	if (stat("/proc/self/ns/pid", &own) < 0)
+		return holt_err_set(err, errno, "read \"/proc/self/ns/pid\"");
+	if (own.st_ino == other.st_ino && own.st_dev == other.st_dev)
+		return holt_err_set(err, 0, "container \"%s\" is not running (pid %d is not its)",
+				    name, (int)pid);
+	return 0;
+}
+
+/* The root mount of the container's mount namespace, cloned without what is mounted
+ * on it, so the mounts of the running container are left out. */
+static int enter_rootfs_of(pid_t pid, const char *name, struct holt_err *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+	cleanup_close int ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || setns(ns, CLONE_NEWNS) < 0)
+		return holt_err_set(err, errno, "join the mount namespace of container \"%s\"",
+				    name);
+	cleanup_close int tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 || fchdir(tree) < 0 || chroot(".") < 0)
+		return holt_err_set(err, errno, "enter the root filesystem of container \"%s\"",
+				    name);
+	return 0;
+}
+
+static int enter(const struct setup *s, struct holt_err *err)
+{
+	const struct container *c = s->req->container;
+	pid_t pid = c->state.pid;
+
+	if (s->running) {
+		char root[64];
+		snprintf(root, sizeof root, "/proc/%d/root", (int)pid);
+		if (check_in_container(pid, c->name, err) < 0)
+			return -1;
+		if (s->req->view == CTR_ROOT_ROOTFS && enter_rootfs_of(pid, c->name, err) < 0)
+			return -1;
+		if (s->req->view == CTR_ROOT_LIVE && chroot(root) < 0)
+			return holt_err_set(err, errno, "enter the root of container \"%s\"",
+					    c->name);
+	} else {
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			return holt_err_set(err, errno, "make the mount namespace private");
+		if (rootfs_mount(s->driver, &s->layout, err) < 0)
+			return holt_err_wrap(err, "mount the root filesystem of container \"%s\"",
+					     c->name);
+		if (chroot(s->layout.target) < 0)
+			return holt_err_set(err, errno, "enter \"%s\"", s->layout.target);
+	}
+	if (chdir("/") < 0)
+		return holt_err_set(err, errno, "enter the root of container \"%s\"", c->name);
+	return 0;
+}
+
+static __attribute__((noreturn)) void child_main(const struct setup *s, int report)
+{
+	struct holt_err err = {0};
+	const struct ctr_root_request *req = s->req;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* A reader that went away is an error to report, not a reason to die silently. */
+	signal(SIGPIPE, SIG_IGN);
+	close_all_but(req->fd, report);
+	load_charset_conversions();
+	int ret = enter(s, &err);
+	if (ret == 0)
+		ret = req->fn(req->arg, req->fd, &err);
+	if (ret < 0)
+		dprintf(report, "%d %s", err.errnum, err.msg ? err.msg : "failed");
+	_exit(ret < 0 ? 1 : 0);
+}
+
+/* A container that ran with vfs has its files in its own copy, not in upper/: its
+ * layers mounted with overlay would show it as new. */
+static const char *pick_driver(const char *asked, const char *copy)
+{
+	if (asked)
+		return asked;
+	return access(copy, F_OK) == 0 ? "vfs" : NULL;
+}
+
+int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *child,
+		   struct holt_err *err)
+{
+	const struct container *c = req->container;
+	cleanup_image struct image *img = NULL;
+	cleanup_free char *upper = xasprintf("%s/upper", c->dir);
+	cleanup_free char *work = xasprintf("%s/work", c->dir);
+	cleanup_free char *copy = xasprintf("%s/rootfs", c->dir);
+	cleanup_free char *merged = xasprintf("%s/merged", c->dir);
+	struct setup s = {.req = req, .running = container_is_running(c)};
+	int report[2];
+
+	if (s.running && c->state.pid <= 0)
+		return holt_err_set(err, 0, "container \"%s\": no process recorded", c->name);
+	if (!s.running) {
+		img = image_lookup(req->store, c->image_id, err);
+		if (!img)
+			return holt_err_wrap(err, "container \"%s\": its image \"%s\"", c->name,
+					     c->image_name);
+		s.layout = (struct rootfs_layout){.lower = img->layer_dirs,
+						  .n_lower = img->n_layers,
+						  .upper = upper,
+						  .work = work,
+						  .copy = copy,
+						  .target = merged};
+		s.driver = pick_driver(req->storage_driver, copy);
+	}
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "create a pipe");
+	/* A stopped container's mounts are made in a mount namespace of the child's own, and
+	 * a pid namespace: a fuse-overlayfs daemon started there dies with the child. */
+	pid_t pid = s.running ? fork()
+			      : (pid_t)syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD,
+					       NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(report[0]);
+		child_main(&s, report[1]);
+	}
+	int errsv = errno;
+	close(report[1]);
+	if (pid < 0) {
+		close(report[0]);
+		return holt_err_set(err, errsv, "create a process for container \"%s\"", c->name);
+	}
+	child->pid = pid;
+	child->report = report[0];
+	return 0;
+}
+
+int ctr_root_wait(struct ctr_root_child *child, struct holt_err *err)
+{
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n;
+	int st = 0;
+
+	while (len < sizeof buf - 1 &&
+	       (n = read(child->report, buf + len, sizeof buf - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	close(child->report);
+	child->report = -1;
+	while (waitpid(child->pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (len) {
+		char *msg = strchr(buf, ' ');
+		holt_err_set(err, 0, "%s", msg ? msg + 1 : buf);
+		err->errnum = atoi(buf);
+		return -1;
+	}
+	if (WIFSIGNALED(st))
+		return holt_err_set(err, 0, "process in the container's root killed by signal %d",
+				    WTERMSIG(st));
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return holt_err_set(err, 0, "process in the container's root failed with status %d",
+				    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return 0;
+}
