@@ -1,11 +1,9 @@
 #include "cmd/container_opts.h"
-#include "core/cgroup.h"
 #include "core/envfile.h"
 #include "core/signals.h"
 #include "core/util.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,31 +33,60 @@ static int parse_restart(const char *arg, struct container_config *cfg, struct h
 			    arg);
 }
 
-/* docker's sizes: a number and an optional b, k, m or g (powers of 1024). */
+/* docker's sizes: a number, maybe with a fraction, and an optional unit k, m, g, t or p
+ * (powers of 1024) that may be followed by i and b: 512k, 1.5g, 10MiB. */
 static int parse_size(const char *opt, const char *arg, uint64_t *out, struct holt_err *err)
 {
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(arg, &end, 10);
+	static const char units[] = "kmgtp";
+	size_t digits = strspn(arg, "0123456789");
+	const char *p = arg + digits;
 	uint64_t unit = 1;
-	switch (tolower((unsigned char)*end)) {
-	case 'g':
-		unit <<= 10;
-		/* fall through */
-	case 'm':
-		unit <<= 10;
-		/* fall through */
-	case 'k':
-		unit <<= 10;
-		/* fall through */
-	case 'b':
-		end++;
-		break;
+
+	if (digits && *p == '.' && isdigit((unsigned char)p[1]))
+		p += 1 + strspn(p + 1, "0123456789");
+	const char *u = *p ? strchr(units, tolower((unsigned char)*p)) : NULL;
+	if (u) {
+		unit <<= 10 * (u - units + 1);
+		p++;
+		if (tolower((unsigned char)*p) == 'i')
+			p++;
 	}
-	if (errno || end == arg || *end || n == 0 || n > UINT64_MAX / unit)
-		return holt_err_set(err, 0, "%s \"%s\": not a size such as 512k, 10m or 1g", opt,
+	if (tolower((unsigned char)*p) == 'b')
+		p++;
+	double bytes = digits && !*p ? strtod(arg, NULL) * (double)unit : 0;
+	if (bytes < 1 || bytes >= 18e18)
+		return holt_err_set(err, 0, "%s \"%s\": not a size such as 512k, 10m or 1.5g", opt,
 				    arg);
-	*out = n * unit;
+	*out = (uint64_t)bytes;
+	return 0;
+}
+
+static int parse_memory(const char *arg, struct container_config *cfg, struct holt_err *err)
+{
+	/* docker's floor: below it a container cannot even start */
+	const uint64_t min = 6 << 20;
+	if (parse_size("--memory", arg, &cfg->memory, err) < 0)
+		return -1;
+	if (cfg->memory < min)
+		return holt_err_set(err, 0, "--memory \"%s\": the smallest limit is 6m", arg);
+	return 0;
+}
+
+static int parse_cpus(const char *arg, struct container_config *cfg, struct holt_err *err)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *dot = strchr(arg, '.');
+	/* digits with one point at most: strtod alone would take "inf", "1e3", "0x2" */
+	if (!*arg || strspn(arg, "0123456789.") != strlen(arg) || (dot && strchr(dot + 1, '.')) ||
+	    strcmp(arg, ".") == 0)
+		return holt_err_set(err, 0, "--cpus \"%s\": not a number of CPUs such as 1.5", arg);
+	double nano = strtod(arg, NULL) * 1e9 + 0.5;
+	if (nano >= 1 && (nano < 1e7 || nano > (double)online * 1e9))
+		return holt_err_set(err, 0,
+				    "--cpus \"%s\": from 0.01 to %ld, as this machine has %ld "
+				    "CPUs",
+				    arg, online, online);
+	cfg->nano_cpus = (uint64_t)nano; /* 0: no limit, as in docker */
 	return 0;
 }
 
@@ -150,8 +177,9 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 	case OPT_LOG_OPT:
 		return parse_log_opt(arg, cfg, err);
 	case 'm':
+		return parse_memory(arg, cfg, err);
 	case OPT_CPUS:
-		return cgroup_limits_unavailable(c == 'm' ? "--memory" : "--cpus", err);
+		return parse_cpus(arg, cfg, err);
 	default:
 		return 1;
 	}

@@ -129,6 +129,8 @@ static json_object *host_config_json(const struct container_config *cfg)
 	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(host, "Init", json_object_new_boolean(cfg->init));
+	json_object_object_add(host, "Memory", json_object_new_int64((int64_t)cfg->memory));
+	json_object_object_add(host, "NanoCpus", json_object_new_int64((int64_t)cfg->nano_cpus));
 	json_object_object_add(restart, "Name",
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(restart, "MaximumRetryCount",

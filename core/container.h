@@ -43,6 +43,8 @@ struct container_config {
 	enum restart_policy restart;
 	int restart_max;
 	uint64_t log_max_size; /* bytes before the log rotates; 0: never */
+	uint64_t memory;       /* --memory, bytes; 0: no limit */
+	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
 };
 
@@ -51,6 +53,7 @@ enum container_status {
 	STATUS_RUNNING,
 	STATUS_RESTARTING, /* between two runs under a restart policy */
 	STATUS_EXITED,
+	STATUS_PAUSED, /* running, with its processes frozen (holt pause) */
 };
 
 struct container_state {
@@ -105,7 +108,8 @@ int container_reload_state(struct container *c, struct holt_err *err);
 const char *container_status_name(enum container_status st);
 static inline bool container_is_running(const struct container *c)
 {
-	return c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING;
+	return c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING ||
+	       c->state.status == STATUS_PAUSED;
 }
 
 /* The monitor's side: takes the lock that says this container's monitor is alive (and

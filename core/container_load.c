@@ -45,6 +45,8 @@ static void host_config_from_json(struct container_config *cfg, json_object *hos
 	cfg->network = net && strcmp(net, "host") == 0 ? NETWORK_HOST : NETWORK_NONE;
 	cfg->remove = json_object_get_boolean(get(host, "AutoRemove"));
 	cfg->init = json_object_get_boolean(get(host, "Init"));
+	cfg->memory = (uint64_t)json_object_get_int64(get(host, "Memory"));
+	cfg->nano_cpus = (uint64_t)json_object_get_int64(get(host, "NanoCpus"));
 	if (restart) {
 		cleanup_free char *name = json_get_string(restart, "Name");
 		for (int p = RESTART_NO; p <= RESTART_UNLESS_STOPPED; p++)

@@ -1,5 +1,6 @@
 /* A container's state.json and the monitor lock that says whether it can be believed:
  * "running" is only true while some monitor holds <run_dir>/monitor.lock. */
+#include "core/cgroup.h"
 #include "core/container.h"
 #include "core/container_record.h"
 #include "core/json.h"
@@ -11,7 +12,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-static const char *const status_names[] = {"created", "running", "restarting", "exited"};
+static const char *const status_names[] = {"created", "running", "restarting", "exited", "paused"};
 
 const char *container_status_name(enum container_status st)
 {
@@ -99,8 +100,14 @@ int container_reload_state(struct container *c, struct holt_err *err)
 		return 0;
 	}
 	parse_state(c, st);
-	if (!container_is_running(c) || monitor_alive(c))
+	if (!container_is_running(c))
 		return 0;
+	if (monitor_alive(c)) {
+		/* Paused is no state of its own on disk: the cgroup's freezer says it. */
+		if (c->state.status == STATUS_RUNNING && cgroup_is_frozen(c))
+			c->state.status = STATUS_PAUSED;
+		return 0;
+	}
 	/* The monitor may have written "exited" and gone between the two reads. */
 	json_object *again = container_read_json(c->dir, "state.json", &e);
 	holt_err_release(&e);

@@ -1,6 +1,7 @@
 /* clone (run) or fork (exec), then one read of the report pipe: empty means the
  * command was executed, else the child wrote "<exit code> <message>". */
 #include "core/launch.h"
+#include "core/cgroup.h"
 #include "core/exitcode.h"
 #include "core/init.h"
 #include "core/pty.h"
@@ -92,8 +93,17 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	}
 	a.report_fd = report[1];
 
+	/* The child is to be born in the container's cgroup: holt steps in for the clone. */
+	struct cgroup_entered cg;
+	if (cgroup_enter(c, req->join_fd >= 0, &cg, err) < 0) {
+		close(report[0]), close(report[1]);
+		if (sock[0] >= 0)
+			close(sock[0]), close(sock[1]);
+		return HOLT_EXIT_ERROR;
+	}
 	pid_t pid = spawn(&a);
 	int e = errno;
+	cgroup_leave(&cg);
 	close(report[1]);
 	if (sock[1] >= 0)
 		close(sock[1]);

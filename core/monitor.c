@@ -2,6 +2,7 @@
  * loop over the container's output, attach clients and a signalfd, until it has exited
  * and no restart is due. */
 #include "core/monitor.h"
+#include "core/cgroup.h"
 #include "core/exitcode.h"
 #include "core/launch.h"
 #include "core/logfile.h"
@@ -348,6 +349,8 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 		if (backoff_ms < 60000)
 			backoff_ms *= 2;
 	}
+	/* Between restarts it stays: the next start makes it anew. */
+	cgroup_remove(m->c);
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (m->clients[i] >= 0)
 			drop_client(m, i);

@@ -1,6 +1,7 @@
 /* A foreground `run`: the holt process is the container's monitor. It holds the
  * monitor lock, so that ps believes "running", for exactly as long as it waits. */
 #include "core/run.h"
+#include "core/cgroup.h"
 #include "core/exitcode.h"
 #include "core/launch.h"
 #include "core/relay.h"
@@ -30,6 +31,7 @@ int run_foreground(const struct run_request *req, struct holt_err *err)
 	struct holt_err serr = {0};
 	int code = launch(&lr, &l, err);
 	if (code) {
+		cgroup_remove(c);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (container_set_exited(c, code, err->msg, &serr) < 0)
 			holt_err_release(&serr);
@@ -38,6 +40,7 @@ int run_foreground(const struct run_request *req, struct holt_err *err)
 	if (container_set_running(c, l.pid, &serr) < 0)
 		holt_err_release(&serr); /* the container runs all the same */
 	code = relay_wait(l.pid, l.master, req->spec->interactive, &old, err);
+	cgroup_remove(c);
 	if (code < 0)
 		return -1;
 	if (container_set_exited(c, code, NULL, &serr) < 0)
