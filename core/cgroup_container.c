@@ -35,9 +35,13 @@ char *cgroup_container_dir(const struct container *c, const struct cgroup_env *e
 	if (!env->mount || c->state.pid <= 0)
 		return NULL;
 	cleanup_free char *path = cgroup_of(c->state.pid);
+	if (!path)
+		return NULL;
+	/* Only one holt made: else the container's process is in the user's own cgroup,
+	 * and freezing that would freeze the user's shell. */
 	cleanup_free char *name = xasprintf("/holt-%s", c->id);
-	size_t len = path ? strlen(path) : 0;
-	if (len < strlen(name) || strcmp(path + len - strlen(name), name) != 0)
+	size_t len = strlen(path), n = strlen(name);
+	if (len < n || strcmp(path + len - n, name) != 0)
 		return NULL;
 	return cgroup_env_dir(env, path);
 }
