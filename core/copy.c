@@ -93,7 +93,7 @@ int copy_from_container(const struct copy_request *req, struct holt_err *err)
 	};
 	struct ctr_root_child child;
 	struct holt_err herr = {0}, cerr = {0};
-	int fd;
+	int fd = -1;
 
 	if (!req->host_path)
 		return run_alone(&rr, STDOUT_FILENO, err);
@@ -125,7 +125,7 @@ int copy_to_container(const struct copy_request *req, struct holt_err *err)
 	};
 	struct ctr_root_child child;
 	struct holt_err herr = {0}, cerr = {0};
-	int fd;
+	int fd = -1;
 
 	if (!req->host_path)
 		return run_alone(&rr, STDIN_FILENO, err);

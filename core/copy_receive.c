@@ -241,7 +241,7 @@ int copy_receive(const struct copy_dest *d, int fd, struct holt_err *err)
 	__attribute__((cleanup(archive_read_freep))) struct archive *in = archive_read_new();
 	struct archive_entry *e;
 	struct placement p = {.as_is = d->as_is};
-	int ret = -1;
+	int ret;
 
 	if (!in)
 		oom();
@@ -258,11 +258,11 @@ int copy_receive(const struct copy_dest *d, int fd, struct holt_err *err)
 	for (size_t n = strlen(source); n > 1 && source[n - 1] == '/'; n--)
 		source[n - 1] = '\0';
 	p.source = source;
+	if (!d->as_is && !valid_source_name(source))
+		return holt_err_set(err, 0, "read the archive: unexpected first member \"%s\"",
+				    source);
 	if (d->as_is)
 		ret = place_as_is(d, &p, err);
-	else if (!valid_source_name(source))
-		ret = holt_err_set(err, 0, "read the archive: unexpected first member \"%s\"",
-				   source);
 	else
 		ret = place(d, source, archive_entry_filetype(e) == AE_IFDIR, &p, err);
 	if (ret == 0)

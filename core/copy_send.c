@@ -164,15 +164,7 @@ int copy_send(const struct copy_source *src, int fd, struct holt_err *err)
 	__attribute__((cleanup(archive_write_freep))) struct archive *out = archive_write_new();
 	cleanup_free char *buf = xmalloc(BUF_SIZE);
 	/* "/." rather than "/", which would give "//bin" */
-	struct sender s = {
-	    .disk = disk,
-	    .out = out,
-	    .walked = root ? "/." : path,
-	    .name = src->contents_only		     ? ""
-		    : root || strcmp(last, ".") == 0 ? "."
-						     : last,
-	    .buf = buf,
-	};
+	struct sender s = {.disk = disk, .out = out, .walked = root ? "/." : path, .buf = buf};
 	int flags = ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS | ARCHIVE_READDISK_NO_ACL |
 		    ARCHIVE_READDISK_NO_FFLAGS;
 
@@ -183,6 +175,12 @@ int copy_send(const struct copy_source *src, int fd, struct holt_err *err)
 				    src->path);
 	if (check_source(src, s.walked, follow, dir_only, err) < 0)
 		return -1;
+	if (src->contents_only)
+		s.name = "";
+	else if (root || strcmp(last, ".") == 0)
+		s.name = ".";
+	else
+		s.name = last;
 	/* cp keeps docker's plain members; export keeps extended attributes (capabilities) */
 	if (!src->contents_only)
 		flags |= ARCHIVE_READDISK_NO_XATTR;
@@ -191,9 +189,7 @@ int copy_send(const struct copy_source *src, int fd, struct holt_err *err)
 		archive_read_disk_set_symlink_hybrid(disk);
 	else
 		archive_read_disk_set_symlink_physical(disk);
-	/* Names as bytes: converting them would load charset modules, see core/ctr_root.c. */
-	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK ||
-	    archive_write_set_format_option(out, "pax", "hdrcharset", "BINARY") != ARCHIVE_OK)
+	if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK)
 		return copy_archive_fail(err, out, "set up the archive");
 	if (archive_write_open(out, &fd, NULL, write_fd, NULL) != ARCHIVE_OK)
 		return copy_archive_fail(err, out, "write the archive");

@@ -31,32 +31,37 @@ struct setup {
 	const char *driver;	     /* stopped */
 };
 
-/* Closes every descriptor but a, b and stderr (for sanitizer reports): an inherited
- * directory descriptor would be a way out of the chroot. */
-static void close_all_but(int a, int b)
+/* Closes every descriptor from 3 on but fd and report, and makes 0 and 1 /dev/null
+ * unless one is fd; stderr stays, for sanitizer reports. An inherited directory
+ * descriptor would be a way out of the chroot; a closed 0 or 1 would be taken by the
+ * next open, by fuse-overlayfs say, which then loses it to /dev/null as it daemonizes. */
+static int keep_only(int fd, int report, struct holt_err *err)
 {
-	int keep[3] = {a, b, 2};
-	unsigned next = 0;
+	int keep[2] = {fd < report ? fd : report, fd < report ? report : fd};
+	unsigned next = 3;
 
-	for (int i = 1; i < 3; i++)
-		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
-			int t = keep[j];
-			keep[j] = keep[j - 1];
-			keep[j - 1] = t;
-		}
-	for (int i = 0; i < 3; i++) {
-		if (keep[i] < 0 || (unsigned)keep[i] < next)
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < (int)next)
 			continue;
-		if ((unsigned)keep[i] > next)
+		if (keep[i] > (int)next)
 			close_range(next, (unsigned)keep[i] - 1, 0);
 		next = (unsigned)keep[i] + 1;
 	}
 	close_range(next, ~0U, 0);
+	int null = open("/dev/null", O_RDWR);
+	if (null < 0)
+		return holt_err_set(err, errno, "open \"/dev/null\"");
+	for (int i = 0; i < 2; i++)
+		if (i != fd && i != null && dup2(null, i) < 0)
+			return holt_err_set(err, errno, "redirect descriptor %d", i);
+	if (null > 2)
+		close(null);
+	return 0;
 }
 
 /* libarchive converts pax headers between UTF-8 and the locale's charset with iconv,
  * whose first use reads gconv's configuration and may load modules: from the host, here,
- * not from the container after the chroot. The descriptors stay open so that what was
+ * not from the container after the chroot. The handles stay open so that what was
  * loaded stays loaded. */
 static void load_charset_conversions(void)
 {
@@ -141,9 +146,10 @@ static __attribute__((noreturn)) void child_main(const struct setup *s, int repo
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* A reader that went away is an error to report, not a reason to die silently. */
 	signal(SIGPIPE, SIG_IGN);
-	close_all_but(req->fd, report);
 	load_charset_conversions();
-	int ret = enter(s, &err);
+	int ret = keep_only(req->fd, report, &err);
+	if (ret == 0)
+		ret = enter(s, &err);
 	if (ret == 0)
 		ret = req->fn(req->arg, req->fd, &err);
 	if (ret < 0)

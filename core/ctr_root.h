@@ -37,8 +37,8 @@ struct ctr_root_child {
 
 /* Starts req->fn in a child chrooted into the container's root filesystem: the running
  * container's own, or for a stopped one its layers mounted in a private mount namespace
- * that goes away with the child (and any fuse-overlayfs daemon with it). The child has
- * no descriptors but fd and stderr. */
+ * that goes away with the child (and any fuse-overlayfs daemon with it). The child keeps
+ * no descriptor but fd and stderr; its stdin and stdout are /dev/null unless fd is one. */
 int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *child,
 		   struct holt_err *err);
 
