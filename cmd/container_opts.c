@@ -169,8 +169,8 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		char *end;
 		long t = strtol(arg, &end, 10);
 		if (!*arg || *end || t < 0 || t > 86400 * 365)
-			return holt_err_set(err, 0, "--stop-timeout \"%s\": not a number of seconds",
-					    arg);
+			return holt_err_set(err, 0,
+					    "--stop-timeout \"%s\": not a number of seconds", arg);
 		cfg->stop_timeout = (int)t;
 		return 0;
 	}
@@ -188,7 +188,8 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 int container_opts_check(const struct container_config *cfg, struct holt_err *err)
 {
 	if (cfg->remove && cfg->restart != RESTART_NO)
-		return holt_err_set(err, 0, "--restart and --rm conflict: a container cannot both "
-					    "restart and be removed when it exits");
+		return holt_err_set(err, 0,
+				    "--restart and --rm conflict: a container cannot both "
+				    "restart and be removed when it exits");
 	return 0;
 }

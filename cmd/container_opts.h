@@ -25,7 +25,7 @@ enum {
 	{"interactive", 'i', NULL, "keep stdin open and attached"},                                \
 	    {"tty", 't', NULL, "give the container a terminal"},                                   \
 	    {"rm", OPT_RM, NULL, "remove the container when it exits"},                            \
-	    {"env", 'e', "KEY=VALUE", "set an environment variable (KEY alone: from here)"},      \
+	    {"env", 'e', "KEY=VALUE", "set an environment variable (KEY alone: from here)"},       \
 	    {"env-file", OPT_ENV_FILE, "FILE", "read environment variables from FILE"},            \
 	    {"workdir", 'w', "DIR", "working directory in the container"},                         \
 	    {"user", 'u', "USER[:GROUP]", "user (name or uid) and group to run as"},               \
@@ -33,15 +33,16 @@ enum {
 	    {"entrypoint", OPT_ENTRYPOINT, "CMD", "replace the image's entrypoint"},               \
 	    {"network", OPT_NETWORK, "MODE", "none (default) or host"},                            \
 	    {"name", OPT_NAME, "NAME", "name the container"},                                      \
-	    {"restart", OPT_RESTART, "POLICY",                                                     \
-	     "no, on-failure[:MAX], always or unless-stopped"},                                    \
+	    {"restart", OPT_RESTART, "POLICY", "no, on-failure[:MAX], always or unless-stopped"},  \
 	    {"init", OPT_INIT, NULL, "run an init as pid 1 that reaps and forwards signals"},      \
-	    {"label", 'l', "KEY=VALUE", "set a label on the container"},                          \
+	    {"label", 'l', "KEY=VALUE", "set a label on the container"},                           \
 	    {"stop-signal", OPT_STOP_SIGNAL, "SIGNAL", "signal that stops the container"},         \
 	    {"stop-timeout", OPT_STOP_TIMEOUT, "SECONDS", "how long stop waits before SIGKILL"},   \
 	    {"log-opt", OPT_LOG_OPT, "max-size=SIZE", "rotate the log at SIZE (10k, 5m, 1g)"},     \
 	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
-	    {"cpus", OPT_CPUS, "N", "CPU limit (needs a delegated cgroup v2)"}
+	{                                                                                          \
+		"cpus", OPT_CPUS, "N", "CPU limit (needs a delegated cgroup v2)"                   \
+	}
 
 /* Handles option c of run/create into cfg; 0 when c is one of the container options,
  * 1 when it is not, -1 with err on a bad value. */

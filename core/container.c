@@ -8,8 +8,8 @@
 #include "core/util.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <json.h>
 #include <string.h>
 #include <sys/random.h>
@@ -110,8 +110,8 @@ static json_object *labels_json(char *const *labels)
 	json_object *obj = json_object_new_object();
 	for (size_t i = 0; labels && labels[i]; i++) {
 		const char *eq = strchr(labels[i], '=');
-		cleanup_free char *key = xstrndup(labels[i], eq ? (size_t)(eq - labels[i])
-							       : strlen(labels[i]));
+		cleanup_free char *key =
+		    xstrndup(labels[i], eq ? (size_t)(eq - labels[i]) : strlen(labels[i]));
 		json_object_object_add(obj, key, json_object_new_string(eq ? eq + 1 : ""));
 	}
 	return obj;
@@ -133,8 +133,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 	json_object_object_add(host, "NanoCpus", json_object_new_int64((int64_t)cfg->nano_cpus));
 	json_object_object_add(restart, "Name",
 			       json_object_new_string(container_restart_name(cfg->restart)));
-	json_object_object_add(restart, "MaximumRetryCount",
-			       json_object_new_int(cfg->restart_max));
+	json_object_object_add(restart, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
 	json_object_object_add(host, "RestartPolicy", restart);
 	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
 	if (cfg->log_max_size) {
@@ -159,8 +158,8 @@ static json_object *config_json(const struct container *c)
 	json_object_object_add(root, "Created", json_object_new_string(c->created));
 	json_add_strv(conf, "Cmd", cfg->cmd);
 	if (cfg->entrypoint_set)
-		json_add_strv(conf, "Entrypoint", cfg->entrypoint ? cfg->entrypoint
-								   : (char *[]){NULL});
+		json_add_strv(conf, "Entrypoint",
+			      cfg->entrypoint ? cfg->entrypoint : (char *[]){NULL});
 	json_add_strv(conf, "Env", cfg->env);
 	json_add_string(conf, "WorkingDir", cfg->workdir);
 	json_add_string(conf, "User", cfg->user);
@@ -278,8 +277,7 @@ fail:
 	return NULL;
 }
 
-int container_rename(struct store *s, struct container *c, const char *name,
-		     struct holt_err *err)
+int container_rename(struct store *s, struct container *c, const char *name, struct holt_err *err)
 {
 	if (!names_valid(name))
 		return holt_err_set(err, 0,

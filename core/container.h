@@ -32,11 +32,11 @@ struct container_config {
 	char **cmd;	   /* NULL: the image's Cmd */
 	char **entrypoint; /* with entrypoint_set: replaces the image's ("" clears it) */
 	bool entrypoint_set;
-	char **env;	/* KEY=VALUE, in order; later ones win */
-	char *workdir;	/* NULL: the image's WorkingDir, else / */
-	char *user;	/* NULL: the image's User, else root */
-	char *hostname; /* NULL: the id's first 12 hex digits */
-	char **labels;	/* KEY=VALUE */
+	char **env;	   /* KEY=VALUE, in order; later ones win */
+	char *workdir;	   /* NULL: the image's WorkingDir, else / */
+	char *user;	   /* NULL: the image's User, else root */
+	char *hostname;	   /* NULL: the id's first 12 hex digits */
+	char **labels;	   /* KEY=VALUE */
 	char *stop_signal; /* NULL: the image's StopSignal, else SIGTERM */
 	int stop_timeout;  /* seconds; -1: 10 */
 	enum container_network network;
@@ -106,6 +106,7 @@ void container_list_free(struct container **list, size_t n);
 int container_reload_state(struct container *c, struct holt_err *err);
 
 const char *container_status_name(enum container_status st);
+const char *container_restart_name(enum restart_policy p);
 static inline bool container_is_running(const struct container *c)
 {
 	return c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING ||
@@ -125,8 +126,7 @@ int container_set_exited(struct container *c, int exit_code, const char *error,
 			 struct holt_err *err);
 
 /* Gives the container a new name. */
-int container_rename(struct store *s, struct container *c, const char *name,
-		     struct holt_err *err);
+int container_rename(struct store *s, struct container *c, const char *name, struct holt_err *err);
 
 /* Removes the container's record, writable layer and runtime dir. */
 int container_remove(struct store *s, struct container *c, struct holt_err *err);

@@ -107,6 +107,13 @@ static struct container *load(struct store *s, const char *id, struct holt_err *
 	return steal_pointer(&c);
 }
 
+static struct container *not_found(const char *query, struct holt_err *err)
+{
+	holt_err_set(err, 0, "no such container: %s", query);
+	err->errnum = ENOENT;
+	return NULL;
+}
+
 static bool is_hex(const char *s)
 {
 	return *s && strspn(s, "0123456789abcdef") == strlen(s);
@@ -142,7 +149,7 @@ static struct container *by_prefix(struct store *s, const char *query, struct ho
 		found = xstrdup(de->d_name);
 	}
 	if (!found)
-		return holt_err_set(err, ENOENT, "no such container: %s", query), NULL;
+		return not_found(query, err);
 	return load(s, found, err);
 }
 
@@ -161,7 +168,7 @@ struct container *container_lookup(struct store *s, const char *query, struct ho
 		}
 	}
 	if (!is_hex(query))
-		return holt_err_set(err, ENOENT, "no such container: %s", query), NULL;
+		return not_found(query, err);
 	return by_prefix(s, query, err);
 }
 

@@ -14,6 +14,4 @@ int container_write_json(const struct container *c, const char *file, json_objec
 /* Reads <dir>/file; NULL with errnum ENOENT when it does not exist. */
 json_object *container_read_json(const char *dir, const char *file, struct holt_err *err);
 
-const char *container_restart_name(enum restart_policy p);
-
 #endif

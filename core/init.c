@@ -13,12 +13,12 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -233,7 +233,8 @@ void init_exec(const struct init_args *a)
 {
 	struct holt_err err = {0};
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!a->detached)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	setup_stdio(a);
 	if (setns(a->join_fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 				  (a->own_netns ? CLONE_NEWNET : 0)) < 0) {

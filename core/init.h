@@ -19,8 +19,9 @@ struct init_args {
 	int stdio[3];  /* made fds 0-2 first where >= 0 */
 	int join_fd;   /* exec: a pidfd of the container's first process, whose namespaces
 			* the caller joins instead of setting up new ones; else -1 */
-	int report_fd;		/* failures go to the parent here, as "<exit code> <message>" */
-	int tty_sock;		/* with a tty: the pty master is sent back on it, else -1 */
+	bool detached; /* exec -d: no death signal when the parent exits */
+	int report_fd; /* failures go to the parent here, as "<exit code> <message>" */
+	int tty_sock;  /* with a tty: the pty master is sent back on it, else -1 */
 	struct winsize winsize; /* the terminal's size, when has_winsize */
 	bool has_winsize;
 	sigset_t sigmask; /* restored before exec */

@@ -43,7 +43,11 @@ static pid_t spawn(const struct init_args *a)
 	bool exec = a->join_fd >= 0;
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 			      (a->own_netns ? CLONE_NEWNET : 0);
-	pid_t pid = exec ? fork() : (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	/* setns of a pid namespace applies to children only: join it before the fork. */
+	if (exec && setns(a->join_fd, CLONE_NEWPID) < 0)
+		return -1;
+	pid_t pid =
+	    exec ? fork() : (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		if (exec)
 			init_exec(a);
@@ -73,6 +77,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	    .init = c->config.init && req->join_fd < 0,
 	    .stdio = {req->stdio[0], req->stdio[1], req->stdio[2]},
 	    .join_fd = req->join_fd,
+	    .detached = req->detached,
 	    .tty_sock = -1,
 	    .sigmask = *req->child_mask,
 	};

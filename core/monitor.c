@@ -274,7 +274,8 @@ static bool back_off(struct monitor *m, int ms)
 	end.tv_nsec += (ms % 1000) * 1000000L;
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		long left = (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
+		long left =
+		    (end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000;
 		if (left <= 0)
 			return true;
 		if (poll(&p, 1, (int)left) > 0) {
@@ -411,8 +412,12 @@ int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err
 		detach_fds(ready[1], pair[1]);
 		if (chdir("/") < 0)
 			_exit(HOLT_EXIT_ERROR);
-		struct monitor m = {.req = req, .c = req->container, .listen_fd = -1,
-				    .out = -1, .err = -1, .in = -1};
+		struct monitor m = {.req = req,
+				    .c = req->container,
+				    .listen_fd = -1,
+				    .out = -1,
+				    .err = -1,
+				    .in = -1};
 		for (int i = 0; i < MAX_CLIENTS; i++)
 			m.clients[i] = -1;
 		if (pair[1] >= 0)
@@ -440,7 +445,8 @@ int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err
 	int code = len ? atoi(buf) : HOLT_EXIT_ERROR;
 	if (code) {
 		const char *msg = strchr(buf, ' ');
-		holt_err_set(err, 0, "%s", msg && msg[1] ? msg + 1 : "the monitor exited at start-up");
+		holt_err_set(err, 0, "%s",
+			     msg && msg[1] ? msg + 1 : "the monitor exited at start-up");
 		if (pair[0] >= 0)
 			close(pair[0]);
 		return code;

@@ -148,8 +148,7 @@ int relay_block_signals(sigset_t *old, struct holt_err *err)
 	return 0;
 }
 
-int relay_wait(pid_t pid, int master, bool interactive, const sigset_t *old,
-	       struct holt_err *err)
+int relay_wait(pid_t pid, int master, bool interactive, const sigset_t *old, struct holt_err *err)
 {
 	struct relay r = {.pid = pid, .master = master};
 	sigset_t block;

@@ -16,8 +16,7 @@ int relay_block_signals(sigset_t *old, struct holt_err *err);
 /* Waits for pid, copying between the terminal and master (when >= 0; stdin too when
  * interactive), and forwarding signals. Restores *old. Returns the exit code (128+N for
  * signal N), or -1 with err. */
-int relay_wait(pid_t pid, int master, bool interactive, const sigset_t *old,
-	       struct holt_err *err);
+int relay_wait(pid_t pid, int master, bool interactive, const sigset_t *old, struct holt_err *err);
 
 /* The exit code of a wait status, as the shell reports it. */
 int relay_exit_code(int status);

@@ -1,0 +1,58 @@
+/* `holt attach`: the terminal to a detached container's monitor; ctrl-p ctrl-q leaves
+ * it running. */
+#include "core/attach.h"
+#include "cmd/cmd.h"
+#include "core/container.h"
+#include "core/control.h"
+#include "core/exitcode.h"
+#include "core/util.h"
+
+#include <stdio.h>
+
+enum { OPT_NO_STDIN = OPT_LONG_BASE };
+
+static const struct cmd_option attach_options[] = {
+    {"no-stdin", OPT_NO_STDIN, NULL, "do not send stdin to the container"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cmd_info cmd_attach_info = {
+    .name = "attach",
+    .args = "[OPTIONS] CONTAINER",
+    .summary = "Attach to a running container's input and output",
+    .options = attach_options,
+};
+
+int cmd_attach(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct holt_err err = {0};
+	bool send_stdin = true;
+	int opt;
+
+	while ((opt = cmd_getopt(argc, argv, &cmd_attach_info)) != -1)
+		if (opt == OPT_NO_STDIN)
+			send_stdin = false;
+	if (argc - optind != 1)
+		return cmd_error("attach: name one container");
+	cleanup_container struct container *c = container_lookup(ctx->store, argv[optind], &err);
+	if (!c)
+		return cmd_fail(&err);
+	if (!container_is_running(c))
+		return cmd_error("attach \"%s\": the container is not running (start it with "
+				 "holt start -a)",
+				 argv[optind]);
+	int sock = attach_connect(c, &err);
+	if (sock < 0)
+		return cmd_fail(&err);
+	int detached = attach_relay(sock, c->config.tty, send_stdin && c->config.interactive, &err);
+	close(sock);
+	if (detached < 0)
+		return cmd_fail(&err);
+	if (detached) {
+		fputs("\nread escape sequence\n", stderr);
+		return 0;
+	}
+	if (control_wait(c, &err) < 0)
+		return cmd_fail(&err);
+	return c->state.exit_code;
+}

@@ -1,0 +1,172 @@
+/* `holt exec`: a new process in a running container, joined to its namespaces (user
+ * namespace first: main enters it), with the container's user, env and cwd unless
+ * told otherwise, and its exit status. */
+#include "cmd/cmd.h"
+#include "core/container.h"
+#include "core/envfile.h"
+#include "core/exitcode.h"
+#include "core/launch.h"
+#include "core/relay.h"
+#include "core/run.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+enum { OPT_ENV_FILE = OPT_LONG_BASE };
+
+static const struct cmd_option exec_options[] = {
+    {"interactive", 'i', NULL, "keep stdin open and attached"},
+    {"tty", 't', NULL, "give the process a terminal"},
+    {"detach", 'd', NULL, "run the process in the background"},
+    {"env", 'e', "KEY=VALUE", "set an environment variable"},
+    {"env-file", OPT_ENV_FILE, "FILE", "read environment variables from FILE"},
+    {"workdir", 'w', "DIR", "working directory (default: the container's)"},
+    {"user", 'u', "USER[:GROUP]", "user to run as (default: the container's)"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cmd_info cmd_exec_info = {
+    .name = "exec",
+    .args = "[OPTIONS] CONTAINER COMMAND [ARG...]",
+    .summary = "Run a command in a running container",
+    .options = exec_options,
+    .stop_at_operand = true,
+};
+
+struct exec_opts {
+	bool detach, tty, interactive;
+	char **env;
+	const char *workdir, *user;
+};
+
+static int parse(int argc, char **argv, struct exec_opts *o, struct holt_err *err)
+{
+	int c;
+	while ((c = cmd_getopt(argc, argv, &cmd_exec_info)) != -1) {
+		switch (c) {
+		case 'i':
+			o->interactive = true;
+			break;
+		case 't':
+			o->tty = true;
+			break;
+		case 'd':
+			o->detach = true;
+			break;
+		case 'e':
+			if (envfile_add(&o->env, optarg, "--env", err) < 0)
+				return -1;
+			break;
+		case OPT_ENV_FILE:
+			if (envfile_read(optarg, &o->env, err) < 0)
+				return -1;
+			break;
+		case 'w':
+			if (optarg[0] != '/')
+				return holt_err_set(
+				    err, 0, "--workdir \"%s\": not an absolute path", optarg);
+			o->workdir = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		}
+	}
+	if (argc - optind < 2)
+		return holt_err_set(err, 0,
+				    "exec: a container and a command are required (holt exec "
+				    "[OPTIONS] CONTAINER COMMAND...)");
+	return 0;
+}
+
+/* The container's own process, with what exec's options change. */
+static void apply(struct process_spec *spec, const struct exec_opts *o, char **argv)
+{
+	strv_free(spec->argv);
+	spec->argv = strv_dup(argv);
+	for (char **e = o->env; e && *e; e++)
+		spec_env_set(&spec->env, *e);
+	if (o->workdir) {
+		free(spec->cwd);
+		spec->cwd = xstrdup(o->workdir);
+	}
+	if (o->user) {
+		free(spec->user);
+		spec->user = xstrdup(o->user);
+	}
+	spec->tty = o->tty;
+	spec->interactive = o->interactive;
+	if (o->tty && !spec_env_get(spec->env, "TERM"))
+		spec_env_set(&spec->env, "TERM=xterm");
+}
+
+static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image *img,
+		   const struct process_spec *spec, bool detach, struct holt_err *err)
+{
+	struct launched l;
+	sigset_t old;
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, c->state.pid, 0);
+	if (pidfd < 0)
+		return holt_err_set(err, errno == ESRCH ? 0 : errno,
+				    "container \"%s\" is not running", c->name),
+		       HOLT_EXIT_ERROR;
+	cleanup_close int null = detach ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+	if (relay_block_signals(&old, err) < 0)
+		return HOLT_EXIT_ERROR;
+	struct launch_request lr = {
+	    .store = ctx->store,
+	    .container = c,
+	    .image = img,
+	    .spec = spec,
+	    .stdio = {null, null, null},
+	    .join_fd = pidfd,
+	    .detached = detach,
+	    .child_mask = &old,
+	};
+	int code = launch(&lr, &l, err);
+	if (code || detach) {
+		if (l.master >= 0)
+			close(l.master);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return code;
+	}
+	code = relay_wait(l.pid, l.master, spec->interactive, &old, err);
+	return code < 0 ? HOLT_EXIT_ERROR : code;
+}
+
+int cmd_exec(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct exec_opts o = {0};
+	struct holt_err err = {0};
+	struct process_spec spec = {0};
+	cleanup_container struct container *c = NULL;
+	cleanup_image struct image *img = NULL;
+	int code = HOLT_EXIT_ERROR;
+
+	if (parse(argc, argv, &o, &err) < 0 ||
+	    !(c = container_lookup(ctx->store, argv[optind], &err)))
+		goto fail;
+	if (c->state.status != STATUS_RUNNING) {
+		holt_err_set(&err, 0, "container \"%s\" is not running", argv[optind]);
+		goto fail;
+	}
+	if (run_prepare(ctx->store, c, &img, &spec, &err) < 0)
+		goto fail;
+	apply(&spec, &o, argv + optind + 1);
+	code = exec_in(ctx, c, img, &spec, o.detach, &err);
+	if (err.msg) {
+		cmd_error("exec \"%s\": %s", argv[optind], err.msg);
+		holt_err_release(&err);
+	}
+	spec_release(&spec);
+	strv_free(o.env);
+	return code;
+fail:
+	spec_release(&spec);
+	strv_free(o.env);
+	return cmd_fail(&err);
+}

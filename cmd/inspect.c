@@ -1,0 +1,89 @@
+/* `holt inspect`: containers (and images) as docker's JSON documents, or a --format
+ * template rendered for each. */
+#include "core/inspect.h"
+#include "cmd/cmd.h"
+#include "cmd/output.h"
+#include "core/container.h"
+#include "core/exitcode.h"
+#include "core/util.h"
+#include "storage/image.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { OPT_TYPE = OPT_LONG_BASE };
+
+static const struct cmd_option inspect_options[] = {
+    {"format", 'f', "FORMAT", "a Go template for each object (\"json\": one line each)"},
+    {"type", OPT_TYPE, "TYPE", "container or image (default: whichever the name is)"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cmd_info cmd_inspect_info = {
+    .name = "inspect",
+    .args = "[OPTIONS] NAME|ID...",
+    .summary = "Show containers or images as JSON",
+    .options = inspect_options,
+};
+
+static json_object *find(struct cmd_ctx *ctx, const char *name, const char *type,
+			 struct holt_err *err)
+{
+	if (!type || strcmp(type, "container") == 0) {
+		struct holt_err e = {0};
+		cleanup_container struct container *c = container_lookup(ctx->store, name, &e);
+		if (c) {
+			cleanup_image struct image *img = image_lookup(ctx->store, c->image_id, &e);
+			holt_err_release(&e);
+			return inspect_container(c, img, ctx->storage_driver);
+		}
+		if (type || e.errnum != ENOENT) {
+			*err = e;
+			return NULL;
+		}
+		holt_err_release(&e);
+	}
+	cleanup_image struct image *img = image_lookup(ctx->store, name, err);
+	if (!img) {
+		if (!type && err->errnum == ENOENT) {
+			holt_err_release(err);
+			holt_err_set(err, ENOENT, "no such object: %s", name);
+		}
+		return NULL;
+	}
+	return inspect_image(img);
+}
+
+int cmd_inspect(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	const char *format = NULL, *type = NULL;
+	struct holt_err err = {0};
+	int opt, ret = 0;
+
+	while ((opt = cmd_getopt(argc, argv, &cmd_inspect_info)) != -1)
+		if (opt == 'f')
+			format = optarg;
+		else if (opt == OPT_TYPE)
+			type = optarg;
+	if (type && strcmp(type, "container") && strcmp(type, "image"))
+		return cmd_error("--type \"%s\": not container or image", type);
+	if (optind >= argc)
+		return cmd_error("inspect: name at least one container or image");
+	struct output *out = output_new_inspect(format, &err);
+	if (!out)
+		return cmd_fail(&err);
+	for (int i = optind; i < argc; i++) {
+		json_object *obj = find(ctx, argv[i], type, &err);
+		if (!obj || output_row(out, obj, &err) < 0) {
+			cmd_fail(&err);
+			ret = HOLT_EXIT_ERROR;
+		}
+		if (obj)
+			json_object_put(obj);
+	}
+	if (output_flush(out, &err) < 0)
+		ret = cmd_fail(&err);
+	output_free(out);
+	return ret;
+}

@@ -1,0 +1,64 @@
+/* `holt restart`: stop (if running), then start under a new monitor. */
+#include "cmd/stop.h"
+#include "core/exitcode.h"
+#include "core/monitor.h"
+#include "core/run.h"
+#include "core/util.h"
+
+#include <stdio.h>
+
+static const struct cmd_option restart_options[] = {
+    {"time", 't', "SECONDS", "wait this long before SIGKILL (default: the container's, 10)"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cmd_info cmd_restart_info = {
+    .name = "restart",
+    .args = "[OPTIONS] CONTAINER...",
+    .summary = "Restart one or more containers",
+    .options = restart_options,
+};
+
+static int restart_one(struct cmd_ctx *ctx, const char *name, int timeout, struct holt_err *err)
+{
+	cleanup_container struct container *c = container_lookup(ctx->store, name, err);
+	cleanup_image struct image *img = NULL;
+	struct process_spec spec = {0};
+
+	if (!c || cmd_stop_one(ctx, c, timeout, err) < 0 ||
+	    run_prepare(ctx->store, c, &img, &spec, err) < 0)
+		return HOLT_EXIT_ERROR;
+	struct run_request req = {
+	    .store = ctx->store,
+	    .container = c,
+	    .image = img,
+	    .spec = &spec,
+	    .storage_driver = ctx->storage_driver,
+	};
+	int code = monitor_start(&req, NULL, err);
+	spec_release(&spec);
+	return code;
+}
+
+int cmd_restart(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	int opt, timeout = -1, ret = 0;
+
+	while ((opt = cmd_getopt(argc, argv, &cmd_restart_info)) != -1)
+		if (opt == 't' && cmd_stop_timeout(optarg, &timeout))
+			return HOLT_EXIT_ERROR;
+	if (optind >= argc)
+		return cmd_error("restart: name at least one container");
+	for (int i = optind; i < argc; i++) {
+		struct holt_err err = {0};
+		int code = restart_one(ctx, argv[i], timeout, &err);
+		if (code) {
+			cmd_error("restart \"%s\": %s", argv[i], err.msg);
+			holt_err_release(&err);
+			ret = code;
+			continue;
+		}
+		printf("%s\n", argv[i]);
+	}
+	return ret;
+}

@@ -1,0 +1,110 @@
+/* `holt start`: start created or stopped containers, each under a monitor of its own;
+ * with -a, stay attached to one and return its exit code. */
+#include "cmd/cmd.h"
+#include "core/attach.h"
+#include "core/container.h"
+#include "core/control.h"
+#include "core/exitcode.h"
+#include "core/monitor.h"
+#include "core/run.h"
+#include "core/util.h"
+
+#include <stdio.h>
+
+static const struct cmd_option start_options[] = {
+    {"attach", 'a', NULL, "attach to the container's output and return its exit code"},
+    {"interactive", 'i', NULL, "attach stdin too"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cmd_info cmd_start_info = {
+    .name = "start",
+    .args = "[OPTIONS] CONTAINER...",
+    .summary = "Start one or more stopped containers",
+    .options = start_options,
+};
+
+/* Starts c; with attach_fd, *attach_fd gets a connection to its monitor. */
+static int start_one(struct cmd_ctx *ctx, struct container *c, int *attach_fd, struct holt_err *err)
+{
+	cleanup_image struct image *img = NULL;
+	struct process_spec spec = {0};
+
+	if (run_prepare(ctx->store, c, &img, &spec, err) < 0)
+		return HOLT_EXIT_ERROR;
+	struct run_request req = {
+	    .store = ctx->store,
+	    .container = c,
+	    .image = img,
+	    .spec = &spec,
+	    .storage_driver = ctx->storage_driver,
+	};
+	int code = monitor_start(&req, attach_fd, err);
+	spec_release(&spec);
+	return code;
+}
+
+static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactive)
+{
+	struct holt_err err = {0};
+	cleanup_container struct container *c = container_lookup(ctx->store, name, &err);
+	int sock = -1;
+
+	if (!c)
+		return cmd_fail(&err);
+	if (container_is_running(c)) {
+		if ((sock = attach_connect(c, &err)) < 0)
+			return cmd_fail(&err);
+	} else {
+		int code = start_one(ctx, c, &sock, &err);
+		if (code) {
+			cmd_error("start \"%s\": %s", name, err.msg);
+			holt_err_release(&err);
+			return code;
+		}
+	}
+	int detached =
+	    attach_relay(sock, c->config.tty, interactive && c->config.interactive, &err);
+	close(sock);
+	if (detached < 0)
+		return cmd_fail(&err);
+	if (detached)
+		return 0;
+	if (control_wait(c, &err) < 0)
+		return cmd_fail(&err);
+	return c->state.exit_code;
+}
+
+int cmd_start(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	bool attach = false, interactive = false;
+	int opt, ret = 0;
+
+	while ((opt = cmd_getopt(argc, argv, &cmd_start_info)) != -1)
+		if (opt == 'a')
+			attach = true;
+		else if (opt == 'i')
+			interactive = attach = true;
+	if (optind >= argc)
+		return cmd_error("start: name at least one container");
+	if (attach) {
+		if (argc - optind > 1)
+			return cmd_error("start: -a and -i take one container");
+		return start_attached(ctx, argv[optind], interactive);
+	}
+	for (int i = optind; i < argc; i++) {
+		struct holt_err err = {0};
+		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
+		int code = 0;
+		if (c && !container_is_running(c))
+			code = start_one(ctx, c, NULL, &err);
+		if (!c || code) {
+			cmd_error("start \"%s\": %s", argv[i], err.msg);
+			holt_err_release(&err);
+			ret = code ? code : HOLT_EXIT_ERROR;
+			continue;
+		}
+		printf("%s\n", argv[i]);
+	}
+	return ret;
+}

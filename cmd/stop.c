@@ -1,0 +1,65 @@
+/* `holt stop`: the stop signal, then SIGKILL after the timeout. */
+#include "cmd/stop.h"
+#include "core/container.h"
+#include "core/control.h"
+#include "core/exitcode.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static const struct cmd_option stop_options[] = {
+    {"time", 't', "SECONDS", "wait this long before SIGKILL (default: the container's, 10)"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cmd_info cmd_stop_info = {
+    .name = "stop",
+    .args = "[OPTIONS] CONTAINER...",
+    .summary = "Stop one or more running containers",
+    .options = stop_options,
+};
+
+int cmd_stop_timeout(const char *arg, int *out)
+{
+	char *end;
+	long t = strtol(arg, &end, 10);
+	if (!*arg || *end || t < 0 || t > 86400 * 365)
+		return cmd_error("--time \"%s\": not a number of seconds", arg);
+	*out = (int)t;
+	return 0;
+}
+
+int cmd_stop_one(struct cmd_ctx *ctx, struct container *c, int timeout, struct holt_err *err)
+{
+	struct holt_err ie = {0};
+	cleanup_image struct image *img = image_lookup(ctx->store, c->image_id, &ie);
+	holt_err_release(&ie); /* an image removed with -f: SIGTERM, then */
+	int sig = control_stop_signal(c, img ? img->stop_signal : NULL);
+	if (timeout < 0)
+		timeout = c->config.stop_timeout >= 0 ? c->config.stop_timeout : 10;
+	return control_stop(c, sig, timeout, err);
+}
+
+int cmd_stop(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	int opt, timeout = -1, ret = 0;
+
+	while ((opt = cmd_getopt(argc, argv, &cmd_stop_info)) != -1)
+		if (opt == 't' && cmd_stop_timeout(optarg, &timeout))
+			return HOLT_EXIT_ERROR;
+	if (optind >= argc)
+		return cmd_error("stop: name at least one container");
+	for (int i = optind; i < argc; i++) {
+		struct holt_err err = {0};
+		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
+		if (!c || cmd_stop_one(ctx, c, timeout, &err) < 0) {
+			cmd_error("stop \"%s\": %s", argv[i], err.msg);
+			holt_err_release(&err);
+			ret = HOLT_EXIT_ERROR;
+			continue;
+		}
+		printf("%s\n", argv[i]);
+	}
+	return ret;
+}

@@ -1,0 +1,16 @@
+/* The client's side of attaching to a detached container's monitor (`attach`,
+ * `start -a`): the container's output to holt's stdout and stderr, holt's stdin to the
+ * container, until it exits or the user types the detach keys (ctrl-p ctrl-q). */
+#ifndef HOLT_CORE_ATTACH_H
+#define HOLT_CORE_ATTACH_H
+
+#include "core/container.h"
+
+/* Connects to c's monitor; returns the socket, or -1. */
+int attach_connect(const struct container *c, struct holt_err *err);
+
+/* Relays until the container's output ends (0) or the user detaches (1); with tty,
+ * holt's terminal is put in raw mode meanwhile; with send_stdin, stdin goes along. */
+int attach_relay(int sock, bool tty, bool send_stdin, struct holt_err *err);
+
+#endif

@@ -1,0 +1,72 @@
+#include "core/humanize.h"
+#include "core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+char *humanize_duration(long s)
+{
+	long m = s / 60, h = m / 60;
+	if (s < 1)
+		return xstrdup("Less than a second");
+	if (s == 1)
+		return xstrdup("1 second");
+	if (s < 60)
+		return xasprintf("%ld seconds", s);
+	if (m == 1)
+		return xstrdup("About a minute");
+	if (m < 60)
+		return xasprintf("%ld minutes", m);
+	if (h == 1)
+		return xstrdup("About an hour");
+	if (h < 48)
+		return xasprintf("%ld hours", h);
+	if (h < 24 * 7 * 2)
+		return xasprintf("%ld days", h / 24);
+	if (h < 24 * 30 * 2)
+		return xasprintf("%ld weeks", h / 24 / 7);
+	if (h < 24 * 365 * 2)
+		return xasprintf("%ld months", h / 24 / 30);
+	return xasprintf("%ld years", h / 24 / 365);
+}
+
+bool humanize_parse_time(const char *s, struct timespec *out)
+{
+	struct tm tm = {0};
+	const char *rest = s ? strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) : NULL;
+	if (!rest)
+		return false;
+	out->tv_sec = timegm(&tm);
+	out->tv_nsec = 0;
+	if (*rest == '.') {
+		char *end;
+		long frac = strtol(rest + 1, &end, 10);
+		for (long digits = end - (rest + 1); digits < 9; digits++)
+			frac *= 10;
+		out->tv_nsec = frac;
+		rest = end;
+	}
+	return *rest == 'Z' || *rest == '+' || *rest == '-';
+}
+
+char *humanize_created_at(const char *rfc3339)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64];
+	if (!humanize_parse_time(rfc3339, &ts))
+		return xstrdup("");
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S +0000 UTC", &tm);
+	return xstrdup(buf);
+}
+
+char *humanize_size(unsigned long long bytes)
+{
+	static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+	double v = (double)bytes;
+	size_t u = 0;
+	while (v >= 1000 && u < 4)
+		v /= 1000, u++;
+	return xasprintf("%.3g%s", v, units[u]);
+}

@@ -1,0 +1,179 @@
+#include "core/inspect.h"
+#include "core/json.h"
+#include "core/spec.h"
+#include "core/util.h"
+
+#include <string.h>
+
+static const char zero_time[] = "0001-01-01T00:00:00Z";
+
+static json_object *str_or_empty(const char *s)
+{
+	return json_object_new_string(s ? s : "");
+}
+
+static json_object *strv_json(char *const *v)
+{
+	if (!v)
+		return NULL; /* docker prints null */
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; v[i]; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+static json_object *labels_json(char *const *labels)
+{
+	json_object *obj = json_object_new_object();
+	for (size_t i = 0; labels && labels[i]; i++) {
+		const char *eq = strchr(labels[i], '=');
+		cleanup_free char *key =
+		    xstrndup(labels[i], eq ? (size_t)(eq - labels[i]) : strlen(labels[i]));
+		json_object_object_add(obj, key, json_object_new_string(eq ? eq + 1 : ""));
+	}
+	return obj;
+}
+
+static json_object *state_json(const struct container *c)
+{
+	const struct container_state *s = &c->state;
+	json_object *st = json_object_new_object();
+	json_object_object_add(st, "Status",
+			       json_object_new_string(container_status_name(s->status)));
+	json_object_object_add(st, "Running", json_object_new_boolean(container_is_running(c)));
+	json_object_object_add(st, "Paused", json_object_new_boolean(s->status == STATUS_PAUSED));
+	json_object_object_add(st, "Restarting",
+			       json_object_new_boolean(s->status == STATUS_RESTARTING));
+	json_object_object_add(st, "OOMKilled", json_object_new_boolean(false));
+	json_object_object_add(st, "Dead", json_object_new_boolean(false));
+	json_object_object_add(st, "Pid", json_object_new_int(s->pid));
+	json_object_object_add(st, "ExitCode", json_object_new_int(s->exit_code));
+	json_object_object_add(st, "Error", str_or_empty(s->error));
+	json_object_object_add(st, "StartedAt",
+			       json_object_new_string(s->started_at ? s->started_at : zero_time));
+	json_object_object_add(st, "FinishedAt",
+			       json_object_new_string(s->finished_at ? s->finished_at : zero_time));
+	return st;
+}
+
+static json_object *config_json(const struct container *c, const struct process_spec *spec,
+				const struct image *img)
+{
+	const struct container_config *cfg = &c->config;
+	json_object *conf = json_object_new_object();
+	char *const *ep = cfg->entrypoint_set ? cfg->entrypoint : img ? img->entrypoint : NULL;
+	char *const *cmd = cfg->cmd ? cfg->cmd : !cfg->entrypoint_set && img ? img->cmd : NULL;
+
+	json_object_object_add(conf, "Hostname", str_or_empty(cfg->hostname));
+	json_object_object_add(conf, "User",
+			       str_or_empty(cfg->user ? cfg->user
+					    : img     ? img->user
+						      : NULL));
+	json_object_object_add(conf, "AttachStdin", json_object_new_boolean(cfg->interactive));
+	json_object_object_add(conf, "Tty", json_object_new_boolean(cfg->tty));
+	json_object_object_add(conf, "OpenStdin", json_object_new_boolean(cfg->interactive));
+	json_object_object_add(conf, "Env", strv_json(spec ? spec->env : cfg->env));
+	json_object_object_add(conf, "Cmd", strv_json(cmd));
+	json_object_object_add(conf, "Image", json_object_new_string(c->image_name));
+	json_object_object_add(conf, "WorkingDir", str_or_empty(spec ? spec->cwd : cfg->workdir));
+	json_object_object_add(conf, "Entrypoint", strv_json(ep));
+	json_object_object_add(conf, "Labels", labels_json(cfg->labels));
+	const char *sig = cfg->stop_signal ? cfg->stop_signal : img ? img->stop_signal : NULL;
+	if (sig)
+		json_object_object_add(conf, "StopSignal", json_object_new_string(sig));
+	if (cfg->stop_timeout >= 0)
+		json_object_object_add(conf, "StopTimeout", json_object_new_int(cfg->stop_timeout));
+	return conf;
+}
+
+static json_object *host_config_json(const struct container *c)
+{
+	const struct container_config *cfg = &c->config;
+	json_object *h = json_object_new_object();
+	json_object *rp = json_object_new_object();
+	json_object *log = json_object_new_object();
+	json_object *log_conf = json_object_new_object();
+
+	json_object_object_add(
+	    h, "NetworkMode",
+	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
+	json_object_object_add(rp, "Name",
+			       json_object_new_string(container_restart_name(cfg->restart)));
+	json_object_object_add(rp, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
+	json_object_object_add(h, "RestartPolicy", rp);
+	json_object_object_add(h, "AutoRemove", json_object_new_boolean(cfg->remove));
+	json_object_object_add(h, "Init", json_object_new_boolean(cfg->init));
+	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
+	if (cfg->log_max_size) {
+		cleanup_free char *size = xasprintf("%llu", (unsigned long long)cfg->log_max_size);
+		json_object_object_add(log_conf, "max-size", json_object_new_string(size));
+	}
+	json_object_object_add(log, "Config", log_conf);
+	json_object_object_add(h, "LogConfig", log);
+	return h;
+}
+
+json_object *inspect_container(const struct container *c, const struct image *img,
+			       const char *storage_driver)
+{
+	json_object *o = json_object_new_object();
+	struct process_spec spec = {0};
+	struct holt_err err = {0};
+	bool have_spec = img && spec_build(&c->config, img, &spec, &err) == 0;
+	holt_err_release(&err);
+
+	json_object_object_add(o, "Id", json_object_new_string(c->id));
+	json_object_object_add(o, "Created", json_object_new_string(c->created));
+	json_object_object_add(o, "Path", json_object_new_string(have_spec ? spec.argv[0] : ""));
+	json_object *args = json_object_new_array();
+	for (size_t i = 1; have_spec && spec.argv[i]; i++)
+		json_object_array_add(args, json_object_new_string(spec.argv[i]));
+	json_object_object_add(o, "Args", args);
+	json_object_object_add(o, "State", state_json(c));
+	cleanup_free char *image = xasprintf("sha256:%s", c->image_id);
+	json_object_object_add(o, "Image", json_object_new_string(image));
+	cleanup_free char *log = xasprintf("%s/ctr.log", c->dir);
+	json_object_object_add(o, "LogPath", json_object_new_string(log));
+	cleanup_free char *name = xasprintf("/%s", c->name);
+	json_object_object_add(o, "Name", json_object_new_string(name));
+	json_object_object_add(o, "RestartCount", json_object_new_int(c->state.restart_count));
+	if (storage_driver)
+		json_object_object_add(o, "Driver", json_object_new_string(storage_driver));
+	json_object_object_add(o, "HostConfig", host_config_json(c));
+	json_object_object_add(o, "Mounts", json_object_new_array());
+	json_object_object_add(o, "Config", config_json(c, have_spec ? &spec : NULL, img));
+	json_object *net = json_object_new_object();
+	json_object_object_add(net, "Ports", json_object_new_object());
+	json_object_object_add(o, "NetworkSettings", net);
+	spec_release(&spec);
+	return o;
+}
+
+json_object *inspect_image(const struct image *img)
+{
+	json_object *o = json_object_new_object();
+	json_object *conf = json_object_new_object();
+	cleanup_free char *id = xasprintf("sha256:%s", img->id);
+	char created[32];
+	struct tm tm;
+
+	gmtime_r(&img->created, &tm);
+	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_object_add(o, "Id", json_object_new_string(id));
+	json_object *tags = json_object_new_array();
+	for (char **n = img->names; n && *n; n++)
+		json_object_array_add(tags, json_object_new_string(*n));
+	json_object_object_add(o, "RepoTags", tags);
+	json_object_object_add(o, "Created", json_object_new_string(created));
+	json_object_object_add(o, "Size", json_object_new_int64((int64_t)img->size));
+	json_object_object_add(conf, "User", str_or_empty(img->user));
+	json_object_object_add(conf, "Env", strv_json(img->env));
+	json_object_object_add(conf, "Cmd", strv_json(img->cmd));
+	json_object_object_add(conf, "WorkingDir", str_or_empty(img->workdir));
+	json_object_object_add(conf, "Entrypoint", strv_json(img->entrypoint));
+	if (img->stop_signal)
+		json_object_object_add(conf, "StopSignal",
+				       json_object_new_string(img->stop_signal));
+	json_object_object_add(o, "Config", conf);
+	return o;
+}
