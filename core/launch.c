@@ -38,22 +38,37 @@ static int read_report(int fd, int *code, struct holt_err *err)
 	return -1;
 }
 
-static pid_t spawn(const struct init_args *a)
+/* Defined only in sanitizer builds. */
+extern void __lsan_do_leak_check(void) __attribute__((weak));
+
+/* In the child: never returns. */
+static pid_t spawn_child(const struct init_args *a, pid_t pid)
 {
 	bool exec = a->join_fd >= 0;
-	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			      (a->own_netns ? CLONE_NEWNET : 0);
-	/* setns of a pid namespace applies to children only: join it before the fork. */
-	if (exec && setns(a->join_fd, CLONE_NEWPID) < 0)
-		return -1;
-	pid_t pid =
-	    exec ? fork() : (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		if (exec)
 			init_exec(a);
 		init_container(a);
 	}
 	return pid;
+}
+
+static pid_t spawn(const struct init_args *a)
+{
+	bool exec = a->join_fd >= 0;
+	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+			      (a->own_netns ? CLONE_NEWNET : 0);
+	if (!exec)
+		return spawn_child(
+		    a, (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL));
+	/* setns of a pid namespace applies to children only, and cannot be undone (our own
+	 * is owned by the host's user namespace): exec forks nothing after this one. */
+	if (__lsan_do_leak_check)
+		__lsan_do_leak_check(); /* its exit-time tracer would be born in the container */
+	if (setns(a->join_fd, CLONE_NEWPID) < 0)
+		return -1;
+	pid_t pid = fork();
+	return spawn_child(a, pid);
 }
 
 int launch(const struct launch_request *req, struct launched *out, struct holt_err *err)
