@@ -177,7 +177,7 @@ teardown_file()
 
 	run_holt __complete r
 	check_status 0
-	[ "$(sort <<<"$output" | tr '\n' ' ')" = "rmi run " ] || { show_run; false; }
+	[ "$(sort <<<"$output" | tr '\n' ' ')" = "rename restart rm rmi run " ] || { show_run; false; }
 
 	run_holt __complete run --en
 	check_status 0
