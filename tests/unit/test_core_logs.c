@@ -1,0 +1,115 @@
+/* Unit tests of the container log format (write, rotate, parse back), docker's words
+ * for durations, and signal names. */
+#include "core/humanize.h"
+#include "core/logfile.h"
+#include "core/signals.h"
+#include "core/util.h"
+#include "tests/unit/tap.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *slurp(const char *path)
+{
+	cleanup_file FILE *f = fopen(path, "re");
+	char *text = NULL;
+	size_t len = 0;
+	if (!f || getdelim(&text, &len, '\0', f) < 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void test_write_and_parse(const char *dir)
+{
+	struct holt_err err = {0};
+	cleanup_free char *path = xasprintf("%s/ctr.log", dir);
+	struct logfile *l = logfile_open(path, 0, &err);
+	ok(l != NULL, "a log opens");
+	logfile_write(l, "stdout", "one\ntwo\nthr", 11);
+	logfile_write(l, "stderr", "oops\n", 5);
+	logfile_close(l);
+
+	cleanup_free char *text = slurp(path);
+	char *lines[8] = {0};
+	int n = 0;
+	for (char *s = strtok(text, "\n"); s && n < 8; s = strtok(NULL, "\n"))
+		lines[n++] = s;
+	ok(n == 4, "a line each, the unfinished one too (%d)", n);
+	struct log_entry e;
+	ok(logfile_parse(lines[0], strlen(lines[0]), &e) && !e.is_stderr && !e.partial &&
+	       e.len == 3 && memcmp(e.text, "one", 3) == 0,
+	   "a full stdout line parses back");
+	ok(logfile_parse(lines[2], strlen(lines[2]), &e) && e.partial && e.len == 3,
+	   "a piece of a line is marked P");
+	ok(logfile_parse(lines[3], strlen(lines[3]), &e) && e.is_stderr && e.len == 4,
+	   "stderr is kept apart");
+	ok(e.time.tv_sec > 1700000000, "the time parses");
+	char bad[] = "not a log line";
+	ok(!logfile_parse(bad, strlen(bad), &e), "a malformed line is refused");
+}
+
+static void test_rotation(const char *dir)
+{
+	struct holt_err err = {0};
+	cleanup_free char *path = xasprintf("%s/rot.log", dir);
+	cleanup_free char *old = xasprintf("%s.1", path);
+	struct logfile *l = logfile_open(path, 200, &err);
+	for (int i = 0; i < 20; i++)
+		logfile_write(l, "stdout", "0123456789\n", 11);
+	logfile_close(l);
+	struct stat st;
+	ok(stat(old, &st) == 0, "a full log is rotated to .1");
+	ok(stat(path, &st) == 0 && st.st_size <= 200, "the live log stays under its limit (%lld)",
+	   (long long)st.st_size);
+}
+
+static void test_humanize(void)
+{
+	const struct {
+		long s;
+		const char *want;
+	} cases[] = {{0, "Less than a second"}, {1, "1 second"},       {59, "59 seconds"},
+		     {60, "About a minute"},	{150, "2 minutes"},    {3600, "About an hour"},
+		     {7200, "2 hours"},		{3 * 86400, "3 days"}, {30 * 86400, "4 weeks"}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		cleanup_free char *got = humanize_duration(cases[i].s);
+		ok(strcmp(got, cases[i].want) == 0, "%ld s is \"%s\" (got \"%s\")", cases[i].s,
+		   cases[i].want, got);
+	}
+	struct timespec ts;
+	ok(humanize_parse_time("2026-11-28T13:35:54.5Z", &ts) && ts.tv_nsec == 500000000,
+	   "fractions of RFC 3339 times are nanoseconds");
+	ok(!humanize_parse_time("yesterday", &ts), "a malformed time is refused");
+	cleanup_free char *size = humanize_size(1234567);
+	ok(strcmp(size, "1.23MB") == 0, "sizes in docker's units (%s)", size);
+}
+
+static void test_signals(void)
+{
+	ok(signals_parse("SIGTERM") == SIGTERM, "SIGTERM");
+	ok(signals_parse("hup") == SIGHUP, "hup, in any case");
+	ok(signals_parse("9") == SIGKILL, "a number");
+	ok(signals_parse("RTMIN+1") == SIGRTMIN + 1, "RTMIN+1");
+	ok(signals_parse("SIGNOPE") < 0 && signals_parse("0") < 0 && signals_parse("") < 0,
+	   "unknown names, 0 and nothing are refused");
+}
+
+int main(void)
+{
+	char dir[] = "/tmp/holt-test-logs-XXXXXX";
+	plan(25);
+	if (!mkdtemp(dir))
+		return 1;
+	test_write_and_parse(dir);
+	test_rotation(dir);
+	test_humanize();
+	test_signals();
+	cleanup_free char *cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
+	return done();
+}
