@@ -204,6 +204,8 @@ int output_flush(struct output *o, struct holt_err *err)
 
 void output_free(struct output *o)
 {
+	if (!o)
+		return;
 	if (o->rows)
 		fclose(o->rows);
 	free(o->text);
