@@ -2,7 +2,6 @@
 #include "cmd/stop.h"
 #include "core/exitcode.h"
 #include "core/monitor.h"
-#include "core/run.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -22,22 +21,9 @@ const struct cmd_info cmd_restart_info = {
 static int restart_one(struct cmd_ctx *ctx, const char *name, int timeout, struct holt_err *err)
 {
 	cleanup_container struct container *c = container_lookup(ctx->store, name, err);
-	cleanup_image struct image *img = NULL;
-	struct process_spec spec = {0};
-
-	if (!c || cmd_stop_one(ctx, c, timeout, err) < 0 ||
-	    run_prepare(ctx->store, c, &img, &spec, err) < 0)
+	if (!c || cmd_stop_one(ctx, c, timeout, err) < 0)
 		return HOLT_EXIT_ERROR;
-	struct run_request req = {
-	    .store = ctx->store,
-	    .container = c,
-	    .image = img,
-	    .spec = &spec,
-	    .storage_driver = ctx->storage_driver,
-	};
-	int code = monitor_start(&req, NULL, err);
-	spec_release(&spec);
-	return code;
+	return monitor_start_container(ctx->store, c, ctx->storage_driver, NULL, err);
 }
 
 int cmd_restart(int argc, char **argv, struct cmd_ctx *ctx)

@@ -6,7 +6,6 @@
 #include "core/control.h"
 #include "core/exitcode.h"
 #include "core/monitor.h"
-#include "core/run.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -24,26 +23,6 @@ const struct cmd_info cmd_start_info = {
     .options = start_options,
 };
 
-/* Starts c; with attach_fd, *attach_fd gets a connection to its monitor. */
-static int start_one(struct cmd_ctx *ctx, struct container *c, int *attach_fd, struct holt_err *err)
-{
-	cleanup_image struct image *img = NULL;
-	struct process_spec spec = {0};
-
-	if (run_prepare(ctx->store, c, &img, &spec, err) < 0)
-		return HOLT_EXIT_ERROR;
-	struct run_request req = {
-	    .store = ctx->store,
-	    .container = c,
-	    .image = img,
-	    .spec = &spec,
-	    .storage_driver = ctx->storage_driver,
-	};
-	int code = monitor_start(&req, attach_fd, err);
-	spec_release(&spec);
-	return code;
-}
-
 static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactive)
 {
 	struct holt_err err = {0};
@@ -56,7 +35,7 @@ static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactiv
 		if ((sock = attach_connect(c, &err)) < 0)
 			return cmd_fail(&err);
 	} else {
-		int code = start_one(ctx, c, &sock, &err);
+		int code = monitor_start_container(ctx->store, c, ctx->storage_driver, &sock, &err);
 		if (code) {
 			cmd_error("start \"%s\": %s", name, err.msg);
 			holt_err_release(&err);
@@ -97,7 +76,8 @@ int cmd_start(int argc, char **argv, struct cmd_ctx *ctx)
 		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
 		int code = 0;
 		if (c && !container_is_running(c))
-			code = start_one(ctx, c, NULL, &err);
+			code =
+			    monitor_start_container(ctx->store, c, ctx->storage_driver, NULL, &err);
 		if (!c || code) {
 			cmd_error("start \"%s\": %s", argv[i], err.msg);
 			holt_err_release(&err);

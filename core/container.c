@@ -105,18 +105,6 @@ const char *container_restart_name(enum restart_policy p)
 	return restart_names[p];
 }
 
-static json_object *labels_json(char *const *labels)
-{
-	json_object *obj = json_object_new_object();
-	for (size_t i = 0; labels && labels[i]; i++) {
-		const char *eq = strchr(labels[i], '=');
-		cleanup_free char *key =
-		    xstrndup(labels[i], eq ? (size_t)(eq - labels[i]) : strlen(labels[i]));
-		json_object_object_add(obj, key, json_object_new_string(eq ? eq + 1 : ""));
-	}
-	return obj;
-}
-
 static json_object *host_config_json(const struct container_config *cfg)
 {
 	json_object *host = json_object_new_object();
@@ -164,7 +152,7 @@ static json_object *config_json(const struct container *c)
 	json_add_string(conf, "WorkingDir", cfg->workdir);
 	json_add_string(conf, "User", cfg->user);
 	json_add_string(conf, "Hostname", cfg->hostname);
-	json_object_object_add(conf, "Labels", labels_json(cfg->labels));
+	json_object_object_add(conf, "Labels", json_labels_object(cfg->labels));
 	json_add_string(conf, "StopSignal", cfg->stop_signal);
 	if (cfg->stop_timeout >= 0)
 		json_object_object_add(conf, "StopTimeout", json_object_new_int(cfg->stop_timeout));

@@ -22,18 +22,6 @@ static json_object *strv_json(char *const *v)
 	return a;
 }
 
-static json_object *labels_json(char *const *labels)
-{
-	json_object *obj = json_object_new_object();
-	for (size_t i = 0; labels && labels[i]; i++) {
-		const char *eq = strchr(labels[i], '=');
-		cleanup_free char *key =
-		    xstrndup(labels[i], eq ? (size_t)(eq - labels[i]) : strlen(labels[i]));
-		json_object_object_add(obj, key, json_object_new_string(eq ? eq + 1 : ""));
-	}
-	return obj;
-}
-
 static json_object *state_json(const struct container *c)
 {
 	const struct container_state *s = &c->state;
@@ -77,7 +65,7 @@ static json_object *config_json(const struct container *c, const struct process_
 	json_object_object_add(conf, "Image", json_object_new_string(c->image_name));
 	json_object_object_add(conf, "WorkingDir", str_or_empty(spec ? spec->cwd : cfg->workdir));
 	json_object_object_add(conf, "Entrypoint", strv_json(ep));
-	json_object_object_add(conf, "Labels", labels_json(cfg->labels));
+	json_object_object_add(conf, "Labels", json_labels_object(cfg->labels));
 	const char *sig = cfg->stop_signal ? cfg->stop_signal : img ? img->stop_signal : NULL;
 	if (sig)
 		json_object_object_add(conf, "StopSignal", json_object_new_string(sig));

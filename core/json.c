@@ -1,6 +1,8 @@
 #include "core/json.h"
 #include "core/util.h"
 
+#include <string.h>
+
 void json_add_strv(json_object *obj, const char *key, char *const *v)
 {
 	if (!v)
@@ -36,4 +38,16 @@ char *json_get_string(json_object *obj, const char *key)
 	if (!json_object_object_get_ex(obj, key, &s) || !json_object_is_type(s, json_type_string))
 		return NULL;
 	return xstrdup(json_object_get_string(s));
+}
+
+json_object *json_labels_object(char *const *labels)
+{
+	json_object *obj = json_object_new_object();
+	for (size_t i = 0; labels && labels[i]; i++) {
+		const char *eq = strchr(labels[i], '=');
+		cleanup_free char *key =
+		    xstrndup(labels[i], eq ? (size_t)(eq - labels[i]) : strlen(labels[i]));
+		json_object_object_add(obj, key, json_object_new_string(eq ? eq + 1 : ""));
+	}
+	return obj;
 }

@@ -13,6 +13,9 @@ char **json_get_strv(json_object *obj, const char *key);
 /* A copy of the string at key, or NULL. */
 char *json_get_string(json_object *obj, const char *key);
 
+/* {"KEY": "VALUE", ...} from KEY=VALUE strings (docker's Labels). */
+json_object *json_labels_object(char *const *labels);
+
 static inline void json_putp(json_object **o)
 {
 	if (*o)

@@ -455,3 +455,23 @@ int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err
 		*attach_fd = pair[0];
 	return 0;
 }
+
+int monitor_start_container(struct store *s, struct container *c, const char *storage_driver,
+			    int *attach_fd, struct holt_err *err)
+{
+	cleanup_image struct image *img = NULL;
+	struct process_spec spec = {0};
+
+	if (run_prepare(s, c, &img, &spec, err) < 0)
+		return HOLT_EXIT_ERROR;
+	struct run_request req = {
+	    .store = s,
+	    .container = c,
+	    .image = img,
+	    .spec = &spec,
+	    .storage_driver = storage_driver,
+	};
+	int code = monitor_start(&req, attach_fd, err);
+	spec_release(&spec);
+	return code;
+}

@@ -16,6 +16,11 @@
  * start, so no output is missed (`start -a`). */
 int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err *err);
 
+/* monitor_start for a container from its record: its image and process worked out
+ * from its config (start, restart). */
+int monitor_start_container(struct store *s, struct container *c, const char *storage_driver,
+			    int *attach_fd, struct holt_err *err);
+
 /* The attach protocol, monitor to client: frames of one byte naming the stream (1
  * stdout, 2 stderr) and four bytes of length, little-endian, then the bytes. Client to
  * monitor: plain bytes for the container's stdin; shutdown(SHUT_WR) closes it. */
