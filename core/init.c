@@ -153,8 +153,12 @@ static void start_init(const struct init_args *a)
 		holt_err_set(&err, errno, "start the command under --init");
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
-	if (child > 0)
+	if (child > 0) {
+		/* init never execs, so what was close-on-exec stays open in it: holt's report
+		 * pipe, which holt waits on, and the monitor's log, socket and lock. */
+		close_range(3, ~0U, 0);
 		be_init(child);
+	}
 	/* Its own process group, in the terminal's foreground, so ^C reaches it once. */
 	setpgid(0, 0);
 	if (a->spec->tty)
