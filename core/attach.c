@@ -13,11 +13,10 @@ enum { KEY_CTRL_P = 0x10, KEY_CTRL_Q = 0x11 };
 
 int attach_connect(const struct container *c, struct holt_err *err)
 {
-	cleanup_free char *path = monitor_attach_path(c);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof sa.sun_path)
-		return holt_err_set(err, 0, "attach to \"%s\": socket path too long", c->name);
-	strcpy(sa.sun_path, path);
+	struct sockaddr_un sa;
+	cleanup_close int dir = monitor_attach_addr(c, &sa, err);
+	if (dir < 0)
+		return -1;
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		int e = errno;

@@ -39,9 +39,15 @@ struct monitor {
 	bool exited;
 };
 
-char *monitor_attach_path(const struct container *c)
+int monitor_attach_addr(const struct container *c, struct sockaddr_un *sa, struct holt_err *err)
 {
-	return xasprintf("%s/attach.sock", c->run_dir);
+	int dir = open(c->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return holt_err_set(err, errno, "open the run directory of container \"%s\"",
+				    c->name);
+	*sa = (struct sockaddr_un){.sun_family = AF_UNIX};
+	snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/attach.sock", dir);
+	return dir;
 }
 
 static void add_client(struct monitor *m, int fd)
@@ -180,20 +186,20 @@ static void watch(struct monitor *m)
 	}
 }
 
-static int listen_attach(const struct container *c)
+static int listen_attach(const struct container *c, struct holt_err *err)
 {
-	cleanup_free char *path = monitor_attach_path(c);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof sa.sun_path)
+	struct sockaddr_un sa;
+	cleanup_close int dir = monitor_attach_addr(c, &sa, err);
+	if (dir < 0)
 		return -1;
-	strcpy(sa.sun_path, path);
-	unlink(path);
+	unlinkat(dir, "attach.sock", 0);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0) {
-		close(fd);
-		return -1;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 8) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return holt_err_set(err, e, "create the attach socket of container \"%s\"",
+				    c->name);
 	}
 	return fd;
 }
@@ -308,13 +314,13 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 	cleanup_close int lock = container_lock_monitor(m->c, &err);
 	cleanup_free char *log_path = xasprintf("%s/ctr.log", m->c->dir);
 	if (m->sfd < 0 || lock < 0 ||
-	    !(m->log = logfile_open(log_path, m->c->config.log_max_size, &err))) {
+	    !(m->log = logfile_open(log_path, m->c->config.log_max_size, &err)) ||
+	    (m->listen_fd = listen_attach(m->c, &err)) < 0) {
 		if (!err.msg)
 			holt_err_set(&err, errno, "create the monitor's signalfd");
 		report(ready, HOLT_EXIT_ERROR, err.msg);
 		_exit(HOLT_EXIT_ERROR);
 	}
-	m->listen_fd = listen_attach(m->c);
 
 	for (;;) {
 		int code = start_once(m, &old, &err);
@@ -357,10 +363,14 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 			drop_client(m, i);
 	logfile_close(m->log);
 	if (m->c->config.remove) {
+		/* A rename while it ran changed the name on disk, not the one here. */
 		struct holt_err e = {0};
-		container_remove(m->req->store, m->c, &e);
-	} else if (m->listen_fd >= 0) {
-		cleanup_free char *path = monitor_attach_path(m->c);
+		cleanup_container struct container *now =
+		    container_lookup(m->req->store, m->c->id, &e);
+		holt_err_release(&e);
+		container_remove(m->req->store, now ? now : m->c, &e);
+	} else {
+		cleanup_free char *path = xasprintf("%s/attach.sock", m->c->run_dir);
 		unlink(path);
 	}
 	_exit(0);

@@ -7,6 +7,8 @@
 
 #include "core/run.h"
 
+#include <sys/un.h>
+
 /* Signal to the monitor: the user stopped the container, do not restart it. */
 #define MONITOR_SIG_STOPPED SIGUSR1
 
@@ -26,7 +28,9 @@ int monitor_start_container(struct store *s, struct container *c, const char *st
  * monitor: plain bytes for the container's stdin; shutdown(SHUT_WR) closes it. */
 enum { ATTACH_STDOUT = 1, ATTACH_STDERR = 2, ATTACH_HEADER = 5 };
 
-/* Where `holt attach` connects. Caller frees. */
-char *monitor_attach_path(const struct container *c);
+/* The address of the attach socket. A run directory can be deeper than the 107 bytes a
+ * socket path may have, so the address goes through /proc/self/fd and the returned
+ * O_PATH descriptor of that directory, which the caller closes after bind or connect. */
+int monitor_attach_addr(const struct container *c, struct sockaddr_un *sa, struct holt_err *err);
 
 #endif
