@@ -69,6 +69,9 @@ static void print_line(struct reader *r, char *line, size_t len)
 	    (r->o->until.tv_sec && !before(&e.time, &r->o->until)))
 		return;
 	FILE *out = e.is_stderr ? stderr : stdout;
+	/* stderr is unbuffered: what stdout holds goes first, to keep the order of 2>&1. */
+	if (e.is_stderr)
+		fflush(stdout);
 	if (r->o->timestamps && r->at_line_start[e.is_stderr])
 		fprintf(out, "%s ", e.timestamp);
 	fwrite(e.text, 1, e.len, out);
@@ -276,6 +279,10 @@ int cmd_logs(int argc, char **argv, struct cmd_ctx *ctx)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 		read_lines(&r, fd);
+	else if (old < 0 && c->state.started_at)
+		cmd_warn("container \"%s\" has no log: it ran only in the foreground, whose output "
+			 "goes to the terminal (run -d or start logs it)",
+			 c->name);
 	flush_ring(&r);
 	o.tail = -1;
 	if (o.follow && fd >= 0)

@@ -266,8 +266,13 @@ RFC3339_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[
 	[ "$output" = "$(seq -f 'line-%g' "$first" 99)" ] || { echo "lines lost"; show_run; false; }
 }
 
-@test "logs has the output of a foreground run too, as docker's does" {
+@test "logs of a container that ran only in the foreground: nothing, and a note that says why" {
 	holt run --name fg "$IMG" sh -c 'echo fg-out; echo fg-err >&2' >/dev/null 2>&1
+	run_holt logs fg
+	check_status 0
+	check_output ""
+	check_stderr_has "ran only in the foreground"
+	holt start -a fg >/dev/null 2>&1
 	run_holt logs fg
 	check_status 0
 	check_output "fg-out"
