@@ -48,7 +48,8 @@ static json_object *find(struct cmd_ctx *ctx, const char *name, const char *type
 	if (!img) {
 		if (!type && err->errnum == ENOENT) {
 			holt_err_release(err);
-			holt_err_set(err, ENOENT, "no such object: %s", name);
+			holt_err_set(err, 0, "no such object: %s", name);
+			err->errnum = ENOENT;
 		}
 		return NULL;
 	}
