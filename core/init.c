@@ -43,20 +43,6 @@ static int loopback_up(struct holt_err *err)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	cleanup_free char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 static int switch_user(const struct user_ids *ids, struct holt_err *err)
 {
 	/* setgroups is denied in a single-uid map; there are no other groups to drop. */
@@ -174,7 +160,7 @@ static __attribute__((noreturn)) void start_command(const struct init_args *a, b
 
 	if (user_resolve(spec->user, "/etc/passwd", "/etc/group", &ids, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
-	if ((make_cwd && mkdir_p(spec->cwd) < 0) || chdir(spec->cwd) < 0) {
+	if ((make_cwd && mkdir_p(spec->cwd, 0755) < 0) || chdir(spec->cwd) < 0) {
 		holt_err_set(&err, errno, "working directory \"%s\"", spec->cwd);
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}

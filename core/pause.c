@@ -23,7 +23,7 @@ static const char pause_comm[] = "holt-pause";
 static int runroot_check(const char *runroot, struct holt_err *err)
 {
 	struct stat st;
-	if (mkdir(runroot, 0700) < 0 && errno != EEXIST)
+	if (mkdir_p(runroot, 0700) < 0)
 		return holt_err_set(err, errno, "create runroot \"%s\"", runroot);
 	if (stat(runroot, &st) < 0)
 		return holt_err_set(err, errno, "open runroot \"%s\"", runroot);

@@ -1,7 +1,9 @@
 #include "core/util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 void oom(void)
@@ -112,4 +114,18 @@ char *util_now_rfc3339(void)
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
 	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+}
+
+int mkdir_p(const char *path, mode_t mode)
+{
+	cleanup_free char *p = xstrdup(path);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, mode) < 0 && errno != EEXIST ? -1 : 0;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 __attribute__((noreturn)) void oom(void);
@@ -60,6 +61,9 @@ static inline int steal_fd(int *fd)
 
 /* Now, in RFC 3339 with nanoseconds, as docker writes times; caller frees. */
 char *util_now_rfc3339(void);
+
+/* mkdir -p: creates each missing directory of path with mode; -1 with errno. */
+int mkdir_p(const char *path, mode_t mode);
 
 /* NULL-terminated string vectors. */
 size_t strv_len(char *const *v);

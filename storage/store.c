@@ -47,25 +47,6 @@ char *store_default_runroot(void)
 	return xasprintf("/tmp/holt-%u", (unsigned)getuid());
 }
 
-/* mkdir -p with mode for every component that is missing. */
-static int mkdir_p(const char *path, mode_t mode, struct holt_err *err)
-{
-	cleanup_free char *p = xstrdup(path);
-
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, mode) < 0 && errno != EEXIST)
-			return holt_err_set(err, errno, "create directory \"%s\"", p);
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	return 0;
-}
-
 /* True when the entry tmp/<name> belongs to a live command: its lock is held. */
 static bool stage_in_use(int tmpfd, const char *name)
 {
@@ -96,8 +77,10 @@ static int store_clean_tmp(struct store *s, struct holt_err *err)
 /* Creates the layout, opens the lock and cleans tmp/. */
 static int store_setup(struct store *s, struct holt_err *err)
 {
-	if (mkdir_p(s->root, 0700, err) < 0 || mkdir_p(s->runroot, 0700, err) < 0)
-		return -1;
+	if (mkdir_p(s->root, 0700) < 0)
+		return holt_err_set(err, errno, "create the store \"%s\"", s->root);
+	if (mkdir_p(s->runroot, 0700) < 0)
+		return holt_err_set(err, errno, "create runroot \"%s\"", s->runroot);
 	/* A runroot under /tmp may have been made by someone else first: never trust it. */
 	struct stat st;
 	if (stat(s->runroot, &st) < 0)

@@ -429,6 +429,16 @@ assert st["FinishedAt"].startswith("20"), st
 	check_holt_error "not running"
 }
 
+@test "a --runroot whose parents do not exist yet, deeper than a socket path may be: attach works" {
+	local deep=$HOLT_TMP/deep/$(printf 'd%.0s' {1..60})/$(printf 'e%.0s' {1..60})
+	local h=("$HOLT" --root "$HOLT_ROOT" --runroot "$deep")
+	"${h[@]}" run -d --name dp "$IMG" sh -c 'sleep 1; echo deep; exit 5' >/dev/null
+	[ -d "$deep" ] || { echo "$deep was not made"; false; }
+	run timeout -k 5 "$HOLT_TIMEOUT" "${h[@]}" attach dp
+	check_status 5
+	check_output "deep"
+}
+
 @test "start -a on a running container attaches to it" {
 	holt run -d --name sr "$IMG" sh -c 'sleep 1; echo late2; exit 9' >/dev/null
 	run_holt start -a sr
