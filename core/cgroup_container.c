@@ -30,20 +30,28 @@ static char *cgroup_of(pid_t pid)
 	return xstrndup(line, strcspn(line, "\n"));
 }
 
-char *cgroup_container_dir(const struct container *c, const struct cgroup_env *env)
+/* The cgroup of the container's process when it is the one holt made for it: else the
+ * process is in the user's own cgroup, and freezing that would freeze the user's shell. */
+static char *holt_cgroup_of(const struct container *c)
 {
-	if (!env->mount || c->state.pid <= 0)
+	if (c->state.pid <= 0)
 		return NULL;
 	cleanup_free char *path = cgroup_of(c->state.pid);
 	if (!path)
 		return NULL;
-	/* Only one holt made: else the container's process is in the user's own cgroup,
-	 * and freezing that would freeze the user's shell. */
 	cleanup_free char *name = xasprintf("/holt-%s", c->id);
 	size_t len = strlen(path), n = strlen(name);
 	if (len < n || strcmp(path + len - n, name) != 0)
 		return NULL;
-	return cgroup_env_dir(env, path);
+	return steal_pointer(&path);
+}
+
+char *cgroup_container_dir(const struct container *c, const struct cgroup_env *env)
+{
+	if (!env->mount)
+		return NULL;
+	cleanup_free char *path = holt_cgroup_of(c);
+	return path ? cgroup_env_dir(env, path) : NULL;
 }
 
 static bool dir_frozen(const char *dir)
@@ -229,11 +237,16 @@ int cgroup_freeze(const struct container *c, bool frozen, struct holt_err *err)
 	return wait_frozen(dir, frozen, err);
 }
 
+/* ps asks this of every running container: the environment is probed only for one
+ * that has a cgroup of its own. */
 bool cgroup_is_frozen(const struct container *c)
 {
+	cleanup_free char *path = holt_cgroup_of(c);
+	if (!path)
+		return false;
 	struct cgroup_env env;
 	cgroup_env_probe(&env);
-	cleanup_free char *dir = cgroup_container_dir(c, &env);
+	cleanup_free char *dir = env.mount ? cgroup_env_dir(&env, path) : NULL;
 	cgroup_env_release(&env);
 	return dir && dir_frozen(dir);
 }
