@@ -203,7 +203,8 @@ int container_list(struct store *s, struct container ***out, size_t *n, struct h
 			list = xrealloc(list, (cap = cap ? 2 * cap : 16) * sizeof *list);
 		list[count++] = c;
 	}
-	qsort(list, count, sizeof *list, newest_first);
+	if (count > 1)
+		qsort(list, count, sizeof *list, newest_first);
 	*out = list;
 	*n = count;
 	return 0;

@@ -96,7 +96,8 @@ int container_reload_state(struct container *c, struct holt_err *err)
 			return -1;
 		}
 		holt_err_release(&e);
-		parse_state(c, json_object_new_object());
+		cleanup_json json_object *none = json_object_new_object();
+		parse_state(c, none);
 		return 0;
 	}
 	parse_state(c, st);
