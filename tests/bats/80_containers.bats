@@ -437,6 +437,11 @@ assert st["FinishedAt"].startswith("20"), st
 	run timeout -k 5 "$HOLT_TIMEOUT" "${h[@]}" attach dp
 	check_status 5
 	check_output "deep"
+	# wait returns once the monitor is gone: nothing is left running under $deep.
+	run timeout -k 5 "$HOLT_TIMEOUT" "${h[@]}" wait dp
+	check_status 0
+	check_output "5"
+	"${h[@]}" system migrate # ends the namespace holder of that runroot
 }
 
 @test "start -a on a running container attaches to it" {
