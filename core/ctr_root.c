@@ -159,13 +159,6 @@ static __attribute__((noreturn)) void child_main(const struct setup *s, int repo
 
 /* A container that ran with vfs has its files in its own copy, not in upper/: its
  * layers mounted with overlay would show it as new. */
-static const char *pick_driver(const char *asked, const char *copy)
-{
-	if (asked)
-		return asked;
-	return access(copy, F_OK) == 0 ? "vfs" : NULL;
-}
-
 int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *child,
 		   struct holt_err *err)
 {
@@ -191,7 +184,7 @@ int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *ch
 						  .work = work,
 						  .copy = copy,
 						  .target = merged};
-		s.driver = pick_driver(req->storage_driver, copy);
+		s.driver = req->storage_driver;
 	}
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "create a pipe");

@@ -22,6 +22,9 @@ const struct rootfs_driver *rootfs_driver_find(const char *name)
 
 int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct holt_err *err)
 {
+	/* A container that has its own copy was made with vfs; its files are there. */
+	if (!name && layout->copy && access(layout->copy, F_OK) == 0)
+		name = "vfs";
 	if (name) {
 		const struct rootfs_driver *d = rootfs_driver_find(name);
 		if (!d)

@@ -34,8 +34,9 @@ extern const struct rootfs_driver rootfs_vfs;
 /* The driver called name, or NULL. */
 const struct rootfs_driver *rootfs_driver_find(const char *name);
 
-/* Mounts with the named driver, or with the first of overlay, fuse-overlayfs, vfs that
- * works when name is NULL. */
+/* Mounts with the named driver; when name is NULL, with vfs if layout->copy exists (the
+ * container was made with it), else with the first of overlay, fuse-overlayfs, vfs that
+ * works. */
 int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct holt_err *err);
 
 /* The overlay lowerdir option for layout ("top:...:bottom"), with the dirs under

@@ -899,3 +899,12 @@ assert st["FinishedAt"].startswith("20"), st
 	run_holt port pt 80/tcp
 	check_holt_error "80/tcp"
 }
+
+@test "a container made with --storage-driver vfs keeps its files when started without it" {
+	run_holt --storage-driver vfs run --name keep "$IMG" sh -c 'cat /kept 2>/dev/null; echo kept >/kept'
+	check_status 0
+	check_output ""
+	run_holt start -a keep
+	check_status 0
+	check_output "kept"
+}
