@@ -15,7 +15,8 @@
 #include <stdio.h>
 
 /* One option of a command; val is the short letter, or a value >= OPT_LONG_BASE for
- * long-only options. argname is NULL for a flag. */
+ * long-only options. argname is NULL for a flag; one that starts with '[' ("[=BOOL]") makes
+ * the value optional and attached (--tls-verify, --tls-verify=false). */
 struct cmd_option {
 	const char *name;
 	int val;
@@ -52,6 +53,11 @@ enum cmd_flags {
  * prints an error and exits 125. */
 int cmd_getopt(int argc, char **argv, const struct cmd_info *info);
 
+static inline bool cmd_option_value_optional(const struct cmd_option *o)
+{
+	return o->argname && o->argname[0] == '[';
+}
+
 /* Prints info's usage text, made from its option table. */
 void cmd_usage(const struct cmd_info *info, FILE *out);
 
@@ -60,6 +66,13 @@ int cmd_fail(struct holt_err *err);
 /* Prints "holt: error: <fmt...>" and returns HOLT_EXIT_ERROR. */
 int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct image;
+/* The image ref names; when there is none and ref is a registry reference, it is pulled
+ * first, with progress on stderr, as docker run does. */
+struct image *cmd_image_or_pull(struct cmd_ctx *ctx, const char *ref, struct holt_err *err);
+/* The value of --tls-verify[=BOOL] and its kind: NULL is true. */
+int cmd_parse_bool(const char *option, const char *value, bool *out);
 
 #define CMD(name)                                                                                  \
 	extern const struct cmd_info cmd_##name##_info;                                            \
@@ -93,6 +106,9 @@ CMD(export);
 CMD(import);
 CMD(images);
 CMD(rmi);
+CMD(pull);
+CMD(login);
+CMD(logout);
 CMD(system);
 CMD(version);
 CMD(help);

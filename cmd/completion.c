@@ -138,7 +138,7 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 		const char *w = argv[i];
 		if (w[0] == '-' && w[1]) {
 			const struct cmd_option *o = option_find(info, w);
-			if (o && o->argname && !strchr(w, '=')) {
+			if (o && o->argname && !cmd_option_value_optional(o) && !strchr(w, '=')) {
 				if (!command && strcmp(o->name, "root") == 0)
 					root = argv[i + 1];
 				if (++i == argc - 1)

@@ -43,7 +43,7 @@ int cmd_create(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	for (int i = optind + 1; i < argc; i++)
 		strv_push(&cfg.cmd, argv[i]);
-	img = image_lookup(ctx->store, argv[optind], &err);
+	img = cmd_image_or_pull(ctx, argv[optind], &err);
 	if (!img || !(c = container_create(ctx->store, &cfg, img, argv[optind], &err)))
 		goto fail;
 	/* Refuse now what start would refuse: a container with no command. */

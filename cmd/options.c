@@ -43,7 +43,8 @@ void cmd_usage(const struct cmd_info *info, FILE *out)
 		else
 			n = snprintf(left, sizeof left, "    --%s", o->name);
 		if (o->argname && n >= 0 && (size_t)n < sizeof left)
-			snprintf(left + n, sizeof left - n, " %s", o->argname);
+			snprintf(left + n, sizeof left - n,
+				 cmd_option_value_optional(o) ? "%s" : " %s", o->argname);
 		fprintf(out, "  %-28s %s\n", left, o->help);
 	}
 	fputs(option_by_val(info, 'h') ? "      --help                   show this help\n"
@@ -70,11 +71,15 @@ int cmd_getopt(int argc, char **argv, const struct cmd_info *info)
 		shortopts[s++] = ':';
 		for (size_t i = 0; i < n; i++) {
 			const struct cmd_option *o = &info->options[i];
-			longopts[i] = (struct option){
-			    o->name, o->argname ? required_argument : no_argument, NULL, o->val};
+			int has_arg = cmd_option_value_optional(o) ? optional_argument
+				      : o->argname		   ? required_argument
+								   : no_argument;
+			longopts[i] = (struct option){o->name, has_arg, NULL, o->val};
 			if (o->val < OPT_LONG_BASE) {
 				shortopts[s++] = (char)o->val;
 				if (o->argname)
+					shortopts[s++] = ':';
+				if (cmd_option_value_optional(o))
 					shortopts[s++] = ':';
 			}
 		}

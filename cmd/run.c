@@ -72,7 +72,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	for (int i = optind + 1; i < argc; i++)
 		strv_push(&cfg.cmd, argv[i]);
 
-	img = image_lookup(ctx->store, ref, &err);
+	img = cmd_image_or_pull(ctx, ref, &err);
 	if (!img || !(c = container_create(ctx->store, &cfg, img, ref, &err)))
 		goto fail;
 	if (spec_build(&c->config, img, &spec, &err) < 0) {

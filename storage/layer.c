@@ -97,6 +97,13 @@ void layer_stage_free(struct layer_stage *st)
 	free(st);
 }
 
+bool layer_exists(struct store *s, const char *chain_id)
+{
+	cleanup_free char *path =
+	    xasprintf("%s/layers/%s/layer.json", store_root(s), digest_hex(chain_id));
+	return access(path, F_OK) == 0;
+}
+
 int layer_size(struct store *s, const char *chain_id, uint64_t *size, struct holt_err *err)
 {
 	cleanup_free char *path =

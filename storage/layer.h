@@ -48,6 +48,8 @@ static inline void layer_stage_freep(struct layer_stage **st)
 
 /* Absolute path of the unpacked layer with this chain id; caller frees. */
 char *layer_diff_dir(struct store *s, const char *chain_id);
+/* True when the layer with this chain id is stored (its record is written last). */
+bool layer_exists(struct store *s, const char *chain_id);
 /* Unpacked size recorded for a stored layer. */
 int layer_size(struct store *s, const char *chain_id, uint64_t *size, struct holt_err *err);
 /* Takes a stored layer out of layers/ (a rename into the staging dir, so that the tree

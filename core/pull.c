@@ -1,0 +1,405 @@
+#include "core/pull.h"
+#include "core/json.h"
+#include "core/util.h"
+#include "net/manifest.h"
+#include "net/registry.h"
+#include "storage/digest.h"
+#include "storage/image_pull.h"
+#include "storage/platform.h"
+#include "storage/reference.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+
+/* Layers fetched at once, as docker does. */
+enum { PARALLEL_LAYERS = 3, MAX_MANIFEST = 4 << 20, MAX_CONFIG = 8 << 20 };
+
+struct platform {
+	char *os, *arch, *variant;
+};
+
+struct pull {
+	struct store *s;
+	struct registry *reg;
+	const struct manifest *m;
+	char **diff_ids, **chain_ids;
+	struct layer_stage **stages;
+	struct holt_err *errs;
+	size_t *todo, n_todo;
+
+	pthread_mutex_t lock; /* guards next and the progress calls */
+	size_t next;
+	const struct pull_progress *progress;
+	atomic_bool failed;
+};
+
+static int parse_platform(const char *s, struct platform *p, struct holt_err *err)
+{
+	memset(p, 0, sizeof *p);
+	if (!s) {
+		p->os = xstrdup(platform_os());
+		p->arch = xstrdup(platform_arch());
+		return 0;
+	}
+	cleanup_free char *copy = xstrdup(s);
+	char *os = strtok(copy, "/"), *arch = strtok(NULL, "/"), *variant = strtok(NULL, "/");
+	if (!os || !arch || strtok(NULL, "/"))
+		return holt_err_set(err, 0, "--platform \"%s\": not os/arch[/variant]", s);
+	p->os = xstrdup(os);
+	p->arch = xstrdup(arch);
+	p->variant = variant ? xstrdup(variant) : NULL;
+	return 0;
+}
+
+static void platform_clear(struct platform *p)
+{
+	free(p->os), free(p->arch), free(p->variant);
+}
+
+/* A document whose digest is known is checked against it before anything reads it. */
+static int verify(const struct registry_doc *d, const char *digest, const char *what,
+		  struct holt_err *err)
+{
+	char got[DIGEST_STR_SIZE];
+	digest_buf(d->body, d->len, got);
+	if (digest && strcmp(got, digest) != 0)
+		return holt_err_set(err, 0, "%s: digest mismatch: expected %s, got %s", what,
+				    digest, got);
+	return 0;
+}
+
+/* The image manifest of ref: an index is resolved to the entry for the platform. */
+static int fetch_manifest(struct registry *reg, const struct reference *r,
+			  const struct platform *plat, struct registry_doc *doc, struct manifest *m,
+			  struct holt_err *err)
+{
+	const char *ref = r->digest ? r->digest : r->tag;
+	cleanup_free char *what = xasprintf("manifest %s", ref);
+	if (registry_get_doc(reg, "manifests", ref, MANIFEST_ACCEPT, MAX_MANIFEST, doc, err) < 0 ||
+	    verify(doc, r->digest, what, err) < 0 ||
+	    manifest_parse(doc->body, doc->media_type, what, m, err) < 0)
+		return -1;
+	if (!m->is_index)
+		return 0;
+	const struct descriptor *d =
+	    manifest_select(m, plat->os, plat->arch, plat->variant, what, err);
+	if (!d)
+		return -1;
+	cleanup_free char *digest = xstrdup(d->digest);
+	manifest_clear(m);
+	registry_doc_clear(doc);
+	free(what);
+	what = xasprintf("manifest %s", digest);
+	if (registry_get_doc(reg, "manifests", digest, MANIFEST_ACCEPT, MAX_MANIFEST, doc, err) <
+		0 ||
+	    verify(doc, digest, what, err) < 0 ||
+	    manifest_parse(doc->body, doc->media_type, what, m, err) < 0)
+		return -1;
+	if (m->is_index)
+		return holt_err_set(err, 0, "%s: an index inside an index", what);
+	return 0;
+}
+
+/* The config's diff ids, one per layer of m; with --platform, the config must say it. */
+static int read_config(const struct registry_doc *doc, const struct manifest *m,
+		       const struct platform *asked, char ***diff_ids, struct holt_err *err)
+{
+	cleanup_json json_object *o = json_tokener_parse(doc->body);
+	json_object *rootfs, *ids;
+	if (!o || !json_object_object_get_ex(o, "rootfs", &rootfs) ||
+	    !json_object_object_get_ex(rootfs, "diff_ids", &ids) ||
+	    !json_object_is_type(ids, json_type_array))
+		return holt_err_set(err, 0, "config %s: no rootfs.diff_ids", m->config.digest);
+	size_t n = json_object_array_length(ids);
+	if (n != m->n_layers)
+		return holt_err_set(err, 0, "config %s: %zu diff_ids for %zu layers",
+				    m->config.digest, n, m->n_layers);
+	*diff_ids = xzalloc((n + 1) * sizeof **diff_ids);
+	for (size_t i = 0; i < n; i++) {
+		const char *id = json_object_get_string(json_object_array_get_idx(ids, i));
+		if (!id || !digest_valid(id))
+			return holt_err_set(err, 0,
+					    "config %s: diff_ids[%zu] is not a sha256 digest",
+					    m->config.digest, i);
+		(*diff_ids)[i] = xstrdup(id);
+	}
+	if (asked) {
+		cleanup_free char *os = json_get_string(o, "os");
+		cleanup_free char *arch = json_get_string(o, "architecture");
+		if (os && arch && (strcmp(os, asked->os) || strcmp(arch, asked->arch)))
+			return holt_err_set(err, 0, "the image is for %s/%s, not for %s/%s", os,
+					    arch, asked->os, asked->arch);
+	}
+	return 0;
+}
+
+static void tell_layer(struct pull *p, size_t i, bool present)
+{
+	const struct pull_progress *pr = p->progress;
+	if (!pr || !pr->layer)
+		return;
+	pthread_mutex_lock(&p->lock);
+	pr->layer(pr->ctx, i, p->m->layers[i].digest, p->m->layers[i].size, present);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void tell_bytes(struct pull *p, size_t i, uint64_t done)
+{
+	const struct pull_progress *pr = p->progress;
+	if (!pr || !pr->bytes)
+		return;
+	pthread_mutex_lock(&p->lock);
+	pr->bytes(pr->ctx, i, done);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void tell_done(struct pull *p, size_t i)
+{
+	const struct pull_progress *pr = p->progress;
+	if (!pr || !pr->layer_done)
+		return;
+	pthread_mutex_lock(&p->lock);
+	pr->layer_done(pr->ctx, i);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The download side of one layer: the registry's bytes into a pipe that layer_unpack
+ * reads, so that unpacking runs while the blob is still coming. */
+struct download {
+	struct pull *p;
+	size_t i;
+	int fd;
+	uint64_t done;
+	bool reader_gone; /* layer_unpack stopped reading: its error is the one to tell */
+	struct holt_err err;
+};
+
+static int to_pipe(const void *data, size_t len, void *ctx, struct holt_err *err)
+{
+	struct download *d = ctx;
+	const char *c = data;
+	if (atomic_load(&d->p->failed))
+		return holt_err_set(err, 0, "cancelled: another layer failed");
+	while (len > 0) {
+		ssize_t w = write(d->fd, c, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			d->reader_gone = errno == EPIPE;
+			return holt_err_set(err, errno, "layer %zu: pass on the download", d->i);
+		}
+		c += w;
+		len -= (size_t)w;
+		d->done += (uint64_t)w;
+	}
+	tell_bytes(d->p, d->i, d->done);
+	return 0;
+}
+
+static void *download_main(void *arg)
+{
+	struct download *d = arg;
+	sigset_t pipe_sig;
+	/* A reader that gave up is an EPIPE here, not the end of holt. */
+	sigemptyset(&pipe_sig);
+	sigaddset(&pipe_sig, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
+	registry_get_blob(d->p->reg, d->p->m->layers[d->i].digest, to_pipe, d, &d->err);
+	close(d->fd);
+	return NULL;
+}
+
+static int fetch_layer(struct pull *p, size_t i, struct holt_err *err)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "layer %zu: create a pipe", i);
+	struct download d = {.p = p, .i = i, .fd = fds[1]};
+	pthread_t t;
+	int e = pthread_create(&t, NULL, download_main, &d);
+	if (e) {
+		close(fds[0]), close(fds[1]);
+		return holt_err_set(err, e, "layer %zu: start its download", i);
+	}
+	struct holt_err uerr = {0};
+	const char *parent = i ? p->chain_ids[i - 1] : NULL;
+	struct layer_stage *st = layer_unpack(p->s, fds[0], parent, p->m->layers[i].digest, &uerr);
+	close(fds[0]);
+	pthread_join(t, NULL);
+	const char *digest = p->m->layers[i].digest;
+	if (d.err.msg && !d.reader_gone) {
+		holt_err_release(&uerr);
+		if (st)
+			layer_stage_free(st);
+		*err = d.err;
+		return -1;
+	}
+	holt_err_release(&d.err);
+	if (!st) {
+		*err = uerr;
+		return holt_err_wrap(err, "layer %s", digest);
+	}
+	if (strcmp(layer_stage_info(st)->diff_id, p->diff_ids[i]) != 0) {
+		holt_err_set(err, 0, "layer %s: its content is %s, but the config says %s", digest,
+			     layer_stage_info(st)->diff_id, p->diff_ids[i]);
+		layer_stage_free(st);
+		return -1;
+	}
+	p->stages[i] = st;
+	tell_done(p, i);
+	return 0;
+}
+
+static void *worker_main(void *arg)
+{
+	struct pull *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		size_t k = p->next < p->n_todo && !atomic_load(&p->failed) ? p->next++ : SIZE_MAX;
+		pthread_mutex_unlock(&p->lock);
+		if (k == SIZE_MAX)
+			return NULL;
+		size_t i = p->todo[k];
+		if (fetch_layer(p, i, &p->errs[i]) < 0)
+			atomic_store(&p->failed, true);
+	}
+}
+
+/* Fetches the layers in todo, PARALLEL_LAYERS at a time. */
+static int fetch_layers(struct pull *p, struct holt_err *err)
+{
+	pthread_t workers[PARALLEL_LAYERS];
+	size_t n = p->n_todo < PARALLEL_LAYERS ? p->n_todo : PARALLEL_LAYERS, started = 0;
+	int e = 0;
+	for (; started < n; started++)
+		if ((e = pthread_create(&workers[started], NULL, worker_main, p)))
+			break;
+	if (started == 0 && n > 0)
+		return holt_err_set(err, e, "start the layer downloads");
+	for (size_t i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	/* Tell the failure of the lowest layer; the others may just have been cancelled. */
+	for (size_t i = 0; i < p->m->n_layers; i++)
+		if (p->errs[i].msg) {
+			*err = p->errs[i];
+			p->errs[i] = (struct holt_err){0};
+			return -1;
+		}
+	return 0;
+}
+
+static void pull_clear(struct pull *p)
+{
+	for (size_t i = 0; p->m && i < p->m->n_layers; i++) {
+		if (p->stages && p->stages[i])
+			layer_stage_free(p->stages[i]);
+		if (p->errs)
+			holt_err_release(&p->errs[i]);
+	}
+	free(p->stages), free(p->errs), free(p->todo);
+	strv_free(p->diff_ids);
+	strv_free(p->chain_ids);
+	pthread_mutex_destroy(&p->lock);
+}
+
+static int fetch_and_store(struct pull *p, const struct registry_doc *manifest,
+			   const struct registry_doc *config, const char *name, char **id,
+			   struct holt_err *err)
+{
+	size_t n = p->m->n_layers;
+	p->chain_ids = xzalloc((n + 1) * sizeof *p->chain_ids);
+	p->stages = xzalloc(n * sizeof *p->stages);
+	p->errs = xzalloc(n * sizeof *p->errs);
+	p->todo = xzalloc(n * sizeof *p->todo);
+	for (size_t i = 0; i < n; i++) {
+		char chain[DIGEST_STR_SIZE];
+		digest_chain_id(i ? p->chain_ids[i - 1] : NULL, p->diff_ids[i], chain);
+		p->chain_ids[i] = xstrdup(chain);
+		bool present = layer_exists(p->s, chain);
+		if (!present)
+			p->todo[p->n_todo++] = i;
+		tell_layer(p, i, present);
+	}
+	if (fetch_layers(p, err) < 0)
+		return -1;
+	struct pulled_image img = {
+	    .manifest = manifest->body,
+	    .manifest_len = manifest->len,
+	    .config = config->body,
+	    .config_len = config->len,
+	    .chain_ids = p->chain_ids,
+	    .stages = p->stages,
+	    .n_layers = n,
+	    .name = name,
+	};
+	int ret = image_store_pulled(p->s, &img, id, err);
+	/* What was committed is no longer staged; what was not is removed below. */
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		if (p->stages[i]) {
+			layer_stage_free(p->stages[i]);
+			p->stages[i] = NULL;
+		}
+	return ret;
+}
+
+char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, struct holt_err *err)
+{
+	cleanup_reference struct reference r = {0};
+	struct platform plat = {0};
+	struct registry_doc manifest = {0}, config = {0};
+	struct manifest m = {0};
+	struct pull p = {.s = s, .progress = o->progress, .m = &m};
+	char *id = NULL, *what = NULL, *name = NULL;
+
+	pthread_mutex_init(&p.lock, NULL);
+	if (reference_parse(ref, &r, err) < 0 || parse_platform(o->platform, &plat, err) < 0)
+		goto out;
+	struct registry_opts ropts = {.tls_verify = o->tls_verify, .authfile = o->authfile};
+	p.reg = registry_open(r.domain, r.path, &ropts, err);
+	if (!p.reg || fetch_manifest(p.reg, &r, &plat, &manifest, &m, err) < 0)
+		goto out;
+	char manifest_digest[DIGEST_STR_SIZE];
+	digest_buf(manifest.body, manifest.len, manifest_digest);
+	if (o->progress && o->progress->resolved)
+		o->progress->resolved(o->progress->ctx, manifest_digest, m.n_layers);
+	what = xasprintf("config %s", m.config.digest);
+	if (registry_get_doc(p.reg, "blobs", m.config.digest, NULL, MAX_CONFIG, &config, err) < 0 ||
+	    verify(&config, m.config.digest, what, err) < 0 ||
+	    read_config(&config, &m, o->platform ? &plat : NULL, &p.diff_ids, err) < 0)
+		goto out;
+	name = reference_string(&r);
+	fetch_and_store(&p, &manifest, &config, name, &id, err);
+out:
+	if (err->msg)
+		holt_err_wrap(err, "pull %s", ref);
+	pull_clear(&p);
+	registry_free(p.reg);
+	manifest_clear(&m);
+	registry_doc_clear(&manifest);
+	registry_doc_clear(&config);
+	platform_clear(&plat);
+	free(what);
+	free(name);
+	return id;
+}
+
+bool pull_can_fetch(const char *ref)
+{
+	const char *hex = strncmp(ref, DIGEST_PREFIX, strlen(DIGEST_PREFIX)) == 0
+			      ? ref + strlen(DIGEST_PREFIX)
+			      : ref;
+	if (strspn(hex, "0123456789abcdef") == strlen(hex) && strlen(hex) >= 12)
+		return false;
+	struct holt_err e = {0};
+	struct reference r;
+	if (reference_parse(ref, &r, &e) < 0) {
+		holt_err_release(&e);
+		return false;
+	}
+	reference_clear(&r);
+	return true;
+}

@@ -1,0 +1,594 @@
+#include "net/registry.h"
+#include "core/json.h"
+#include "core/util.h"
+#include "net/auth_file.h"
+#include "net/curl_api.h"
+#include "net/www_auth.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { MAX_ATTEMPTS = 4, MAX_ERROR_BODY = 64 * 1024, MAX_IDLE_HANDLES = 8 };
+
+struct registry {
+	const struct curl_api *curl;
+	char *domain;	  /* as the user named it, for messages and credentials */
+	char *host;	  /* where the API is */
+	char *repository; /* NULL for login's /v2/ */
+	bool tls_verify;
+	bool loopback;
+	char *ca_file, *client_cert, *client_key;
+
+	pthread_mutex_t lock; /* guards what follows */
+	const char *scheme;   /* NULL until the first answer tells */
+	char *user, *password;
+	bool creds_loaded;
+	enum auth_scheme auth; /* what the registry asked for */
+	char *token;	       /* Bearer */
+	CURL *idle[MAX_IDLE_HANDLES];
+	int n_idle;
+};
+
+const char *registry_api_host(const char *domain)
+{
+	return strcmp(domain, "docker.io") == 0 ? "registry-1.docker.io" : domain;
+}
+
+static bool is_loopback(const char *domain)
+{
+	const char *colon = strrchr(domain, ':');
+	size_t n = colon && !strchr(colon, ']') ? (size_t)(colon - domain) : strlen(domain);
+	return (n == 9 && strncmp(domain, "localhost", 9) == 0) ||
+	       strncmp(domain, "127.", 4) == 0 || (n == 5 && strncmp(domain, "[::1]", 5) == 0);
+}
+
+static char *file_in(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	if (access(path, R_OK) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+static void find_certs(struct registry *r, const char *cert_dir)
+{
+	cleanup_free char *base = NULL;
+	if (!cert_dir) {
+		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+		if (xdg && *xdg == '/')
+			base = xasprintf("%s/holt/certs.d", xdg);
+		else if (home)
+			base = xasprintf("%s/.config/holt/certs.d", home);
+		cert_dir = base;
+	}
+	if (!cert_dir)
+		return;
+	cleanup_free char *dir = xasprintf("%s/%s", cert_dir, r->domain);
+	r->ca_file = file_in(dir, "ca.crt");
+	r->client_cert = file_in(dir, "client.cert");
+	r->client_key = file_in(dir, "client.key");
+}
+
+struct registry *registry_open(const char *domain, const char *repository,
+			       const struct registry_opts *opts, struct holt_err *err)
+{
+	const struct curl_api *curl = curl_api(err);
+	if (!curl)
+		return NULL;
+	struct registry *r = xzalloc(sizeof *r);
+	r->curl = curl;
+	r->domain = xstrdup(domain);
+	r->host = xstrdup(registry_api_host(domain));
+	r->repository = repository ? xstrdup(repository) : NULL;
+	r->tls_verify = opts->tls_verify;
+	r->loopback = is_loopback(domain);
+	find_certs(r, opts->cert_dir);
+	pthread_mutex_init(&r->lock, NULL);
+	return r;
+}
+
+void registry_free(struct registry *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < r->n_idle; i++)
+		r->curl->easy_cleanup(r->idle[i]);
+	pthread_mutex_destroy(&r->lock);
+	if (r->password)
+		explicit_bzero(r->password, strlen(r->password));
+	free(r->domain), free(r->host), free(r->repository);
+	free(r->ca_file), free(r->client_cert), free(r->client_key);
+	free(r->user), free(r->password), free(r->token);
+	free(r);
+}
+
+void registry_doc_clear(struct registry_doc *d)
+{
+	free(d->body);
+	free(d->media_type);
+	memset(d, 0, sizeof *d);
+}
+
+/* Handles are kept for reuse: each keeps its connections open. */
+static CURL *take_handle(struct registry *r)
+{
+	pthread_mutex_lock(&r->lock);
+	CURL *h = r->n_idle ? r->idle[--r->n_idle] : NULL;
+	pthread_mutex_unlock(&r->lock);
+	return h ? h : r->curl->easy_init();
+}
+
+static void give_handle(struct registry *r, CURL *h)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->n_idle < MAX_IDLE_HANDLES) {
+		r->idle[r->n_idle++] = h;
+		h = NULL;
+	}
+	pthread_mutex_unlock(&r->lock);
+	if (h)
+		r->curl->easy_cleanup(h);
+}
+
+/* One HTTP exchange: what came back. */
+struct exchange {
+	struct registry *r;
+	CURL *h;
+	long status;
+	/* body: to the sink when 2xx, else kept (an error document) */
+	registry_sink sink;
+	void *sink_ctx;
+	struct holt_err *sink_err;
+	bool sink_failed;
+	uint64_t skip;	    /* bytes of a resumed blob the sink already has */
+	uint64_t delivered; /* bytes handed to the sink */
+	char *buf;	    /* the body when it is kept */
+	size_t len, max;
+	bool too_big;
+};
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *p)
+{
+	struct exchange *x = p;
+	size_t n = size * nmemb;
+	long status = 0;
+	x->r->curl->easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+	if (x->sink && status >= 200 && status < 300) {
+		size_t off = 0;
+		if (x->skip) {
+			off = x->skip < n ? (size_t)x->skip : n;
+			x->skip -= off;
+		}
+		if (off < n && x->sink(data + off, n - off, x->sink_ctx, x->sink_err) < 0) {
+			x->sink_failed = true;
+			return 0;
+		}
+		x->delivered += n - off;
+		return n;
+	}
+	size_t max = x->sink ? MAX_ERROR_BODY : x->max;
+	if (x->len + n > max) {
+		x->too_big = true;
+		return 0;
+	}
+	x->buf = xrealloc(x->buf, x->len + n + 1);
+	memcpy(x->buf + x->len, data, n);
+	x->len += n;
+	x->buf[x->len] = '\0';
+	return n;
+}
+
+static char *header(struct registry *r, CURL *h, const char *name)
+{
+	struct curl_header *hd;
+	if (r->curl->easy_header(h, name, 0, CURLH_HEADER, -1, &hd) != CURLHE_OK)
+		return NULL;
+	return xstrdup(hd->value);
+}
+
+/* The registry's own words from an error document ({"errors":[{"message": ...}]}). */
+static char *error_message(const char *body)
+{
+	if (!body)
+		return NULL;
+	cleanup_json json_object *o = json_tokener_parse(body);
+	json_object *errors, *first, *msg;
+	if (!o || !json_object_object_get_ex(o, "errors", &errors) ||
+	    !(first = json_object_array_get_idx(errors, 0)))
+		return NULL;
+	json_object *code = NULL;
+	json_object_object_get_ex(first, "code", &code);
+	if (!json_object_object_get_ex(first, "message", &msg))
+		return code ? xstrdup(json_object_get_string(code)) : NULL;
+	return xstrdup(json_object_get_string(msg));
+}
+
+static void set_tls(struct registry *r, CURL *h)
+{
+	const struct curl_api *c = r->curl;
+	c->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, r->tls_verify ? 1L : 0L);
+	c->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, r->tls_verify ? 2L : 0L);
+	if (r->ca_file)
+		c->easy_setopt(h, CURLOPT_CAINFO, r->ca_file);
+	if (r->client_cert && r->client_key) {
+		c->easy_setopt(h, CURLOPT_SSLCERT, r->client_cert);
+		c->easy_setopt(h, CURLOPT_SSLKEY, r->client_key);
+	}
+}
+
+static void set_auth(struct registry *r, CURL *h)
+{
+	const struct curl_api *c = r->curl;
+	pthread_mutex_lock(&r->lock);
+	if (r->auth == AUTH_BEARER && r->token) {
+		c->easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BEARER);
+		c->easy_setopt(h, CURLOPT_XOAUTH2_BEARER, r->token);
+	} else if (r->auth == AUTH_BASIC && r->user) {
+		c->easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		c->easy_setopt(h, CURLOPT_USERNAME, r->user);
+		c->easy_setopt(h, CURLOPT_PASSWORD, r->password);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+static const char *scheme_of(struct registry *r)
+{
+	pthread_mutex_lock(&r->lock);
+	const char *s = r->scheme;
+	pthread_mutex_unlock(&r->lock);
+	return s;
+}
+
+static void settle_scheme(struct registry *r, const char *scheme)
+{
+	pthread_mutex_lock(&r->lock);
+	if (!r->scheme)
+		r->scheme = scheme;
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* A TLS handshake with a server that speaks plain HTTP fails like this. */
+static bool tls_failure(CURLcode rc)
+{
+	return rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+	       rc == CURLE_PEER_FAILED_VERIFICATION;
+}
+
+static bool transient(CURLcode rc)
+{
+	return rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_PARTIAL_FILE ||
+	       rc == CURLE_GOT_NOTHING || rc == CURLE_OPERATION_TIMEDOUT ||
+	       rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2;
+}
+
+/* Performs a GET of url on x->h as set up; the scheme is tried and settled on the first
+ * call: https, and for loopback registries or with tls_verify off, http when https fails. */
+static CURLcode perform(struct exchange *x, const char *path, struct curl_slist *headers,
+			uint64_t range_from)
+{
+	struct registry *r = x->r;
+	const struct curl_api *c = r->curl;
+	const char *scheme = scheme_of(r);
+	bool may_fall_back = !scheme && (r->loopback || !r->tls_verify);
+	CURLcode rc;
+
+	for (;;) {
+		cleanup_free char *url =
+		    xasprintf("%s://%s%s", scheme ? scheme : "https", r->host, path);
+		char range[48];
+		c->easy_reset(x->h);
+		c->easy_setopt(x->h, CURLOPT_URL, url);
+		c->easy_setopt(x->h, CURLOPT_USERAGENT, "holt/" HOLT_VERSION);
+		c->easy_setopt(x->h, CURLOPT_FOLLOWLOCATION, 1L);
+		c->easy_setopt(x->h, CURLOPT_MAXREDIRS, 10L);
+		c->easy_setopt(x->h, CURLOPT_PROTOCOLS_STR, "http,https");
+		c->easy_setopt(x->h, CURLOPT_NOSIGNAL, 1L);
+		c->easy_setopt(x->h, CURLOPT_CONNECTTIMEOUT, 30L);
+		/* A stalled transfer is a dropped one: retried, resumed. */
+		c->easy_setopt(x->h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		c->easy_setopt(x->h, CURLOPT_LOW_SPEED_TIME, 60L);
+		c->easy_setopt(x->h, CURLOPT_ACCEPT_ENCODING, "");
+		c->easy_setopt(x->h, CURLOPT_HTTPHEADER, headers);
+		c->easy_setopt(x->h, CURLOPT_WRITEFUNCTION, on_body);
+		c->easy_setopt(x->h, CURLOPT_WRITEDATA, x);
+		if (range_from) {
+			snprintf(range, sizeof range, "%llu-", (unsigned long long)range_from);
+			c->easy_setopt(x->h, CURLOPT_RANGE, range);
+		}
+		set_tls(r, x->h);
+		set_auth(r, x->h);
+		x->len = 0;
+		x->too_big = false;
+		rc = c->easy_perform(x->h);
+		if (rc == CURLE_OK || !may_fall_back || !tls_failure(rc) || scheme)
+			break;
+		scheme = "http";
+	}
+	if (rc == CURLE_OK)
+		settle_scheme(r, scheme ? scheme : "https");
+	c->easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &x->status);
+	return rc;
+}
+
+static void load_credentials(struct registry *r, struct holt_err *err)
+{
+	pthread_mutex_lock(&r->lock);
+	if (!r->creds_loaded) {
+		r->creds_loaded = true;
+		if (auth_file_get(NULL, r->domain, &r->user, &r->password, err) < 0)
+			r->creds_loaded = false;
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+static char *escape(struct registry *r, CURL *h, const char *s)
+{
+	char *e = r->curl->easy_escape(h, s, 0);
+	char *copy = xstrdup(e ? e : "");
+	r->curl->free(e);
+	return copy;
+}
+
+/* The realm is the registry's own host: its CA directory applies there too. */
+static bool same_host(const struct registry *r, const char *url)
+{
+	const char *p = strstr(url, "://");
+	size_t n = strlen(r->domain);
+	return p && strncmp(p + 3, r->domain, n) == 0 && strchr("/?", p[3 + n]);
+}
+
+/* Docker's token flow: GET realm?service=&scope= (with the user's credentials when there
+ * are any) gives {"token": …} or {"access_token": …}. */
+static int fetch_token(struct registry *r, const struct www_auth *ch, struct holt_err *err)
+{
+	const struct curl_api *c = r->curl;
+	CURL *h = take_handle(r);
+	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY};
+	cleanup_free char *url = xstrdup(ch->realm);
+	const char *sep = strchr(url, '?') ? "&" : "?";
+	if (ch->service) {
+		cleanup_free char *e = escape(r, h, ch->service);
+		char *u = xasprintf("%s%sservice=%s", url, sep, e);
+		free(url), url = u, sep = "&";
+	}
+	if (ch->scope) {
+		cleanup_free char *e = escape(r, h, ch->scope);
+		char *u = xasprintf("%s%sscope=%s", url, sep, e);
+		free(url), url = u;
+	}
+	c->easy_reset(h);
+	c->easy_setopt(h, CURLOPT_URL, url);
+	c->easy_setopt(h, CURLOPT_USERAGENT, "holt/" HOLT_VERSION);
+	c->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	c->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	c->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	c->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L);
+	c->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	c->easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	c->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, r->tls_verify ? 1L : 0L);
+	c->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, r->tls_verify ? 2L : 0L);
+	if (r->ca_file && same_host(r, url))
+		c->easy_setopt(h, CURLOPT_CAINFO, r->ca_file);
+	pthread_mutex_lock(&r->lock);
+	if (r->user) {
+		c->easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+		c->easy_setopt(h, CURLOPT_USERNAME, r->user);
+		c->easy_setopt(h, CURLOPT_PASSWORD, r->password);
+	}
+	bool with_user = r->user != NULL;
+	pthread_mutex_unlock(&r->lock);
+	CURLcode rc = c->easy_perform(h);
+	long status = 0;
+	c->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	give_handle(r, h);
+	cleanup_free char *body = x.buf;
+	if (rc != CURLE_OK)
+		return holt_err_set(err, 0, "token service %s: %s", ch->realm,
+				    c->easy_strerror(rc));
+	if (status == 401 || status == 403)
+		return holt_err_set(err, 0, "token service %s: unauthorized: %s", ch->realm,
+				    with_user ? "invalid username/password"
+					      : "authentication required");
+	cleanup_json json_object *o = status == 200 && body ? json_tokener_parse(body) : NULL;
+	json_object *tok = NULL;
+	if (!o || (!json_object_object_get_ex(o, "token", &tok) &&
+		   !json_object_object_get_ex(o, "access_token", &tok)))
+		return holt_err_set(err, 0, "token service %s: HTTP %ld, and no token", ch->realm,
+				    status);
+	pthread_mutex_lock(&r->lock);
+	free(r->token);
+	r->token = xstrdup(json_object_get_string(tok));
+	r->auth = AUTH_BEARER;
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
+/* Answers a 401: takes the challenge, gets a token or settles on Basic. 0 to retry. */
+static int answer_challenge(struct registry *r, CURL *h, struct holt_err *err)
+{
+	cleanup_free char *value = header(r, h, "WWW-Authenticate");
+	struct www_auth ch;
+	if (!value)
+		return holt_err_set(err, 0, "unauthorized, and no WWW-Authenticate to say how");
+	if (www_auth_parse(value, &ch, err) < 0)
+		return -1;
+	load_credentials(r, err);
+	if (err->msg) {
+		www_auth_clear(&ch);
+		return -1;
+	}
+	int ret = 0;
+	if (ch.scheme == AUTH_BEARER) {
+		ret = fetch_token(r, &ch, err);
+	} else {
+		pthread_mutex_lock(&r->lock);
+		bool have = r->user != NULL;
+		r->auth = AUTH_BASIC;
+		pthread_mutex_unlock(&r->lock);
+		if (!have)
+			ret = holt_err_set(err, 0,
+					   "unauthorized: authentication required (holt login %s)",
+					   r->domain);
+	}
+	www_auth_clear(&ch);
+	return ret;
+}
+
+/* A GET with authentication: -1 with err on a transport error (*rc says which) or a
+ * refused authentication; else 0 and x->status. */
+static int get(struct exchange *x, const char *path, const char *accept, uint64_t range_from,
+	       CURLcode *rc, struct holt_err *err)
+{
+	struct registry *r = x->r;
+	struct curl_slist *headers = NULL;
+	cleanup_free char *accept_line = accept ? xasprintf("Accept: %s", accept) : NULL;
+	if (accept_line)
+		headers = r->curl->slist_append(NULL, accept_line);
+	int ret = 0;
+	for (int round = 0;; round++) {
+		*rc = perform(x, path, headers, range_from);
+		if (*rc != CURLE_OK) {
+			ret = x->sink_failed ? -1
+					     : holt_err_set(err, 0, "GET %s%s: %s", r->host, path,
+							    r->curl->easy_strerror(*rc));
+			break;
+		}
+		if (x->status != 401)
+			break;
+		pthread_mutex_lock(&r->lock);
+		bool had_user = r->user != NULL && r->auth != AUTH_NONE;
+		pthread_mutex_unlock(&r->lock);
+		if (round == 1) {
+			ret = holt_err_set(err, 0, "%s: unauthorized: %s", r->domain,
+					   had_user ? "invalid username/password, or no access"
+						    : "authentication required");
+			break;
+		}
+		if (answer_challenge(r, x->h, err) < 0) {
+			ret = holt_err_wrap(err, "%s", r->domain);
+			break;
+		}
+	}
+	r->curl->slist_free_all(headers);
+	return ret;
+}
+
+static int status_error(struct exchange *x, const char *what, struct holt_err *err)
+{
+	cleanup_free char *msg = error_message(x->buf);
+	if (x->status == 404)
+		return holt_err_set(err, 0, "%s: not found%s%s", what, msg ? ": " : "",
+				    msg ? msg : "");
+	return holt_err_set(err, 0, "%s: HTTP %ld%s%s", what, x->status, msg ? ": " : "",
+			    msg ? msg : "");
+}
+
+static void back_off(int attempt)
+{
+	nanosleep(&(struct timespec){0, (200L << attempt) * 1000 * 1000}, NULL);
+}
+
+int registry_get_doc(struct registry *r, const char *kind, const char *ref, const char *accept,
+		     size_t max, struct registry_doc *out, struct holt_err *err)
+{
+	cleanup_free char *path = xasprintf("/v2/%s/%s/%s", r->repository, kind, ref);
+	cleanup_free char *what =
+	    xasprintf("%s/%s: %s %s", r->domain, r->repository,
+		      strcmp(kind, "manifests") == 0 ? "manifest" : "blob", ref);
+	memset(out, 0, sizeof *out);
+	for (int attempt = 0;; attempt++) {
+		CURL *h = take_handle(r);
+		struct exchange x = {.r = r, .h = h, .max = max};
+		CURLcode rc;
+		int got = get(&x, path, accept, 0, &rc, err);
+		if (got == 0 && x.status == 200) {
+			out->media_type = header(r, h, "Content-Type");
+			give_handle(r, h);
+			out->body = x.buf ? x.buf : xstrdup("");
+			out->len = x.len;
+			return 0;
+		}
+		give_handle(r, h);
+		if (x.too_big) {
+			free(x.buf);
+			holt_err_release(err);
+			return holt_err_set(err, 0, "%s: larger than %zu bytes", what, max);
+		}
+		bool again = attempt + 1 < MAX_ATTEMPTS &&
+			     ((got < 0 && transient(rc)) || (got == 0 && x.status >= 500));
+		if (got == 0 && !again)
+			status_error(&x, what, err);
+		free(x.buf);
+		if (!again)
+			return got < 0 ? holt_err_wrap(err, "%s", what) : -1;
+		holt_err_release(err);
+		back_off(attempt);
+	}
+}
+
+int registry_get_blob(struct registry *r, const char *digest, registry_sink sink, void *ctx,
+		      struct holt_err *err)
+{
+	cleanup_free char *path = xasprintf("/v2/%s/blobs/%s", r->repository, digest);
+	cleanup_free char *what = xasprintf("%s/%s: blob %s", r->domain, r->repository, digest);
+	uint64_t delivered = 0;
+	for (int attempt = 0;; attempt++) {
+		CURL *h = take_handle(r);
+		struct exchange x = {.r = r,
+				     .h = h,
+				     .sink = sink,
+				     .sink_ctx = ctx,
+				     .sink_err = err,
+				     .skip = delivered,
+				     .delivered = delivered};
+		CURLcode rc;
+		int got = get(&x, path, NULL, delivered, &rc, err);
+		give_handle(r, h);
+		cleanup_free char *body = x.buf;
+		if (x.sink_failed)
+			return -1;
+		if (got == 0 && (x.status == 200 || x.status == 206))
+			return 0;
+		bool progressed = x.delivered > delivered;
+		delivered = x.delivered;
+		bool again = (attempt + 1 < MAX_ATTEMPTS || progressed) && attempt < 20 &&
+			     ((got < 0 && transient(rc)) || (got == 0 && x.status >= 500));
+		if (!again) {
+			if (got == 0)
+				status_error(&x, what, err);
+			else
+				holt_err_wrap(err, "%s", what);
+			return -1;
+		}
+		holt_err_release(err);
+		back_off(attempt < 4 ? attempt : 4);
+	}
+}
+
+int registry_check_login(struct registry *r, const char *user, const char *password,
+			 struct holt_err *err)
+{
+	pthread_mutex_lock(&r->lock);
+	free(r->user), free(r->password);
+	r->user = xstrdup(user);
+	r->password = xstrdup(password);
+	r->creds_loaded = true;
+	pthread_mutex_unlock(&r->lock);
+
+	CURL *h = take_handle(r);
+	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY};
+	CURLcode rc;
+	int got = get(&x, "/v2/", NULL, 0, &rc, err);
+	give_handle(r, h);
+	cleanup_free char *body = x.buf;
+	if (got < 0)
+		return -1;
+	if (x.status != 200)
+		return status_error(&x, r->domain, err);
+	return 0;
+}

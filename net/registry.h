@@ -1,0 +1,54 @@
+/* A client of one repository on one registry (the OCI distribution API, Docker registry
+ * v2) over libcurl: HTTPS verified with the system CAs or the registry's own CA
+ * directory, plain HTTP for loopback registries or with tls_verify off, Basic and Bearer
+ * (token service) authentication, connection reuse, and retries that resume a blob. Safe
+ * to use from several threads at once. */
+#ifndef HOLT_NET_REGISTRY_H
+#define HOLT_NET_REGISTRY_H
+
+#include "core/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct registry_opts {
+	bool tls_verify;
+	const char *authfile; /* NULL: the default auth files */
+	const char *cert_dir; /* NULL: $XDG_CONFIG_HOME/holt/certs.d */
+};
+
+struct registry;
+
+/* domain and repository as a parsed reference has them ("docker.io", "library/busybox").
+ * Nothing is sent yet. */
+struct registry *registry_open(const char *domain, const char *repository,
+			       const struct registry_opts *opts, struct holt_err *err);
+void registry_free(struct registry *r);
+
+struct registry_doc {
+	char *body; /* NUL-terminated */
+	size_t len;
+	char *media_type; /* the Content-Type, NULL when none */
+};
+void registry_doc_clear(struct registry_doc *d);
+
+/* GET /v2/<repository>/<kind>/<ref> ("manifests", "blobs") of at most max bytes. */
+int registry_get_doc(struct registry *r, const char *kind, const char *ref, const char *accept,
+		     size_t max, struct registry_doc *out, struct holt_err *err);
+
+/* Streams blob digest to sink, which returns <0 with err set to stop. A dropped
+ * connection is resumed where it broke; the sink sees every byte once, in order. */
+typedef int (*registry_sink)(const void *data, size_t len, void *ctx, struct holt_err *err);
+int registry_get_blob(struct registry *r, const char *digest, registry_sink sink, void *ctx,
+		      struct holt_err *err);
+
+/* Authenticates against the registry itself, as login does: 0 when user/password are
+ * accepted (or the registry needs none). */
+int registry_check_login(struct registry *r, const char *user, const char *password,
+			 struct holt_err *err);
+
+/* "docker.io" talks to registry-1.docker.io, as docker does. */
+const char *registry_api_host(const char *domain);
+
+#endif
