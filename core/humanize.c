@@ -1,6 +1,7 @@
 #include "core/humanize.h"
 #include "core/util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,7 +47,14 @@ bool humanize_parse_time(const char *s, struct timespec *out)
 		out->tv_nsec = frac;
 		rest = end;
 	}
-	return *rest == 'Z' || *rest == '+' || *rest == '-';
+	if (*rest == 'Z')
+		return true;
+	/* +hh:mm or -hh:mm: the time is that far ahead of (behind) UTC */
+	int hh, mm;
+	if ((*rest != '+' && *rest != '-') || sscanf(rest + 1, "%2d:%2d", &hh, &mm) != 2)
+		return false;
+	out->tv_sec -= (*rest == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+	return true;
 }
 
 char *humanize_created_at(const char *rfc3339)
