@@ -60,4 +60,11 @@ int image_tag(struct store *s, const char *ref, const char *new_name, struct hol
 int image_remove(struct store *s, const char *ref, bool force, char ***untagged, char **deleted_id,
 		 struct holt_err *err);
 
+/* Removes image id (a full id) with its names, as image_remove does, unless a container
+ * uses it, it is gone already, or dangling_only and it has a name: then *deleted_id is
+ * NULL and nothing changes. *freed is increased by the unpacked bytes of the layers that
+ * went with it. */
+int image_remove_unused(struct store *s, const char *id, bool dangling_only, char ***untagged,
+			char **deleted_id, uint64_t *freed, struct holt_err *err);
+
 #endif

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The id of a container whose record (containers/<id>/config.json, "Image") uses the
  * image; NULL when none does. */
@@ -90,8 +91,9 @@ static int add_uses(struct store *s, const char *id, struct in_use *u, struct ho
 }
 
 /* Takes image id out of the store: the record first (the image is gone from then on),
- * then what no other image uses. Runs under the store lock; names already dropped. */
-static int delete_image(struct store *s, const char *id, struct holt_err *err)
+ * then what no other image uses; *freed (may be NULL) gets the unpacked bytes of the
+ * layers removed. Runs under the store lock; names already dropped. */
+static int delete_image(struct store *s, const char *id, uint64_t *freed, struct holt_err *err)
 {
 	cleanup_strv char **ids = NULL;
 	struct in_use others = {0}, mine = {0};
@@ -107,9 +109,17 @@ static int delete_image(struct store *s, const char *id, struct holt_err *err)
 		else if (rename(dir, dst) < 0)
 			ret = holt_err_set(err, errno, "remove image \"%s\"", id);
 	}
-	for (size_t i = 0; ret == 0 && mine.layers && mine.layers[i]; i++)
-		if (!strv_has(others.layers, mine.layers[i]))
-			ret = layer_remove(s, mine.layers[i], err);
+	for (size_t i = 0; ret == 0 && mine.layers && mine.layers[i]; i++) {
+		uint64_t size = 0;
+		struct holt_err ignored = {0};
+		if (strv_has(others.layers, mine.layers[i]))
+			continue;
+		/* the size is only reported: a layer without one is still removed */
+		if (freed && layer_size(s, mine.layers[i], &size, &ignored) == 0)
+			*freed += size;
+		holt_err_release(&ignored);
+		ret = layer_remove(s, mine.layers[i], err);
+	}
 	for (size_t i = 0; ret == 0 && mine.blobs && mine.blobs[i]; i++)
 		if (!strv_has(others.blobs, mine.blobs[i]))
 			ret = blob_remove(s, mine.blobs[i], err);
@@ -127,6 +137,22 @@ static char *familiar(const char *full)
 		return xstrdup(full);
 	}
 	return reference_familiar(&r);
+}
+
+/* Drops image id's names (all, from names; *untagged gets them) and then the image. */
+static int drop_image(struct store *s, json_object *names, const char *id, char **all,
+		      char ***untagged, uint64_t *freed, struct holt_err *err)
+{
+	size_t n = strv_len(all);
+	for (size_t i = 0; i < n; i++)
+		json_object_object_del(names, all[i]);
+	if (n > 0 && image_names_save(s, names, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *f = familiar(all[i]);
+		strv_push(untagged, f);
+	}
+	return delete_image(s, id, freed, err);
 }
 
 static int remove_locked(struct store *s, const char *ref, bool force, char ***untagged,
@@ -157,15 +183,7 @@ static int remove_locked(struct store *s, const char *ref, bool force, char ***u
 		return holt_err_set(
 		    err, 0, "remove image \"%s\": container %.12s uses it (force to remove anyway)",
 		    ref, user);
-	for (size_t i = 0; i < n; i++)
-		json_object_object_del(names, all[i]);
-	if (n > 0 && image_names_save(s, names, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *f = familiar(all[i]);
-		strv_push(untagged, f);
-	}
-	if (delete_image(s, id, err) < 0)
+	if (drop_image(s, names, id, all, untagged, NULL, err) < 0)
 		return -1;
 	*deleted_id = steal_pointer(&id);
 	return 0;
@@ -179,6 +197,40 @@ int image_remove(struct store *s, const char *ref, bool force, char ***untagged,
 	if (store_lock(s, err) < 0)
 		return -1;
 	int ret = remove_locked(s, ref, force, untagged, deleted_id, err);
+	store_unlock(s);
+	return ret;
+}
+
+/* Under the lock, so that a name or a container that came since the caller listed the
+ * images keeps the image. */
+static int remove_unused_locked(struct store *s, const char *id, bool dangling_only,
+				char ***untagged, char **deleted_id, uint64_t *freed,
+				struct holt_err *err)
+{
+	cleanup_json json_object *names = image_names_load(s, err);
+	if (!names)
+		return -1;
+	cleanup_strv char **all = image_names_of(names, id);
+	if (dangling_only && all)
+		return 0;
+	cleanup_free char *user = container_using(s, id);
+	cleanup_free char *dir = image_dir(s, id);
+	if (user || access(dir, F_OK) < 0)
+		return 0;
+	if (drop_image(s, names, id, all, untagged, freed, err) < 0)
+		return -1;
+	*deleted_id = xstrdup(id);
+	return 0;
+}
+
+int image_remove_unused(struct store *s, const char *id, bool dangling_only, char ***untagged,
+			char **deleted_id, uint64_t *freed, struct holt_err *err)
+{
+	*untagged = NULL;
+	*deleted_id = NULL;
+	if (store_lock(s, err) < 0)
+		return -1;
+	int ret = remove_unused_locked(s, id, dangling_only, untagged, deleted_id, freed, err);
 	store_unlock(s);
 	return ret;
 }
