@@ -53,7 +53,12 @@ static json_object *find(struct cmd_ctx *ctx, const char *name, const char *type
 		}
 		return NULL;
 	}
-	return inspect_image(img);
+	struct image_detail d;
+	if (image_detail_load(ctx->store, img->id, &d, err) < 0)
+		return NULL;
+	json_object *o = inspect_image(img, &d);
+	image_detail_clear(&d);
+	return o;
 }
 
 int cmd_inspect(int argc, char **argv, struct cmd_ctx *ctx)

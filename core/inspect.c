@@ -2,6 +2,7 @@
 #include "core/json.h"
 #include "core/spec.h"
 #include "core/util.h"
+#include "storage/reference.h"
 
 #include <string.h>
 
@@ -137,31 +138,98 @@ json_object *inspect_container(const struct container *c, const struct image *im
 	return o;
 }
 
-json_object *inspect_image(const struct image *img)
+/* The names of img as docker shows them ("busybox:latest"), each through fn. */
+static json_object *names_json(const struct image *img, char *(*fn)(const struct reference *),
+			       const char *suffix)
 {
-	json_object *o = json_object_new_object();
-	json_object *conf = json_object_new_object();
-	cleanup_free char *id = xasprintf("sha256:%s", img->id);
-	char created[32];
-	struct tm tm;
+	json_object *a = json_object_new_array();
+	for (char **n = img->names; n && *n; n++) {
+		struct holt_err ignored = {0};
+		cleanup_reference struct reference r = {0};
+		if (reference_parse(*n, &r, &ignored) < 0) {
+			holt_err_release(&ignored);
+			continue;
+		}
+		cleanup_free char *name = fn(&r);
+		cleanup_free char *s = xasprintf("%s%s", name, suffix);
+		bool seen = false; /* a repository with several tags has one digest */
+		for (size_t i = 0; i < json_object_array_length(a); i++)
+			seen |= !strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s);
+		if (!seen)
+			json_object_array_add(a, json_object_new_string(s));
+	}
+	return a;
+}
 
-	gmtime_r(&img->created, &tm);
-	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_object_add(o, "Id", json_object_new_string(id));
-	json_object *tags = json_object_new_array();
-	for (char **n = img->names; n && *n; n++)
-		json_object_array_add(tags, json_object_new_string(*n));
-	json_object_object_add(o, "RepoTags", tags);
-	json_object_object_add(o, "Created", json_object_new_string(created));
-	json_object_object_add(o, "Size", json_object_new_int64((int64_t)img->size));
+/* The config's string at key as docker shows it: "" when absent. */
+static json_object *config_string(json_object *config, const char *key)
+{
+	cleanup_free char *s = json_get_string(config, key);
+	return str_or_empty(s);
+}
+
+/* The runtime config: what struct image holds, and the labels. */
+static json_object *image_config_json(const struct image *img, json_object *config)
+{
+	json_object *conf = json_object_new_object(), *rt, *labels = NULL;
+
 	json_object_object_add(conf, "User", str_or_empty(img->user));
 	json_object_object_add(conf, "Env", strv_json(img->env));
 	json_object_object_add(conf, "Cmd", strv_json(img->cmd));
 	json_object_object_add(conf, "WorkingDir", str_or_empty(img->workdir));
 	json_object_object_add(conf, "Entrypoint", strv_json(img->entrypoint));
+	if (json_object_object_get_ex(config, "config", &rt) &&
+	    json_object_object_get_ex(rt, "Labels", &labels))
+		json_object_get(labels);
+	json_object_object_add(conf, "Labels", labels); /* docker prints null for none */
 	if (img->stop_signal)
 		json_object_object_add(conf, "StopSignal",
 				       json_object_new_string(img->stop_signal));
-	json_object_object_add(o, "Config", conf);
+	return conf;
+}
+
+/* {"Type": "layers", "Layers": [diff ids]} */
+static json_object *rootfs_json(json_object *config)
+{
+	json_object *fs = json_object_new_object(), *layers = json_object_new_array();
+	json_object *rootfs, *diff_ids;
+
+	if (json_object_object_get_ex(config, "rootfs", &rootfs) &&
+	    json_object_object_get_ex(rootfs, "diff_ids", &diff_ids) &&
+	    json_object_is_type(diff_ids, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(diff_ids); i++)
+			json_object_array_add(
+			    layers, json_object_get(json_object_array_get_idx(diff_ids, i)));
+	json_object_object_add(fs, "Type", json_object_new_string("layers"));
+	json_object_object_add(fs, "Layers", layers);
+	return fs;
+}
+
+json_object *inspect_image(const struct image *img, const struct image_detail *d)
+{
+	json_object *o = json_object_new_object();
+	cleanup_free char *id = xasprintf("sha256:%s", img->id);
+	cleanup_free char *at = xasprintf("@%s", d->manifest);
+	cleanup_free char *variant = json_get_string(d->config, "variant");
+	char created[32];
+	struct tm tm;
+
+	gmtime_r(&img->created, &tm);
+	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* in docker's order */
+	json_object_object_add(o, "Id", json_object_new_string(id));
+	json_object_object_add(o, "RepoTags", names_json(img, reference_familiar, ""));
+	json_object_object_add(o, "RepoDigests",
+			       names_json(img, reference_familiar_repository, at));
+	json_object_object_add(o, "Comment", config_string(d->config, "comment"));
+	json_object_object_add(o, "Created", json_object_new_string(created));
+	json_object_object_add(o, "Author", config_string(d->config, "author"));
+	json_object_object_add(o, "Config", image_config_json(img, d->config));
+	json_object_object_add(o, "Architecture", config_string(d->config, "architecture"));
+	if (variant && *variant)
+		json_object_object_add(o, "Variant", json_object_new_string(variant));
+	json_object_object_add(o, "Os", config_string(d->config, "os"));
+	json_object_object_add(o, "Size", json_object_new_int64((int64_t)img->size));
+	json_object_object_add(o, "RootFS", rootfs_json(d->config));
 	return o;
 }

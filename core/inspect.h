@@ -4,6 +4,7 @@
 
 #include "core/container.h"
 #include "storage/image.h"
+#include "storage/image_detail.h"
 
 #include <json.h>
 
@@ -11,7 +12,8 @@
 json_object *inspect_container(const struct container *c, const struct image *img,
 			       const char *storage_driver);
 
-/* The image as `docker image inspect` shows one. */
-json_object *inspect_image(const struct image *img);
+/* The image as `docker image inspect` shows one, with what d says of its config and
+ * manifest. */
+json_object *inspect_image(const struct image *img, const struct image_detail *d);
 
 #endif
