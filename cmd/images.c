@@ -1,40 +1,58 @@
-/* `holt images`: the images in the store, as docker lists them, in its --format. */
+/* `holt images`: the images in the store, as docker lists them, in its --format, with
+ * its filters. */
 #include "cmd/cmd.h"
 #include "cmd/output.h"
 #include "core/json.h"
 #include "core/util.h"
 #include "storage/image.h"
+#include "storage/image_detail.h"
 #include "storage/reference.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT };
+enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT, OPT_DIGESTS };
 
 static const struct cmd_option images_options[] = {
     {"all", 'a', NULL, "show all images (holt keeps no intermediate ones)"},
     {"quiet", 'q', NULL, "show only image ids"},
+    {"digests", OPT_DIGESTS, NULL, "show the manifest digests"},
     {"no-trunc", OPT_NO_TRUNC, NULL, "show full image ids"},
+    {"filter", 'f', "FILTER", "dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE"},
     {"format", OPT_FORMAT, "FORMAT", "table, table TEMPLATE, json, or a Go TEMPLATE per image"},
     {NULL, 0, NULL, NULL},
 };
 
 const struct cmd_info cmd_images_info = {
     .name = "images",
-    .args = "[OPTIONS]",
+    .args = "[OPTIONS] [REPOSITORY[:TAG]]",
     .summary = "List images",
     .options = images_options,
 };
 
 static const char images_table[] =
     "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
+static const char digests_table[] =
+    "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
 
 static const char *const images_headers[][2] = {
     {"ID", "IMAGE ID"},
     {"CreatedSince", "CREATED"},
     {"VirtualSize", "SIZE"},
     {NULL, NULL},
+};
+
+/* What --filter and the REPOSITORY[:TAG] operand keep: a condition of each key given. */
+struct images_filter {
+	char **patterns;    /* reference=: a name matching any of them */
+	int dangling;	    /* dangling=: -1 either, 0 named, 1 unnamed */
+	const char *before; /* before=: created before this image */
+	const char *since;  /* since=: created after this image */
+	time_t before_time; /* of before */
+	time_t since_time;  /* of since */
+	bool want_digest;   /* the output shows .Digest */
 };
 
 /* docker's units.HumanDuration of the image's age, and " ago". */
@@ -86,30 +104,23 @@ static void format_time(char *buf, size_t len, time_t t)
 }
 
 /* The row of img under name (NULL: untagged), with the fields of docker's `images
- * --format json`, in its order. */
-static json_object *image_row(const struct image *img, const char *name, bool no_trunc)
+ * --format json`, in its order. digest: the manifest's, or NULL. */
+static json_object *image_row(const struct image *img, const struct reference *name,
+			      const char *digest, bool no_trunc)
 {
 	char age[64], size[32], created[64];
-	cleanup_free char *repo = NULL, *id = NULL;
-	const char *tag = "<none>";
-	struct reference ref = {0};
-	struct holt_err err = {0};
+	cleanup_free char *repo = name ? reference_familiar_repository(name) : NULL;
+	cleanup_free char *id = no_trunc ? xasprintf("sha256:%s", img->id) : xstrndup(img->id, 12);
+	const char *tag = name && name->tag ? name->tag : "<none>";
 	json_object *row = json_object_new_object();
 
-	if (name && reference_parse(name, &ref, &err) == 0) {
-		repo = reference_familiar_repository(&ref);
-		if (ref.tag)
-			tag = ref.tag;
-	}
-	holt_err_release(&err);
 	format_age(age, sizeof age, img->created);
 	format_size(size, sizeof size, img->size);
 	format_time(created, sizeof created, img->created);
-	id = no_trunc ? xasprintf("sha256:%s", img->id) : xstrndup(img->id, 12);
 	json_add_string(row, "Containers", "N/A");
 	json_add_string(row, "CreatedAt", created);
 	json_add_string(row, "CreatedSince", age);
-	json_add_string(row, "Digest", "<none>");
+	json_add_string(row, "Digest", digest ? digest : "<none>");
 	json_add_string(row, "ID", id);
 	json_add_string(row, "Repository", repo ? repo : "<none>");
 	json_add_string(row, "SharedSize", "N/A");
@@ -117,20 +128,101 @@ static json_object *image_row(const struct image *img, const char *name, bool no
 	json_add_string(row, "Tag", tag);
 	json_add_string(row, "UniqueSize", "N/A");
 	json_add_string(row, "VirtualSize", size);
-	reference_clear(&ref);
 	return row;
 }
 
-/* A row per name of img, or one for an untagged image. */
-static int image_rows(struct output *out, const struct image *img, bool no_trunc,
-		      struct holt_err *err)
+/* docker's reference filter: the pattern (path.Match: '*' stops at '/') against the
+ * familiar name with its tag, or the familiar repository alone. */
+static bool name_matches(const struct images_filter *f, const struct reference *name)
+{
+	if (!f->patterns)
+		return true;
+	cleanup_free char *full = reference_familiar(name);
+	cleanup_free char *repo = reference_familiar_repository(name);
+	for (char **p = f->patterns; *p; p++)
+		if (!fnmatch(*p, full, FNM_PATHNAME) || !fnmatch(*p, repo, FNM_PATHNAME))
+			return true;
+	return false;
+}
+
+static bool image_kept(const struct images_filter *f, const struct image *img)
+{
+	bool named = img->names && img->names[0];
+	if ((f->dangling == 1 && named) || (f->dangling == 0 && !named))
+		return false;
+	if (f->before && img->created >= f->before_time)
+		return false;
+	if (f->since && img->created <= f->since_time)
+		return false;
+	/* an image without a name has nothing a reference could match */
+	return named || !f->patterns;
+}
+
+/* A row per name of img that the filter keeps, or one for an untagged image. */
+static int image_rows(struct cmd_ctx *ctx, struct output *out, const struct image *img,
+		      const struct images_filter *f, bool no_trunc, struct holt_err *err)
 {
 	size_t n = strv_len(img->names);
+	struct holt_err ignored = {0};
 
+	if (!image_kept(f, img))
+		return 0;
+	/* gone since it was listed, or unreadable: "<none>", as docker shows a digest it lacks */
+	cleanup_free char *digest =
+	    f->want_digest ? image_manifest_digest(ctx->store, img->id, &ignored) : NULL;
+	holt_err_release(&ignored);
 	for (size_t i = 0; i < (n ? n : 1); i++) {
-		cleanup_json json_object *row = image_row(img, n ? img->names[i] : NULL, no_trunc);
+		cleanup_reference struct reference ref = {0};
+		if (n && reference_parse(img->names[i], &ref, &ignored) < 0) {
+			holt_err_release(&ignored);
+			continue;
+		}
+		if (n && !name_matches(f, &ref))
+			continue;
+		cleanup_json json_object *row = image_row(img, n ? &ref : NULL, digest, no_trunc);
 		if (output_row(out, row, err) < 0)
 			return -1;
+	}
+	return 0;
+}
+
+/* The creation time of the image that before= or since= (key) names. */
+static int filter_image_time(struct cmd_ctx *ctx, const char *key, const char *ref, time_t *t,
+			     struct holt_err *err)
+{
+	cleanup_image struct image *img = image_lookup(ctx->store, ref, err);
+	if (!img)
+		return holt_err_wrap(err, "images --filter \"%s=%s\"", key, ref);
+	*t = img->created;
+	return 0;
+}
+
+static void filter_clear(struct images_filter *f)
+{
+	strv_free(f->patterns);
+}
+
+static int filter_add(struct images_filter *f, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	if (!eq || eq == spec)
+		return cmd_error("images --filter \"%s\": not KEY=VALUE", spec);
+	const char *v = eq + 1;
+	size_t klen = (size_t)(eq - spec);
+	if (klen == 8 && !strncmp(spec, "dangling", klen)) {
+		if (strcmp(v, "true") && strcmp(v, "false") && strcmp(v, "1") && strcmp(v, "0"))
+			return cmd_error("images --filter \"%s\": dangling is true or false", spec);
+		f->dangling = !strcmp(v, "true") || !strcmp(v, "1");
+	} else if (klen == 9 && !strncmp(spec, "reference", klen)) {
+		strv_push(&f->patterns, v);
+	} else if (klen == 6 && !strncmp(spec, "before", klen)) {
+		f->before = v;
+	} else if (klen == 5 && !strncmp(spec, "since", klen)) {
+		f->since = v;
+	} else {
+		return cmd_error("images --filter \"%s\": unknown filter \"%.*s\" (holt has "
+				 "dangling, reference, before, since)",
+				 spec, (int)klen, spec);
 	}
 	return 0;
 }
@@ -139,29 +231,44 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct holt_err err = {0};
 	struct image **imgs = NULL;
+	__attribute__((cleanup(filter_clear))) struct images_filter f = {.dangling = -1};
 	const char *format = NULL;
 	size_t n = 0;
-	bool quiet = false, no_trunc = false;
+	bool quiet = false, no_trunc = false, digests = false;
 	int c, ret = 0;
 
-	while ((c = cmd_getopt(argc, argv, &cmd_images_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_images_info)) != -1) {
 		if (c == 'q')
 			quiet = true;
 		else if (c == OPT_NO_TRUNC)
 			no_trunc = true;
+		else if (c == OPT_DIGESTS)
+			digests = true;
 		else if (c == OPT_FORMAT)
 			format = optarg;
+		else if (c == 'f' && ret == 0)
+			ret = filter_add(&f, optarg);
+	}
+	if (ret)
+		return ret;
+	if (argc - optind > 1)
+		return cmd_error("images: unexpected argument \"%s\"", argv[optind + 1]);
+	/* docker takes REPOSITORY[:TAG] as one more reference filter */
 	if (optind < argc)
-		return cmd_error("images: unexpected argument \"%s\"", argv[optind]);
-	/* as in docker, -q stands in for the default table only */
-	if (quiet && (!format || !*format || !strcmp(format, "table")))
-		format = "{{.ID}}";
+		strv_push(&f.patterns, argv[optind]);
+	/* as in docker, -q and --digests change the default table only */
+	if (!format || !*format || !strcmp(format, "table"))
+		format = quiet ? "{{.ID}}" : digests ? digests_table : images_table;
+	f.want_digest = strstr(format, "Digest") || strstr(format, "json");
 	cleanup_output struct output *out = output_new(format, images_table, images_headers, &err);
-	if (!out || image_list(ctx->store, &imgs, &n, &err) < 0)
+	if (!out ||
+	    (f.before && filter_image_time(ctx, "before", f.before, &f.before_time, &err) < 0) ||
+	    (f.since && filter_image_time(ctx, "since", f.since, &f.since_time, &err) < 0) ||
+	    image_list(ctx->store, &imgs, &n, &err) < 0)
 		return cmd_fail(&err);
 	for (size_t i = 0; i < n; i++) {
 		if (ret == 0)
-			ret = image_rows(out, imgs[i], no_trunc, &err);
+			ret = image_rows(ctx, out, imgs[i], &f, no_trunc, &err);
 		image_free(imgs[i]);
 	}
 	free(imgs);

@@ -39,8 +39,13 @@ const struct cmd_entry cmd_table[] = {
     {"images", cmd_images, &cmd_images_info, NEEDS_STORE},
     {"rmi", cmd_rmi, &cmd_rmi_info, NEEDS_STORE | NEEDS_USERNS},
     {"pull", cmd_pull, &cmd_pull_info, NEEDS_STORE | NEEDS_USERNS},
+    {"push", cmd_push, &cmd_push_info, NEEDS_STORE},
     {"login", cmd_login, &cmd_login_info, 0},
     {"logout", cmd_logout, &cmd_logout_info, 0},
+    {"tag", cmd_tag, &cmd_tag_info, NEEDS_STORE},
+    {"history", cmd_history, &cmd_history_info, NEEDS_STORE},
+    /* as its members need: import and rm enter the user namespace */
+    {"image", cmd_image, &cmd_image_info, NEEDS_STORE | NEEDS_USERNS},
     {"system", cmd_system, &cmd_system_info, 0},
     {"version", cmd_version, &cmd_version_info, 0},
     {"help", cmd_help, &cmd_help_info, 0},

@@ -21,6 +21,7 @@ struct registry {
 	char *repository; /* NULL for login's /v2/ */
 	bool tls_verify;
 	bool loopback;
+	char *authfile;
 	char *ca_file, *client_cert, *client_key;
 
 	pthread_mutex_t lock; /* guards what follows */
@@ -86,6 +87,7 @@ struct registry *registry_open(const char *domain, const char *repository,
 	r->host = xstrdup(registry_api_host(domain));
 	r->repository = repository ? xstrdup(repository) : NULL;
 	r->tls_verify = opts->tls_verify;
+	r->authfile = opts->authfile ? xstrdup(opts->authfile) : NULL;
 	r->loopback = is_loopback(domain);
 	find_certs(r, opts->cert_dir);
 	pthread_mutex_init(&r->lock, NULL);
@@ -101,7 +103,7 @@ void registry_free(struct registry *r)
 	pthread_mutex_destroy(&r->lock);
 	if (r->password)
 		explicit_bzero(r->password, strlen(r->password));
-	free(r->domain), free(r->host), free(r->repository);
+	free(r->domain), free(r->host), free(r->repository), free(r->authfile);
 	free(r->ca_file), free(r->client_cert), free(r->client_key);
 	free(r->user), free(r->password), free(r->token);
 	free(r);
@@ -150,7 +152,32 @@ struct exchange {
 	char *buf;	    /* the body when it is kept */
 	size_t len, max;
 	bool too_big;
+	/* the request: GET unless method says; PUT sends up_buf, or up_size bytes of up_fd */
+	const char *method;
+	const char *up_buf;
+	int up_fd;
+	uint64_t up_size, up_off;
 };
+
+static size_t on_read(char *dest, size_t size, size_t nmemb, void *p)
+{
+	struct exchange *x = p;
+	size_t want = size * nmemb;
+	if (x->up_off + want > x->up_size)
+		want = (size_t)(x->up_size - x->up_off);
+	if (want == 0)
+		return 0;
+	if (x->up_buf) {
+		memcpy(dest, x->up_buf + x->up_off, want);
+		x->up_off += want;
+		return want;
+	}
+	ssize_t n = pread(x->up_fd, dest, want, (off_t)x->up_off);
+	if (n <= 0)
+		return CURL_READFUNC_ABORT;
+	x->up_off += (uint64_t)n;
+	return (size_t)n;
+}
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *p)
 {
@@ -279,7 +306,9 @@ static CURLcode perform(struct exchange *x, const char *path, struct curl_slist 
 
 	for (;;) {
 		cleanup_free char *url =
-		    xasprintf("%s://%s%s", scheme ? scheme : "https", r->host, path);
+		    strstr(path, "://")
+			? xstrdup(path)
+			: xasprintf("%s://%s%s", scheme ? scheme : "https", r->host, path);
 		char range[48];
 		c->easy_reset(x->h);
 		c->easy_setopt(x->h, CURLOPT_URL, url);
@@ -299,6 +328,18 @@ static CURLcode perform(struct exchange *x, const char *path, struct curl_slist 
 		if (range_from) {
 			snprintf(range, sizeof range, "%llu-", (unsigned long long)range_from);
 			c->easy_setopt(x->h, CURLOPT_RANGE, range);
+		}
+		if (x->method && strcmp(x->method, "HEAD") == 0) {
+			c->easy_setopt(x->h, CURLOPT_NOBODY, 1L);
+		} else if (x->method && strcmp(x->method, "POST") == 0) {
+			c->easy_setopt(x->h, CURLOPT_POST, 1L);
+			c->easy_setopt(x->h, CURLOPT_POSTFIELDSIZE, 0L);
+		} else if (x->method && strcmp(x->method, "PUT") == 0) {
+			x->up_off = 0;
+			c->easy_setopt(x->h, CURLOPT_UPLOAD, 1L);
+			c->easy_setopt(x->h, CURLOPT_READFUNCTION, on_read);
+			c->easy_setopt(x->h, CURLOPT_READDATA, x);
+			c->easy_setopt(x->h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)x->up_size);
 		}
 		set_tls(r, x->h);
 		set_auth(r, x->h);
@@ -320,7 +361,7 @@ static void load_credentials(struct registry *r, struct holt_err *err)
 	pthread_mutex_lock(&r->lock);
 	if (!r->creds_loaded) {
 		r->creds_loaded = true;
-		if (auth_file_get(NULL, r->domain, &r->user, &r->password, err) < 0)
+		if (auth_file_get(r->authfile, r->domain, &r->user, &r->password, err) < 0)
 			r->creds_loaded = false;
 	}
 	pthread_mutex_unlock(&r->lock);
@@ -439,23 +480,22 @@ static int answer_challenge(struct registry *r, CURL *h, struct holt_err *err)
 	return ret;
 }
 
-/* A GET with authentication: -1 with err on a transport error (*rc says which) or a
+/* A request with authentication: -1 with err on a transport error (*rc says which) or a
  * refused authentication; else 0 and x->status. */
-static int get(struct exchange *x, const char *path, const char *accept, uint64_t range_from,
-	       CURLcode *rc, struct holt_err *err)
+static int send_request(struct exchange *x, const char *path, const char *header,
+			uint64_t range_from, CURLcode *rc, struct holt_err *err)
 {
 	struct registry *r = x->r;
-	struct curl_slist *headers = NULL;
-	cleanup_free char *accept_line = accept ? xasprintf("Accept: %s", accept) : NULL;
-	if (accept_line)
-		headers = r->curl->slist_append(NULL, accept_line);
+	struct curl_slist *headers = header ? r->curl->slist_append(NULL, header) : NULL;
 	int ret = 0;
 	for (int round = 0;; round++) {
 		*rc = perform(x, path, headers, range_from);
 		if (*rc != CURLE_OK) {
 			ret = x->sink_failed ? -1
-					     : holt_err_set(err, 0, "GET %s%s: %s", r->host, path,
-							    r->curl->easy_strerror(*rc));
+					     : holt_err_set(err, 0, "%s %s%s: %s",
+							    x->method ? x->method : "GET",
+							    strstr(path, "://") ? "" : r->host,
+							    path, r->curl->easy_strerror(*rc));
 			break;
 		}
 		if (x->status != 401)
@@ -505,7 +545,8 @@ int registry_get_doc(struct registry *r, const char *kind, const char *ref, cons
 		CURL *h = take_handle(r);
 		struct exchange x = {.r = r, .h = h, .max = max};
 		CURLcode rc;
-		int got = get(&x, path, accept, 0, &rc, err);
+		cleanup_free char *accept_line = accept ? xasprintf("Accept: %s", accept) : NULL;
+		int got = send_request(&x, path, accept_line, 0, &rc, err);
 		if (got == 0 && x.status == 200) {
 			out->media_type = header(r, h, "Content-Type");
 			give_handle(r, h);
@@ -547,7 +588,7 @@ int registry_get_blob(struct registry *r, const char *digest, registry_sink sink
 				     .skip = delivered,
 				     .delivered = delivered};
 		CURLcode rc;
-		int got = get(&x, path, NULL, delivered, &rc, err);
+		int got = send_request(&x, path, NULL, delivered, &rc, err);
 		give_handle(r, h);
 		cleanup_free char *body = x.buf;
 		if (x.sink_failed)
@@ -583,12 +624,105 @@ int registry_check_login(struct registry *r, const char *user, const char *passw
 	CURL *h = take_handle(r);
 	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY};
 	CURLcode rc;
-	int got = get(&x, "/v2/", NULL, 0, &rc, err);
+	int got = send_request(&x, "/v2/", NULL, 0, &rc, err);
 	give_handle(r, h);
 	cleanup_free char *body = x.buf;
 	if (got < 0)
 		return -1;
 	if (x.status != 200)
 		return status_error(&x, r->domain, err);
+	return 0;
+}
+
+int registry_blob_exists(struct registry *r, const char *digest, bool *exists, struct holt_err *err)
+{
+	cleanup_free char *path = xasprintf("/v2/%s/blobs/%s", r->repository, digest);
+	CURL *h = take_handle(r);
+	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY, .method = "HEAD"};
+	CURLcode rc;
+	int got = send_request(&x, path, NULL, 0, &rc, err);
+	give_handle(r, h);
+	cleanup_free char *body = x.buf;
+	if (got < 0)
+		return -1;
+	*exists = x.status == 200;
+	if (x.status != 200 && x.status != 404)
+		return status_error(&x, path, err);
+	return 0;
+}
+
+/* Where the upload session's Location says, with the digest that ends it. */
+static char *upload_url(struct registry *r, CURL *h, const char *location, const char *digest)
+{
+	cleanup_free char *d = escape(r, h, digest);
+	const char *sep = strchr(location, '?') ? "&" : "?";
+	if (strstr(location, "://"))
+		return xasprintf("%s%sdigest=%s", location, sep, d);
+	return xasprintf("%s://%s%s%sdigest=%s", scheme_of(r), r->host, location, sep, d);
+}
+
+int registry_put_blob(struct registry *r, const char *digest, const char *mount_from, int fd,
+		      uint64_t size, bool *mounted, struct holt_err *err)
+{
+	*mounted = false;
+	CURL *h = take_handle(r);
+	cleanup_free char *from = mount_from ? escape(r, h, mount_from) : NULL;
+	cleanup_free char *d = escape(r, h, digest);
+	cleanup_free char *path =
+	    from ? xasprintf("/v2/%s/blobs/uploads/?mount=%s&from=%s", r->repository, d, from)
+		 : xasprintf("/v2/%s/blobs/uploads/", r->repository);
+	cleanup_free char *what = xasprintf("%s/%s: blob %s", r->domain, r->repository, digest);
+	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY, .method = "POST"};
+	CURLcode rc;
+	int got = send_request(&x, path, NULL, 0, &rc, err);
+	cleanup_free char *body = x.buf;
+	cleanup_free char *location = got == 0 ? header(r, h, "Location") : NULL;
+	cleanup_free char *url = location ? upload_url(r, h, location, digest) : NULL;
+	give_handle(r, h);
+	if (got < 0)
+		return holt_err_wrap(err, "%s", what);
+	if (x.status == 201) {
+		*mounted = true;
+		return 0;
+	}
+	if (x.status != 202)
+		return status_error(&x, what, err);
+	if (!url)
+		return holt_err_set(err, 0, "%s: the registry started an upload with no Location",
+				    what);
+	h = take_handle(r);
+	struct exchange put = {
+	    .r = r, .h = h, .max = MAX_ERROR_BODY, .method = "PUT", .up_fd = fd, .up_size = size};
+	got = send_request(&put, url, "Content-Type: application/octet-stream", 0, &rc, err);
+	give_handle(r, h);
+	cleanup_free char *put_body = put.buf;
+	if (got < 0)
+		return holt_err_wrap(err, "%s", what);
+	if (put.status != 201 && put.status != 204)
+		return status_error(&put, what, err);
+	return 0;
+}
+
+int registry_put_manifest(struct registry *r, const char *tag, const char *media_type,
+			  const char *manifest, size_t len, struct holt_err *err)
+{
+	cleanup_free char *path = xasprintf("/v2/%s/manifests/%s", r->repository, tag);
+	cleanup_free char *type = xasprintf("Content-Type: %s", media_type);
+	cleanup_free char *what = xasprintf("%s/%s: manifest %s", r->domain, r->repository, tag);
+	CURL *h = take_handle(r);
+	struct exchange x = {.r = r,
+			     .h = h,
+			     .max = MAX_ERROR_BODY,
+			     .method = "PUT",
+			     .up_buf = manifest,
+			     .up_size = len};
+	CURLcode rc;
+	int got = send_request(&x, path, type, 0, &rc, err);
+	give_handle(r, h);
+	cleanup_free char *body = x.buf;
+	if (got < 0)
+		return holt_err_wrap(err, "%s", what);
+	if (x.status != 201 && x.status != 200)
+		return status_error(&x, what, err);
 	return 0;
 }

@@ -48,6 +48,20 @@ int registry_get_blob(struct registry *r, const char *digest, registry_sink sink
 int registry_check_login(struct registry *r, const char *user, const char *password,
 			 struct holt_err *err);
 
+/* HEAD of blob digest: *exists is whether the repository has it. */
+int registry_blob_exists(struct registry *r, const char *digest, bool *exists,
+			 struct holt_err *err);
+
+/* Uploads size bytes of fd as blob digest in one PUT; when mount_from names another
+ * repository of the registry that has it, the registry may link it from there instead
+ * (*mounted). */
+int registry_put_blob(struct registry *r, const char *digest, const char *mount_from, int fd,
+		      uint64_t size, bool *mounted, struct holt_err *err);
+
+/* PUT of a manifest under tag (or digest). */
+int registry_put_manifest(struct registry *r, const char *tag, const char *media_type,
+			  const char *manifest, size_t len, struct holt_err *err);
+
 /* "docker.io" talks to registry-1.docker.io, as docker does. */
 const char *registry_api_host(const char *domain);
 
