@@ -12,7 +12,7 @@ static const struct cmd_option image_options[] = {
 const struct cmd_info cmd_image_info = {
     .name = "image",
     .args = "COMMAND [ARG...]",
-    .summary = "Manage images (ls, inspect, prune, rm, tag, history, import)",
+    .summary = "Manage images (ls, inspect, prune, rm, and the image commands)",
     .options = image_options,
     .stop_at_operand = true,
 };
