@@ -3,6 +3,7 @@
 #include "core/util.h"
 #include "net/manifest.h"
 #include "net/registry.h"
+#include "storage/blob.h"
 #include "storage/digest.h"
 #include "storage/image_pull.h"
 #include "storage/platform.h"
@@ -319,7 +320,9 @@ static int fetch_and_store(struct pull *p, const struct registry_doc *manifest,
 		char chain[DIGEST_STR_SIZE];
 		digest_chain_id(i ? p->chain_ids[i - 1] : NULL, p->diff_ids[i], chain);
 		p->chain_ids[i] = xstrdup(chain);
-		bool present = layer_exists(p->s, chain);
+		/* The blob too: push and save send it as the manifest names it. */
+		cleanup_free char *blob = blob_path(p->s, p->m->layers[i].digest);
+		bool present = layer_exists(p->s, chain) && access(blob, F_OK) == 0;
 		if (!present)
 			p->todo[p->n_todo++] = i;
 		tell_layer(p, i, present);

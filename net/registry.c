@@ -282,8 +282,7 @@ static void settle_scheme(struct registry *r, const char *scheme)
 /* A TLS handshake with a server that speaks plain HTTP fails like this. */
 static bool tls_failure(CURLcode rc)
 {
-	return rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
-	       rc == CURLE_PEER_FAILED_VERIFICATION;
+	return rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING;
 }
 
 static bool transient(CURLcode rc)
@@ -491,11 +490,17 @@ static int send_request(struct exchange *x, const char *path, const char *header
 	for (int round = 0;; round++) {
 		*rc = perform(x, path, headers, range_from);
 		if (*rc != CURLE_OK) {
-			ret = x->sink_failed ? -1
-					     : holt_err_set(err, 0, "%s %s%s: %s",
-							    x->method ? x->method : "GET",
-							    strstr(path, "://") ? "" : r->host,
-							    path, r->curl->easy_strerror(*rc));
+			ret = x->sink_failed
+				  ? -1
+				  : holt_err_set(err, 0, "%s %s%s: %s%s",
+						 x->method ? x->method : "GET",
+						 strstr(path, "://") ? "" : r->host, path,
+						 r->curl->easy_strerror(*rc),
+						 *rc == CURLE_PEER_FAILED_VERIFICATION
+						     ? " (the registry's CA certificate "
+						       "goes in certs.d/HOST:PORT/ca.crt; "
+						       "--tls-verify=false skips the check)"
+						     : "");
 			break;
 		}
 		if (x->status != 401)
