@@ -19,7 +19,7 @@ const struct cmd_info cmd_image_info = {
 
 /* A subcommand: the top-level command it runs, or fn for one of the group's own; type,
  * when set, is inserted as inspect's --type, so that only images are looked up. To add
- * one (pull, push, save, load), add its row. */
+ * one (save, load), add its row. */
 static const struct image_member {
 	const char *name;
 	const char *command;
@@ -32,6 +32,8 @@ static const struct image_member {
     {"ls", "images", NULL, NULL},
     {"list", "images", NULL, NULL},
     {"prune", NULL, cmd_image_prune, NULL},
+    {"pull", "pull", NULL, NULL},
+    {"push", "push", NULL, NULL},
     {"rm", "rmi", NULL, NULL},
     {"tag", "tag", NULL, NULL},
     {NULL, NULL, NULL, NULL},
