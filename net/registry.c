@@ -3,6 +3,7 @@
 #include "core/util.h"
 #include "net/auth_file.h"
 #include "net/curl_api.h"
+#include "net/registry_config.h"
 #include "net/www_auth.h"
 
 #include <errno.h>
@@ -20,7 +21,7 @@ struct registry {
 	char *host;	  /* where the API is */
 	char *repository; /* NULL for login's /v2/ */
 	bool tls_verify;
-	bool loopback;
+	bool http_allowed; /* a loopback or insecure-listed registry, or tls_verify off */
 	char *authfile;
 	char *ca_file, *client_cert, *client_key;
 
@@ -86,9 +87,10 @@ struct registry *registry_open(const char *domain, const char *repository,
 	r->domain = xstrdup(domain);
 	r->host = xstrdup(registry_api_host(domain));
 	r->repository = repository ? xstrdup(repository) : NULL;
-	r->tls_verify = opts->tls_verify;
+	bool insecure = registry_config_insecure(domain);
+	r->tls_verify = opts->tls_verify && !insecure;
 	r->authfile = opts->authfile ? xstrdup(opts->authfile) : NULL;
-	r->loopback = is_loopback(domain);
+	r->http_allowed = is_loopback(domain) || !r->tls_verify;
 	find_certs(r, opts->cert_dir);
 	pthread_mutex_init(&r->lock, NULL);
 	return r;
@@ -300,7 +302,7 @@ static CURLcode perform(struct exchange *x, const char *path, struct curl_slist 
 	struct registry *r = x->r;
 	const struct curl_api *c = r->curl;
 	const char *scheme = scheme_of(r);
-	bool may_fall_back = !scheme && (r->loopback || !r->tls_verify);
+	bool may_fall_back = !scheme && r->http_allowed;
 	CURLcode rc;
 
 	for (;;) {
