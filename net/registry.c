@@ -511,13 +511,13 @@ static int send_request(struct exchange *x, const char *path, const char *header
 		bool had_user = r->user != NULL && r->auth != AUTH_NONE;
 		pthread_mutex_unlock(&r->lock);
 		if (round == 1) {
-			ret = holt_err_set(err, 0, "%s: unauthorized: %s", r->domain,
+			ret = holt_err_set(err, 0, "unauthorized: %s",
 					   had_user ? "invalid username/password, or no access"
 						    : "authentication required");
 			break;
 		}
 		if (answer_challenge(r, x->h, err) < 0) {
-			ret = holt_err_wrap(err, "%s", r->domain);
+			ret = -1;
 			break;
 		}
 	}
