@@ -36,6 +36,7 @@ struct pull {
 	size_t next;
 	const struct pull_progress *progress;
 	atomic_bool failed;
+	atomic_size_t first_failure; /* the layer whose error to tell; others were cancelled */
 };
 
 static int parse_platform(const char *s, struct platform *p, struct holt_err *err)
@@ -265,8 +266,11 @@ static void *worker_main(void *arg)
 		if (k == SIZE_MAX)
 			return NULL;
 		size_t i = p->todo[k];
-		if (fetch_layer(p, i, &p->errs[i]) < 0)
+		if (fetch_layer(p, i, &p->errs[i]) < 0) {
+			size_t none = SIZE_MAX;
+			atomic_compare_exchange_strong(&p->first_failure, &none, i);
 			atomic_store(&p->failed, true);
+		}
 	}
 }
 
@@ -283,14 +287,12 @@ static int fetch_layers(struct pull *p, struct holt_err *err)
 		return holt_err_set(err, e, "start the layer downloads");
 	for (size_t i = 0; i < started; i++)
 		pthread_join(workers[i], NULL);
-	/* Tell the failure of the lowest layer; the others may just have been cancelled. */
-	for (size_t i = 0; i < p->m->n_layers; i++)
-		if (p->errs[i].msg) {
-			*err = p->errs[i];
-			p->errs[i] = (struct holt_err){0};
-			return -1;
-		}
-	return 0;
+	size_t i = atomic_load(&p->first_failure);
+	if (i == SIZE_MAX)
+		return 0;
+	*err = p->errs[i];
+	p->errs[i] = (struct holt_err){0};
+	return -1;
 }
 
 static void pull_clear(struct pull *p)
@@ -359,6 +361,7 @@ char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, st
 	char *id = NULL, *what = NULL, *name = NULL;
 
 	pthread_mutex_init(&p.lock, NULL);
+	atomic_init(&p.first_failure, SIZE_MAX);
 	if (reference_parse(ref, &r, err) < 0 || parse_platform(o->platform, &plat, err) < 0)
 		goto out;
 	struct registry_opts ropts = {.tls_verify = o->tls_verify, .authfile = o->authfile};
