@@ -53,7 +53,8 @@ for line in sys.stdin:
 	grep -qx "ID=$(short_id other-id)" <<<"$rows" || { echo "$rows"; false; }
 	grep -qx 'Tag=2.0' <<<"$rows" && grep -qx 'Tag=1' <<<"$rows" || { echo "$rows"; false; }
 	[ "$(grep -cx 'Containers=N/A' <<<"$rows")" -eq 2 ] || { echo "$rows"; false; }
-	[ "$(grep -cx 'Digest=<none>' <<<"$rows")" -eq 2 ] || { echo "$rows"; false; }
+	# the manifest digest holt keeps for every image, as podman shows it
+	[ "$(grep -cE '^Digest=sha256:[0-9a-f]{64}$' <<<"$rows")" -eq 2 ] || { echo "$rows"; false; }
 	[ "$(grep -cE '^Size=[23]\.[0-9]+MB$' <<<"$rows")" -eq 2 ] || { echo "$rows"; false; }
 	[ "$(grep -cE '^CreatedSince=.* ago$' <<<"$rows")" -eq 2 ] || { echo "$rows"; false; }
 	local time_re='^CreatedAt=[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4} [A-Z]+$'
