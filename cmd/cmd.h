@@ -104,6 +104,8 @@ CMD(commit);
 CMD(cp);
 CMD(export);
 CMD(import);
+CMD(save);
+CMD(load);
 CMD(images);
 CMD(rmi);
 CMD(pull);

@@ -36,6 +36,8 @@ const struct cmd_entry cmd_table[] = {
     {"cp", cmd_cp, &cmd_cp_info, NEEDS_STORE | NEEDS_USERNS},
     {"export", cmd_export, &cmd_export_info, NEEDS_STORE | NEEDS_USERNS},
     {"import", cmd_import, &cmd_import_info, NEEDS_STORE | NEEDS_USERNS},
+    {"save", cmd_save, &cmd_save_info, NEEDS_STORE},
+    {"load", cmd_load, &cmd_load_info, NEEDS_STORE | NEEDS_USERNS},
     {"images", cmd_images, &cmd_images_info, NEEDS_STORE},
     {"rmi", cmd_rmi, &cmd_rmi_info, NEEDS_STORE | NEEDS_USERNS},
     {"pull", cmd_pull, &cmd_pull_info, NEEDS_STORE | NEEDS_USERNS},

@@ -1,0 +1,87 @@
+/* `holt save`: images as a docker-archive (the default) or an oci-archive, to a file or
+ * to stdout. Several images go in one archive in either format. */
+#include "cmd/cmd.h"
+#include "core/util.h"
+#include "storage/image_archive.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { OPT_FORMAT = OPT_LONG_BASE };
+
+static const struct cmd_option save_options[] = {
+    {"output", 'o', "FILE", "write to FILE instead of stdout"},
+    {"format", OPT_FORMAT, "FORMAT", "docker-archive (the default) or oci-archive"},
+    {NULL, 0, NULL, NULL},
+};
+
+const struct cmd_info cmd_save_info = {
+    .name = "save",
+    .args = "[OPTIONS] IMAGE [IMAGE...]",
+    .summary = "Save images to a tar archive (docker-archive or oci-archive)",
+    .options = save_options,
+};
+
+/* Saves into a temporary file beside output (mode 0600, as docker's), renamed over it
+ * only once whole: a partial archive would pass for the images. */
+static int save_to_file(struct cmd_ctx *ctx, char **refs, size_t n,
+			enum image_archive_format format, const char *output)
+{
+	struct holt_err err = {0};
+	cleanup_free char *copy = xstrdup(output);
+	cleanup_free char *tmp = xasprintf("%s/.holt-save.XXXXXX", dirname(copy));
+	cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return cmd_error("save: create \"%s\": %s", tmp, strerror(errno));
+	if (image_archive_save(ctx->store, refs, n, format, fd, &err) < 0) {
+		unlink(tmp);
+		holt_err_wrap(&err, "save");
+		return cmd_fail(&err);
+	}
+	if (fsync(fd) < 0 || rename(tmp, output) < 0) {
+		int errsv = errno;
+		unlink(tmp);
+		return cmd_error("save: write \"%s\": %s", output, strerror(errsv));
+	}
+	return 0;
+}
+
+int cmd_save(int argc, char **argv, struct cmd_ctx *ctx)
+{
+	struct holt_err err = {0};
+	const char *output = NULL;
+	enum image_archive_format format = IMAGE_ARCHIVE_DOCKER;
+	int c;
+
+	while ((c = cmd_getopt(argc, argv, &cmd_save_info)) != -1) {
+		if (c == 'o') {
+			output = optarg;
+		} else if (c == OPT_FORMAT) {
+			if (!strcmp(optarg, "oci-archive"))
+				format = IMAGE_ARCHIVE_OCI;
+			else if (strcmp(optarg, "docker-archive"))
+				return cmd_error(
+				    "save: --format \"%s\": not one of docker-archive, "
+				    "oci-archive",
+				    optarg);
+		}
+	}
+	if (optind >= argc)
+		return cmd_error("save: at least one image is required (holt save [-o FILE] "
+				 "IMAGE...)");
+	size_t n = (size_t)(argc - optind);
+	if (output)
+		return save_to_file(ctx, argv + optind, n, format, output);
+	if (isatty(STDOUT_FILENO))
+		return cmd_error("save: refusing to write an archive to a terminal: use -o FILE "
+				 "or redirect stdout");
+	if (image_archive_save(ctx->store, argv + optind, n, format, STDOUT_FILENO, &err) < 0) {
+		holt_err_wrap(&err, "save");
+		return cmd_fail(&err);
+	}
+	return 0;
+}
