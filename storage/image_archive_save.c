@@ -161,18 +161,25 @@ static int copy_blob(struct save *sv, const char *digest, bool raw, const char *
 }
 
 /* A layer as docker-archive holds it: the uncompressed tar, named by its diff_id. Its
- * size goes in the header before its data, so a compressed blob is read twice. */
+ * size goes in the header before its data, so a compressed blob is read twice; a blob
+ * whose digest is its diff_id is the tar itself, and its size that of its file. */
 static int put_layer_tar(struct save *sv, json_object *desc, const char *diff_id,
 			 struct holt_err *err)
 {
 	const char *digest = json_object_get_string(json_object_object_get(desc, "digest"));
 	cleanup_free char *path = xasprintf(BLOBS_DIR "%s", digest_hex(diff_id));
+	cleanup_free char *file = blob_path(sv->s, digest);
+	bool raw = !strcmp(digest, diff_id);
 	uint64_t size, written;
+	struct stat st;
 	if (already_written(sv, path))
 		return 0;
-	if (copy_blob(sv, digest, false, diff_id, NULL, &size, err) < 0 ||
+	if (raw && stat(file, &st) < 0)
+		return holt_err_set(err, errno, "blob %s", digest);
+	size = raw ? (uint64_t)st.st_size : 0;
+	if ((!raw && copy_blob(sv, digest, false, diff_id, NULL, &size, err) < 0) ||
 	    put_header(sv, path, AE_IFREG, (int64_t)size, err) < 0 ||
-	    copy_blob(sv, digest, false, diff_id, path, &written, err) < 0)
+	    copy_blob(sv, digest, raw, diff_id, path, &written, err) < 0)
 		return -1;
 	if (written != size)
 		return holt_err_set(err, 0, "blob %s: changed while saved", digest);
