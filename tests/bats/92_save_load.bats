@@ -285,6 +285,27 @@ load_fails()
 	done
 }
 
+@test "load: one member as two layers of an image, as docker writes a layer made twice" {
+	local d=$BATS_TEST_TMPDIR/dup sum config
+	mkdir -p "$d/c"
+	echo twice >"$d/c/twice"
+	tar -C "$d/c" -cf "$d/layer.tar" twice
+	sum=$(sha256sum <"$d/layer.tar")
+	sum=${sum%% *}
+	printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s","sha256:%s"]}}' \
+		"$sum" "$sum" >"$d/config"
+	config=$(sha256sum <"$d/config")
+	config=${config%% *}
+	mv "$d/config" "$d/$config.json"
+	printf '[{"Config":"%s.json","RepoTags":["twice:1"],"Layers":["layer.tar","layer.tar"]}]' \
+		"$config" >"$d/manifest.json"
+	tar -C "$d" -cf "$d.tar" manifest.json "$config.json" layer.tar
+	run_holt load -i "$d.tar"
+	check_status 0
+	check_output "Loaded image: twice:1"
+	[ "$(grep -o 'sha256:[0-9a-f]*' "$HOLT_ROOT/images/$config/image.json" | wc -l)" -eq 4 ]
+}
+
 @test "load: layers already in the store are not unpacked again" {
 	new_image again:1
 	local f=$BATS_TEST_TMPDIR/again.tar before
