@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -29,7 +30,6 @@ struct job {
 	const char *diff_id;
 	char parent[DIGEST_STR_SIZE]; /* "" for a base layer */
 	char chain[DIGEST_STR_SIZE];
-	size_t index;		   /* its place in the chain */
 	struct layer_stage *stage; /* unpacked, or NULL when the store has it */
 	json_object *desc;	   /* its manifest descriptor, once known */
 	bool done;		   /* unpacked, or its member's digests checked */
@@ -130,10 +130,10 @@ static struct job *plan_layer(struct load *l, struct archived_image *img, size_t
 	if (!member)
 		return NULL;
 	j = &l->jobs[l->n_jobs++];
-	*j = (struct job){.member = member, .diff_id = img->diff_ids[i], .index = i};
+	*j = (struct job){.member = member, .diff_id = img->diff_ids[i]};
 	j->digest = *img->layer_digests[i] ? img->layer_digests[i] : NULL;
-	strcpy(j->parent, parent);
-	strcpy(j->chain, chain);
+	snprintf(j->parent, sizeof j->parent, "%s", parent);
+	memcpy(j->chain, chain, sizeof j->chain);
 	if (!layer_stored(l->s, chain))
 		return j;
 	json_object *d = archive_desc(img, i);
@@ -296,7 +296,11 @@ static int verify(struct archive *outer, struct job *j, struct holt_err *err)
 	const void *rest;
 	while ((n = verify_read(a, &v, &rest)) > 0)
 		;
+	if (n < 0)
+		archive_input_fail(a, "read layer", err);
 	archive_read_free(a);
+	if (n < 0)
+		return -1;
 	digest_final(raw, got);
 	if (j->digest && strcmp(got, j->digest))
 		return holt_err_set(err, 0, "digest %s, expected %s", got, j->digest);

@@ -36,8 +36,9 @@ char *image_archive_path_clean(const char *path)
 		}
 		if (len)
 			out[len++] = '/';
-		strcpy(out + len, c);
-		len += strlen(c);
+		size_t n = strlen(c);
+		memcpy(out + len, c, n + 1);
+		len += n;
 	}
 	return out;
 }
