@@ -106,8 +106,15 @@ int push_image(struct store *s, const char *src, const char *dest, const struct 
 	cleanup_image struct image *img = image_lookup(s, src, err);
 	if (!img)
 		return holt_err_wrap(err, "push");
-	if (reference_parse(dest ? dest : src, &to, err) < 0)
-		return holt_err_wrap(err, "push");
+	if (reference_parse(dest ? dest : src, &to, err) < 0) {
+		if (dest)
+			return holt_err_wrap(err, "push");
+		holt_err_release(err);
+		return holt_err_set(err, 0,
+				    "push %s: no image is named so (give the destination: "
+				    "holt push IMAGE REGISTRY/REPOSITORY:TAG)",
+				    src);
+	}
 	if (to.digest || !to.tag)
 		return holt_err_set(err, 0, "push %s: push to a tag, not a digest",
 				    dest ? dest : src);
