@@ -97,7 +97,14 @@ bool logfile_parse(char *line, size_t len, struct log_entry *e)
 		return false;
 	e->timestamp = line;
 	e->time.tv_sec = timegm(&tm);
-	e->time.tv_nsec = *rest == '.' ? strtol(rest + 1, NULL, 10) : 0;
+	/* ".5" is half a second: Go's RFC3339Nano drops trailing zeros. */
+	e->time.tv_nsec = 0;
+	if (*rest == '.')
+		for (int i = 0; i < 9; i++) {
+			bool digit = rest[1] >= '0' && rest[1] <= '9';
+			e->time.tv_nsec = e->time.tv_nsec * 10 + (digit ? rest[1] - '0' : 0);
+			rest += digit;
+		}
 	char *stream = sp1 + 1;
 	if (strncmp(stream, "stdout ", 7) == 0)
 		e->is_stderr = false;

@@ -113,7 +113,14 @@ char *util_now_rfc3339(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
+	/* Go's RFC3339Nano drops trailing zeros; Go tools that re-encode a config holt wrote
+	 * then keep its bytes, and so its digest. */
+	char frac[16];
+	snprintf(frac, sizeof frac, ".%09ld", ts.tv_nsec);
+	size_t n = strlen(frac);
+	while (n > 1 && frac[n - 1] == '0')
+		frac[--n] = '\0';
+	return xasprintf("%s%sZ", buf, n > 1 ? frac : "");
 }
 
 int mkdir_p(const char *path, mode_t mode)

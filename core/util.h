@@ -59,7 +59,8 @@ static inline int steal_fd(int *fd)
 	return r;
 }
 
-/* Now, in RFC 3339 with nanoseconds, as docker writes times; caller frees. */
+/* Now, in RFC 3339 with nanoseconds as Go writes them (trailing zeros dropped), as docker
+ * writes times; caller frees. */
 char *util_now_rfc3339(void);
 
 /* mkdir -p: creates each missing directory of path with mode; -1 with errno. */

@@ -48,6 +48,12 @@ static void test_write_and_parse(const char *dir)
 	ok(logfile_parse(lines[3], strlen(lines[3]), &e) && e.is_stderr && e.len == 4,
 	   "stderr is kept apart");
 	ok(e.time.tv_sec > 1700000000, "the time parses");
+	char half[] = "2026-11-28T13:35:54.5Z stdout F x";
+	ok(logfile_parse(half, strlen(half), &e) && e.time.tv_nsec == 500000000,
+	   "a fraction without its trailing zeros (Go's RFC3339Nano) is read as such");
+	char whole[] = "2026-11-28T13:35:54Z stdout F x";
+	ok(logfile_parse(whole, strlen(whole), &e) && e.time.tv_nsec == 0,
+	   "a time on the second has no fraction");
 	char bad[] = "not a log line";
 	ok(!logfile_parse(bad, strlen(bad), &e), "a malformed line is refused");
 }
@@ -101,7 +107,7 @@ static void test_signals(void)
 int main(void)
 {
 	char dir[] = "/tmp/holt-test-logs-XXXXXX";
-	plan(25);
+	plan(27);
 	if (!mkdtemp(dir))
 		return 1;
 	test_write_and_parse(dir);
