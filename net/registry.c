@@ -4,6 +4,7 @@
 #include "net/auth_file.h"
 #include "net/curl_api.h"
 #include "net/registry_config.h"
+#include "net/registry_exchange.h"
 #include "net/www_auth.h"
 
 #include <errno.h>
@@ -12,28 +13,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-enum { MAX_ATTEMPTS = 4, MAX_ERROR_BODY = 64 * 1024, MAX_IDLE_HANDLES = 8 };
-
-struct registry {
-	const struct curl_api *curl;
-	char *domain;	  /* as the user named it, for messages and credentials */
-	char *host;	  /* where the API is */
-	char *repository; /* NULL for login's /v2/ */
-	bool tls_verify;
-	bool http_allowed; /* a loopback or insecure-listed registry, or tls_verify off */
-	char *authfile;
-	char *ca_file, *client_cert, *client_key;
-
-	pthread_mutex_t lock; /* guards what follows */
-	const char *scheme;   /* NULL until the first answer tells */
-	char *user, *password;
-	bool creds_loaded;
-	enum auth_scheme auth; /* what the registry asked for */
-	char *token;	       /* Bearer */
-	CURL *idle[MAX_IDLE_HANDLES];
-	int n_idle;
-};
 
 const char *registry_api_host(const char *domain)
 {
@@ -119,7 +98,7 @@ void registry_doc_clear(struct registry_doc *d)
 }
 
 /* Handles are kept for reuse: each keeps its connections open. */
-static CURL *take_handle(struct registry *r)
+CURL *registry_take_handle(struct registry *r)
 {
 	pthread_mutex_lock(&r->lock);
 	CURL *h = r->n_idle ? r->idle[--r->n_idle] : NULL;
@@ -127,7 +106,7 @@ static CURL *take_handle(struct registry *r)
 	return h ? h : r->curl->easy_init();
 }
 
-static void give_handle(struct registry *r, CURL *h)
+void registry_give_handle(struct registry *r, CURL *h)
 {
 	pthread_mutex_lock(&r->lock);
 	if (r->n_idle < MAX_IDLE_HANDLES) {
@@ -138,28 +117,6 @@ static void give_handle(struct registry *r, CURL *h)
 	if (h)
 		r->curl->easy_cleanup(h);
 }
-
-/* One HTTP exchange: what came back. */
-struct exchange {
-	struct registry *r;
-	CURL *h;
-	long status;
-	/* body: to the sink when 2xx, else kept (an error document) */
-	registry_sink sink;
-	void *sink_ctx;
-	struct holt_err *sink_err;
-	bool sink_failed;
-	uint64_t skip;	    /* bytes of a resumed blob the sink already has */
-	uint64_t delivered; /* bytes handed to the sink */
-	char *buf;	    /* the body when it is kept */
-	size_t len, max;
-	bool too_big;
-	/* the request: GET unless method says; PUT sends up_buf, or up_size bytes of up_fd */
-	const char *method;
-	const char *up_buf;
-	int up_fd;
-	uint64_t up_size, up_off;
-};
 
 static size_t on_read(char *dest, size_t size, size_t nmemb, void *p)
 {
@@ -174,7 +131,7 @@ static size_t on_read(char *dest, size_t size, size_t nmemb, void *p)
 		x->up_off += want;
 		return want;
 	}
-	ssize_t n = pread(x->up_fd, dest, want, (off_t)x->up_off);
+	ssize_t n = pread(x->up_fd, dest, want, (off_t)(x->up_base + x->up_off));
 	if (n <= 0)
 		return CURL_READFUNC_ABORT;
 	x->up_off += (uint64_t)n;
@@ -212,7 +169,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *p)
 	return n;
 }
 
-static char *header(struct registry *r, CURL *h, const char *name)
+char *registry_header(struct registry *r, CURL *h, const char *name)
 {
 	struct curl_header *hd;
 	if (r->curl->easy_header(h, name, 0, CURLH_HEADER, -1, &hd) != CURLHE_OK)
@@ -265,7 +222,7 @@ static void set_auth(struct registry *r, CURL *h)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static const char *scheme_of(struct registry *r)
+const char *registry_scheme(struct registry *r)
 {
 	pthread_mutex_lock(&r->lock);
 	const char *s = r->scheme;
@@ -287,7 +244,7 @@ static bool tls_failure(CURLcode rc)
 	return rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING;
 }
 
-static bool transient(CURLcode rc)
+bool registry_transient(CURLcode rc)
 {
 	return rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_PARTIAL_FILE ||
 	       rc == CURLE_GOT_NOTHING || rc == CURLE_OPERATION_TIMEDOUT ||
@@ -301,7 +258,7 @@ static CURLcode perform(struct exchange *x, const char *path, struct curl_slist 
 {
 	struct registry *r = x->r;
 	const struct curl_api *c = r->curl;
-	const char *scheme = scheme_of(r);
+	const char *scheme = registry_scheme(r);
 	bool may_fall_back = !scheme && r->http_allowed;
 	CURLcode rc;
 
@@ -335,8 +292,11 @@ static CURLcode perform(struct exchange *x, const char *path, struct curl_slist 
 		} else if (x->method && strcmp(x->method, "POST") == 0) {
 			c->easy_setopt(x->h, CURLOPT_POST, 1L);
 			c->easy_setopt(x->h, CURLOPT_POSTFIELDSIZE, 0L);
-		} else if (x->method && strcmp(x->method, "PUT") == 0) {
+		} else if (x->method &&
+			   (!strcmp(x->method, "PUT") || !strcmp(x->method, "PATCH"))) {
 			x->up_off = 0;
+			if (!strcmp(x->method, "PATCH"))
+				c->easy_setopt(x->h, CURLOPT_CUSTOMREQUEST, "PATCH");
 			c->easy_setopt(x->h, CURLOPT_UPLOAD, 1L);
 			c->easy_setopt(x->h, CURLOPT_READFUNCTION, on_read);
 			c->easy_setopt(x->h, CURLOPT_READDATA, x);
@@ -368,7 +328,7 @@ static void load_credentials(struct registry *r, struct holt_err *err)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static char *escape(struct registry *r, CURL *h, const char *s)
+char *registry_escape(struct registry *r, CURL *h, const char *s)
 {
 	char *e = r->curl->easy_escape(h, s, 0);
 	char *copy = xstrdup(e ? e : "");
@@ -389,17 +349,17 @@ static bool same_host(const struct registry *r, const char *url)
 static int fetch_token(struct registry *r, const struct www_auth *ch, struct holt_err *err)
 {
 	const struct curl_api *c = r->curl;
-	CURL *h = take_handle(r);
+	CURL *h = registry_take_handle(r);
 	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY};
 	cleanup_free char *url = xstrdup(ch->realm);
 	const char *sep = strchr(url, '?') ? "&" : "?";
 	if (ch->service) {
-		cleanup_free char *e = escape(r, h, ch->service);
+		cleanup_free char *e = registry_escape(r, h, ch->service);
 		char *u = xasprintf("%s%sservice=%s", url, sep, e);
 		free(url), url = u, sep = "&";
 	}
 	if (ch->scope) {
-		cleanup_free char *e = escape(r, h, ch->scope);
+		cleanup_free char *e = registry_escape(r, h, ch->scope);
 		char *u = xasprintf("%s%sscope=%s", url, sep, e);
 		free(url), url = u;
 	}
@@ -427,7 +387,7 @@ static int fetch_token(struct registry *r, const struct www_auth *ch, struct hol
 	CURLcode rc = c->easy_perform(h);
 	long status = 0;
 	c->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	give_handle(r, h);
+	registry_give_handle(r, h);
 	cleanup_free char *body = x.buf;
 	if (rc != CURLE_OK)
 		return holt_err_set(err, 0, "token service %s: %s", ch->realm,
@@ -453,7 +413,7 @@ static int fetch_token(struct registry *r, const struct www_auth *ch, struct hol
 /* Answers a 401: takes the challenge, gets a token or settles on Basic. 0 to retry. */
 static int answer_challenge(struct registry *r, CURL *h, struct holt_err *err)
 {
-	cleanup_free char *value = header(r, h, "WWW-Authenticate");
+	cleanup_free char *value = registry_header(r, h, "WWW-Authenticate");
 	struct www_auth ch;
 	if (!value)
 		return holt_err_set(err, 0, "unauthorized, and no WWW-Authenticate to say how");
@@ -483,11 +443,13 @@ static int answer_challenge(struct registry *r, CURL *h, struct holt_err *err)
 
 /* A request with authentication: -1 with err on a transport error (*rc says which) or a
  * refused authentication; else 0 and x->status. */
-static int send_request(struct exchange *x, const char *path, const char *header,
-			uint64_t range_from, CURLcode *rc, struct holt_err *err)
+int registry_send(struct exchange *x, const char *path, const char *const *lines,
+		  uint64_t range_from, CURLcode *rc, struct holt_err *err)
 {
 	struct registry *r = x->r;
-	struct curl_slist *headers = header ? r->curl->slist_append(NULL, header) : NULL;
+	struct curl_slist *headers = NULL;
+	for (size_t i = 0; lines && lines[i]; i++)
+		headers = r->curl->slist_append(headers, lines[i]);
 	int ret = 0;
 	for (int round = 0;; round++) {
 		*rc = perform(x, path, headers, range_from);
@@ -525,7 +487,7 @@ static int send_request(struct exchange *x, const char *path, const char *header
 	return ret;
 }
 
-static int status_error(struct exchange *x, const char *what, struct holt_err *err)
+int registry_status_error(struct exchange *x, const char *what, struct holt_err *err)
 {
 	cleanup_free char *msg = error_message(x->buf);
 	if (x->status == 404)
@@ -535,7 +497,7 @@ static int status_error(struct exchange *x, const char *what, struct holt_err *e
 			    msg ? msg : "");
 }
 
-static void back_off(int attempt)
+void registry_back_off(int attempt)
 {
 	nanosleep(&(struct timespec){0, (200L << attempt) * 1000 * 1000}, NULL);
 }
@@ -549,33 +511,33 @@ int registry_get_doc(struct registry *r, const char *kind, const char *ref, cons
 		      strcmp(kind, "manifests") == 0 ? "manifest" : "blob", ref);
 	memset(out, 0, sizeof *out);
 	for (int attempt = 0;; attempt++) {
-		CURL *h = take_handle(r);
+		CURL *h = registry_take_handle(r);
 		struct exchange x = {.r = r, .h = h, .max = max};
 		CURLcode rc;
 		cleanup_free char *accept_line = accept ? xasprintf("Accept: %s", accept) : NULL;
-		int got = send_request(&x, path, accept_line, 0, &rc, err);
+		int got = registry_send(&x, path, (const char *[]){accept_line, NULL}, 0, &rc, err);
 		if (got == 0 && x.status == 200) {
-			out->media_type = header(r, h, "Content-Type");
-			give_handle(r, h);
+			out->media_type = registry_header(r, h, "Content-Type");
+			registry_give_handle(r, h);
 			out->body = x.buf ? x.buf : xstrdup("");
 			out->len = x.len;
 			return 0;
 		}
-		give_handle(r, h);
+		registry_give_handle(r, h);
 		if (x.too_big) {
 			free(x.buf);
 			holt_err_release(err);
 			return holt_err_set(err, 0, "%s: larger than %zu bytes", what, max);
 		}
 		bool again = attempt + 1 < MAX_ATTEMPTS &&
-			     ((got < 0 && transient(rc)) || (got == 0 && x.status >= 500));
+			     ((got < 0 && registry_transient(rc)) || (got == 0 && x.status >= 500));
 		if (got == 0 && !again)
-			status_error(&x, what, err);
+			registry_status_error(&x, what, err);
 		free(x.buf);
 		if (!again)
 			return got < 0 ? holt_err_wrap(err, "%s", what) : -1;
 		holt_err_release(err);
-		back_off(attempt);
+		registry_back_off(attempt);
 	}
 }
 
@@ -586,7 +548,7 @@ int registry_get_blob(struct registry *r, const char *digest, registry_sink sink
 	cleanup_free char *what = xasprintf("%s/%s: blob %s", r->domain, r->repository, digest);
 	uint64_t delivered = 0;
 	for (int attempt = 0;; attempt++) {
-		CURL *h = take_handle(r);
+		CURL *h = registry_take_handle(r);
 		struct exchange x = {.r = r,
 				     .h = h,
 				     .sink = sink,
@@ -595,8 +557,8 @@ int registry_get_blob(struct registry *r, const char *digest, registry_sink sink
 				     .skip = delivered,
 				     .delivered = delivered};
 		CURLcode rc;
-		int got = send_request(&x, path, NULL, delivered, &rc, err);
-		give_handle(r, h);
+		int got = registry_send(&x, path, NULL, delivered, &rc, err);
+		registry_give_handle(r, h);
 		cleanup_free char *body = x.buf;
 		if (x.sink_failed)
 			return -1;
@@ -605,16 +567,16 @@ int registry_get_blob(struct registry *r, const char *digest, registry_sink sink
 		bool progressed = x.delivered > delivered;
 		delivered = x.delivered;
 		bool again = (attempt + 1 < MAX_ATTEMPTS || progressed) && attempt < 20 &&
-			     ((got < 0 && transient(rc)) || (got == 0 && x.status >= 500));
+			     ((got < 0 && registry_transient(rc)) || (got == 0 && x.status >= 500));
 		if (!again) {
 			if (got == 0)
-				status_error(&x, what, err);
+				registry_status_error(&x, what, err);
 			else
 				holt_err_wrap(err, "%s", what);
 			return -1;
 		}
 		holt_err_release(err);
-		back_off(attempt < 4 ? attempt : 4);
+		registry_back_off(attempt < 4 ? attempt : 4);
 	}
 }
 
@@ -628,85 +590,33 @@ int registry_check_login(struct registry *r, const char *user, const char *passw
 	r->creds_loaded = true;
 	pthread_mutex_unlock(&r->lock);
 
-	CURL *h = take_handle(r);
+	CURL *h = registry_take_handle(r);
 	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY};
 	CURLcode rc;
-	int got = send_request(&x, "/v2/", NULL, 0, &rc, err);
-	give_handle(r, h);
+	int got = registry_send(&x, "/v2/", NULL, 0, &rc, err);
+	registry_give_handle(r, h);
 	cleanup_free char *body = x.buf;
 	if (got < 0)
 		return -1;
 	if (x.status != 200)
-		return status_error(&x, r->domain, err);
+		return registry_status_error(&x, r->domain, err);
 	return 0;
 }
 
 int registry_blob_exists(struct registry *r, const char *digest, bool *exists, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("/v2/%s/blobs/%s", r->repository, digest);
-	CURL *h = take_handle(r);
+	CURL *h = registry_take_handle(r);
 	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY, .method = "HEAD"};
 	CURLcode rc;
-	int got = send_request(&x, path, NULL, 0, &rc, err);
-	give_handle(r, h);
+	int got = registry_send(&x, path, NULL, 0, &rc, err);
+	registry_give_handle(r, h);
 	cleanup_free char *body = x.buf;
 	if (got < 0)
 		return -1;
 	*exists = x.status == 200;
 	if (x.status != 200 && x.status != 404)
-		return status_error(&x, path, err);
-	return 0;
-}
-
-/* Where the upload session's Location says, with the digest that ends it. */
-static char *upload_url(struct registry *r, CURL *h, const char *location, const char *digest)
-{
-	cleanup_free char *d = escape(r, h, digest);
-	const char *sep = strchr(location, '?') ? "&" : "?";
-	if (strstr(location, "://"))
-		return xasprintf("%s%sdigest=%s", location, sep, d);
-	return xasprintf("%s://%s%s%sdigest=%s", scheme_of(r), r->host, location, sep, d);
-}
-
-int registry_put_blob(struct registry *r, const char *digest, const char *mount_from, int fd,
-		      uint64_t size, bool *mounted, struct holt_err *err)
-{
-	*mounted = false;
-	CURL *h = take_handle(r);
-	cleanup_free char *from = mount_from ? escape(r, h, mount_from) : NULL;
-	cleanup_free char *d = escape(r, h, digest);
-	cleanup_free char *path =
-	    from ? xasprintf("/v2/%s/blobs/uploads/?mount=%s&from=%s", r->repository, d, from)
-		 : xasprintf("/v2/%s/blobs/uploads/", r->repository);
-	cleanup_free char *what = xasprintf("%s/%s: blob %s", r->domain, r->repository, digest);
-	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY, .method = "POST"};
-	CURLcode rc;
-	int got = send_request(&x, path, NULL, 0, &rc, err);
-	cleanup_free char *body = x.buf;
-	cleanup_free char *location = got == 0 ? header(r, h, "Location") : NULL;
-	cleanup_free char *url = location ? upload_url(r, h, location, digest) : NULL;
-	give_handle(r, h);
-	if (got < 0)
-		return holt_err_wrap(err, "%s", what);
-	if (x.status == 201) {
-		*mounted = true;
-		return 0;
-	}
-	if (x.status != 202)
-		return status_error(&x, what, err);
-	if (!url)
-		return holt_err_set(err, 0, "%s: the registry started an upload with no Location",
-				    what);
-	h = take_handle(r);
-	struct exchange put = {
-	    .r = r, .h = h, .max = MAX_ERROR_BODY, .method = "PUT", .up_fd = fd, .up_size = size};
-	got = send_request(&put, url, "Content-Type: application/octet-stream", 0, &rc, err);
-	give_handle(r, h);
-	cleanup_free char *put_body = put.buf;
-	if (got < 0)
-		return holt_err_wrap(err, "%s", what);
-	if (put.status != 201 && put.status != 204)
-		return status_error(&put, what, err);
+		return registry_status_error(&x, path, err);
 	return 0;
 }
 
@@ -716,7 +626,7 @@ int registry_put_manifest(struct registry *r, const char *tag, const char *media
 	cleanup_free char *path = xasprintf("/v2/%s/manifests/%s", r->repository, tag);
 	cleanup_free char *type = xasprintf("Content-Type: %s", media_type);
 	cleanup_free char *what = xasprintf("%s/%s: manifest %s", r->domain, r->repository, tag);
-	CURL *h = take_handle(r);
+	CURL *h = registry_take_handle(r);
 	struct exchange x = {.r = r,
 			     .h = h,
 			     .max = MAX_ERROR_BODY,
@@ -724,12 +634,12 @@ int registry_put_manifest(struct registry *r, const char *tag, const char *media
 			     .up_buf = manifest,
 			     .up_size = len};
 	CURLcode rc;
-	int got = send_request(&x, path, type, 0, &rc, err);
-	give_handle(r, h);
+	int got = registry_send(&x, path, (const char *[]){type, NULL}, 0, &rc, err);
+	registry_give_handle(r, h);
 	cleanup_free char *body = x.buf;
 	if (got < 0)
 		return holt_err_wrap(err, "%s", what);
 	if (x.status != 201 && x.status != 200)
-		return status_error(&x, what, err);
+		return registry_status_error(&x, what, err);
 	return 0;
 }

@@ -52,9 +52,10 @@ int registry_check_login(struct registry *r, const char *user, const char *passw
 int registry_blob_exists(struct registry *r, const char *digest, bool *exists,
 			 struct holt_err *err);
 
-/* Uploads size bytes of fd as blob digest in one PUT; when mount_from names another
- * repository of the registry that has it, the registry may link it from there instead
- * (*mounted). */
+/* Uploads size bytes of fd as blob digest: in one PUT, or in PATCHes of 32 MiB when it is
+ * larger, resumed where the registry says it stopped when a chunk fails. When mount_from
+ * names another repository of the registry that has it, the registry may link it from
+ * there instead (*mounted). */
 int registry_put_blob(struct registry *r, const char *digest, const char *mount_from, int fd,
 		      uint64_t size, bool *mounted, struct holt_err *err);
 
