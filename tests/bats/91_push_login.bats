@@ -109,6 +109,56 @@ hex_id()
 	[[ $output == *"$r/test/auto:1"* ]] || { show_run; false; }
 }
 
+# start_flaky NAME METHOD N: tests/lib/flaky-proxy in front of the plain registry, breaking
+# the Nth request of METHOD (0: none), logging requests to $HOLT_TMP/NAME.log.
+start_flaky()
+{
+	local name=$1
+	rm -f "$HOLT_TMP/$name.port"
+	python3 "$HOLT_LIB/flaky-proxy" "$HOLT_TMP/$name.port" "$(reg plain)" "$2" "$3" \
+		"$HOLT_TMP/$name.log" &
+	echo $! >"$HOLT_TMP/$name.pid"
+	for _ in $(seq 50); do
+		[ -s "$HOLT_TMP/$name.port" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# An image whose top layer is 40 MB that does not compress, and that file's sha256.
+big_image()
+{
+	if ! holt image inspect big:1 >/dev/null 2>&1; then
+		holt run --name big "$IMG" sh -c \
+			'dd if=/dev/urandom of=/big bs=1M count=40 2>/dev/null' >/dev/null
+		holt commit big big:1 >/dev/null
+		holt rm big >/dev/null
+	fi
+	holt run --rm big:1 sha256sum /big
+}
+
+@test "a blob over 32 MiB goes up in PATCHes of 32 MiB, and arrives whole" {
+	local sum
+	sum=$(big_image)
+	start_flaky chunks PATCH 0
+	holt push -q big:1 "127.0.0.1:$(cat "$HOLT_TMP/chunks.port")/test/big:1"
+	[ "$(grep -c '^PATCH ' "$HOLT_TMP/chunks.log")" -eq 2 ] || { cat "$HOLT_TMP/chunks.log"; false; }
+	OTHER=$HOLT_TMP/fresh-big run --separate-stderr other_holt run --rm "$(reg plain)/test/big:1" sha256sum /big
+	[ "$status" -eq 0 ] && [ "$output" = "$sum" ] || { show_run; false; }
+}
+
+@test "a chunk whose connection drops is sent again, in a new session when the old one broke" {
+	local sum
+	sum=$(big_image)
+	start_flaky drop PATCH 2
+	run_holt push big:1 "127.0.0.1:$(cat "$HOLT_TMP/drop.port")/test/dropped:1"
+	check_status 0
+	grep -qx dropped "$HOLT_TMP/drop.log" || { cat "$HOLT_TMP/drop.log"; false; }
+	[ "$(grep -c '^POST ' "$HOLT_TMP/drop.log")" -ge 3 ] || { cat "$HOLT_TMP/drop.log"; false; }
+	OTHER=$HOLT_TMP/fresh-drop run --separate-stderr other_holt run --rm "$(reg plain)/test/dropped:1" sha256sum /big
+	[ "$status" -eq 0 ] && [ "$output" = "$sum" ] || { show_run; false; }
+}
+
 @test "push errors: no such image, an id without a destination, a digest destination" {
 	local r
 	r=$(reg plain)
