@@ -502,6 +502,25 @@ void registry_back_off(int attempt)
 	nanosleep(&(struct timespec){0, (200L << attempt) * 1000 * 1000}, NULL);
 }
 
+/* registry_send, tried again with back-off while the failure may be passing: a dropped
+ * connection or a 5xx. For requests without a sink, which can be sent again whole. */
+static int send_retrying(struct exchange *x, const char *path, const char *const *lines,
+			 struct holt_err *err)
+{
+	for (int attempt = 0;; attempt++) {
+		CURLcode rc;
+		int got = registry_send(x, path, lines, 0, &rc, err);
+		bool again = attempt + 1 < MAX_ATTEMPTS && ((got < 0 && registry_transient(rc)) ||
+							    (got == 0 && x->status >= 500));
+		if (!again)
+			return got;
+		holt_err_release(err);
+		free(x->buf);
+		x->buf = NULL;
+		registry_back_off(attempt);
+	}
+}
+
 int registry_get_doc(struct registry *r, const char *kind, const char *ref, const char *accept,
 		     size_t max, struct registry_doc *out, struct holt_err *err)
 {
@@ -608,8 +627,7 @@ int registry_blob_exists(struct registry *r, const char *digest, bool *exists, s
 	cleanup_free char *path = xasprintf("/v2/%s/blobs/%s", r->repository, digest);
 	CURL *h = registry_take_handle(r);
 	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY, .method = "HEAD"};
-	CURLcode rc;
-	int got = registry_send(&x, path, NULL, 0, &rc, err);
+	int got = send_retrying(&x, path, NULL, err);
 	registry_give_handle(r, h);
 	cleanup_free char *body = x.buf;
 	if (got < 0)
@@ -633,8 +651,7 @@ int registry_put_manifest(struct registry *r, const char *tag, const char *media
 			     .method = "PUT",
 			     .up_buf = manifest,
 			     .up_size = len};
-	CURLcode rc;
-	int got = registry_send(&x, path, (const char *[]){type, NULL}, 0, &rc, err);
+	int got = send_retrying(&x, path, (const char *[]){type, NULL}, err);
 	registry_give_handle(r, h);
 	cleanup_free char *body = x.buf;
 	if (got < 0)

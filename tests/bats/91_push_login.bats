@@ -159,6 +159,16 @@ big_image()
 	[ "$status" -eq 0 ] && [ "$output" = "$sum" ] || { show_run; false; }
 }
 
+@test "a manifest PUT whose connection drops is sent again" {
+	start_flaky mdrop PUT 3
+	run_holt push "$IMG" "127.0.0.1:$(cat "$HOLT_TMP/mdrop.port")/test/mdrop:1"
+	check_status 0
+	[ "$(grep -c '^PUT /v2/test/mdrop/manifests/1' "$HOLT_TMP/mdrop.log")" -eq 2 ] &&
+		grep -qx dropped "$HOLT_TMP/mdrop.log" || { cat "$HOLT_TMP/mdrop.log"; false; }
+	run skopeo inspect --tls-verify=false "docker://$(reg plain)/test/mdrop:1"
+	[ "$status" -eq 0 ] || { show_run; false; }
+}
+
 @test "push errors: no such image, an id without a destination, a digest destination" {
 	local r
 	r=$(reg plain)
