@@ -58,10 +58,14 @@ struct image *cmd_image_or_pull(struct cmd_ctx *ctx, const char *ref, struct hol
 	if (img || err->errnum != ENOENT || !pull_can_fetch(ref))
 		return img;
 	holt_err_release(err);
+	img = pull_lookup_short(ctx->store, ref, err);
+	if (img || err->errnum != ENOENT)
+		return img;
+	holt_err_release(err);
 	fprintf(stderr, "Unable to find image '%s' locally\n", ref);
 	struct pull_opts o = {.tls_verify = true};
 	cleanup_free char *id = pull_showing_progress(ctx, ref, &o, false, err);
-	return id ? image_lookup(ctx->store, ref, err) : NULL;
+	return id ? image_lookup(ctx->store, id, err) : NULL;
 }
 
 int cmd_pull(int argc, char **argv, struct cmd_ctx *ctx)

@@ -3,8 +3,10 @@
 #include "core/util.h"
 #include "net/manifest.h"
 #include "net/registry.h"
+#include "net/registry_config.h"
 #include "storage/blob.h"
 #include "storage/digest.h"
+#include "storage/image.h"
 #include "storage/image_pull.h"
 #include "storage/platform.h"
 #include "storage/reference.h"
@@ -351,7 +353,8 @@ static int fetch_and_store(struct pull *p, const struct registry_doc *manifest,
 	return ret;
 }
 
-char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, struct holt_err *err)
+static char *pull_one(struct store *s, const char *ref, const struct pull_opts *o,
+		      struct holt_err *err)
 {
 	cleanup_reference struct reference r = {0};
 	struct platform plat = {0};
@@ -391,6 +394,48 @@ out:
 	free(what);
 	free(name);
 	return id;
+}
+
+char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, struct holt_err *err)
+{
+	cleanup_reference struct reference r = {0};
+	struct holt_err e = {0};
+	bool is_short = reference_parse(ref, &r, &e) == 0 && r.is_short;
+	holt_err_release(&e);
+	cleanup_strv char **search = is_short ? registry_config_search() : NULL;
+	if (!search || (!search[1] && !strcmp(search[0], r.domain)))
+		return pull_one(s, ref, o, err);
+	cleanup_free char *tried = NULL;
+	for (size_t i = 0; search[i]; i++) {
+		cleanup_free char *candidate = xasprintf("%s/%s", search[i], ref);
+		char *id = pull_one(s, candidate, o, err);
+		if (id)
+			return id;
+		char *t = xasprintf("%s%s%s", tried ? tried : "", tried ? "; " : "", err->msg);
+		free(tried), tried = t;
+		holt_err_release(err);
+	}
+	holt_err_set(err, 0, "pull %s: no registry of unqualified-search-registries has it: %s",
+		     ref, tried);
+	return NULL;
+}
+
+struct image *pull_lookup_short(struct store *s, const char *ref, struct holt_err *err)
+{
+	cleanup_reference struct reference r = {0};
+	if (reference_parse(ref, &r, err) < 0)
+		return NULL;
+	cleanup_strv char **search = r.is_short ? registry_config_search() : NULL;
+	for (size_t i = 0; search && search[i]; i++) {
+		cleanup_free char *candidate = xasprintf("%s/%s", search[i], ref);
+		struct image *img = image_lookup(s, candidate, err);
+		if (img || err->errnum != ENOENT)
+			return img;
+		holt_err_release(err);
+	}
+	holt_err_set(err, 0, "image \"%s\": no such image", ref);
+	err->errnum = ENOENT;
+	return NULL;
 }
 
 bool pull_can_fetch(const char *ref)

@@ -27,9 +27,14 @@ struct pull_opts {
 	const struct pull_progress *progress; /* may be NULL */
 };
 
-/* Pulls ref ("busybox", "host:5000/a/b:t", "a/b@sha256:…") and names the image by it.
- * Returns the image id; caller frees. */
+/* Pulls ref ("busybox", "host:5000/a/b:t", "a/b@sha256:…") and names the image by it. A
+ * ref without a registry is tried in each of unqualified-search-registries, in order, and
+ * named by the first that has it. Returns the image id; caller frees. */
 char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, struct holt_err *err);
+
+/* The image a ref without a registry names, in the first of unqualified-search-registries
+ * under which the store has it; NULL with err (ENOENT) when none. */
+struct image *pull_lookup_short(struct store *s, const char *ref, struct holt_err *err);
 
 /* True when ref is a reference pull could fetch (not an image id or id prefix). */
 bool pull_can_fetch(const char *ref);

@@ -176,6 +176,7 @@ int reference_parse(const char *s, struct reference *r, struct holt_err *err)
 	} else {
 		domain = xstrdup(DEFAULT_DOMAIN);
 		path = xstrdup(name);
+		r->is_short = true;
 	}
 	if (!strcmp(domain, LEGACY_DOMAIN)) {
 		free(domain);

@@ -5,11 +5,14 @@
 
 #include "core/err.h"
 
+#include <stdbool.h>
+
 struct reference {
-	char *domain; /* "docker.io", "localhost:5000" */
-	char *path;   /* "library/busybox", "a/b" */
-	char *tag;    /* "latest" when neither tag nor digest was given; NULL with a bare digest */
-	char *digest; /* "sha256:<hex>", or NULL */
+	char *domain;  /* "docker.io", "localhost:5000" */
+	char *path;    /* "library/busybox", "a/b" */
+	char *tag;     /* "latest" when neither tag nor digest was given; NULL with a bare digest */
+	char *digest;  /* "sha256:<hex>", or NULL */
+	bool is_short; /* the text named no registry: docker.io was taken */
 };
 
 /* Parses and normalizes s into r (fields owned by r). On a malformed reference, fails

@@ -237,6 +237,28 @@ big_image()
 	[ "$status" -eq 0 ] || { show_run; false; }
 }
 
+@test "unqualified-search-registries: a name without a registry is tried in each, in order" {
+	local r b
+	r=$(reg plain) b=$(reg basic)
+	holt push -q "$IMG" "$r/team/short:1"
+	mkdir -p "$XDG_CONFIG_HOME/holt"
+	echo "{\"unqualified-search-registries\": [\"$b\", \"$r\"]}" \
+		>"$XDG_CONFIG_HOME/holt/registries.json"
+	export OTHER=$HOLT_TMP/fresh-search
+	run --separate-stderr other_holt pull -q team/short:1
+	[ "$status" -eq 0 ] && [ "$output" = "$(hex_id)" ] || { show_run; false; }
+	run --separate-stderr other_holt images --format '{{.Repository}}:{{.Tag}}'
+	[ "$output" = "$r/team/short:1" ] || { show_run; false; }
+	# Found locally under the registry that had it: no pull.
+	run --separate-stderr other_holt run --rm team/short:1 echo here
+	[ "$status" -eq 0 ] && [ "$output" = here ] && [[ $stderr != *Unable* ]] || { show_run; false; }
+	run --separate-stderr other_holt pull team/nosuch:1
+	rm "$XDG_CONFIG_HOME/holt/registries.json"
+	[ "$status" -eq 125 ] || { show_run; false; }
+	[[ $stderr == *"no registry of unqualified-search-registries has it"*"$b/team/nosuch:1"*"$r/team/nosuch:1"* ]] ||
+		{ show_run; false; }
+}
+
 @test "Basic auth: refused without login and with a wrong password; login, push, pull, logout" {
 	local r
 	r=$(reg basic)

@@ -69,7 +69,7 @@ static const struct bad bads[] = {
 int main(void)
 {
 	size_t n_good = sizeof goods / sizeof *goods, n_bad = sizeof bads / sizeof *bads;
-	plan((int)(n_good * 2 + n_bad * 2 + 4));
+	plan((int)(n_good * 2 + n_bad * 2 + 7));
 
 	for (size_t i = 0; i < n_good; i++) {
 		struct holt_err err = {0};
@@ -111,5 +111,12 @@ int main(void)
 	ok(reference_parse("busybox", &o, &err) == 0, "parse busybox");
 	cleanup_free char *frepo = reference_familiar_repository(&o);
 	ok(!strcmp(frepo, "busybox"), "familiar repository %s", frepo);
+
+	/* Only a name with no registry in it is tried in unqualified-search-registries. */
+	ok(o.is_short && !r.is_short, "busybox is short, localhost:5000/a/b:t is not");
+	cleanup_reference struct reference d = {0}, m = {0};
+	ok(reference_parse("docker.io/busybox", &d, &err) == 0 && !d.is_short,
+	   "docker.io/busybox names its registry");
+	ok(reference_parse("me/app:1", &m, &err) == 0 && m.is_short, "me/app:1 is short");
 	return done();
 }
