@@ -1,4 +1,5 @@
 #include "core/push.h"
+#include "core/parallel.h"
 #include "core/util.h"
 #include "net/manifest.h"
 #include "net/registry.h"
@@ -10,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -35,8 +37,21 @@ static char *mount_source(const struct image *img, const struct reference *to)
 	return NULL;
 }
 
+/* Blobs sent at once, as docker does. */
+enum { PARALLEL_BLOBS = 3 };
+
+struct push {
+	struct store *s;
+	struct registry *reg;
+	const struct manifest *m;
+	const char *from;
+	const struct push_opts *o;
+	pthread_mutex_t lock; /* one progress call at a time */
+};
+
 static int push_blob(struct store *s, struct registry *reg, const struct descriptor *d,
-		     const char *from, const struct push_opts *o, struct holt_err *err)
+		     const char *from, const struct push_opts *o, pthread_mutex_t *lock,
+		     struct holt_err *err)
 {
 	bool exists;
 	if (registry_blob_exists(reg, d->digest, &exists, err) < 0)
@@ -54,9 +69,20 @@ static int push_blob(struct store *s, struct registry *reg, const struct descrip
 			return -1;
 		what = mounted ? PUSH_BLOB_MOUNTED : PUSH_BLOB_UPLOADED;
 	}
-	if (o->progress && o->progress->blob)
+	if (o->progress && o->progress->blob) {
+		pthread_mutex_lock(lock);
 		o->progress->blob(o->progress->ctx, d->digest, d->size, what);
+		pthread_mutex_unlock(lock);
+	}
 	return 0;
+}
+
+/* Item i: layer i, or the config after the layers. */
+static int push_item(size_t i, void *ctx, struct holt_err *err)
+{
+	struct push *p = ctx;
+	const struct descriptor *d = i < p->m->n_layers ? &p->m->layers[i] : &p->m->config;
+	return push_blob(p->s, p->reg, d, p->from, p->o, &p->lock, err);
 }
 
 static const char *media_type_of(const char *manifest, char **owned)
@@ -81,11 +107,10 @@ static int push_to(struct store *s, const struct image *img, const struct refere
 	struct registry_opts ropts = {.tls_verify = o->tls_verify, .authfile = o->authfile};
 	struct registry *reg = registry_open(to->domain, to->path, &ropts, err);
 	cleanup_free char *from = mount_source(img, to);
-	int ret = reg ? 0 : -1;
-	for (size_t i = 0; ret == 0 && i < m.n_layers; i++)
-		ret = push_blob(s, reg, &m.layers[i], from, o, err);
-	if (ret == 0)
-		ret = push_blob(s, reg, &m.config, from, o, err);
+	struct push p = {.s = s, .reg = reg, .m = &m, .from = from, .o = o};
+	pthread_mutex_init(&p.lock, NULL);
+	int ret = reg ? parallel_run(m.n_layers + 1, PARALLEL_BLOBS, push_item, &p, err) : -1;
+	pthread_mutex_destroy(&p.lock);
 	if (ret == 0)
 		ret = registry_put_manifest(reg, to->tag, media_type_of(body, &mt_owned), body, len,
 					    err);
