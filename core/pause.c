@@ -105,6 +105,26 @@ int pause_lock(const char *runroot, struct holt_err *err)
 	return fd;
 }
 
+/* ps shows the argv a process started with: the command that left this one behind (an
+ * import, say) would look as if it never ended. argv's strings are one block that starts
+ * at argv[0]; /proc/self/cmdline tells its length. */
+static void retitle(void)
+{
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (len <= strlen(pause_comm))
+		return;
+	memset(program_invocation_name, 0, len);
+	memcpy(program_invocation_name, pause_comm, strlen(pause_comm));
+}
+
 static __attribute__((noreturn)) void pause_forever(void)
 {
 	sigset_t all;
@@ -112,6 +132,7 @@ static __attribute__((noreturn)) void pause_forever(void)
 
 	setsid();
 	prctl(PR_SET_NAME, pause_comm);
+	retitle();
 	if (null >= 0)
 		for (int fd = 0; fd < 3; fd++)
 			dup2(null, fd);

@@ -123,3 +123,12 @@ subid_range()
 	check_status 0
 	check_output "refused"
 }
+
+@test "the process that holds the namespace shows as holt-pause, not as the command it came from" {
+	local pid
+	holt run --rm "$IMG" true
+	pid=$(head -1 "$HOLT_RUNROOT/pause.pid")
+	[ "$(cat "/proc/$pid/comm")" = holt-pause ] || { cat "/proc/$pid/comm"; false; }
+	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" | sed 's/ *$//')" = holt-pause ] ||
+		{ tr '\0' ' ' <"/proc/$pid/cmdline"; false; }
+}
