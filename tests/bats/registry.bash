@@ -57,3 +57,36 @@ make_tls()
 	openssl x509 -req -in "$d/srv.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
 		-out "$d/srv.crt" -days 2 -extfile "$d/ext" 2>/dev/null
 }
+
+# start_token_registry NAME USER:PASSWORD PUBLIC-GLOB: docker-registry with Docker's token
+# auth, and tests/lib/token-issuer as its token service: a key and a self-signed cert made
+# with openssl sign the tokens (the cert rides in each token's x5c header and is the
+# registry's rootcertbundle). Anonymous callers may pull the repositories that match
+# PUBLIC-GLOB; USER may pull and push everywhere. The issuer logs each request to
+# $HOLT_TMP/NAME-issuer.log; its port is in $HOLT_TMP/NAME-issuer.port.
+start_token_registry()
+{
+	local name=$1 user=$2 public=$3 d=$HOLT_TMP/$1-token port
+	mkdir -p "$d"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" \
+		-days 2 -subj "/CN=holt test token issuer" 2>/dev/null
+	"$HOLT_LIB/token-issuer" --key "$d/key.pem" --cert "$d/cert.pem" \
+		--port-file "$HOLT_TMP/$name-issuer.port" --user "$user" --public "$public" \
+		--log "$HOLT_TMP/$name-issuer.log" >"$HOLT_TMP/$name-issuer.err" 2>&1 &
+	echo $! >"$HOLT_TMP/$name-issuer.pid"
+	for _ in $(seq 100); do
+		[ -e "$HOLT_TMP/$name-issuer.port" ] && break
+		sleep 0.1
+	done
+	port=$(cat "$HOLT_TMP/$name-issuer.port" 2>/dev/null) || {
+		echo "token-issuer $name did not start:" >&2
+		cat "$HOLT_TMP/$name-issuer.err" >&2
+		return 1
+	}
+	start_registry "$name" "auth:
+  token:
+    realm: http://127.0.0.1:$port/token
+    service: holt-test-registry
+    issuer: holt-test-issuer
+    rootcertbundle: $d/cert.pem"
+}
