@@ -45,7 +45,11 @@ void cmd_usage(const struct cmd_info *info, FILE *out)
 		if (o->argname && n >= 0 && (size_t)n < sizeof left)
 			snprintf(left + n, sizeof left - n,
 				 cmd_option_value_optional(o) ? "%s" : " %s", o->argname);
-		fprintf(out, "  %-28s %s\n", left, o->help);
+		/* A left side too wide for the column gets a line of its own, as in GNU --help. */
+		if (strlen(left) > 28)
+			fprintf(out, "  %s\n  %-28s %s\n", left, "", o->help);
+		else
+			fprintf(out, "  %-28s %s\n", left, o->help);
 	}
 	fputs(option_by_val(info, 'h') ? "      --help                   show this help\n"
 				       : "  -h, --help                   show this help\n",

@@ -58,6 +58,24 @@ teardown_file()
 	done
 }
 
+@test "every option's help starts in the help column; a long option gets a line of its own" {
+	local c i l bad=() pad
+	pad=$(printf '%31s' '')
+	for c in $(holt --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
+		mapfile -t l < <(holt "$c" --help)
+		for ((i = 0; i < ${#l[@]}; i++)); do
+			[[ ${l[i]} =~ ^\ \ (-[a-zA-Z],|\ \ \ \ --) ]] || continue
+			[[ ${l[i]:30:1} == " " && -n ${l[i]:31:1} && ${l[i]:31:1} != " " ]] && continue
+			[[ ${l[i + 1]:-} == "$pad"[!\ ]* ]] && continue
+			bad+=("$c: ${l[i]}")
+		done
+	done
+	((${#bad[@]} == 0)) || { printf '%s\n' "${bad[@]}"; false; }
+	run_holt pull --help
+	[[ $output == *$'\n      --platform OS/ARCH[/VARIANT]\n'"$pad"'pull the image'* ]] ||
+		{ show_run; false; }
+}
+
 @test "holt version and holt --version print the version" {
 	run_holt version
 	check_status 0
