@@ -5,6 +5,7 @@
 
 load helpers
 load registry
+load podman
 
 setup_file()
 {
@@ -25,11 +26,7 @@ setup_file()
 teardown_file()
 {
 	local f o
-	# podman's files belong to subordinate ids: only podman can remove them.
-	if [ -d "$HOLT_TMP/podman" ]; then
-		podman_here system reset -f >/dev/null 2>&1
-		rm -rf "$(cat "$HOLT_TMP/podman/runroot")"
-	fi
+	podman_teardown
 	for f in "$HOLT_TMP"/*.pid; do
 		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
 	done
@@ -73,20 +70,6 @@ hex_id()
 	[ "$status" -eq 0 ] && [ "$output" = "root:x:0:0:root:/root:/bin/sh" ] || { show_run; false; }
 }
 
-# podman, rootless, in a store of the test's own: vfs (no fuse-overlayfs needed), runc
-# and cgroupfs (the VM's hybrid cgroups have nothing delegated, and no systemd session).
-# Its runroot must be short (50 characters at most): it goes under /tmp.
-podman_here()
-{
-	local d=$HOLT_TMP/podman
-	mkdir -p "$d/run"
-	[ -s "$d/runroot" ] || mktemp -d /tmp/holt-podman.XXXXXX >"$d/runroot"
-	env -u REGISTRY_AUTH_FILE XDG_RUNTIME_DIR="$d/run" XDG_CONFIG_HOME="$d/config" \
-		timeout 120 podman --root "$d/storage" --runroot "$(cat "$d/runroot")" \
-		--storage-driver vfs --storage-opt vfs.ignore_chown_errors=true \
-		--cgroup-manager cgroupfs --events-backend file --runtime runc "$@"
-}
-
 @test "podman pulls what holt pushed and runs it: same id, same files and owners" {
 	local r
 	r=$(reg plain)
@@ -95,10 +78,9 @@ podman_here()
 	[ "$status" -eq 0 ] && [ "${lines[-1]}" = "$(hex_id)" ] || { show_run; false; }
 	run --separate-stderr podman_here run --rm --network none "$r/test/podman:1" \
 		sh -c 'head -1 /etc/passwd; cat /home/tester/owned/file; stat -c %u /home/tester/owned/file'
-	local owner=1000
-	has_subids || owner=0 # podman's single-uid map makes every owner the user, as holt's does
 	[ "$status" -eq 0 ] && [ "$output" = "$(printf 'root:x:0:0:root:/root:/bin/sh\n%s\n%s' \
-		"$(holt run --rm "$IMG" cat /home/tester/owned/file)" "$owner")" ] || { show_run; false; }
+		"$(holt run --rm "$IMG" cat /home/tester/owned/file)" "$(podman_owner_1000)")" ] ||
+		{ show_run; false; }
 }
 
 @test "a second push finds every blob there; another repository mounts them" {

@@ -3,6 +3,7 @@
 # them; skopeo is the other side of every interop test.
 
 load helpers
+load podman
 
 setup_file()
 {
@@ -11,6 +12,7 @@ setup_file()
 
 teardown_file()
 {
+	podman_teardown
 	holt_teardown_file
 }
 
@@ -234,6 +236,46 @@ load_fails()
 		check_status 0
 		check_output_has "root:x:0:0:root:/root:/bin/sh"
 		holt rmi busybox >/dev/null
+	done
+}
+
+@test "podman loads what holt saved, in both formats, and runs it with the files' owners" {
+	local format
+	new_image pm:1
+	for format in docker-archive oci-archive; do
+		holt save --format "$format" -o "$BATS_TEST_TMPDIR/$format.tar" pm:1
+		run --separate-stderr podman_here load -i "$BATS_TEST_TMPDIR/$format.tar"
+		[ "$status" -eq 0 ] && [[ $output == *"Loaded image"*"pm:1"* ]] || { show_run; false; }
+		run --separate-stderr podman_here images -q --no-trunc pm:1
+		[ "$output" = "sha256:$new_id" ] || { show_run; false; }
+		run --separate-stderr podman_here run --rm --network none pm:1 \
+			stat -c '%u %n' /home/tester/owned/file
+		[ "$status" -eq 0 ] && [ "$output" = "$(podman_owner_1000) /home/tester/owned/file" ] ||
+			{ show_run; false; }
+		podman_here rmi -f pm:1 >/dev/null 2>&1
+	done
+}
+
+@test "load what podman saved, in both formats: the same image id, and it runs" {
+	local format
+	new_image ps:1
+	local id=$new_id
+	holt save -o "$BATS_TEST_TMPDIR/in.tar" ps:1
+	podman_here load -q -i "$BATS_TEST_TMPDIR/in.tar" >/dev/null 2>&1
+	holt rmi ps:1 >/dev/null
+	for format in docker-archive oci-archive; do
+		run --separate-stderr podman_here save --format "$format" -o "$BATS_TEST_TMPDIR/p-$format.tar" \
+			localhost/ps:1
+		[ "$status" -eq 0 ] || { show_run; false; }
+		run_holt load -i "$BATS_TEST_TMPDIR/p-$format.tar"
+		check_status 0
+		check_output_has "ps:1"
+		run_holt images -q --no-trunc
+		check_output_has "sha256:$id"
+		run_holt run --rm "sha256:$id" cat /home/tester/owned/file
+		check_status 0
+		check_output "owned by tester"
+		holt rmi -f "$id" >/dev/null
 	done
 }
 
