@@ -353,6 +353,21 @@ static int fetch_and_store(struct pull *p, const struct registry_doc *manifest,
 	return ret;
 }
 
+/* The image config: the store's copy when it has one (a pull of an image already here
+ * asks the registry for its manifest only), else the registry's. */
+static int config_of(struct store *s, struct registry *reg, const char *digest,
+		     struct registry_doc *out, struct holt_err *err)
+{
+	struct holt_err e = {0};
+	memset(out, 0, sizeof *out);
+	out->body = blob_read(s, digest, &out->len, &e);
+	holt_err_release(&e);
+	if (out->body && out->len <= MAX_CONFIG)
+		return 0;
+	registry_doc_clear(out);
+	return registry_get_doc(reg, "blobs", digest, NULL, MAX_CONFIG, out, err);
+}
+
 static char *pull_one(struct store *s, const char *ref, const struct pull_opts *o,
 		      struct holt_err *err)
 {
@@ -376,7 +391,7 @@ static char *pull_one(struct store *s, const char *ref, const struct pull_opts *
 	if (o->progress && o->progress->resolved)
 		o->progress->resolved(o->progress->ctx, manifest_digest, m.n_layers);
 	what = xasprintf("config %s", m.config.digest);
-	if (registry_get_doc(p.reg, "blobs", m.config.digest, NULL, MAX_CONFIG, &config, err) < 0 ||
+	if (config_of(s, p.reg, m.config.digest, &config, err) < 0 ||
 	    verify(&config, m.config.digest, what, err) < 0 ||
 	    read_config(&config, &m, o->platform ? &plat : NULL, &p.diff_ids, err) < 0)
 		goto out;

@@ -184,6 +184,22 @@ big_image()
 	[ "$status" -eq 0 ] || { show_run; false; }
 }
 
+@test "a second pull of the same image asks the registry for the manifest only" {
+	local r
+	holt push -q "$IMG" "$(reg plain)/test/again:1"
+	start_flaky again GET 0
+	r=127.0.0.1:$(cat "$HOLT_TMP/again.port")
+	export OTHER=$HOLT_TMP/fresh-again
+	other_holt pull -q "$r/test/again:1" >/dev/null
+	grep -q '^GET /v2/test/again/blobs/' "$HOLT_TMP/again.log" || { cat "$HOLT_TMP/again.log"; false; }
+	: >"$HOLT_TMP/again.log"
+	run --separate-stderr other_holt pull "$r/test/again:1"
+	[ "$status" -eq 0 ] && [ "$output" = "$(hex_id)" ] || { show_run; false; }
+	[ "$(grep -v '^GET /v2/$' "$HOLT_TMP/again.log")" = "GET /v2/test/again/manifests/1" ] ||
+		{ cat "$HOLT_TMP/again.log"; false; }
+	[ "$(grep -c 'already exists' <<<"$stderr")" -eq 1 ] || { show_run; false; }
+}
+
 @test "push errors: no such image, an id without a destination, a digest destination" {
 	local r
 	r=$(reg plain)
