@@ -188,7 +188,6 @@ check_pull_refused()
 	}
 }
 
-
 # check_content REF FILE: the container of REF holds FILE (from the host) as /data.
 check_content()
 {
