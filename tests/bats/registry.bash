@@ -58,21 +58,31 @@ make_tls()
 		-out "$d/srv.crt" -days 2 -extfile "$d/ext" 2>/dev/null
 }
 
-# start_token_registry NAME USER:PASSWORD PUBLIC-GLOB: docker-registry with Docker's token
+# start_token_registry NAME USER:PASSWORD PUBLIC-GLOB [tls]: docker-registry with Docker's token
 # auth, and tests/lib/token-issuer as its token service: a key and a self-signed cert made
 # with openssl sign the tokens (the cert rides in each token's x5c header and is the
 # registry's rootcertbundle). Anonymous callers may pull the repositories that match
 # PUBLIC-GLOB; USER may pull and push everywhere. The issuer logs each request to
-# $HOLT_TMP/NAME-issuer.log; its port is in $HOLT_TMP/NAME-issuer.port.
+# $HOLT_TMP/NAME-issuer.log; its port is in $HOLT_TMP/NAME-issuer.port. With tls, both
+# speak HTTPS with make_tls's certificate (call make_tls first), each on its own port.
 start_token_registry()
 {
-	local name=$1 user=$2 public=$3 d=$HOLT_TMP/$1-token port
+	local name=$1 user=$2 public=$3 d=$HOLT_TMP/$1-token port scheme=http tls_issuer=() \
+		tls_registry=
+	if [ "${4:-}" = tls ]; then
+		scheme=https
+		tls_issuer=(--tls-cert "$HOLT_TMP/tls/srv.crt" --tls-key "$HOLT_TMP/tls/srv.key")
+		tls_registry="  tls:
+    certificate: $HOLT_TMP/tls/srv.crt
+    key: $HOLT_TMP/tls/srv.key"
+	fi
 	mkdir -p "$d"
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/key.pem" -out "$d/cert.pem" \
 		-days 2 -subj "/CN=holt test token issuer" 2>/dev/null
 	"$HOLT_LIB/token-issuer" --key "$d/key.pem" --cert "$d/cert.pem" \
 		--port-file "$HOLT_TMP/$name-issuer.port" --user "$user" --public "$public" \
-		--log "$HOLT_TMP/$name-issuer.log" >"$HOLT_TMP/$name-issuer.err" 2>&1 &
+		--log "$HOLT_TMP/$name-issuer.log" "${tls_issuer[@]}" \
+		>"$HOLT_TMP/$name-issuer.err" 2>&1 &
 	echo $! >"$HOLT_TMP/$name-issuer.pid"
 	for _ in $(seq 100); do
 		[ -e "$HOLT_TMP/$name-issuer.port" ] && break
@@ -83,9 +93,10 @@ start_token_registry()
 		cat "$HOLT_TMP/$name-issuer.err" >&2
 		return 1
 	}
-	start_registry "$name" "auth:
+	start_registry "$name" "$tls_registry
+auth:
   token:
-    realm: http://127.0.0.1:$port/token
+    realm: $scheme://127.0.0.1:$port/token
     service: holt-test-registry
     issuer: holt-test-issuer
     rootcertbundle: $d/cert.pem"
