@@ -13,6 +13,8 @@ setup_file()
 	export XDG_CONFIG_HOME=$HOLT_TMP/config REGISTRY_AUTH_FILE=$HOLT_TMP/auth.json
 	start_registry plain
 	start_token_registry tok alice:s3cret 'public/*'
+	make_tls
+	start_token_registry toktls alice:s3cret 'public/*' tls
 	local r t repo
 	r=$(reg plain) t=$(reg tok)
 	holt push -q "$IMG" "$r/test/base:1" >/dev/null
@@ -21,6 +23,8 @@ setup_file()
 		skopeo_copy --dest-creds alice:s3cret "docker://$r/test/base:1" "docker://$t/$repo" ||
 			return 1
 	done
+	skopeo_copy --dest-creds alice:s3cret "docker://$r/test/base:1" \
+		"docker://$(reg toktls)/public/busybox:1" || return 1
 	if host_arch >/dev/null; then
 		push_multi_arch test/multi:1
 	fi
@@ -159,9 +163,13 @@ for k in sys.argv[1:]: v=v[int(k) if k.isdigit() else k]
 print(v)' "$@"
 }
 
-# GETs of blobs that holt made in the log of registry $1.
+# GETs of blobs that holt made in the log of registry $1. The registry writes a request's
+# line once the response has gone out, so a request of its own marks where the log is.
 blob_gets()
 {
+	local mark=settled-$RANDOM$RANDOM
+	curl -s -o /dev/null "http://$(reg "$1")/v2/$mark/tags/list"
+	wait_for_line "$HOLT_TMP/$1.log" 5 "/v2/$mark/tags/list" >&2
 	grep -c '"GET /v2/[^ ]*/blobs/sha256:[0-9a-f]* HTTP[^"]*" [0-9]* [0-9]* "[^"]*" "holt/' \
 		"$HOLT_TMP/$1.log" || true
 }
@@ -216,7 +224,8 @@ pull_and_check()
 	: >"$HOLT_TMP/tok-issuer.log"
 	run_holt push -q "$IMG" "$t/alice/app:1"
 	check_status 0
-	grep -q "^token user=alice service=holt-test-registry scope=repository:alice/app:pull,push granted=alice/app:pull,push$" \
+	# Push asks for pull and push, in either order.
+	grep -Eq "^token user=alice service=holt-test-registry scope=repository:alice/app:(pull,push|push,pull) granted=alice/app:(pull,push|push,pull)$" \
 		"$HOLT_TMP/tok-issuer.log" || { cat "$HOLT_TMP/tok-issuer.log"; false; }
 	run skopeo inspect --tls-verify=false --creds alice:s3cret "docker://$t/alice/app:1"
 	check_status 0
@@ -257,13 +266,31 @@ pull_and_check()
 	local t
 	t=$(reg tok)
 	: >"$HOLT_TMP/tok-issuer.log"
-	run --separate-stderr fresh token-scope pull -q "$t/public/team/app:1"
+	# Anonymous, whatever the other tests left in the auth file.
+	run --separate-stderr fresh token-scope pull -q --authfile "$BATS_TEST_TMPDIR/none.json" \
+		"$t/public/team/app:1"
 	check_status 0
 	check_output "$(hex_id)"
 	[ -s "$HOLT_TMP/tok-issuer.log" ] || { echo "no token asked for"; false; }
 	run grep -v "^token user=- service=holt-test-registry scope=repository:public/team/app:pull granted=public/team/app:pull$" \
 		"$HOLT_TMP/tok-issuer.log"
 	[ "$status" -eq 1 ] || { echo "other token requests:"; show_run; false; }
+}
+
+@test "token auth over TLS: the registry's CA in certs.d is trusted for its token service too" {
+	local t
+	t=$(reg toktls)
+	: >"$HOLT_TMP/toktls-issuer.log"
+	run --separate-stderr fresh toktls pull "$t/public/busybox:1"
+	check_holt_error "certs.d"
+	mkdir -p "$XDG_CONFIG_HOME/holt/certs.d/$t"
+	cp "$HOLT_TMP/tls/ca.crt" "$XDG_CONFIG_HOME/holt/certs.d/$t/"
+	run --separate-stderr fresh toktls pull -q "$t/public/busybox:1"
+	rm -r "$XDG_CONFIG_HOME/holt/certs.d"
+	check_status 0
+	check_output "$(hex_id)"
+	grep -qx "token user=- service=holt-test-registry scope=repository:public/busybox:pull granted=public/busybox:pull" \
+		"$HOLT_TMP/toktls-issuer.log" || { cat "$HOLT_TMP/toktls-issuer.log"; false; }
 }
 
 # --- images made by other tools --------------------------------------------------------
