@@ -156,6 +156,7 @@ raw_manifest()
 	skopeo inspect --raw --tls-verify=false "docker://$1"
 }
 
+# json_get KEY...: the value at that path (an index for a list) in the JSON on stdin.
 json_get()
 {
 	python3 -c 'import json,sys; v=json.load(sys.stdin)
@@ -229,7 +230,7 @@ pull_and_check()
 		"$HOLT_TMP/tok-issuer.log" || { cat "$HOLT_TMP/tok-issuer.log"; false; }
 	run skopeo inspect --tls-verify=false --creds alice:s3cret "docker://$t/alice/app:1"
 	check_status 0
-	check_output_has '"Architecture": "amd64"'
+	check_output_has "\"Name\": \"$t/alice/app\""
 	# The fresh store reads the same auth file: alice pulls her private repository.
 	pull_and_check token-alice "$t/alice/app:1"
 	grep -q "^token user=alice service=holt-test-registry scope=repository:alice/app:pull granted=alice/app:pull$" \
@@ -421,6 +422,10 @@ pull_and_check()
 	run --separate-stderr fresh digest images --digests --format '{{.Repository}} {{.Tag}} {{.Digest}}'
 	check_status 0
 	check_output "$r/test/base <none> $digest"
+	run --separate-stderr fresh digest images --digests
+	check_status 0
+	[[ ${lines[1]} =~ ^$r/test/base\ +\<none\>\ +$digest\ +$(hex_id | cut -c1-12)\  ]] ||
+		{ show_run; false; }
 	run --separate-stderr fresh digest image inspect --format '{{json .RepoDigests}}' "$r/test/base@$digest"
 	check_output "[\"$r/test/base@$digest\"]"
 	run --separate-stderr fresh digest run --rm "$r/test/base@$digest" cat /etc/image-file
