@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,14 @@ struct store {
 	char *runroot;
 	char *tmp;
 	int lock_fd;
+	/* The flock is the process's: nested sections of one thread share it, and other
+	 * threads (pull's workers) wait for the mutex. */
+	pthread_mutex_t lock_mutex; /* recursive */
 	int lock_depth;
 	/* This handle's own staging dir under tmp/, kept flocked while it lives so that
-	 * other commands' store_open leaves it alone. */
+	 * other commands' store_open leaves it alone. Made once, by whichever thread asks
+	 * first. */
+	pthread_mutex_t stage_mutex;
 	char *stage;
 	int stage_fd;
 };
@@ -112,6 +118,12 @@ struct store *store_open(const char *root, const char *runroot, struct holt_err 
 	s->tmp = xasprintf("%s/tmp", root);
 	s->lock_fd = -1;
 	s->stage_fd = -1;
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&s->lock_mutex, &attr);
+	pthread_mutexattr_destroy(&attr);
+	pthread_mutex_init(&s->stage_mutex, NULL);
 	if (store_setup(s, err) < 0) {
 		holt_err_wrap(err, "open store \"%s\"", root);
 		store_free(s);
@@ -133,6 +145,8 @@ void store_free(struct store *s)
 		close(s->stage_fd);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);
+	pthread_mutex_destroy(&s->lock_mutex);
+	pthread_mutex_destroy(&s->stage_mutex);
 	free(s->stage);
 	free(s->root);
 	free(s->runroot);
@@ -152,31 +166,34 @@ const char *store_runroot(const struct store *s)
 
 int store_lock(struct store *s, struct holt_err *err)
 {
-	/* Nested sections of one process share the one flock. */
+	pthread_mutex_lock(&s->lock_mutex);
 	if (s->lock_depth++ > 0)
 		return 0;
 	while (flock(s->lock_fd, LOCK_EX) < 0) {
 		if (errno == EINTR)
 			continue;
+		int e = errno;
 		s->lock_depth = 0;
-		return holt_err_set(err, errno, "lock store \"%s\"", s->root);
+		pthread_mutex_unlock(&s->lock_mutex);
+		return holt_err_set(err, e, "lock store \"%s\"", s->root);
 	}
 	return 0;
 }
 
 void store_unlock(struct store *s)
 {
-	if (s->lock_depth > 0 && --s->lock_depth == 0)
+	if (s->lock_depth == 0)
+		return;
+	if (--s->lock_depth == 0)
 		flock(s->lock_fd, LOCK_UN);
+	pthread_mutex_unlock(&s->lock_mutex);
 }
 
-const char *store_staging_dir(struct store *s, struct holt_err *err)
+static void make_staging_dir(struct store *s, struct holt_err *err)
 {
-	if (s->stage)
-		return s->stage;
 	/* Under the store lock, so that no store_open cleans it between mkdtemp and flock. */
 	if (store_lock(s, err) < 0)
-		return NULL;
+		return;
 	cleanup_free char *dir = xasprintf("%s/XXXXXX", s->tmp);
 	cleanup_free char *lock = NULL;
 	int fd = -1;
@@ -197,7 +214,16 @@ const char *store_staging_dir(struct store *s, struct holt_err *err)
 	s->stage = steal_pointer(&dir);
 out:
 	store_unlock(s);
-	return s->stage;
+}
+
+const char *store_staging_dir(struct store *s, struct holt_err *err)
+{
+	pthread_mutex_lock(&s->stage_mutex);
+	if (!s->stage)
+		make_staging_dir(s, err);
+	const char *stage = s->stage;
+	pthread_mutex_unlock(&s->stage_mutex);
+	return stage;
 }
 
 char *store_mktemp(struct store *s, struct holt_err *err)

@@ -23,7 +23,8 @@ const char *store_root(const struct store *s);
 const char *store_runroot(const struct store *s);
 
 /* Takes the store's metadata lock (flock on <root>/lock); hold it only for short,
- * metadata-changing sections, never during a download or a container's life. */
+ * metadata-changing sections, never during a download or a container's life. Sections
+ * nest within a thread; threads of one process take turns. */
 int store_lock(struct store *s, struct holt_err *err);
 void store_unlock(struct store *s);
 
