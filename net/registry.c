@@ -146,7 +146,8 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *p)
 	x->r->curl->easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
 	if (x->sink && status >= 200 && status < 300) {
 		size_t off = 0;
-		if (x->skip) {
+		/* A 206 starts where the Range asked; a 200 is the whole blob again. */
+		if (x->skip && status == 200) {
 			off = x->skip < n ? (size_t)x->skip : n;
 			x->skip -= off;
 		}

@@ -44,7 +44,7 @@ struct exchange {
 	void *sink_ctx;
 	struct holt_err *sink_err;
 	bool sink_failed;
-	uint64_t skip;	    /* bytes of a resumed blob the sink already has */
+	uint64_t skip;	    /* bytes the sink already has, to drop from a 200 to a Range */
 	uint64_t delivered; /* bytes handed to the sink */
 	char *buf;	    /* the body when it is kept */
 	size_t len, max;
