@@ -20,6 +20,18 @@ static const char *const layer_types[] = {
     "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
 };
 
+static const char *const image_types[] = {
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+};
+
+static const char *const index_types[] = {
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+};
+
+#define N_OF(a) (sizeof(a) / sizeof *(a))
+
 static bool is_one_of(const char *s, const char *const *list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -98,7 +110,7 @@ static int parse_image(json_object *o, const char *what, struct manifest *m, str
 		const char *mt = m->layers[i].media_type;
 		if (!mt)
 			return holt_err_set(err, 0, "%s: layers[%zu] has no mediaType", what, i);
-		if (!is_one_of(mt, layer_types, sizeof layer_types / sizeof *layer_types))
+		if (!is_one_of(mt, layer_types, N_OF(layer_types)))
 			return holt_err_set(
 			    err, 0,
 			    "%s: layers[%zu]: media type \"%s\" is not a layer holt can unpack%s",
@@ -120,9 +132,8 @@ int manifest_parse(const char *body, const char *content_type, const char *what,
 	int schema = json_object_object_get_ex(o, "schemaVersion", &version)
 			 ? json_object_get_int(version)
 			 : 0;
-	const char *mt = str(o, "mediaType");
-	if (!mt && content_type)
-		mt = content_type;
+	const char *own = str(o, "mediaType");
+	const char *mt = own ? own : content_type;
 	if (schema == 1 || (mt && strstr(mt, "distribution.manifest.v1")))
 		return holt_err_set(err, 0,
 				    "%s: a Docker schema 1 manifest, which holt does not "
@@ -131,9 +142,15 @@ int manifest_parse(const char *body, const char *content_type, const char *what,
 				    what);
 	if (schema != 2)
 		return holt_err_set(err, 0, "%s: schemaVersion %d, not 2", what, schema);
-	bool index = json_object_object_get_ex(o, "manifests", NULL);
-	if (mt && (strstr(mt, "index") || strstr(mt, "manifest.list")))
-		index = true;
+	bool image = mt && is_one_of(mt, image_types, N_OF(image_types));
+	bool index = mt && is_one_of(mt, index_types, N_OF(index_types));
+	/* The document's own word is final; a Content-Type such as application/json, which
+	 * some registries send for OCI manifests without one, leaves it to the fields. */
+	if (own && !image && !index)
+		return holt_err_set(
+		    err, 0, "%s: media type \"%s\" is not an image manifest or index", what, own);
+	if (!image && !index)
+		index = json_object_object_get_ex(o, "manifests", NULL);
 	m->is_index = index;
 	int ret = index ? descriptors(o, "manifests", what, &m->manifests, &m->n_manifests, err)
 			: parse_image(o, what, m, err);

@@ -141,11 +141,26 @@ static void manifests(void)
 				     NULL, "m", &m, &err),
 		      &err, "no layers"),
 	   "a manifest without layers");
+	ok(fails_with(manifest_parse("{\"schemaVersion\":2,\"mediaType\":\"application/"
+				     "vnd.example.not-a-manifest+json\",\"config\":{\"digest\":"
+				     "\"" D1 "\",\"size\":1},\"layers\":[]}",
+				     NULL, "m", &m, &err),
+		      &err, "\"application/vnd.example.not-a-manifest+json\" is not an image"),
+	   "a mediaType that is no manifest or index is refused by name");
+	ok(fails_with(manifest_parse("{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1
+				     "\",\"size\":1},\"layers\":[]}",
+				     "application/json", "m", &m, &err),
+		      &err, "no layers"),
+	   "without a mediaType, a generic Content-Type leaves it to the fields");
+	r = manifest_parse(index_doc, "application/vnd.docker.distribution.manifest.list.v2+json",
+			   "i", &m, &err);
+	ok(r == 0 && m.is_index, "a Docker manifest list known by its Content-Type");
+	manifest_clear(&m);
 }
 
 int main(void)
 {
-	plan(19);
+	plan(22);
 	challenges();
 	manifests();
 	return done();
