@@ -90,7 +90,7 @@ static int history_print(struct cmd_ctx *ctx, const struct image *img, const cha
 	int ret = 0;
 
 	cleanup_output struct output *out = output_new(format, history_table, history_headers, err);
-	if (!out || image_detail_load(ctx->store, img->id, &d, err) < 0)
+	if (!out || image_detail_load(ctx->store, img, &d, err) < 0)
 		return -1;
 	if (history_build(d.config, d.layer_sizes, d.n_layers, &steps, &n, err) < 0)
 		ret = holt_err_wrap(err, "image \"%.12s\"", img->id);

@@ -158,6 +158,35 @@ static bool image_kept(const struct images_filter *f, const struct image *img)
 	return named || !f->patterns;
 }
 
+/* What the row of name (NULL: untagged) shows as its digest: a digest reference's own,
+ * else the first its repository knows the image by, else the manifest's. */
+static const char *row_digest(const struct reference *name, char *const *repo_digests,
+			      const char *manifest)
+{
+	if (!name)
+		return manifest;
+	if (name->digest)
+		return name->digest;
+	cleanup_free char *repo = reference_repository(name);
+	size_t n = strlen(repo);
+	for (size_t i = 0; repo_digests && repo_digests[i]; i++)
+		if (!strncmp(repo_digests[i], repo, n) && repo_digests[i][n] == '@')
+			return repo_digests[i] + n + 1;
+	return manifest;
+}
+
+/* Whether img has a tag in name's repository: then, as in docker, a digest reference
+ * there has no row of its own (the tag's row shows the digest). */
+static bool repo_tagged(const struct image *img, const struct reference *name)
+{
+	cleanup_free char *repo = reference_repository(name);
+	size_t n = strlen(repo);
+	for (size_t i = 0; img->names && img->names[i]; i++)
+		if (!strncmp(img->names[i], repo, n) && img->names[i][n] == ':')
+			return true;
+	return false;
+}
+
 /* A row per name of img that the filter keeps, or one for an untagged image. */
 static int image_rows(struct cmd_ctx *ctx, struct output *out, const struct image *img,
 		      const struct images_filter *f, bool no_trunc, struct holt_err *err)
@@ -168,18 +197,22 @@ static int image_rows(struct cmd_ctx *ctx, struct output *out, const struct imag
 	if (!image_kept(f, img))
 		return 0;
 	/* gone since it was listed, or unreadable: "<none>", as docker shows a digest it lacks */
-	cleanup_free char *digest =
-	    f->want_digest ? image_manifest_digest(ctx->store, img->id, &ignored) : NULL;
-	holt_err_release(&ignored);
+	cleanup_free char *manifest = NULL;
+	cleanup_strv char **repo_digests = NULL;
+	if (f->want_digest &&
+	    image_digests(ctx->store, img, &manifest, &repo_digests, &ignored) < 0)
+		holt_err_release(&ignored);
 	for (size_t i = 0; i < (n ? n : 1); i++) {
 		cleanup_reference struct reference ref = {0};
 		if (n && reference_parse(img->names[i], &ref, &ignored) < 0) {
 			holt_err_release(&ignored);
 			continue;
 		}
-		if (n && !name_matches(f, &ref))
+		if (n && (!name_matches(f, &ref) || (ref.digest && repo_tagged(img, &ref))))
 			continue;
-		cleanup_json json_object *row = image_row(img, n ? &ref : NULL, digest, no_trunc);
+		cleanup_json json_object *row =
+		    image_row(img, n ? &ref : NULL,
+			      row_digest(n ? &ref : NULL, repo_digests, manifest), no_trunc);
 		if (output_row(out, row, err) < 0)
 			return -1;
 	}

@@ -54,7 +54,7 @@ static json_object *find(struct cmd_ctx *ctx, const char *name, const char *type
 		return NULL;
 	}
 	struct image_detail d;
-	if (image_detail_load(ctx->store, img->id, &d, err) < 0)
+	if (image_detail_load(ctx->store, img, &d, err) < 0)
 		return NULL;
 	json_object *o = inspect_image(img, &d);
 	image_detail_clear(&d);

@@ -139,24 +139,21 @@ json_object *inspect_container(const struct container *c, const struct image *im
 }
 
 /* The names of img as docker shows them ("busybox:latest"), each through fn. */
-static json_object *names_json(const struct image *img, char *(*fn)(const struct reference *),
-			       const char *suffix)
+/* The references in refs, as docker shows them; with tags_only, those with a tag only. */
+static json_object *familiar_json(char *const *refs, bool tags_only)
 {
 	json_object *a = json_object_new_array();
-	for (char **n = img->names; n && *n; n++) {
+	for (size_t i = 0; refs && refs[i]; i++) {
 		struct holt_err ignored = {0};
 		cleanup_reference struct reference r = {0};
-		if (reference_parse(*n, &r, &ignored) < 0) {
+		if (reference_parse(refs[i], &r, &ignored) < 0) {
 			holt_err_release(&ignored);
 			continue;
 		}
-		cleanup_free char *name = fn(&r);
-		cleanup_free char *s = xasprintf("%s%s", name, suffix);
-		bool seen = false; /* a repository with several tags has one digest */
-		for (size_t i = 0; i < json_object_array_length(a); i++)
-			seen |= !strcmp(json_object_get_string(json_object_array_get_idx(a, i)), s);
-		if (!seen)
-			json_object_array_add(a, json_object_new_string(s));
+		if (tags_only && (!r.tag || r.digest))
+			continue;
+		cleanup_free char *name = reference_familiar(&r);
+		json_object_array_add(a, json_object_new_string(name));
 	}
 	return a;
 }
@@ -209,7 +206,6 @@ json_object *inspect_image(const struct image *img, const struct image_detail *d
 {
 	json_object *o = json_object_new_object();
 	cleanup_free char *id = xasprintf("sha256:%s", img->id);
-	cleanup_free char *at = xasprintf("@%s", d->manifest);
 	cleanup_free char *variant = json_get_string(d->config, "variant");
 	char created[32];
 	struct tm tm;
@@ -218,9 +214,8 @@ json_object *inspect_image(const struct image *img, const struct image_detail *d
 	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* in docker's order */
 	json_object_object_add(o, "Id", json_object_new_string(id));
-	json_object_object_add(o, "RepoTags", names_json(img, reference_familiar, ""));
-	json_object_object_add(o, "RepoDigests",
-			       names_json(img, reference_familiar_repository, at));
+	json_object_object_add(o, "RepoTags", familiar_json(img->names, true));
+	json_object_object_add(o, "RepoDigests", familiar_json(d->repo_digests, false));
 	json_object_object_add(o, "Comment", config_string(d->config, "comment"));
 	json_object_object_add(o, "Created", json_object_new_string(created));
 	json_object_object_add(o, "Author", config_string(d->config, "author"));

@@ -77,10 +77,13 @@ static int verify(const struct registry_doc *d, const char *digest, const char *
 }
 
 /* The image manifest of ref: an index is resolved to the entry for the platform. */
+/* The image manifest r names for plat; index_digest gets the digest of the index it was
+ * chosen from, or "" when r named a manifest. */
 static int fetch_manifest(struct registry *reg, const struct reference *r,
 			  const struct platform *plat, struct registry_doc *doc, struct manifest *m,
-			  struct holt_err *err)
+			  char index_digest[DIGEST_STR_SIZE], struct holt_err *err)
 {
+	*index_digest = '\0';
 	const char *ref = r->digest ? r->digest : r->tag;
 	cleanup_free char *what = xasprintf("manifest %s", ref);
 	if (registry_get_doc(reg, "manifests", ref, MANIFEST_ACCEPT, MAX_MANIFEST, doc, err) < 0 ||
@@ -89,6 +92,7 @@ static int fetch_manifest(struct registry *reg, const struct reference *r,
 		return -1;
 	if (!m->is_index)
 		return 0;
+	digest_buf(doc->body, doc->len, index_digest);
 	const struct descriptor *d =
 	    manifest_select(m, plat->os, plat->arch, plat->variant, what, err);
 	if (!d)
@@ -312,8 +316,8 @@ static void pull_clear(struct pull *p)
 }
 
 static int fetch_and_store(struct pull *p, const struct registry_doc *manifest,
-			   const struct registry_doc *config, const char *name, char **id,
-			   struct holt_err *err)
+			   const struct registry_doc *config, const char *name,
+			   char *const *repo_digests, char **id, struct holt_err *err)
 {
 	size_t n = p->m->n_layers;
 	p->chain_ids = xzalloc((n + 1) * sizeof *p->chain_ids);
@@ -342,6 +346,7 @@ static int fetch_and_store(struct pull *p, const struct registry_doc *manifest,
 	    .stages = p->stages,
 	    .n_layers = n,
 	    .name = name,
+	    .repo_digests = repo_digests,
 	};
 	int ret = image_store_pulled(p->s, &img, id, err);
 	/* What was committed is no longer staged; what was not is removed below. */
@@ -368,6 +373,26 @@ static int config_of(struct store *s, struct registry *reg, const char *digest,
 	return registry_get_doc(reg, "blobs", digest, NULL, MAX_CONFIG, out, err);
 }
 
+/* Stores the image named by r (with a digest docker keeps no tag: "a:1@sha256:…" is
+ * "a@sha256:…"), recording what the repository knows it by: the index pulled, if any,
+ * then its manifest. */
+static int store_named(struct pull *p, struct reference *r, const struct registry_doc *manifest,
+		       const struct registry_doc *config, const char *index_digest,
+		       const char *manifest_digest, char **id, struct holt_err *err)
+{
+	if (r->digest) {
+		free(r->tag);
+		r->tag = NULL;
+	}
+	cleanup_free char *name = reference_string(r);
+	cleanup_free char *repo = reference_repository(r);
+	cleanup_free char *by_index = *index_digest ? xasprintf("%s@%s", repo, index_digest) : NULL;
+	cleanup_free char *by_manifest = xasprintf("%s@%s", repo, manifest_digest);
+	char *repo_digests[] = {by_index ? by_index : by_manifest, by_index ? by_manifest : NULL,
+				NULL};
+	return fetch_and_store(p, manifest, config, name, repo_digests, id, err);
+}
+
 static char *pull_one(struct store *s, const char *ref, const struct pull_opts *o,
 		      struct holt_err *err)
 {
@@ -376,7 +401,7 @@ static char *pull_one(struct store *s, const char *ref, const struct pull_opts *
 	struct registry_doc manifest = {0}, config = {0};
 	struct manifest m = {0};
 	struct pull p = {.s = s, .progress = o->progress, .m = &m};
-	char *id = NULL, *what = NULL, *name = NULL;
+	char *id = NULL, *what = NULL;
 
 	pthread_mutex_init(&p.lock, NULL);
 	atomic_init(&p.first_failure, SIZE_MAX);
@@ -384,7 +409,8 @@ static char *pull_one(struct store *s, const char *ref, const struct pull_opts *
 		goto out;
 	struct registry_opts ropts = {.tls_verify = o->tls_verify, .authfile = o->authfile};
 	p.reg = registry_open(r.domain, r.path, &ropts, err);
-	if (!p.reg || fetch_manifest(p.reg, &r, &plat, &manifest, &m, err) < 0)
+	char index_digest[DIGEST_STR_SIZE];
+	if (!p.reg || fetch_manifest(p.reg, &r, &plat, &manifest, &m, index_digest, err) < 0)
 		goto out;
 	char manifest_digest[DIGEST_STR_SIZE];
 	digest_buf(manifest.body, manifest.len, manifest_digest);
@@ -395,8 +421,7 @@ static char *pull_one(struct store *s, const char *ref, const struct pull_opts *
 	    verify(&config, m.config.digest, what, err) < 0 ||
 	    read_config(&config, &m, o->platform ? &plat : NULL, &p.diff_ids, err) < 0)
 		goto out;
-	name = reference_string(&r);
-	fetch_and_store(&p, &manifest, &config, name, &id, err);
+	store_named(&p, &r, &manifest, &config, index_digest, manifest_digest, &id, err);
 out:
 	if (err->msg)
 		holt_err_wrap(err, "pull %s", ref);
@@ -407,7 +432,6 @@ out:
 	registry_doc_clear(&config);
 	platform_clear(&plat);
 	free(what);
-	free(name);
 	return id;
 }
 

@@ -96,6 +96,25 @@ char **strv_dup(char *const *v)
 	return r;
 }
 
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void strv_sort(char **v)
+{
+	if (v)
+		qsort(v, strv_len(v), sizeof *v, strp_cmp);
+}
+
+bool strv_contains(char *const *v, const char *s)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
 void strv_push(char ***v, const char *s)
 {
 	size_t n = strv_len(*v);

@@ -4,6 +4,7 @@
 #define HOLT_CORE_UTIL_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,5 +73,9 @@ void strv_free(char **v);
 char **strv_dup(char *const *v);
 /* Appends a copy of s; *v may be NULL. */
 void strv_push(char ***v, const char *s);
+/* Sorts v (may be NULL) in strcmp order. */
+void strv_sort(char **v);
+/* Whether v (may be NULL) holds s. */
+bool strv_contains(char *const *v, const char *s);
 
 #endif

@@ -129,7 +129,8 @@ static char *no_such_image(const char *ref, struct holt_err *err)
 	return NULL;
 }
 
-/* name@digest: an image with that manifest digest, named in that repository. */
+/* name@digest: an image named in that repository whose manifest has that digest, or that
+ * was pulled from the repository by it. */
 static char *resolve_digest(struct store *s, json_object *names, const struct reference *r,
 			    struct holt_err *err)
 {
@@ -143,7 +144,9 @@ static char *resolve_digest(struct store *s, json_object *names, const struct re
 		struct image_record rec;
 		if (image_record_load(s, id, &rec, err) < 0)
 			return NULL;
-		bool match = !strcmp(rec.manifest, r->digest);
+		cleanup_free char *known = xasprintf("%s@%s", repo, r->digest);
+		bool match =
+		    !strcmp(rec.manifest, r->digest) || strv_contains(rec.repo_digests, known);
 		image_record_clear(&rec);
 		if (match)
 			return xstrdup(id);

@@ -44,6 +44,7 @@ static int stage(struct store *s, const struct pulled_image *p, struct staged *s
 	    .manifest = (char *)blob_writer_digest(st->manifest),
 	    .config = (char *)blob_writer_digest(st->config),
 	    .layers = (char **)p->chain_ids,
+	    .repo_digests = (char **)p->repo_digests,
 	};
 	cleanup_json json_object *record = image_record_json(&rec);
 	st->record_dir = store_mktemp(s, err);
@@ -51,6 +52,28 @@ static int stage(struct store *s, const struct pulled_image *p, struct staged *s
 		return -1;
 	cleanup_free char *path = xasprintf("%s/image.json", st->record_dir);
 	return record_write(s, path, record, err);
+}
+
+/* The record of image id, with the repo digests it lacks of those given. */
+static int add_repo_digests(struct store *s, const char *id, char *const *digests,
+			    struct holt_err *err)
+{
+	struct image_record rec;
+	if (image_record_load(s, id, &rec, err) < 0)
+		return -1;
+	size_t had = strv_len(rec.repo_digests);
+	for (size_t i = 0; digests && digests[i]; i++)
+		if (!strv_contains(rec.repo_digests, digests[i]))
+			strv_push(&rec.repo_digests, digests[i]);
+	int ret = 0;
+	if (strv_len(rec.repo_digests) > had) {
+		cleanup_json json_object *o = image_record_json(&rec);
+		cleanup_free char *dir = image_dir(s, id);
+		cleanup_free char *path = xasprintf("%s/image.json", dir);
+		ret = record_write(s, path, o, err);
+	}
+	image_record_clear(&rec);
+	return ret;
 }
 
 static int commit_locked(struct store *s, const struct pulled_image *p, struct staged *st,
@@ -73,8 +96,9 @@ static int commit_locked(struct store *s, const struct pulled_image *p, struct s
 		st->record_dir = NULL;
 	} else if (errno != EEXIST && errno != ENOTEMPTY) {
 		return holt_err_set(err, errno, "store image \"%s\"", st->id);
-	} else {
+	} else if (add_repo_digests(s, st->id, p->repo_digests, err) < 0) {
 		/* The same id is the same config: the record there stays, with its manifest. */
+		return -1;
 	}
 	if (!p->name)
 		return 0;

@@ -20,6 +20,8 @@ json_object *image_record_json(const struct image_record *r)
 	json_add_string(o, "manifest", r->manifest);
 	json_add_string(o, "config", r->config);
 	json_add_strv(o, "layers", r->layers);
+	if (r->repo_digests)
+		json_add_strv(o, "repo_digests", r->repo_digests);
 	return o;
 }
 
@@ -33,6 +35,7 @@ int image_record_load(struct store *s, const char *id, struct image_record *r, s
 	r->manifest = json_get_string(o, "manifest");
 	r->config = json_get_string(o, "config");
 	r->layers = json_get_strv(o, "layers");
+	r->repo_digests = json_get_strv(o, "repo_digests");
 	if (!r->manifest || !r->config || !digest_valid(r->manifest) || !digest_valid(r->config)) {
 		image_record_clear(r);
 		return holt_err_set(err, 0, "read \"%s\": no valid manifest and config digests",
@@ -53,6 +56,7 @@ void image_record_clear(struct image_record *r)
 	free(r->manifest);
 	free(r->config);
 	strv_free(r->layers);
+	strv_free(r->repo_digests);
 	memset(r, 0, sizeof *r);
 }
 
@@ -78,11 +82,6 @@ int image_names_save(struct store *s, json_object *names, struct holt_err *err)
 	return record_write(s, path, names, err);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 char **image_names_of(json_object *names, const char *id)
 {
 	char **v = NULL;
@@ -92,8 +91,7 @@ char **image_names_of(json_object *names, const char *id)
 		if (s && !strcmp(s, id))
 			strv_push(&v, key);
 	}
-	if (v)
-		qsort(v, strv_len(v), sizeof *v, cmp_str);
+	strv_sort(v);
 	return v;
 }
 

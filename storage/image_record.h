@@ -11,6 +11,9 @@ struct image_record {
 	char *manifest; /* digest of the manifest blob */
 	char *config;	/* digest of the config blob */
 	char **layers;	/* chain ids, lowest first */
+	/* "domain/path@sha256:…": the digests registries know the image by, recorded when
+	 * it was pulled (an index's, a manifest other than the one stored); may be NULL */
+	char **repo_digests;
 };
 
 /* images/<id>; caller frees. */

@@ -45,14 +45,6 @@ static void in_use_clear(struct in_use *u)
 	strv_free(u->layers);
 }
 
-static bool strv_has(char **v, const char *s)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		if (!strcmp(v[i], s))
-			return true;
-	return false;
-}
-
 /* Appends the layer digests a manifest lists to *out. */
 static int manifest_layers(struct store *s, const char *digest, char ***out, struct holt_err *err)
 {
@@ -112,7 +104,7 @@ static int delete_image(struct store *s, const char *id, uint64_t *freed, struct
 	for (size_t i = 0; ret == 0 && mine.layers && mine.layers[i]; i++) {
 		uint64_t size = 0;
 		struct holt_err ignored = {0};
-		if (strv_has(others.layers, mine.layers[i]))
+		if (strv_contains(others.layers, mine.layers[i]))
 			continue;
 		/* the size is only reported: a layer without one is still removed */
 		if (freed && layer_size(s, mine.layers[i], &size, &ignored) == 0)
@@ -121,7 +113,7 @@ static int delete_image(struct store *s, const char *id, uint64_t *freed, struct
 		ret = layer_remove(s, mine.layers[i], err);
 	}
 	for (size_t i = 0; ret == 0 && mine.blobs && mine.blobs[i]; i++)
-		if (!strv_has(others.blobs, mine.blobs[i]))
+		if (!strv_contains(others.blobs, mine.blobs[i]))
 			ret = blob_remove(s, mine.blobs[i], err);
 	in_use_clear(&others);
 	in_use_clear(&mine);
