@@ -337,12 +337,30 @@ char *registry_escape(struct registry *r, CURL *h, const char *s)
 	return copy;
 }
 
-/* The realm is the registry's own host: its CA directory applies there too. */
+#define CERT_HINT                                                                                  \
+	" (the registry's CA certificate goes in certs.d/HOST:PORT/ca.crt; "                       \
+	"--tls-verify=false skips the check)"
+
+/* The length of the host in "host[:port]…" or "[v6]:port…". */
+static size_t host_len(const char *s)
+{
+	if (*s == '[') {
+		const char *end = strchr(s, ']');
+		return end ? (size_t)(end - s + 1) : strlen(s);
+	}
+	return strcspn(s, ":/?");
+}
+
+/* The realm is on the registry's own host (any port: a token service beside it, as
+ * docker and podman allow): its CA directory applies there too. */
 static bool same_host(const struct registry *r, const char *url)
 {
 	const char *p = strstr(url, "://");
-	size_t n = strlen(r->domain);
-	return p && strncmp(p + 3, r->domain, n) == 0 && strchr("/?", p[3 + n]);
+	if (!p)
+		return false;
+	p += 3;
+	size_t n = host_len(r->domain);
+	return host_len(p) == n && strncmp(p, r->domain, n) == 0;
 }
 
 /* Docker's token flow: GET realm?service=&scope= (with the user's credentials when there
@@ -391,8 +409,9 @@ static int fetch_token(struct registry *r, const struct www_auth *ch, struct hol
 	registry_give_handle(r, h);
 	cleanup_free char *body = x.buf;
 	if (rc != CURLE_OK)
-		return holt_err_set(err, 0, "token service %s: %s", ch->realm,
-				    c->easy_strerror(rc));
+		return holt_err_set(err, 0, "token service %s: %s%s", ch->realm,
+				    c->easy_strerror(rc),
+				    rc == CURLE_PEER_FAILED_VERIFICATION ? CERT_HINT : "");
 	if (status == 401 || status == 403)
 		return holt_err_set(err, 0, "token service %s: unauthorized: %s", ch->realm,
 				    with_user ? "invalid username/password"
@@ -457,15 +476,11 @@ int registry_send(struct exchange *x, const char *path, const char *const *lines
 		if (*rc != CURLE_OK) {
 			ret = x->sink_failed
 				  ? -1
-				  : holt_err_set(err, 0, "%s %s%s: %s%s",
-						 x->method ? x->method : "GET",
-						 strstr(path, "://") ? "" : r->host, path,
-						 r->curl->easy_strerror(*rc),
-						 *rc == CURLE_PEER_FAILED_VERIFICATION
-						     ? " (the registry's CA certificate "
-						       "goes in certs.d/HOST:PORT/ca.crt; "
-						       "--tls-verify=false skips the check)"
-						     : "");
+				  : holt_err_set(
+					err, 0, "%s %s%s: %s%s", x->method ? x->method : "GET",
+					strstr(path, "://") ? "" : r->host, path,
+					r->curl->easy_strerror(*rc),
+					*rc == CURLE_PEER_FAILED_VERIFICATION ? CERT_HINT : "");
 			break;
 		}
 		if (x->status != 401)
