@@ -1,5 +1,6 @@
 #include "core/pull.h"
 #include "core/json.h"
+#include "core/parallel.h"
 #include "core/util.h"
 #include "net/manifest.h"
 #include "net/registry.h"
@@ -31,14 +32,11 @@ struct pull {
 	const struct manifest *m;
 	char **diff_ids, **chain_ids;
 	struct layer_stage **stages;
-	struct holt_err *errs;
 	size_t *todo, n_todo;
 
-	pthread_mutex_t lock; /* guards next and the progress calls */
-	size_t next;
+	pthread_mutex_t lock; /* one progress call at a time */
 	const struct pull_progress *progress;
-	atomic_bool failed;
-	atomic_size_t first_failure; /* the layer whose error to tell; others were cancelled */
+	atomic_bool failed; /* downloads under way stop: the pull has failed */
 };
 
 static int parse_platform(const char *s, struct platform *p, struct holt_err *err)
@@ -262,54 +260,22 @@ static int fetch_layer(struct pull *p, size_t i, struct holt_err *err)
 	return 0;
 }
 
-static void *worker_main(void *arg)
+static int fetch_item(size_t k, void *ctx, struct holt_err *err)
 {
-	struct pull *p = arg;
-	for (;;) {
-		pthread_mutex_lock(&p->lock);
-		size_t k = p->next < p->n_todo && !atomic_load(&p->failed) ? p->next++ : SIZE_MAX;
-		pthread_mutex_unlock(&p->lock);
-		if (k == SIZE_MAX)
-			return NULL;
-		size_t i = p->todo[k];
-		if (fetch_layer(p, i, &p->errs[i]) < 0) {
-			size_t none = SIZE_MAX;
-			atomic_compare_exchange_strong(&p->first_failure, &none, i);
-			atomic_store(&p->failed, true);
-		}
+	struct pull *p = ctx;
+	if (fetch_layer(p, p->todo[k], err) < 0) {
+		atomic_store(&p->failed, true);
+		return -1;
 	}
-}
-
-/* Fetches the layers in todo, PARALLEL_LAYERS at a time. */
-static int fetch_layers(struct pull *p, struct holt_err *err)
-{
-	pthread_t workers[PARALLEL_LAYERS];
-	size_t n = p->n_todo < PARALLEL_LAYERS ? p->n_todo : PARALLEL_LAYERS, started = 0;
-	int e = 0;
-	for (; started < n; started++)
-		if ((e = pthread_create(&workers[started], NULL, worker_main, p)))
-			break;
-	if (started == 0 && n > 0)
-		return holt_err_set(err, e, "start the layer downloads");
-	for (size_t i = 0; i < started; i++)
-		pthread_join(workers[i], NULL);
-	size_t i = atomic_load(&p->first_failure);
-	if (i == SIZE_MAX)
-		return 0;
-	*err = p->errs[i];
-	p->errs[i] = (struct holt_err){0};
-	return -1;
+	return 0;
 }
 
 static void pull_clear(struct pull *p)
 {
-	for (size_t i = 0; p->m && i < p->m->n_layers; i++) {
+	for (size_t i = 0; p->m && i < p->m->n_layers; i++)
 		if (p->stages && p->stages[i])
 			layer_stage_free(p->stages[i]);
-		if (p->errs)
-			holt_err_release(&p->errs[i]);
-	}
-	free(p->stages), free(p->errs), free(p->todo);
+	free(p->stages), free(p->todo);
 	strv_free(p->diff_ids);
 	strv_free(p->chain_ids);
 	pthread_mutex_destroy(&p->lock);
@@ -322,7 +288,6 @@ static int fetch_and_store(struct pull *p, const struct registry_doc *manifest,
 	size_t n = p->m->n_layers;
 	p->chain_ids = xzalloc((n + 1) * sizeof *p->chain_ids);
 	p->stages = xzalloc(n * sizeof *p->stages);
-	p->errs = xzalloc(n * sizeof *p->errs);
 	p->todo = xzalloc(n * sizeof *p->todo);
 	for (size_t i = 0; i < n; i++) {
 		char chain[DIGEST_STR_SIZE];
@@ -335,7 +300,8 @@ static int fetch_and_store(struct pull *p, const struct registry_doc *manifest,
 			p->todo[p->n_todo++] = i;
 		tell_layer(p, i, present);
 	}
-	if (fetch_layers(p, err) < 0)
+	/* The error told is the first layer's to fail; the others were cancelled by it. */
+	if (parallel_run(p->n_todo, PARALLEL_LAYERS, fetch_item, p, err) < 0)
 		return -1;
 	struct pulled_image img = {
 	    .manifest = manifest->body,
@@ -404,7 +370,7 @@ static char *pull_one(struct store *s, const char *ref, const struct pull_opts *
 	char *id = NULL, *what = NULL;
 
 	pthread_mutex_init(&p.lock, NULL);
-	atomic_init(&p.first_failure, SIZE_MAX);
+	atomic_init(&p.failed, false);
 	if (reference_parse(ref, &r, err) < 0 || parse_platform(o->platform, &plat, err) < 0)
 		goto out;
 	struct registry_opts ropts = {.tls_verify = o->tls_verify, .authfile = o->authfile};
