@@ -54,20 +54,29 @@ static void archive_write_freep(struct archive **a)
 		archive_write_free(*a);
 }
 
+/* Up to READ_BUF_SIZE bytes of fd into buf, for a read callback of a; -1 with the error
+ * left in a. */
+static la_ssize_t read_block(struct archive *a, int fd, void *buf)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, buf, READ_BUF_SIZE);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		archive_set_error(a, errno, "read");
+	return n < 0 ? -1 : n;
+}
+
 /* archive_read_callback of the outer archive: the bytes of fd, kept as the blob while they
  * pass unless the blob is to hold the uncompressed tar. */
 static la_ssize_t outer_read(struct archive *a, void *data, const void **buffer)
 {
 	struct unpack *u = data;
-	ssize_t n;
+	la_ssize_t n = read_block(a, u->fd, u->buf);
 
-	do
-		n = read(u->fd, u->buf, READ_BUF_SIZE);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		archive_set_error(a, errno, "read");
+	if (n < 0)
 		return -1;
-	}
 	if (!u->blob_uncompressed) {
 		struct holt_err werr = {0};
 		if (blob_writer_write(u->blob, u->buf, (size_t)n, &werr) < 0) {
@@ -107,17 +116,9 @@ static la_ssize_t next_uncompressed(struct unpack *u, const void **buffer)
 static la_ssize_t inner_read(struct archive *a, void *data, const void **buffer)
 {
 	struct unpack *u = data;
-	ssize_t n;
 
-	do
-		n = read(u->pipe_r, u->tar_buf, READ_BUF_SIZE);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		archive_set_error(a, errno, "read");
-		return -1;
-	}
 	*buffer = u->tar_buf;
-	return n;
+	return read_block(a, u->pipe_r, u->tar_buf);
 }
 
 /* Error from an archive, as "<what>: <libarchive's message>[: <errno's>]". EILSEQ and
