@@ -32,10 +32,8 @@ setup_file()
 
 teardown_file()
 {
-	local f o
-	for f in "$HOLT_TMP"/*.pid; do
-		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
-	done
+	local o
+	stop_registries
 	if [ -d "$HOLT_TMP/buildah" ]; then
 		local opts
 		mapfile -t opts < <(buildah_opts)

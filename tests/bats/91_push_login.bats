@@ -16,20 +16,14 @@ setup_file()
 	start_registry tls "  tls:
     certificate: $HOLT_TMP/tls/srv.crt
     key: $HOLT_TMP/tls/srv.key"
-	htpasswd -Bbn alice s3cret >"$HOLT_TMP/htpasswd"
-	start_registry basic "auth:
-  htpasswd:
-    realm: holt-test
-    path: $HOLT_TMP/htpasswd"
+	start_basic_registry basic
 }
 
 teardown_file()
 {
-	local f o
+	local o
 	podman_teardown
-	for f in "$HOLT_TMP"/*.pid; do
-		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
-	done
+	stop_registries
 	# The other stores hold files of subordinate ids too: holt removes them.
 	for o in "$HOLT_TMP/other" "$HOLT_TMP"/fresh-*; do
 		[ -d "$o" ] && HOLT_ROOT=$o/root HOLT_RUNROOT=$o/run holt_teardown_file

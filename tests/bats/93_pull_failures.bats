@@ -34,19 +34,12 @@ setup_file()
 	missing=$(layer_digest "$LAYOUT" tmissing 3)
 	rm "$LAYOUT/blobs/sha256/${missing#sha256:}"
 	start_registry plain
-	htpasswd -Bbn alice s3cret >"$HOLT_TMP/htpasswd"
-	start_registry basic "auth:
-  htpasswd:
-    realm: holt-test
-    path: $HOLT_TMP/htpasswd"
+	start_basic_registry basic
 }
 
 teardown_file()
 {
-	local f
-	for f in "$HOLT_TMP"/*.pid; do
-		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
-	done
+	stop_registries
 	holt_teardown_file
 }
 

@@ -40,6 +40,27 @@ start_registry()
 	return 1
 }
 
+# start_basic_registry NAME: one that wants htpasswd Basic auth, user alice, password s3cret.
+start_basic_registry()
+{
+	htpasswd -Bbn alice s3cret >"$HOLT_TMP/htpasswd"
+	start_registry "$1" "auth:
+  htpasswd:
+    realm: holt-test
+    path: $HOLT_TMP/htpasswd"
+}
+
+# Stops every server the file started (registries, token issuers, proxies: each left its
+# pid in $HOLT_TMP/*.pid).
+stop_registries()
+{
+	local f
+	for f in "$HOLT_TMP"/*.pid; do
+		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	return 0
+}
+
 reg()
 {
 	echo "127.0.0.1:$(cat "$HOLT_TMP/$1.port")"
