@@ -15,12 +15,16 @@ podman_here()
 		--cgroup-manager cgroupfs --events-backend file --runtime runc "$@"
 }
 
-# podman's files belong to subordinate ids: only podman can remove them.
+# podman's files belong to subordinate ids: only podman can remove them. Its pause
+# process (catatonit) outlives the reset: it is stopped by its pid file.
 podman_teardown()
 {
-	[ -d "$HOLT_TMP/podman" ] || return 0
+	local d=$HOLT_TMP/podman
+	[ -d "$d" ] || return 0
 	podman_here system reset -f >/dev/null 2>&1
-	rm -rf "$(cat "$HOLT_TMP/podman/runroot")"
+	[ -s "$d/run/libpod/tmp/pause.pid" ] && kill "$(cat "$d/run/libpod/tmp/pause.pid")" 2>/dev/null
+	rm -rf "$(cat "$d/runroot")"
+	return 0
 }
 
 # The uid podman shows for a file of uid 1000 in an image: without a subordinate range its
