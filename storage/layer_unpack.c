@@ -26,8 +26,9 @@
 #define WHITEOUT_OPAQUE	     ".wh..wh..opq"
 #define OPAQUE_XATTR	     "user.overlay.opaque"
 
-/* The inflate thread owns fd, outer, blob, diff, buf, pipe_w and inflate_err; the calling
- * thread the rest. */
+/* The inflate thread owns fd, outer, blob, buf, pipe_w and inflate_err; the calling
+ * thread the rest. diff_id is hashed on the calling thread's side of the pipe, which waits
+ * on the disk more than the inflate thread does. */
 struct unpack {
 	int fd;
 	struct archive *outer, *inner, *disk;
@@ -89,8 +90,8 @@ static la_ssize_t outer_read(struct archive *a, void *data, const void **buffer)
 	return n;
 }
 
-/* Next block of the uncompressed stream, hashed into diff_id. 0 at its end, -1 on error
- * with the message left in the outer archive. */
+/* Next block of the uncompressed stream. 0 at its end, -1 on error with the message left
+ * in the outer archive. */
 static la_ssize_t next_uncompressed(struct unpack *u, const void **buffer)
 {
 	size_t size;
@@ -100,7 +101,6 @@ static la_ssize_t next_uncompressed(struct unpack *u, const void **buffer)
 		return 0;
 	if (r < ARCHIVE_WARN)
 		return -1;
-	digest_update(u->diff, *buffer, size);
 	if (u->blob_uncompressed) {
 		struct holt_err werr = {0};
 		if (blob_writer_write(u->blob, *buffer, size, &werr) < 0) {
@@ -112,13 +112,17 @@ static la_ssize_t next_uncompressed(struct unpack *u, const void **buffer)
 	return (la_ssize_t)size;
 }
 
-/* archive_read_callback of the inner (tar) archive: the inflate thread's output. */
+/* archive_read_callback of the inner (tar) archive: the inflate thread's output, hashed
+ * into diff_id. */
 static la_ssize_t inner_read(struct archive *a, void *data, const void **buffer)
 {
 	struct unpack *u = data;
+	la_ssize_t n = read_block(a, u->pipe_r, u->tar_buf);
 
+	if (n > 0)
+		digest_update(u->diff, u->tar_buf, (size_t)n);
 	*buffer = u->tar_buf;
-	return read_block(a, u->pipe_r, u->tar_buf);
+	return n;
 }
 
 /* Error from an archive, as "<what>: <libarchive's message>[: <errno's>]". EILSEQ and
@@ -409,15 +413,16 @@ static int start_inflate(struct unpack *u, pthread_t *t, struct holt_err *err)
 	return 0;
 }
 
-/* What the tar reader left in the pipe (the padding after the tar's end): the inflate
- * thread has hashed it and waits for the pipe to empty. */
+/* What the tar reader left in the pipe (the padding after the tar's end), into diff_id
+ * too; the inflate thread waits for the pipe to empty. */
 static int drain(struct unpack *u, struct holt_err *err)
 {
-	ssize_t n;
-	while ((n = read(u->pipe_r, u->tar_buf, READ_BUF_SIZE)) > 0 || (n < 0 && errno == EINTR))
+	const void *buf;
+	la_ssize_t n;
+	while ((n = inner_read(u->inner, u, &buf)) > 0)
 		;
 	if (n < 0)
-		return holt_err_set(err, errno, "read layer");
+		return archive_fail(err, u->inner, "read layer");
 	return 0;
 }
 
