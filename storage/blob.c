@@ -10,6 +10,9 @@
 
 /* Blobs we read whole are manifests and configs; refuse anything absurd for those. */
 #define BLOB_READ_MAX (64u << 20)
+/* Write-back of a large blob starts every this many bytes, so that the fsync at its end
+ * waits for the last stretch only, not for the whole layer. */
+#define WRITEBACK_STEP (8u << 20)
 
 struct blob_writer {
 	struct store *store;
@@ -17,6 +20,7 @@ struct blob_writer {
 	int fd;
 	struct digest *hash;
 	uint64_t size;
+	uint64_t written_back; /* where the last write-back started */
 	char digest[DIGEST_STR_SIZE];
 	bool committed;
 };
@@ -59,6 +63,12 @@ int blob_writer_write(struct blob_writer *w, const void *data, size_t len, struc
 			return holt_err_set(err, errno, "write blob \"%s\"", w->tmp);
 		p += n;
 		len -= (size_t)n;
+	}
+	if (w->size - w->written_back >= WRITEBACK_STEP) {
+		/* Only a hint to start: an error here is fsync's to report. */
+		(void)sync_file_range(w->fd, (off64_t)w->written_back,
+				      (off64_t)(w->size - w->written_back), SYNC_FILE_RANGE_WRITE);
+		w->written_back = w->size;
 	}
 	return 0;
 }
