@@ -5,6 +5,7 @@
 #include "storage/layer_unpack.h"
 #include "core/util.h"
 #include "storage/blob.h"
+#include "storage/gunzip.h"
 #include "storage/layer.h"
 
 #include <archive.h>
@@ -38,6 +39,8 @@ struct unpack {
 	struct layer_info *info;
 	int diff_dirfd;
 	char *buf, *tar_buf;
+	size_t peeked;	    /* bytes at the start of buf read to tell the compression */
+	struct gunzip *gz;  /* gzip, inflated by igzip: no outer archive */
 	int pipe_r, pipe_w; /* the uncompressed tar, from the inflate thread to inner */
 	struct holt_err inflate_err;
 	bool reader_gone; /* inner stopped reading: its error is the one to tell */
@@ -55,18 +58,24 @@ static void archive_write_freep(struct archive **a)
 		archive_write_free(*a);
 }
 
-/* Up to READ_BUF_SIZE bytes of fd into buf, for a read callback of a; -1 with the error
- * left in a. */
-static la_ssize_t read_block(struct archive *a, int fd, void *buf)
+/* Up to READ_BUF_SIZE bytes of fd into buf; -1 with errno. */
+static ssize_t read_some(int fd, void *buf)
 {
 	ssize_t n;
 
 	do
 		n = read(fd, buf, READ_BUF_SIZE);
 	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* read_some for a read callback of a: -1 with the error left in a. */
+static la_ssize_t read_block(struct archive *a, int fd, void *buf)
+{
+	ssize_t n = read_some(fd, buf);
 	if (n < 0)
 		archive_set_error(a, errno, "read");
-	return n < 0 ? -1 : n;
+	return n;
 }
 
 /* archive_read_callback of the outer archive: the bytes of fd, kept as the blob while they
@@ -74,8 +83,9 @@ static la_ssize_t read_block(struct archive *a, int fd, void *buf)
 static la_ssize_t outer_read(struct archive *a, void *data, const void **buffer)
 {
 	struct unpack *u = data;
-	la_ssize_t n = read_block(a, u->fd, u->buf);
+	la_ssize_t n = u->peeked ? (la_ssize_t)u->peeked : read_block(a, u->fd, u->buf);
 
+	u->peeked = 0;
 	if (n < 0)
 		return -1;
 	if (!u->blob_uncompressed) {
@@ -367,6 +377,34 @@ static int write_all(int fd, const void *data, size_t len)
 /* The inflate thread: the uncompressed stream into the pipe, to its end, then what follows
  * the compressed stream into the blob, so that both digests cover every byte whether or not
  * the tar reader wants them (it stops at the tar's end, before the padding). */
+static int to_reader(const void *data, size_t len, void *ctx, struct holt_err *err)
+{
+	struct unpack *u = ctx;
+	if (write_all(u->pipe_w, data, len) < 0) {
+		u->reader_gone = errno == EPIPE;
+		return holt_err_set(err, errno, "pass on the tar");
+	}
+	return 0;
+}
+
+/* The gzip stream through igzip, kept as the blob, to its last byte. */
+static void gunzip_all(struct unpack *u)
+{
+	ssize_t n = (ssize_t)u->peeked;
+	for (u->peeked = 0; n > 0; n = read_some(u->fd, u->buf))
+		if (blob_writer_write(u->blob, u->buf, (size_t)n, &u->inflate_err) < 0 ||
+		    gunzip_feed(u->gz, u->buf, (size_t)n, &u->inflate_err) < 0)
+			goto fail;
+	if (n < 0) {
+		holt_err_set(&u->inflate_err, errno, "read");
+		goto fail;
+	}
+	if (gunzip_finish(u->gz, &u->inflate_err) == 0)
+		return;
+fail:
+	holt_err_wrap(&u->inflate_err, "read layer");
+}
+
 static void *inflate_main(void *arg)
 {
 	struct unpack *u = arg;
@@ -378,10 +416,13 @@ static void *inflate_main(void *arg)
 	sigemptyset(&pipe_sig);
 	sigaddset(&pipe_sig, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
+	if (u->gz) {
+		gunzip_all(u);
+		goto out;
+	}
 	while ((n = next_uncompressed(u, &buf)) > 0)
-		if (write_all(u->pipe_w, buf, (size_t)n) < 0) {
-			u->reader_gone = errno == EPIPE;
-			holt_err_set(&u->inflate_err, errno, "read layer: pass on the tar");
+		if (to_reader(buf, (size_t)n, u, &u->inflate_err) < 0) {
+			holt_err_wrap(&u->inflate_err, "read layer");
 			goto out;
 		}
 	if (n == 0)
@@ -393,6 +434,27 @@ out:
 	close(u->pipe_w);
 	u->pipe_w = -1;
 	return NULL;
+}
+
+/* Reads the stream's first bytes: gzip goes to igzip when it can be loaded, the rest to
+ * libarchive's filters. */
+static int open_input(struct unpack *u, struct holt_err *err)
+{
+	ssize_t n = 1;
+	while (u->peeked < 3 && n > 0) {
+		n = read(u->fd, u->buf + u->peeked, READ_BUF_SIZE - u->peeked);
+		if (n > 0)
+			u->peeked += (size_t)n;
+		else if (n < 0 && errno == EINTR)
+			n = 1;
+	}
+	if (n < 0)
+		return holt_err_set(err, errno, "read layer");
+	const unsigned char *b = (const unsigned char *)u->buf;
+	if (u->peeked >= 3 && b[0] == 0x1f && b[1] == 0x8b && b[2] == 8 &&
+	    (u->gz = gunzip_new(to_reader, u)))
+		u->info->media_type = LAYER_MEDIA_TAR_GZIP;
+	return 0;
 }
 
 static int start_inflate(struct unpack *u, pthread_t *t, struct holt_err *err)
@@ -487,7 +549,8 @@ int layer_unpack_stream(struct store *s, int fd, const char *diff_dir, const cha
 		      ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_FFLAGS |
 		      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 		      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
-	if (open_outer(&u, s, expected, err) < 0 || start_inflate(&u, &inflate, err) < 0)
+	if (open_input(&u, err) < 0 || (!u.gz && open_outer(&u, s, expected, err) < 0) ||
+	    start_inflate(&u, &inflate, err) < 0)
 		goto out;
 	/* libarchive extracts relative to the working directory, which threads share: pull
 	 * unpacks several layers at once, each thread must have a working directory of its
@@ -513,5 +576,6 @@ out:
 	if (u.blob)
 		blob_writer_free(u.blob);
 	digest_free(u.diff);
+	gunzip_free(u.gz);
 	return ret;
 }
