@@ -130,3 +130,36 @@ bench_holt() {
 		warn "holt: ${NOTE[holt]}"; return 1
 	fi
 }
+
+# The static busybox to build rootfs from, as bench_install wants it: /bin/busybox when it
+# runs and has no PT_INTERP, else "" (the dynamic `busybox` package would not run inside a
+# rootfs that has no libc).
+busybox_static() {
+	[ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 &&
+		! LC_ALL=C readelf -l /bin/busybox 2>/dev/null | grep -q 'Requesting program interpreter' &&
+		echo /bin/busybox
+}
+
+# bench_rootfs — a busybox rootfs (one symlink per applet, minimal /etc) as the directory
+# ROOTFS=$WORK/rootfs and TARBALL=$WORK/rootfs.tar.gz, both the bench user's.
+bench_rootfs() {
+	ROOTFS=$WORK/rootfs
+	TARBALL=$WORK/rootfs.tar.gz
+	say "building busybox rootfs in $ROOTFS"
+	rm -rf "$ROOTFS" "$TARBALL"
+	mkdir -p "$ROOTFS"/{bin,sbin,usr/bin,usr/sbin,etc,dev,proc,sys,tmp,var/tmp,root,home,mnt,run}
+	chmod 1777 "$ROOTFS/tmp" "$ROOTFS/var/tmp"
+	cp /bin/busybox "$ROOTFS/bin/busybox"
+	local applet
+	for applet in $(/bin/busybox --list); do
+		[ "$applet" = busybox ] || ln -s busybox "$ROOTFS/bin/$applet"
+	done
+	printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+		'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$ROOTFS/etc/passwd"
+	printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$ROOTFS/etc/group"
+	: >"$ROOTFS/etc/hosts"
+	: >"$ROOTFS/etc/resolv.conf"
+	echo bench >"$ROOTFS/etc/hostname"
+	tar --numeric-owner --owner=0 --group=0 -C "$ROOTFS" -czf "$TARBALL" .
+	chown -R "$BUID:$BGID" "$ROOTFS" "$TARBALL"
+}
