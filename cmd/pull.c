@@ -38,16 +38,17 @@ int cmd_parse_bool(const char *option, const char *value, bool *out)
 	return 0;
 }
 
-static char *pull_showing_progress(struct cmd_ctx *ctx, const char *ref, struct pull_opts *o,
+static char *pull_showing_progress(struct cmd_ctx *ctx, const char *ref, const struct pull_opts *o,
 				   bool quiet, struct holt_err *err)
 {
 	struct pull_printer printer;
+	struct pull_opts shown = *o;
 	pull_printer_init(&printer, stderr);
 	if (!quiet) {
-		o->progress = &printer.ops;
+		shown.progress = &printer.ops;
 		fprintf(stderr, "Pulling %s\n", ref);
 	}
-	char *id = pull_image(ctx->store, ref, o, err);
+	char *id = pull_image(ctx->store, ref, &shown, err);
 	pull_printer_free(&printer);
 	return id;
 }
