@@ -247,9 +247,11 @@ static bool tls_failure(CURLcode rc)
 
 bool registry_transient(CURLcode rc)
 {
+	/* A refused connection too: a registry restarting, or one behind a load balancer
+	 * that is swapping it; docker retries those as well. */
 	return rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_PARTIAL_FILE ||
 	       rc == CURLE_GOT_NOTHING || rc == CURLE_OPERATION_TIMEDOUT ||
-	       rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2;
+	       rc == CURLE_HTTP2_STREAM || rc == CURLE_HTTP2 || rc == CURLE_COULDNT_CONNECT;
 }
 
 /* Performs a GET of url on x->h as set up; the scheme is tried and settled on the first

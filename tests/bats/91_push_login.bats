@@ -194,6 +194,20 @@ big_image()
 	[ "$(grep -c 'already exists' <<<"$stderr")" -eq 1 ] || { show_run; false; }
 }
 
+@test "a registry that refuses connections for a moment is tried again, and reached" {
+	local port
+	holt push -q "$IMG" "$(reg plain)/test/late:1"
+	port=$(free_port)
+	sed "s/addr: 127.0.0.1:.*/addr: 127.0.0.1:$port/" "$HOLT_TMP/plain.yml" >"$HOLT_TMP/late.yml"
+	(
+		sleep 0.3
+		exec env -u REGISTRY_AUTH_FILE docker-registry serve "$HOLT_TMP/late.yml"
+	) >"$HOLT_TMP/late.log" 2>&1 &
+	echo $! >"$HOLT_TMP/late.pid"
+	OTHER=$HOLT_TMP/fresh-late run --separate-stderr other_holt pull -q "127.0.0.1:$port/test/late:1"
+	[ "$status" -eq 0 ] && [ "$output" = "$(hex_id)" ] || { show_run; false; }
+}
+
 @test "push errors: no such image, an id without a destination, a digest destination" {
 	local r
 	r=$(reg plain)
