@@ -49,30 +49,29 @@ struct push {
 	pthread_mutex_t lock; /* one progress call at a time */
 };
 
-static int push_blob(struct store *s, struct registry *reg, const struct descriptor *d,
-		     const char *from, const struct push_opts *o, pthread_mutex_t *lock,
-		     struct holt_err *err)
+static int push_blob(struct push *p, const struct descriptor *d, struct holt_err *err)
 {
 	bool exists;
-	if (registry_blob_exists(reg, d->digest, &exists, err) < 0)
+	if (registry_blob_exists(p->reg, d->digest, &exists, err) < 0)
 		return -1;
 	enum push_blob what = PUSH_BLOB_EXISTS;
 	if (!exists) {
-		cleanup_free char *path = blob_path(s, d->digest);
+		cleanup_free char *path = blob_path(p->s, d->digest);
 		cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) < 0)
 			return holt_err_set(err, errno, "blob %s of the image", d->digest);
 		bool mounted;
-		if (registry_put_blob(reg, d->digest, from, fd, (uint64_t)st.st_size, &mounted,
-				      err) < 0)
+		if (registry_put_blob(p->reg, d->digest, p->from, fd, (uint64_t)st.st_size,
+				      &mounted, err) < 0)
 			return -1;
 		what = mounted ? PUSH_BLOB_MOUNTED : PUSH_BLOB_UPLOADED;
 	}
-	if (o->progress && o->progress->blob) {
-		pthread_mutex_lock(lock);
-		o->progress->blob(o->progress->ctx, d->digest, d->size, what);
-		pthread_mutex_unlock(lock);
+	const struct push_progress *pr = p->o->progress;
+	if (pr && pr->blob) {
+		pthread_mutex_lock(&p->lock);
+		pr->blob(pr->ctx, d->digest, d->size, what);
+		pthread_mutex_unlock(&p->lock);
 	}
 	return 0;
 }
@@ -82,7 +81,7 @@ static int push_item(size_t i, void *ctx, struct holt_err *err)
 {
 	struct push *p = ctx;
 	const struct descriptor *d = i < p->m->n_layers ? &p->m->layers[i] : &p->m->config;
-	return push_blob(p->s, p->reg, d, p->from, p->o, &p->lock, err);
+	return push_blob(p, d, err);
 }
 
 static const char *media_type_of(const char *manifest, char **owned)
