@@ -168,10 +168,11 @@ static const char *row_digest(const struct reference *name, char *const *repo_di
 	if (name->digest)
 		return name->digest;
 	cleanup_free char *repo = reference_repository(name);
-	size_t n = strlen(repo);
-	for (size_t i = 0; repo_digests && repo_digests[i]; i++)
-		if (!strncmp(repo_digests[i], repo, n) && repo_digests[i][n] == '@')
-			return repo_digests[i] + n + 1;
+	for (size_t i = 0; repo_digests && repo_digests[i]; i++) {
+		const char *after = reference_after_repository(repo_digests[i], repo);
+		if (after && *after == '@')
+			return after + 1;
+	}
 	return manifest;
 }
 
@@ -180,10 +181,11 @@ static const char *row_digest(const struct reference *name, char *const *repo_di
 static bool repo_tagged(const struct image *img, const struct reference *name)
 {
 	cleanup_free char *repo = reference_repository(name);
-	size_t n = strlen(repo);
-	for (size_t i = 0; img->names && img->names[i]; i++)
-		if (!strncmp(img->names[i], repo, n) && img->names[i][n] == ':')
+	for (size_t i = 0; img->names && img->names[i]; i++) {
+		const char *after = reference_after_repository(img->names[i], repo);
+		if (after && *after == ':')
 			return true;
+	}
 	return false;
 }
 

@@ -135,11 +135,10 @@ static char *resolve_digest(struct store *s, json_object *names, const struct re
 			    struct holt_err *err)
 {
 	cleanup_free char *repo = reference_repository(r);
-	size_t n = strlen(repo);
 	json_object_object_foreach(names, key, val)
 	{
 		const char *id = json_object_get_string(val);
-		if (strncmp(key, repo, n) || (key[n] != ':' && key[n] != '@') || !id)
+		if (!reference_after_repository(key, repo) || !id)
 			continue;
 		struct image_record rec;
 		if (image_record_load(s, id, &rec, err) < 0)

@@ -25,12 +25,11 @@ static char **repo_digests_of(const struct image *img, const struct image_record
 			continue;
 		}
 		cleanup_free char *repo = reference_repository(&r);
-		cleanup_free char *at = xasprintf("%s@", repo);
 		bool known = false;
 		for (size_t k = 0; out && out[k] && !known; k++)
-			known = !strncmp(out[k], at, strlen(at));
+			known = reference_after_repository(out[k], repo) != NULL;
 		if (!known) {
-			cleanup_free char *d = xasprintf("%s%s", at, rec->manifest);
+			cleanup_free char *d = xasprintf("%s@%s", repo, rec->manifest);
 			strv_push(&out, d);
 		}
 	}

@@ -216,6 +216,14 @@ static char *with_suffixes(const char *repo, const struct reference *r)
 			 r->digest ? "@" : "", r->digest ? r->digest : "");
 }
 
+const char *reference_after_repository(const char *full, const char *repo)
+{
+	size_t n = strlen(repo);
+	if (strncmp(full, repo, n) || (full[n] != ':' && full[n] != '@'))
+		return NULL;
+	return full + n;
+}
+
 char *reference_repository(const struct reference *r)
 {
 	return xasprintf("%s/%s", r->domain, r->path);

@@ -26,6 +26,9 @@ void reference_clear(struct reference *r);
 char *reference_string(const struct reference *r);
 /* The repository alone: "docker.io/library/busybox". */
 char *reference_repository(const struct reference *r);
+/* What full ("docker.io/library/busybox:1", "…@sha256:…") has after repository repo:
+ * ":tag…" or "@digest"; NULL when it is a reference in another repository. */
+const char *reference_after_repository(const char *full, const char *repo);
 /* The repository as docker shows it: "busybox", "me/app", "localhost:5000/a/b". */
 char *reference_familiar_repository(const struct reference *r);
 /* The whole reference as docker shows it: "busybox:latest", "localhost:5000/a/b@sha256:…". */

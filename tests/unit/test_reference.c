@@ -69,7 +69,7 @@ static const struct bad bads[] = {
 int main(void)
 {
 	size_t n_good = sizeof goods / sizeof *goods, n_bad = sizeof bads / sizeof *bads;
-	plan((int)(n_good * 2 + n_bad * 2 + 7));
+	plan((int)(n_good * 2 + n_bad * 2 + 10));
 
 	for (size_t i = 0; i < n_good; i++) {
 		struct holt_err err = {0};
@@ -118,5 +118,13 @@ int main(void)
 	ok(reference_parse("docker.io/busybox", &d, &err) == 0 && !d.is_short,
 	   "docker.io/busybox names its registry");
 	ok(reference_parse("me/app:1", &m, &err) == 0 && m.is_short, "me/app:1 is short");
+
+	const char *after = reference_after_repository("h:1/a/b:t", "h:1/a/b");
+	ok(after && !strcmp(after, ":t"), "after the repository: the tag");
+	after = reference_after_repository("h:1/a/b@sha256:x", "h:1/a/b");
+	ok(after && !strcmp(after, "@sha256:x"), "after the repository: the digest");
+	ok(!reference_after_repository("h:1/a/bc:t", "h:1/a/b") &&
+	       !reference_after_repository("h:1/a:t", "h:1/a/b"),
+	   "another repository, even one whose name starts the same, is not this one");
 	return done();
 }
