@@ -74,7 +74,6 @@ static int verify(const struct registry_doc *d, const char *digest, const char *
 	return 0;
 }
 
-/* The image manifest of ref: an index is resolved to the entry for the platform. */
 /* The image manifest r names for plat; index_digest gets the digest of the index it was
  * chosen from, or "" when r named a manifest. */
 static int fetch_manifest(struct registry *reg, const struct reference *r,
@@ -401,19 +400,38 @@ out:
 	return id;
 }
 
-char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, struct holt_err *err)
+/* For a ref that names no registry, when unqualified-search-registries lists more than
+ * docker.io alone: "REGISTRY/ref" for each, in order. NULL otherwise: ref is looked up and
+ * pulled as docker reads it. */
+static char **search_candidates(const char *ref)
 {
 	cleanup_reference struct reference r = {0};
-	struct holt_err e = {0};
-	bool is_short = reference_parse(ref, &r, &e) == 0 && r.is_short;
-	holt_err_release(&e);
-	cleanup_strv char **search = is_short ? registry_config_search() : NULL;
-	if (!search || (!search[1] && !strcmp(search[0], r.domain)))
-		return pull_one(s, ref, o, err);
-	cleanup_free char *tried = NULL;
+	struct holt_err ignored = {0};
+	if (reference_parse(ref, &r, &ignored) < 0) {
+		holt_err_release(&ignored);
+		return NULL;
+	}
+	if (!r.is_short)
+		return NULL;
+	cleanup_strv char **search = registry_config_search();
+	if (!search[1] && !strcmp(search[0], r.domain))
+		return NULL;
+	char **out = NULL;
 	for (size_t i = 0; search[i]; i++) {
 		cleanup_free char *candidate = xasprintf("%s/%s", search[i], ref);
-		char *id = pull_one(s, candidate, o, err);
+		strv_push(&out, candidate);
+	}
+	return out;
+}
+
+char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, struct holt_err *err)
+{
+	cleanup_strv char **candidates = search_candidates(ref);
+	if (!candidates)
+		return pull_one(s, ref, o, err);
+	cleanup_free char *tried = NULL;
+	for (size_t i = 0; candidates[i]; i++) {
+		char *id = pull_one(s, candidates[i], o, err);
 		if (id)
 			return id;
 		char *t = xasprintf("%s%s%s", tried ? tried : "", tried ? "; " : "", err->msg);
@@ -427,13 +445,9 @@ char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, st
 
 struct image *pull_lookup_short(struct store *s, const char *ref, struct holt_err *err)
 {
-	cleanup_reference struct reference r = {0};
-	if (reference_parse(ref, &r, err) < 0)
-		return NULL;
-	cleanup_strv char **search = r.is_short ? registry_config_search() : NULL;
-	for (size_t i = 0; search && search[i]; i++) {
-		cleanup_free char *candidate = xasprintf("%s/%s", search[i], ref);
-		struct image *img = image_lookup(s, candidate, err);
+	cleanup_strv char **candidates = search_candidates(ref);
+	for (size_t i = 0; candidates && candidates[i]; i++) {
+		struct image *img = image_lookup(s, candidates[i], err);
 		if (img || err->errnum != ENOENT)
 			return img;
 		holt_err_release(err);
