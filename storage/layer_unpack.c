@@ -58,13 +58,13 @@ static void archive_write_freep(struct archive **a)
 		archive_write_free(*a);
 }
 
-/* Up to READ_BUF_SIZE bytes of fd into buf; -1 with errno. */
-static ssize_t read_some(int fd, void *buf)
+/* Up to size bytes of fd into buf; -1 with errno. */
+static ssize_t read_some(int fd, void *buf, size_t size)
 {
 	ssize_t n;
 
 	do
-		n = read(fd, buf, READ_BUF_SIZE);
+		n = read(fd, buf, size);
 	while (n < 0 && errno == EINTR);
 	return n;
 }
@@ -72,7 +72,7 @@ static ssize_t read_some(int fd, void *buf)
 /* read_some for a read callback of a: -1 with the error left in a. */
 static la_ssize_t read_block(struct archive *a, int fd, void *buf)
 {
-	ssize_t n = read_some(fd, buf);
+	ssize_t n = read_some(fd, buf, READ_BUF_SIZE);
 	if (n < 0)
 		archive_set_error(a, errno, "read");
 	return n;
@@ -391,7 +391,7 @@ static int to_reader(const void *data, size_t len, void *ctx, struct holt_err *e
 static void gunzip_all(struct unpack *u)
 {
 	ssize_t n = (ssize_t)u->peeked;
-	for (u->peeked = 0; n > 0; n = read_some(u->fd, u->buf))
+	for (u->peeked = 0; n > 0; n = read_some(u->fd, u->buf, READ_BUF_SIZE))
 		if (blob_writer_write(u->blob, u->buf, (size_t)n, &u->inflate_err) < 0 ||
 		    gunzip_feed(u->gz, u->buf, (size_t)n, &u->inflate_err) < 0)
 			goto fail;
@@ -440,14 +440,10 @@ out:
  * libarchive's filters. */
 static int open_input(struct unpack *u, struct holt_err *err)
 {
-	ssize_t n = 1;
-	while (u->peeked < 3 && n > 0) {
-		n = read(u->fd, u->buf + u->peeked, READ_BUF_SIZE - u->peeked);
-		if (n > 0)
-			u->peeked += (size_t)n;
-		else if (n < 0 && errno == EINTR)
-			n = 1;
-	}
+	ssize_t n = 0;
+	while (u->peeked < 3 &&
+	       (n = read_some(u->fd, u->buf + u->peeked, READ_BUF_SIZE - u->peeked)) > 0)
+		u->peeked += (size_t)n;
 	if (n < 0)
 		return holt_err_set(err, errno, "read layer");
 	const unsigned char *b = (const unsigned char *)u->buf;
