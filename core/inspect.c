@@ -138,7 +138,6 @@ json_object *inspect_container(const struct container *c, const struct image *im
 	return o;
 }
 
-/* The names of img as docker shows them ("busybox:latest"), each through fn. */
 /* The references in refs, as docker shows them; with tags_only, those with a tag only. */
 static json_object *familiar_json(char *const *refs, bool tags_only)
 {

@@ -96,9 +96,11 @@ static int commit_locked(struct store *s, const struct pulled_image *p, struct s
 		st->record_dir = NULL;
 	} else if (errno != EEXIST && errno != ENOTEMPTY) {
 		return holt_err_set(err, errno, "store image \"%s\"", st->id);
-	} else if (add_repo_digests(s, st->id, p->repo_digests, err) < 0) {
-		/* The same id is the same config: the record there stays, with its manifest. */
-		return -1;
+	} else {
+		/* The same id is the same config: the record there stays, with its manifest,
+		 * and learns what this repository knows the image by. */
+		if (add_repo_digests(s, st->id, p->repo_digests, err) < 0)
+			return -1;
 	}
 	if (!p->name)
 		return 0;
