@@ -27,7 +27,7 @@ HOLT_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 HOLT_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC   := $(sort $(wildcard core/*.c storage/*.c net/*.c))
+LIB_SRC   := $(sort $(wildcard core/base/*.c core/*.c storage/*.c net/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -36,7 +36,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBHOLT   := $(BUILD)/libholt.a
 HELPER    := $(BUILD)/tests/holt-test-tool
 
-.PHONY: all check unit asan demo deps install format check-format lint clean help
+.PHONY: all check unit asan demo deps install format check-format check-layers lint clean help
 
 all: holt completions
 
@@ -84,7 +84,7 @@ asan:
 	$(MAKE) BUILD=$(ASAN_BUILD) SANITIZE=address,undefined $(ASAN_BUILD)/holt \
 		$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)
 
-check: all unit $(HELPER) asan
+check: check-layers all unit $(HELPER) asan
 	HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
 		tests/run-checks $(UNIT_BIN)
 
@@ -100,13 +100,22 @@ install: all
 	install -D -m 0644 completions/_holt $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_holt
 	install -D -m 0644 completions/holt.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/holt.fish
 
-FORMAT_SRC = $(wildcard cmd/*.[ch] core/*.[ch] net/*.[ch] storage/*.[ch] tests/unit/*.[ch] tests/helper/*.c)
+FORMAT_SRC = $(wildcard cmd/*.[ch] core/base/*.[ch] core/*.[ch] net/*.[ch] storage/*.[ch] tests/unit/*.[ch] tests/helper/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)
 
 check-format:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+# The library's layers run one way: core/base/ includes nothing above it, storage/ and
+# net/ include core/ only through core/base/, and nothing below cmd/ includes cmd/.
+check-layers:
+	@bad=$$(grep -n '#include "\(core\|storage\|net\|cmd\)/' core/base/*.[ch] | grep -v '"core/base/'; \
+		grep -n '#include "\(core\|cmd\)/' storage/*.[ch] net/*.[ch] | grep -v '"core/base/'; \
+		grep -n '#include "cmd/' core/*.[ch] storage/*.[ch] net/*.[ch]); \
+	if [ -n "$$bad" ]; then echo "check-layers: an include runs against the layers:"; \
+		echo "$$bad"; exit 1; fi
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

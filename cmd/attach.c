@@ -2,10 +2,10 @@
  * it running. */
 #include "core/attach.h"
 #include "cmd/cmd.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/control.h"
-#include "core/exitcode.h"
-#include "core/util.h"
 
 #include <stdio.h>
 

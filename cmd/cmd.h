@@ -7,7 +7,7 @@
 #ifndef HOLT_CMD_CMD_H
 #define HOLT_CMD_CMD_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 #include "storage/store.h"
 
 #include <getopt.h>

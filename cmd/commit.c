@@ -1,9 +1,9 @@
 /* `holt commit`: a new image from a container's changes, printed as docker prints it
  * ("sha256:<id>"). */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/container_commit.h"
-#include "core/util.h"
 
 #include <stdio.h>
 

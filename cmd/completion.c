@@ -2,7 +2,7 @@
  * `holt __complete WORD...` for candidates, which come from the same command and option
  * tables as the parser, so the two never drift apart. */
 #include "cmd/cmd.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/image.h"
 #include "storage/reference.h"
 

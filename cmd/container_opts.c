@@ -1,7 +1,7 @@
 #include "cmd/container_opts.h"
+#include "core/base/util.h"
 #include "core/envfile.h"
 #include "core/signals.h"
-#include "core/util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

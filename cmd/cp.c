@@ -2,9 +2,9 @@
  * host, either way, landing where docker's cp puts them; `-` stands for a tar on stdin
  * or stdout. */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/copy.h"
-#include "core/util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* `holt create`: a container's record, ready for `start`. */
 #include "cmd/cmd.h"
 #include "cmd/container_opts.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/spec.h"
-#include "core/util.h"
 #include "storage/image.h"
 
 #include <stdio.h>

@@ -1,9 +1,9 @@
 /* `holt diff`: what a container changed in its root filesystem, one line each, as
  * docker prints it ("A /new", "C /etc", "D /gone"). */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/container_changes.h"
-#include "core/util.h"
 #include "storage/image.h"
 
 #include <stdio.h>

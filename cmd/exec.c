@@ -2,13 +2,13 @@
  * namespace first: main enters it), with the container's user, env and cwd unless
  * told otherwise, and its exit status. */
 #include "cmd/cmd.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/envfile.h"
-#include "core/exitcode.h"
 #include "core/launch.h"
 #include "core/relay.h"
 #include "core/run.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

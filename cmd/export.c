@@ -1,9 +1,9 @@
 /* `holt export`: a container's root filesystem, as its image and its own changes make
  * it, as a tar on stdout or in a file. */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/copy.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <stdio.h>

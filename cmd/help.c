@@ -1,6 +1,6 @@
 /* `holt help [COMMAND]` and `holt --help`: made from the command table. */
 #include "cmd/cmd.h"
-#include "core/exitcode.h"
+#include "core/base/exitcode.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,9 +3,9 @@
 #include "core/history.h"
 #include "cmd/cmd.h"
 #include "cmd/output.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/humanize.h"
-#include "core/json.h"
-#include "core/util.h"
 #include "storage/image.h"
 #include "storage/image_detail.h"
 

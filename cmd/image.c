@@ -1,7 +1,7 @@
 /* `holt image COMMAND`: docker's management group for images. Each subcommand is a
  * top-level command under its docker name, or one of the group's own (prune). */
 #include "cmd/cmd.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /* `holt image prune`: remove the images without a name or, with -a, every image no
  * container uses, and say how much space their layers took. */
 #include "cmd/cmd.h"
-#include "core/exitcode.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/humanize.h"
-#include "core/util.h"
 #include "storage/image.h"
 
 #include <stdio.h>

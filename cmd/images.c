@@ -2,8 +2,8 @@
  * its filters. */
 #include "cmd/cmd.h"
 #include "cmd/output.h"
-#include "core/json.h"
-#include "core/util.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "storage/image.h"
 #include "storage/image_detail.h"
 #include "storage/reference.h"

@@ -1,6 +1,6 @@
 /* `holt import`: a root filesystem tarball becomes a one-layer image. */
 #include "cmd/cmd.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/image.h"
 
 #include <errno.h>

@@ -3,9 +3,9 @@
 #include "core/inspect.h"
 #include "cmd/cmd.h"
 #include "cmd/output.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
-#include "core/exitcode.h"
-#include "core/util.h"
 #include "storage/image.h"
 
 #include <errno.h>

@@ -1,10 +1,10 @@
 /* `holt kill`: a signal (SIGKILL by default) to running containers. */
 #include "cmd/cmd.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/control.h"
-#include "core/exitcode.h"
 #include "core/signals.h"
-#include "core/util.h"
 
 #include <signal.h>
 #include <stdio.h>

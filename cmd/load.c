@@ -1,6 +1,6 @@
 /* `holt load`: the images of a docker-archive or an oci-archive, from a file or stdin. */
 #include "cmd/cmd.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/image_archive.h"
 #include "storage/reference.h"
 

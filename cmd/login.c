@@ -1,7 +1,7 @@
 /* `holt login` and `holt logout`: registry credentials in the auth file. */
 #include "cmd/cmd.h"
-#include "core/exitcode.h"
-#include "core/util.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "net/auth_file.h"
 #include "net/registry.h"
 

@@ -1,11 +1,11 @@
 /* `holt logs`: what a container wrote, from its log files (the rotated one first), with
  * stdout and stderr kept apart; -f follows until the container stops. */
 #include "cmd/cmd.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
-#include "core/exitcode.h"
 #include "core/humanize.h"
 #include "core/logfile.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,9 +1,9 @@
 /* holt's entry point: global options, then the command table, whose flags say what
  * is set up before a command runs. */
 #include "cmd/cmd.h"
-#include "core/exitcode.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/userns.h"
-#include "core/util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* Option parsing, --help text and error printing shared by every subcommand, all made
  * from the command's `struct cmd_info`. */
 #include "cmd/cmd.h"
-#include "core/exitcode.h"
-#include "core/util.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * into a buffer and prints it all at the end, a table through Go's tabwriter algorithm
  * with docker's settings. */
 #include "cmd/output.h"
+#include "core/base/util.h"
 #include "core/tabwriter.h"
 #include "core/template.h"
-#include "core/util.h"
 
 #include <ctype.h>
 #include <errno.h>

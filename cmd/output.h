@@ -3,7 +3,7 @@
 #ifndef HOLT_CMD_OUTPUT_H
 #define HOLT_CMD_OUTPUT_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <json.h>
 

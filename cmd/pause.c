@@ -1,10 +1,10 @@
 /* `holt pause` and `holt unpause`: freeze and thaw every process of running containers
  * with the cgroup v2 freezer. */
 #include "cmd/cmd.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/container.h"
-#include "core/exitcode.h"
-#include "core/util.h"
 
 #include <stdio.h>
 

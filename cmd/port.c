@@ -2,8 +2,8 @@
  * this lists nothing, and a named port is an error, as docker says for an unpublished
  * one. */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
 #include "core/container.h"
-#include "core/util.h"
 
 static const struct cmd_option port_options[] = {
     {NULL, 0, NULL, NULL},

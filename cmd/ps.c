@@ -2,11 +2,11 @@
  * ask), with "running" believed only while a monitor holds the container's lock. */
 #include "cmd/cmd.h"
 #include "cmd/output.h"
+#include "core/base/exitcode.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/container.h"
-#include "core/exitcode.h"
 #include "core/humanize.h"
-#include "core/json.h"
-#include "core/util.h"
 #include "storage/reference.h"
 
 #include <regex.h>

@@ -2,8 +2,8 @@
 #include "core/pull.h"
 #include "cmd/cmd.h"
 #include "cmd/pull_progress.h"
-#include "core/exitcode.h"
-#include "core/util.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "storage/image.h"
 
 #include <errno.h>

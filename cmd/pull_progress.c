@@ -1,6 +1,6 @@
 #include "cmd/pull_progress.h"
+#include "core/base/util.h"
 #include "core/humanize.h"
-#include "core/util.h"
 
 #include <string.h>
 #include <unistd.h>

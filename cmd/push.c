@@ -1,8 +1,8 @@
 /* `holt push`: an image from the store to a registry. */
 #include "core/push.h"
 #include "cmd/cmd.h"
-#include "core/exitcode.h"
-#include "core/util.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 
 #include <string.h>
 

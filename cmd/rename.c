@@ -1,7 +1,7 @@
 /* `holt rename`: a container's new name, claimed before the old one is let go. */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
 #include "core/container.h"
-#include "core/util.h"
 
 static const struct cmd_option rename_options[] = {
     {NULL, 0, NULL, NULL},

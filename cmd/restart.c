@@ -1,8 +1,8 @@
 /* `holt restart`: stop (if running), then start under a new monitor. */
 #include "cmd/stop.h"
-#include "core/exitcode.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/monitor.h"
-#include "core/util.h"
 
 #include <stdio.h>
 

@@ -1,9 +1,9 @@
 /* `holt rm` and `holt container prune`: remove containers that are not running (or,
  * with -f, kill them first). */
 #include "cmd/stop.h"
-#include "core/exitcode.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/humanize.h"
-#include "core/util.h"
 
 #include <ftw.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* `holt rmi`: untag images, and remove those left without a name. */
 #include "cmd/cmd.h"
-#include "core/exitcode.h"
-#include "core/util.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "storage/image.h"
 
 #include <stdio.h>

@@ -3,11 +3,11 @@
 #include "core/run.h"
 #include "cmd/cmd.h"
 #include "cmd/container_opts.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
-#include "core/exitcode.h"
 #include "core/monitor.h"
 #include "core/spec.h"
-#include "core/util.h"
 #include "storage/image.h"
 
 #include <stdio.h>

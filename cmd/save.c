@@ -1,7 +1,7 @@
 /* `holt save`: images as a docker-archive (the default) or an oci-archive, to a file or
  * to stdout. Several images go in one archive in either format. */
 #include "cmd/cmd.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/image_archive.h"
 
 #include <errno.h>

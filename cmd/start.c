@@ -2,11 +2,11 @@
  * with -a, stay attached to one and return its exit code. */
 #include "cmd/cmd.h"
 #include "core/attach.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/control.h"
-#include "core/exitcode.h"
 #include "core/monitor.h"
-#include "core/util.h"
 
 #include <stdio.h>
 

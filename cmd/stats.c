@@ -3,10 +3,10 @@
  * last second, it is the average since the container started (as podman shows it), so
  * that --no-stream answers at once. */
 #include "cmd/cmd.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/container.h"
-#include "core/exitcode.h"
-#include "core/util.h"
 
 #include <stdio.h>
 #include <string.h>

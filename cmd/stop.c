@@ -1,9 +1,9 @@
 /* `holt stop`: the stop signal, then SIGKILL after the timeout. */
 #include "cmd/stop.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/control.h"
-#include "core/exitcode.h"
-#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

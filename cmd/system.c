@@ -1,8 +1,8 @@
 /* `holt system migrate`: stop the pause process, so that the next command maps the
  * user namespace anew (after /etc/subuid or /etc/subgid changed), as podman's does. */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
 #include "core/pause.h"
-#include "core/util.h"
 #include "storage/store.h"
 
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* `holt top`: the processes of a running container, numbered as it sees them. */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/procs.h"
-#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
 /* `holt wait`: block until containers stop, then print their exit codes. */
 #include "cmd/cmd.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/control.h"
-#include "core/exitcode.h"
-#include "core/util.h"
 
 #include <stdio.h>
 

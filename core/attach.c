@@ -1,6 +1,6 @@
 #include "core/attach.h"
+#include "core/base/util.h"
 #include "core/monitor.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -2,7 +2,7 @@
 #ifndef HOLT_CORE_CAPS_H
 #define HOLT_CORE_CAPS_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 /* Drops every capability outside docker's default set from the bounding set, so root
  * in the container gets only those at exec. */

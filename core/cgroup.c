@@ -3,8 +3,8 @@
  * this process's cgroup in it, and whether the user may create cgroups there and move
  * processes, as systemd's Delegate=yes allows. Access is tested on the files themselves:
  * inside holt's user namespace the user is root, but cgroupfs answers to the real uid. */
+#include "core/base/util.h"
 #include "core/cgroup_env.h"
-#include "core/util.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -5,8 +5,8 @@
 #ifndef HOLT_CORE_CGROUP_H
 #define HOLT_CORE_CGROUP_H
 
+#include "core/base/err.h"
 #include "core/container.h"
-#include "core/err.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -2,9 +2,9 @@
  * starts, with the starting process stepping in for the clone so that the container's
  * first process is born inside and nothing it runs escapes; frozen and thawed by pause
  * and unpause; removed when the container exits. */
+#include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/cgroup_env.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

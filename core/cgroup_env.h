@@ -3,8 +3,8 @@
 #ifndef HOLT_CORE_CGROUP_ENV_H
 #define HOLT_CORE_CGROUP_ENV_H
 
+#include "core/base/err.h"
 #include "core/container.h"
-#include "core/err.h"
 
 #include <stdbool.h>
 

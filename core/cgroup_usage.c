@@ -3,9 +3,9 @@
  * summed over its processes in /proc, which are the members of its cgroup or, without
  * one, the processes of its pid namespace. Sums over processes miss what exited ones
  * used, and count shared pages once per process: close enough to see who uses what. */
+#include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/cgroup_env.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <stdio.h>

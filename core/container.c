@@ -2,10 +2,10 @@
  * Names are claimed with symlink(2) under containers/names/, which fails atomically on a
  * conflict, so no lock is needed for them. */
 #include "core/container.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/container_record.h"
-#include "core/json.h"
 #include "core/names.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,7 +6,7 @@
 #ifndef HOLT_CORE_CONTAINER_H
 #define HOLT_CORE_CONTAINER_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 #include "storage/image.h"
 #include "storage/store.h"
 

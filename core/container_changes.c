@@ -1,7 +1,7 @@
 /* A container's changes: from its overlay upper dir, or, when it ran on the vfs driver,
  * from its private copy compared file by file with the image. */
 #include "core/container_changes.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <stdbool.h>

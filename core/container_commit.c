@@ -1,11 +1,11 @@
 /* The commit's runtime config, from the image's, the container's and --change; the
  * layer, packed from the container's changes while the store unpacks it. */
 #include "core/container_commit.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/container_changes.h"
 #include "core/instruction.h"
-#include "core/json.h"
 #include "core/spec.h"
-#include "core/util.h"
 #include "storage/image.h"
 #include "storage/image_commit.h"
 #include "storage/layer_pack.h"

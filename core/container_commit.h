@@ -2,8 +2,8 @@
 #ifndef HOLT_CORE_CONTAINER_COMMIT_H
 #define HOLT_CORE_CONTAINER_COMMIT_H
 
+#include "core/base/err.h"
 #include "core/container.h"
-#include "core/err.h"
 #include "storage/store.h"
 
 struct container_commit_opts {

@@ -1,9 +1,9 @@
 /* Reading container records back: by full id, name or unique id prefix, or all of
  * them. Lookups read no more records than they need: ps reads each once. */
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/container.h"
 #include "core/container_record.h"
-#include "core/json.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,10 +1,10 @@
 /* A container's state.json and the monitor lock that says whether it can be believed:
  * "running" is only true while some monitor holds <run_dir>/monitor.lock. */
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/container.h"
 #include "core/container_record.h"
-#include "core/json.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,9 +2,9 @@
  * reads the source writes a tar, the other extracts it. Between them a socket pair, on
  * which a writer whose reader gave up gets EPIPE rather than SIGPIPE. */
 #include "core/copy.h"
+#include "core/base/util.h"
 #include "core/copy_archive.h"
 #include "core/ctr_root.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <sys/socket.h>

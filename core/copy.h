@@ -4,8 +4,8 @@
 #ifndef HOLT_CORE_COPY_H
 #define HOLT_CORE_COPY_H
 
+#include "core/base/err.h"
 #include "core/container.h"
-#include "core/err.h"
 #include "storage/store.h"
 
 #include <stdbool.h>

@@ -5,7 +5,7 @@
 #ifndef HOLT_CORE_COPY_ARCHIVE_H
 #define HOLT_CORE_COPY_ARCHIVE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 

@@ -3,8 +3,8 @@
  * destination is, which directory the members go under and what the source is called
  * there; each member is renamed so as it is extracted. libarchive refuses members that
  * would be written through a symlink, above the directory, or at an absolute path. */
+#include "core/base/util.h"
 #include "core/copy_archive.h"
-#include "core/util.h"
 
 #include <archive.h>
 #include <archive_entry.h>

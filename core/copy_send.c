@@ -2,8 +2,8 @@
  * into other mounts, and the members are renamed from the path walked to the names cp
  * and export give them. No user or group names are looked up: in a container's root,
  * glibc would load its NSS modules to do it. */
+#include "core/base/util.h"
 #include "core/copy_archive.h"
-#include "core/util.h"
 
 #include <archive.h>
 #include <archive_entry.h>

@@ -4,7 +4,7 @@
  * would load the container's NSS modules) and sets up charset conversion before the
  * chroot. Failures come back on a pipe as "<errno> <message>". */
 #include "core/ctr_root.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/image.h"
 #include "storage/rootfs.h"
 

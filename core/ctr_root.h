@@ -4,8 +4,8 @@
 #ifndef HOLT_CORE_CTR_ROOT_H
 #define HOLT_CORE_CTR_ROOT_H
 
+#include "core/base/err.h"
 #include "core/container.h"
-#include "core/err.h"
 #include "storage/store.h"
 
 #include <sys/types.h>

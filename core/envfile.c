@@ -1,5 +1,5 @@
 #include "core/envfile.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <errno.h>

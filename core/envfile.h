@@ -3,7 +3,7 @@
 #ifndef HOLT_CORE_ENVFILE_H
 #define HOLT_CORE_ENVFILE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 /* Appends the entries of the file at path to *env. */
 int envfile_read(const char *path, char ***env, struct holt_err *err);

@@ -1,7 +1,7 @@
 #include "core/history.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/humanize.h"
-#include "core/json.h"
-#include "core/util.h"
 
 #include <string.h>
 

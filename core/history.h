@@ -3,7 +3,7 @@
 #ifndef HOLT_CORE_HISTORY_H
 #define HOLT_CORE_HISTORY_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <json.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 #include "core/humanize.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,12 +2,12 @@
  * printed here (the terminal may be a pty by then): they go back to the parent on
  * report_fd with the exit code docker would use. */
 #include "core/init.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/caps.h"
-#include "core/exitcode.h"
 #include "core/mounts.h"
 #include "core/pty.h"
 #include "core/user.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 #include "core/inspect.h"
-#include "core/json.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/spec.h"
-#include "core/util.h"
 #include "storage/reference.h"
 
 #include <string.h>

@@ -1,8 +1,8 @@
 /* Dockerfile instructions read as docker's builder reads them for `commit --change`. */
 #include "core/instruction.h"
+#include "core/base/util.h"
 #include "core/signals.h"
 #include "core/spec.h"
-#include "core/util.h"
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -3,8 +3,8 @@
 #ifndef HOLT_CORE_INSTRUCTION_H
 #define HOLT_CORE_INSTRUCTION_H
 
-#include "core/err.h"
-#include "core/json.h"
+#include "core/base/err.h"
+#include "core/base/json.h"
 
 /* Applies each instruction in order: CMD, ENTRYPOINT (JSON or shell form), ENV, LABEL
  * (KEY=VALUE... or KEY VALUE), EXPOSE, STOPSIGNAL, USER, WORKDIR. As in a Dockerfile,

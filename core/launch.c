@@ -1,11 +1,11 @@
 /* clone (run) or fork (exec), then one read of the report pipe: empty means the
  * command was executed, else the child wrote "<exit code> <message>". */
 #include "core/launch.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/cgroup.h"
-#include "core/exitcode.h"
 #include "core/init.h"
 #include "core/pty.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

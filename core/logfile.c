@@ -1,5 +1,5 @@
 #include "core/logfile.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
 #ifndef HOLT_CORE_LOGFILE_H
 #define HOLT_CORE_LOGFILE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,12 +2,12 @@
  * loop over the container's output, attach clients and a signalfd, until it has exited
  * and no restart is due. */
 #include "core/monitor.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/cgroup.h"
-#include "core/exitcode.h"
 #include "core/launch.h"
 #include "core/logfile.h"
 #include "core/relay.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * namespace: device nodes cannot be made there, so /dev is a tmpfs with the host's few
  * safe devices bound in, as rootless podman and bubblewrap do. */
 #include "core/mounts.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

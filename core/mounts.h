@@ -3,7 +3,7 @@
 #ifndef HOLT_CORE_MOUNTS_H
 #define HOLT_CORE_MOUNTS_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 #include "core/names.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <sys/random.h>

@@ -2,7 +2,7 @@
  * trusted only when its comm is holt-pause and its user namespace is owned by us, so a
  * stale file after a reboot or pid reuse is recognised and replaced. */
 #include "core/pause.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -5,7 +5,7 @@
 #ifndef HOLT_CORE_PAUSE_H
 #define HOLT_CORE_PAUSE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 /* Joins the user namespace of runroot's pause process. Returns 1 when joined (with the
  * single-map reason the creator recorded, or NULL, in *single_reason), 0 when there is

@@ -2,7 +2,7 @@
 #ifndef HOLT_CORE_PROCS_H
 #define HOLT_CORE_PROCS_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <sys/types.h>
 

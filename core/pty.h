@@ -3,7 +3,7 @@
 #ifndef HOLT_CORE_PTY_H
 #define HOLT_CORE_PTY_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <sys/ioctl.h>
 #include <sys/types.h>

@@ -1,6 +1,6 @@
 #include "core/push.h"
-#include "core/parallel.h"
-#include "core/util.h"
+#include "core/base/parallel.h"
+#include "core/base/util.h"
 #include "net/manifest.h"
 #include "net/registry.h"
 #include "storage/blob.h"

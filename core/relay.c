@@ -1,7 +1,7 @@
 /* One poll loop on a signalfd and the terminal. */
 #include "core/relay.h"
-#include "core/exitcode.h"
-#include "core/util.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

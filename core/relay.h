@@ -3,7 +3,7 @@
 #ifndef HOLT_CORE_RELAY_H
 #define HOLT_CORE_RELAY_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <signal.h>
 #include <stdbool.h>

@@ -1,11 +1,11 @@
 /* A foreground `run`: the holt process is the container's monitor. It holds the
  * monitor lock, so that ps believes "running", for exactly as long as it waits. */
 #include "core/run.h"
+#include "core/base/exitcode.h"
+#include "core/base/util.h"
 #include "core/cgroup.h"
-#include "core/exitcode.h"
 #include "core/launch.h"
 #include "core/relay.h"
-#include "core/util.h"
 
 int run_foreground(const struct run_request *req, struct holt_err *err)
 {

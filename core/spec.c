@@ -1,5 +1,5 @@
 #include "core/spec.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <string.h>
 

@@ -3,8 +3,8 @@
 #ifndef HOLT_CORE_SPEC_H
 #define HOLT_CORE_SPEC_H
 
+#include "core/base/err.h"
 #include "core/container.h"
-#include "core/err.h"
 #include "storage/image.h"
 
 struct process_spec {

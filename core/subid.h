@@ -4,7 +4,7 @@
 #ifndef HOLT_CORE_SUBID_H
 #define HOLT_CORE_SUBID_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <shadow/subid.h>
 

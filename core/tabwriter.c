@@ -2,7 +2,7 @@
  * is a run of adjacent lines that all have a cell there, and is as wide as its widest
  * cell; lines with fewer cells end the run. */
 #include "core/tabwriter.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <stdio.h>
 #include <string.h>

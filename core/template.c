@@ -3,9 +3,9 @@
  * "<no value>" for a missing key, maps in sorted key order; values and functions are in
  * core/template_func.c. */
 #include "core/template.h"
-#include "core/json.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/template_func.h"
-#include "core/util.h"
 
 #include <ctype.h>
 #include <errno.h>

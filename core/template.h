@@ -4,7 +4,7 @@
 #ifndef HOLT_CORE_TEMPLATE_H
 #define HOLT_CORE_TEMPLATE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <json.h>
 

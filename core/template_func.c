@@ -1,7 +1,7 @@
 /* The values and functions of the --format engine: Go's fmt %v and printf over json-c
  * values, Go's truth and comparisons, and the functions docker's templates call. */
 #include "core/template_func.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <inttypes.h>

@@ -1,7 +1,7 @@
 /* Parsed with fgetpwent/fgetgrent on the container's files: the host's NSS must not be
  * consulted, the container's users are its own. */
 #include "core/user.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <grp.h>

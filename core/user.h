@@ -3,7 +3,7 @@
 #ifndef HOLT_CORE_USER_H
 #define HOLT_CORE_USER_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <sys/types.h>
 

@@ -3,9 +3,9 @@
  * namespace: a forked child waits until the parent has unshared, then runs both helpers
  * at once against the parent's pid. */
 #include "core/userns.h"
+#include "core/base/util.h"
 #include "core/pause.h"
 #include "core/subid.h"
-#include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
 #ifndef HOLT_CORE_USERNS_H
 #define HOLT_CORE_USERNS_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 

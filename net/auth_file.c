@@ -1,6 +1,6 @@
 #include "net/auth_file.h"
-#include "core/json.h"
-#include "core/util.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "storage/record.h"
 
 #include <errno.h>

@@ -3,7 +3,7 @@
 #ifndef HOLT_NET_AUTH_FILE_H
 #define HOLT_NET_AUTH_FILE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 /* The file login writes: authfile when given, else $REGISTRY_AUTH_FILE, else
  * $XDG_CONFIG_HOME/containers/auth.json (podman reads it too). Caller frees. */

@@ -3,7 +3,7 @@
 #ifndef HOLT_NET_CURL_API_H
 #define HOLT_NET_CURL_API_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <curl/curl.h>
 

@@ -1,8 +1,8 @@
 #include "net/manifest.h"
-#include "core/json.h"
-#include "core/util.h"
-#include "storage/digest.h"
-#include "storage/platform.h"
+#include "core/base/digest.h"
+#include "core/base/json.h"
+#include "core/base/platform.h"
+#include "core/base/util.h"
 
 #include <stdbool.h>
 #include <string.h>

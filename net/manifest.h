@@ -3,7 +3,7 @@
 #ifndef HOLT_NET_MANIFEST_H
 #define HOLT_NET_MANIFEST_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 #include "net/registry.h"
-#include "core/json.h"
-#include "core/util.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "net/auth_file.h"
 #include "net/curl_api.h"
 #include "net/registry_config.h"

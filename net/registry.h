@@ -6,7 +6,7 @@
 #ifndef HOLT_NET_REGISTRY_H
 #define HOLT_NET_REGISTRY_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 #include <stddef.h>

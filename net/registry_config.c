@@ -1,6 +1,6 @@
 #include "net/registry_config.h"
-#include "core/json.h"
-#include "core/util.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
 #ifndef HOLT_NET_REGISTRY_EXCHANGE_H
 #define HOLT_NET_REGISTRY_EXCHANGE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 #include "net/curl_api.h"
 #include "net/registry.h"
 #include "net/www_auth.h"

@@ -1,4 +1,4 @@
-#include "core/util.h"
+#include "core/base/util.h"
 #include "net/registry.h"
 #include "net/registry_exchange.h"
 

@@ -1,5 +1,5 @@
 #include "net/www_auth.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <stdbool.h>

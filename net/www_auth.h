@@ -3,7 +3,7 @@
 #ifndef HOLT_NET_WWW_AUTH_H
 #define HOLT_NET_WWW_AUTH_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 enum auth_scheme { AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
 

@@ -1,6 +1,6 @@
 /* Blobs: write to tmp/, hash while writing, fsync, verify, rename. */
 #include "storage/blob.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,8 +3,8 @@
 #ifndef HOLT_STORAGE_BLOB_H
 #define HOLT_STORAGE_BLOB_H
 
-#include "core/err.h"
-#include "storage/digest.h"
+#include "core/base/digest.h"
+#include "core/base/err.h"
 #include "storage/store.h"
 
 #include <stdint.h>

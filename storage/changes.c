@@ -3,7 +3,7 @@
  * is below them). Parent dirs of changes are listed as changed, as docker's naive diff
  * does, so that a layer made from the list carries their owners and modes. */
 #include "storage/changes.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

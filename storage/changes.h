@@ -4,7 +4,7 @@
 #ifndef HOLT_STORAGE_CHANGES_H
 #define HOLT_STORAGE_CHANGES_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 #include "storage/gunzip.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <dlfcn.h>
 #include <isa-l/igzip_lib.h>

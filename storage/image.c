@@ -1,8 +1,8 @@
 /* Finding and reading images: by name, id or id prefix; listing them newest first. */
 #include "storage/image.h"
-#include "core/util.h"
+#include "core/base/digest.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
-#include "storage/digest.h"
 #include "storage/image_record.h"
 #include "storage/layer.h"
 #include "storage/record.h"

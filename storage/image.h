@@ -3,7 +3,7 @@
 #ifndef HOLT_STORAGE_IMAGE_H
 #define HOLT_STORAGE_IMAGE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 #include "storage/store.h"
 
 #include <stdbool.h>

@@ -4,7 +4,7 @@
 #ifndef HOLT_STORAGE_IMAGE_ARCHIVE_H
 #define HOLT_STORAGE_IMAGE_ARCHIVE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 #include "storage/store.h"
 
 #include <stddef.h>

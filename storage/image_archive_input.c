@@ -1,7 +1,7 @@
 /* The archive's member list and its JSON members, from a first pass that skips the
  * data of everything else (a seek, on an uncompressed archive). */
 #include "storage/image_archive_input.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <archive_entry.h>
 #include <errno.h>

@@ -4,7 +4,7 @@
 #ifndef HOLT_STORAGE_IMAGE_ARCHIVE_INPUT_H
 #define HOLT_STORAGE_IMAGE_ARCHIVE_INPUT_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 #include "storage/image_archive_meta.h"
 #include "storage/store.h"
 

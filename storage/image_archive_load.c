@@ -2,7 +2,7 @@
  * through a pipe into the same one-pass unpack a pull uses, and staged with the
  * configs, manifests and records; all of it is renamed into place under the store lock
  * only once every digest has been checked. */
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image_archive.h"
 #include "storage/image_archive_input.h"

@@ -1,8 +1,8 @@
 /* Reading manifest.json (docker) or index.json and its manifests (OCI) into a list of
  * images, each with its config, its layers' members and digests, and its names. */
 #include "storage/image_archive_meta.h"
-#include "core/util.h"
-#include "storage/platform.h"
+#include "core/base/platform.h"
+#include "core/base/util.h"
 #include "storage/record.h"
 #include "storage/reference.h"
 

@@ -4,9 +4,9 @@
 #ifndef HOLT_STORAGE_IMAGE_ARCHIVE_META_H
 #define HOLT_STORAGE_IMAGE_ARCHIVE_META_H
 
-#include "core/err.h"
-#include "core/json.h"
-#include "storage/digest.h"
+#include "core/base/digest.h"
+#include "core/base/err.h"
+#include "core/base/json.h"
 #include "storage/image_archive.h"
 
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* `save`: images out of the store as one tar, each blob streamed from its file and its
  * digest checked on the way, so that a corrupt store never yields an archive that loads.
  * Members have owner 0 and time 0: saving an image twice gives the same bytes. */
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image_archive.h"
 #include "storage/image_record.h"

@@ -2,7 +2,7 @@
  * same one-pass unpack a pull uses, which computes its blob digest and diff_id. Nothing
  * is renamed into place before the writer has said it wrote the whole layer. */
 #include "storage/image_commit.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image_record.h"
 #include "storage/image_stage.h"

@@ -4,8 +4,8 @@
 #ifndef HOLT_STORAGE_IMAGE_COMMIT_H
 #define HOLT_STORAGE_IMAGE_COMMIT_H
 
-#include "core/err.h"
-#include "core/json.h"
+#include "core/base/err.h"
+#include "core/base/json.h"
 #include "storage/store.h"
 
 struct image_commit_request {

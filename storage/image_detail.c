@@ -1,7 +1,7 @@
 /* An image's record, config blob and layer sizes, read for the commands that show more
  * than struct image holds. */
 #include "storage/image_detail.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image_record.h"
 #include "storage/layer.h"

@@ -3,8 +3,8 @@
 #ifndef HOLT_STORAGE_IMAGE_DETAIL_H
 #define HOLT_STORAGE_IMAGE_DETAIL_H
 
-#include "core/err.h"
-#include "core/json.h"
+#include "core/base/err.h"
+#include "core/base/json.h"
 #include "storage/image.h"
 #include "storage/store.h"
 

@@ -1,10 +1,10 @@
 /* `import`: a root filesystem tarball becomes a one-layer image, written exactly as a
  * pull writes one (layer blob, OCI config, OCI manifest, record, name). */
-#include "core/util.h"
+#include "core/base/platform.h"
+#include "core/base/util.h"
 #include "storage/image.h"
 #include "storage/image_stage.h"
 #include "storage/layer.h"
-#include "storage/platform.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 #include "storage/image_manifest.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image_record.h"
 

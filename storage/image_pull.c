@@ -1,6 +1,6 @@
 #include "storage/image_pull.h"
-#include "core/json.h"
-#include "core/util.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image_record.h"
 #include "storage/record.h"

@@ -1,7 +1,7 @@
 /* images/<id>/image.json and images/names.json. */
 #include "storage/image_record.h"
-#include "core/util.h"
-#include "storage/digest.h"
+#include "core/base/digest.h"
+#include "core/base/util.h"
 #include "storage/record.h"
 
 #include <errno.h>

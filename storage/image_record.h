@@ -4,7 +4,7 @@
 #ifndef HOLT_STORAGE_IMAGE_RECORD_H
 #define HOLT_STORAGE_IMAGE_RECORD_H
 
-#include "core/json.h"
+#include "core/base/json.h"
 #include "storage/image.h"
 
 struct image_record {

@@ -1,5 +1,5 @@
 /* `rmi`: untag, or delete an image with the layers and blobs no other image uses. */
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image.h"
 #include "storage/image_record.h"

@@ -1,6 +1,6 @@
 /* Staging a new image (blobs, record) and renaming it into place. */
 #include "storage/image_stage.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/image_record.h"
 #include "storage/record.h"
 #include "storage/reference.h"

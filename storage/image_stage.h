@@ -3,7 +3,7 @@
 #ifndef HOLT_STORAGE_IMAGE_STAGE_H
 #define HOLT_STORAGE_IMAGE_STAGE_H
 
-#include "core/json.h"
+#include "core/base/json.h"
 #include "storage/blob.h"
 #include "storage/layer.h"
 

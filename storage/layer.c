@@ -1,6 +1,6 @@
 /* Staged and stored layers: layers/<chain-hex>/{diff/,layer.json}. */
 #include "storage/layer.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/layer_unpack.h"
 #include "storage/record.h"

@@ -1,6 +1,6 @@
 /* Packing a change list with libarchive: pax tar (xattrs need its headers), gzip. */
 #include "storage/layer_pack.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <archive.h>
 #include <archive_entry.h>

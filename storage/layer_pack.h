@@ -3,7 +3,7 @@
 #ifndef HOLT_STORAGE_LAYER_PACK_H
 #define HOLT_STORAGE_LAYER_PACK_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 #include "storage/changes.h"
 
 /* Writes c as a gzip-compressed tar to fd: added and changed entries from top (owners,

@@ -3,7 +3,7 @@
  * whiteouts. Decompressing and hashing run in a thread of their own, beside the file
  * writes: on one core they took as long as the system time of writing the files. */
 #include "storage/layer_unpack.h"
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/gunzip.h"
 #include "storage/layer.h"

@@ -2,10 +2,10 @@
 #ifndef HOLT_STORAGE_RECORD_H
 #define HOLT_STORAGE_RECORD_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 #include "storage/store.h"
 
-#include "core/json.h"
+#include "core/base/json.h"
 
 /* Parses the JSON file at path; NULL with errno ENOENT in err when it does not exist. */
 json_object *record_load(const char *path, struct holt_err *err);

@@ -1,7 +1,7 @@
 /* Docker's reference grammar (distribution/reference), normalized as `docker pull` does. */
 #include "storage/reference.h"
-#include "core/util.h"
-#include "storage/digest.h"
+#include "core/base/digest.h"
+#include "core/base/util.h"
 
 #include <ctype.h>
 #include <stdbool.h>

@@ -3,7 +3,7 @@
 #ifndef HOLT_STORAGE_REFERENCE_H
 #define HOLT_STORAGE_REFERENCE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 

@@ -1,6 +1,6 @@
 /* rm -rf that copes with what containers leave: overlay work dirs of mode 000, read-only
  * trees, and names of any kind. Walks with openat/unlinkat so no path grows unbounded. */
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/store.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* Picking the root filesystem driver: the one asked for, or the first that works. */
 #include "storage/rootfs.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <string.h>

@@ -4,7 +4,7 @@
 #ifndef HOLT_STORAGE_ROOTFS_H
 #define HOLT_STORAGE_ROOTFS_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stddef.h>
 

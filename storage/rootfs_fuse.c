@@ -1,6 +1,6 @@
 /* fuse-overlayfs, for kernels or filesystems where native overlay cannot be mounted in
  * a user namespace. Its daemon lives in the container's pid namespace and ends with it. */
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/rootfs.h"
 
 #include <errno.h>

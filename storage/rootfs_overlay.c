@@ -1,6 +1,6 @@
 /* Native overlayfs, mounted inside the user namespace (kernel >= 5.11) with userxattr so
  * that opaque dirs are read from user.overlay.opaque. */
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/rootfs.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* The last-resort driver: the container gets its own copy of the layers, made once with
  * libarchive (disk to disk) while applying overlay whiteouts, and bind-mounted. */
-#include "core/util.h"
+#include "core/base/util.h"
 #include "storage/rootfs.h"
 #include "storage/store.h"
 

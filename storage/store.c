@@ -1,6 +1,6 @@
 /* The store's layout, its metadata lock and atomic file writes. */
 #include "storage/store.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
 #ifndef HOLT_STORAGE_STORE_H
 #define HOLT_STORAGE_STORE_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stddef.h>
 

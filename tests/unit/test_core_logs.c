@@ -1,9 +1,9 @@
 /* Unit tests of the container log format (write, rotate, parse back), docker's words
  * for durations, and signal names. */
+#include "core/base/util.h"
 #include "core/humanize.h"
 #include "core/logfile.h"
 #include "core/signals.h"
-#include "core/util.h"
 #include "tests/unit/tap.h"
 
 #include <signal.h>

@@ -1,10 +1,10 @@
 /* Unit tests of the pure parts of core/: the process spec (docker's merge rules),
  * --user resolution, env files, container names, overlay options. */
+#include "core/base/util.h"
 #include "core/envfile.h"
 #include "core/names.h"
 #include "core/spec.h"
 #include "core/user.h"
-#include "core/util.h"
 #include "storage/rootfs.h"
 #include "tests/unit/tap.h"
 

@@ -1,6 +1,6 @@
 /* history_build and history_created_by: docker's history rows from an OCI config. */
+#include "core/base/util.h"
 #include "core/history.h"
-#include "core/util.h"
 #include "tap.h"
 
 #include <string.h>

@@ -1,10 +1,10 @@
 /* Registry documents: WWW-Authenticate challenges, manifests, indexes and platform
  * selection, as registries serve them. */
-#include "core/err.h"
-#include "core/util.h"
+#include "core/base/err.h"
+#include "core/base/platform.h"
+#include "core/base/util.h"
 #include "net/manifest.h"
 #include "net/www_auth.h"
-#include "storage/platform.h"
 #include "tap.h"
 
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Reference parsing against docker's rules (distribution/reference normalize tests). */
-#include "core/err.h"
-#include "core/util.h"
+#include "core/base/err.h"
+#include "core/base/util.h"
 #include "storage/reference.h"
 #include "tap.h"
 

@@ -1,8 +1,8 @@
 /* image_archive_meta: what manifest.json and index.json say an archive holds, with the
  * digests of the JSON members checked, and the member paths cleaned. */
-#include "core/util.h"
+#include "core/base/platform.h"
+#include "core/base/util.h"
 #include "storage/image_archive_meta.h"
-#include "storage/platform.h"
 #include "tap.h"
 
 #include <string.h>

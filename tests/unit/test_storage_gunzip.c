@@ -1,7 +1,7 @@
 /* igzip's streaming gunzip against gzip streams made by zlib: one member, several, bytes
  * after the last, fed whole or a byte at a time; corrupt and truncated streams. */
-#include "core/err.h"
-#include "core/util.h"
+#include "core/base/err.h"
+#include "core/base/util.h"
 #include "storage/gunzip.h"
 #include "tap.h"
 

@@ -1,8 +1,8 @@
 /* The store: default paths, layout, staging dirs that survive only while their command
  * lives, atomic writes, the lock, and rm -rf of trees overlay leaves behind. */
-#include "core/err.h"
-#include "core/util.h"
-#include "storage/digest.h"
+#include "core/base/digest.h"
+#include "core/base/err.h"
+#include "core/base/util.h"
 #include "storage/store.h"
 #include "tap.h"
 #include "test_storage_tar.h"

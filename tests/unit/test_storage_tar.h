@@ -3,9 +3,9 @@
 #ifndef HOLT_TESTS_STORAGE_TAR_H
 #define HOLT_TESTS_STORAGE_TAR_H
 
-#include "core/err.h"
-#include "core/util.h"
-#include "storage/digest.h"
+#include "core/base/digest.h"
+#include "core/base/err.h"
+#include "core/base/util.h"
 #include "storage/store.h"
 
 #include <archive.h>

@@ -1,10 +1,10 @@
 /* The --format engine against what Go's text/template and docker's functions print, and
  * the tabwriter against Go's text/tabwriter with docker's settings. */
-#include "core/err.h"
-#include "core/json.h"
+#include "core/base/err.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 #include "core/tabwriter.h"
 #include "core/template.h"
-#include "core/util.h"
 #include "tap.h"
 
 #include <string.h>

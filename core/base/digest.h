@@ -1,8 +1,8 @@
 /* SHA-256 digests in OCI form ("sha256:<64 hex>"), computed while data streams. */
-#ifndef HOLT_STORAGE_DIGEST_H
-#define HOLT_STORAGE_DIGEST_H
+#ifndef HOLT_CORE_BASE_DIGEST_H
+#define HOLT_CORE_BASE_DIGEST_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
-#include "core/json.h"
-#include "core/util.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 
 #include <string.h>
 

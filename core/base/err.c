@@ -1,5 +1,5 @@
-#include "core/err.h"
-#include "core/util.h"
+#include "core/base/err.h"
+#include "core/base/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Allocation that aborts on OOM, cleanup attributes and ownership transfer, shared by
  * every part of holt. */
-#ifndef HOLT_CORE_UTIL_H
-#define HOLT_CORE_UTIL_H
+#ifndef HOLT_CORE_BASE_UTIL_H
+#define HOLT_CORE_BASE_UTIL_H
 
 #include <dirent.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
-#include "core/parallel.h"
-#include "core/util.h"
+#include "core/base/parallel.h"
+#include "core/base/util.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

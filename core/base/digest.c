@@ -1,6 +1,6 @@
 /* SHA-256 through libcrypto's EVP interface, which picks the CPU's SHA extensions. */
-#include "storage/digest.h"
-#include "core/util.h"
+#include "core/base/digest.h"
+#include "core/base/util.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

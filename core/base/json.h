@@ -1,6 +1,6 @@
 /* Small json-c conveniences for the records holt writes and reads. */
-#ifndef HOLT_CORE_JSON_H
-#define HOLT_CORE_JSON_H
+#ifndef HOLT_CORE_BASE_JSON_H
+#define HOLT_CORE_BASE_JSON_H
 
 #include <json.h>
 

@@ -1,7 +1,7 @@
 /* The one error convention of holt's library: a failing function returns <0 (or NULL)
  * and fills the struct holt_err passed last. Only cmd/ prints an error. */
-#ifndef HOLT_CORE_ERR_H
-#define HOLT_CORE_ERR_H
+#ifndef HOLT_CORE_BASE_ERR_H
+#define HOLT_CORE_BASE_ERR_H
 
 struct holt_err {
 	int errnum; /* errno of the cause, 0 when there is none */

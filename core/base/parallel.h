@@ -1,8 +1,8 @@
 /* A few threads working through a list: pull's layers, push's blobs. */
-#ifndef HOLT_CORE_PARALLEL_H
-#define HOLT_CORE_PARALLEL_H
+#ifndef HOLT_CORE_BASE_PARALLEL_H
+#define HOLT_CORE_BASE_PARALLEL_H
 
-#include "core/err.h"
+#include "core/base/err.h"
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-#include "core/util.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* Exit statuses of holt, the same as docker's and podman's. */
-#ifndef HOLT_CORE_EXITCODE_H
-#define HOLT_CORE_EXITCODE_H
+#ifndef HOLT_CORE_BASE_EXITCODE_H
+#define HOLT_CORE_BASE_EXITCODE_H
 
 enum {
 	HOLT_EXIT_OK = 0,

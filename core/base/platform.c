@@ -1,4 +1,4 @@
-#include "storage/platform.h"
+#include "core/base/platform.h"
 
 #include <stddef.h>
 
