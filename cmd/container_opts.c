@@ -4,6 +4,7 @@
 #include "core/signals.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,38 @@ static int parse_log_opt(const char *arg, struct container_config *cfg, struct h
 			    arg);
 }
 
+/* docker's seccomp=unconfined (and its old seccomp:unconfined); SELinux labels are
+ * accepted and ignored, as holt has no SELinux support: podman users pass label=disable. */
+static int parse_security_opt(const char *arg, struct container_config *cfg, struct holt_err *err)
+{
+	if (strcmp(arg, "seccomp=unconfined") == 0 || strcmp(arg, "seccomp:unconfined") == 0) {
+		cfg->seccomp_unconfined = true;
+		return 0;
+	}
+	if (strncmp(arg, "label=", 6) == 0 || strncmp(arg, "label:", 6) == 0)
+		return 0;
+	return holt_err_set(
+	    err, 0, "--security-opt \"%s\": holt knows seccomp=unconfined and label=…", arg);
+}
+
+int container_opt_preserve_fds(const char *arg, unsigned *n, struct holt_err *err)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || v < 0 || v > 1024)
+		return holt_err_set(err, 0, "--preserve-fds \"%s\": not a number of fds (0-1024)",
+				    arg);
+	/* An fd that is close-on-exec here was opened by holt, not passed by the caller. */
+	for (long fd = 3; fd < 3 + v; fd++) {
+		int flags = fcntl((int)fd, F_GETFD);
+		if (flags < 0 || (flags & FD_CLOEXEC))
+			return holt_err_set(err, 0, "--preserve-fds %ld: fd %ld is not open", v,
+					    fd);
+	}
+	*n = (unsigned)v;
+	return 0;
+}
+
 int container_opt(int c, const char *arg, struct container_config *cfg, struct holt_err *err)
 {
 	switch (c) {
@@ -180,6 +213,8 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		return parse_memory(arg, cfg, err);
 	case OPT_CPUS:
 		return parse_cpus(arg, cfg, err);
+	case OPT_SECURITY_OPT:
+		return parse_security_opt(arg, cfg, err);
 	default:
 		return 1;
 	}

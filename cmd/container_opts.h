@@ -19,6 +19,8 @@ enum {
 	OPT_LOG_OPT,
 	OPT_MEMORY,
 	OPT_CPUS,
+	OPT_SECURITY_OPT,
+	OPT_PRESERVE_FDS, /* run and exec only */
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -40,6 +42,8 @@ enum {
 	    {"stop-timeout", OPT_STOP_TIMEOUT, "SECONDS", "how long stop waits before SIGKILL"},   \
 	    {"log-opt", OPT_LOG_OPT, "max-size=SIZE", "rotate the log at SIZE (10k, 5m, 1g)"},     \
 	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
+	    {"security-opt", OPT_SECURITY_OPT, "OPT",                                              \
+	     "seccomp=unconfined: no system-call filter"},                                         \
 	{                                                                                          \
 		"cpus", OPT_CPUS, "N", "CPU limit (needs a delegated cgroup v2)"                   \
 	}
@@ -47,6 +51,9 @@ enum {
 /* Handles option c of run/create into cfg; 0 when c is one of the container options,
  * 1 when it is not, -1 with err on a bad value. */
 int container_opt(int c, const char *arg, struct container_config *cfg, struct holt_err *err);
+
+/* --preserve-fds N: fds 3 .. 3+N-1 must be open here. */
+int container_opt_preserve_fds(const char *arg, unsigned *n, struct holt_err *err);
 
 /* Checks the options against each other once all are read. */
 int container_opts_check(const struct container_config *cfg, struct holt_err *err);

@@ -2,6 +2,7 @@
  * namespace first: main enters it), with the container's user, env and cwd unless
  * told otherwise, and its exit status. */
 #include "cmd/cmd.h"
+#include "cmd/container_opts.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
@@ -16,8 +17,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-enum { OPT_ENV_FILE = OPT_LONG_BASE };
-
 static const struct cmd_option exec_options[] = {
     {"interactive", 'i', NULL, "keep stdin open and attached"},
     {"tty", 't', NULL, "give the process a terminal"},
@@ -26,6 +25,7 @@ static const struct cmd_option exec_options[] = {
     {"env-file", OPT_ENV_FILE, "FILE", "read environment variables from FILE"},
     {"workdir", 'w', "DIR", "working directory (default: the container's)"},
     {"user", 'u', "USER[:GROUP]", "user to run as (default: the container's)"},
+    {"preserve-fds", OPT_PRESERVE_FDS, "N", "pass fds 3 .. 3+N-1 on to the process"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -39,6 +39,7 @@ const struct cmd_info cmd_exec_info = {
 
 struct exec_opts {
 	bool detach, tty, interactive;
+	unsigned preserve_fds;
 	char **env;
 	const char *workdir, *user;
 };
@@ -74,6 +75,10 @@ static int parse(int argc, char **argv, struct exec_opts *o, struct holt_err *er
 		case 'u':
 			o->user = optarg;
 			break;
+		case OPT_PRESERVE_FDS:
+			if (container_opt_preserve_fds(optarg, &o->preserve_fds, err) < 0)
+				return -1;
+			break;
 		}
 	}
 	if (argc - optind < 2)
@@ -100,6 +105,7 @@ static void apply(struct process_spec *spec, const struct exec_opts *o, char **a
 	}
 	spec->tty = o->tty;
 	spec->interactive = o->interactive;
+	spec->preserve_fds = o->preserve_fds;
 	if (o->tty && !spec_env_get(spec->env, "TERM"))
 		spec_env_set(&spec->env, "TERM=xterm");
 }

@@ -15,6 +15,7 @@
 
 static const struct cmd_option run_options[] = {
     {"detach", 'd', NULL, "run in the background and print the container's id"},
+    {"preserve-fds", OPT_PRESERVE_FDS, "N", "pass fds 3 .. 3+N-1 on to the container"},
     CONTAINER_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
@@ -28,7 +29,7 @@ const struct cmd_info cmd_run_info = {
 };
 
 static int parse(int argc, char **argv, struct container_config *cfg, bool *detach,
-		 struct holt_err *err)
+		 unsigned *preserve_fds, struct holt_err *err)
 {
 	int c;
 	while ((c = cmd_getopt(argc, argv, &cmd_run_info)) != -1) {
@@ -36,9 +37,17 @@ static int parse(int argc, char **argv, struct container_config *cfg, bool *deta
 			*detach = true;
 			continue;
 		}
+		if (c == OPT_PRESERVE_FDS) {
+			if (container_opt_preserve_fds(optarg, preserve_fds, err) < 0)
+				return -1;
+			continue;
+		}
 		if (container_opt(c, optarg, cfg, err) < 0)
 			return -1;
 	}
+	/* The monitor of a detached container keeps none of the caller's fds. */
+	if (*detach && *preserve_fds)
+		return holt_err_set(err, 0, "--preserve-fds and --detach conflict");
 	return container_opts_check(cfg, err);
 }
 
@@ -57,10 +66,11 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	cleanup_container struct container *c = NULL;
 	cleanup_image struct image *img = NULL;
 	bool detach = false;
+	unsigned preserve_fds = 0;
 	const char *ref;
 	int code = HOLT_EXIT_ERROR;
 
-	if (parse(argc, argv, &cfg, &detach, &err) < 0)
+	if (parse(argc, argv, &cfg, &detach, &preserve_fds, &err) < 0)
 		goto fail;
 	if (optind >= argc) {
 		holt_err_set(&err, 0,
@@ -80,6 +90,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 		remove_quietly(ctx->store, c);
 		goto fail;
 	}
+	spec.preserve_fds = preserve_fds;
 	struct run_request req = {
 	    .store = ctx->store,
 	    .container = c,

@@ -105,6 +105,14 @@ const char *container_restart_name(enum restart_policy p)
 	return restart_names[p];
 }
 
+json_object *container_security_opt_json(const struct container_config *cfg)
+{
+	json_object *opts = json_object_new_array();
+	if (cfg->seccomp_unconfined)
+		json_object_array_add(opts, json_object_new_string("seccomp=unconfined"));
+	return opts;
+}
+
 static json_object *host_config_json(const struct container_config *cfg)
 {
 	json_object *host = json_object_new_object();
@@ -117,6 +125,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(host, "Init", json_object_new_boolean(cfg->init));
+	json_object_object_add(host, "SecurityOpt", container_security_opt_json(cfg));
 	json_object_object_add(host, "Memory", json_object_new_int64((int64_t)cfg->memory));
 	json_object_object_add(host, "NanoCpus", json_object_new_int64((int64_t)cfg->nano_cpus));
 	json_object_object_add(restart, "Name",

@@ -7,6 +7,7 @@
 #define HOLT_CORE_CONTAINER_H
 
 #include "core/base/err.h"
+#include "core/base/json.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
@@ -46,6 +47,7 @@ struct container_config {
 	uint64_t memory;       /* --memory, bytes; 0: no limit */
 	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
+	bool seccomp_unconfined; /* --security-opt seccomp=unconfined */
 };
 
 enum container_status {
@@ -107,6 +109,8 @@ int container_reload_state(struct container *c, struct holt_err *err);
 
 const char *container_status_name(enum container_status st);
 const char *container_restart_name(enum restart_policy p);
+/* HostConfig.SecurityOpt as docker shows it: ["seccomp=unconfined"] or []. */
+json_object *container_security_opt_json(const struct container_config *cfg);
 static inline bool container_is_running(const struct container *c)
 {
 	return c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING ||

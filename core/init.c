@@ -7,6 +7,8 @@
 #include "core/caps.h"
 #include "core/mounts.h"
 #include "core/pty.h"
+#include "core/seccomp.h"
+#include "core/session.h"
 #include "core/user.h"
 
 #include <errno.h>
@@ -164,11 +166,15 @@ static __attribute__((noreturn)) void start_command(const struct init_args *a, b
 		holt_err_set(&err, errno, "working directory \"%s\"", spec->cwd);
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
+	if (session_leave(a->tty_sock < 0, spec->preserve_fds, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
 	if (a->tty_sock >= 0 &&
 	    pty_open_in_container(a->tty_sock, a->has_winsize ? &a->winsize : NULL, ids.uid,
 				  ids.gid, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
-	if (caps_drop_to_default(&err) < 0 || switch_user(&ids, &err) < 0)
+	/* The filter goes in before the user changes: it needs CAP_SYS_ADMIN. */
+	if (caps_drop_to_default(&err) < 0 || (spec->seccomp && seccomp_load_default(&err) < 0) ||
+	    switch_user(&ids, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
 
 	cleanup_strv char **env = strv_dup(spec->env);

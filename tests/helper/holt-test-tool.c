@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -29,7 +30,13 @@ static int usage(void)
 	    "  ifaces           names of the network interfaces, one a line\n"
 	    "  argv ARG...      each argument on a line of its own, in brackets\n"
 	    "  fstype PATH      type of the filesystem mounted last on PATH (mountinfo)\n"
-	    "  cat FILE         print FILE\n",
+	    "  cat FILE         print FILE\n"
+	    "  sti FD TEXT      push TEXT into the input of the terminal on FD (TIOCSTI);\n"
+	    "                   'sti: ok' or 'sti: ERRNO-NAME'\n"
+	    "  key-read DESC    the user key DESC found from the session keyring, as\n"
+	    "                   'key: DATA' or 'key: ERRNO-NAME'\n"
+	    "  key-add DESC DATA  add user key DESC to the session keyring: 'key: ok' or\n"
+	    "                   'key: ERRNO-NAME'\n",
 	    stderr);
 	return 2;
 }
@@ -225,6 +232,68 @@ static int cmd_fstype(const char *path)
 	return 0;
 }
 
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case EPERM:
+		return "EPERM";
+	case EACCES:
+		return "EACCES";
+	case ENOKEY:
+		return "ENOKEY";
+	case ENOSYS:
+		return "ENOSYS";
+	case EIO:
+		return "EIO";
+	default:
+		return strerror(e);
+	}
+}
+
+static int cmd_sti(int fd, const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		char c = *p;
+		if (c == '\\' && p[1] == 'n')
+			c = '\n', p++;
+		if (ioctl(fd, TIOCSTI, &c) < 0) {
+			printf("sti: %s\n", errno_name(errno));
+			return 1;
+		}
+	}
+	puts("sti: ok");
+	return 0;
+}
+
+/* The keyring calls by number: the tool is static and has no libkeyutils. */
+#define KEY_SPEC_SESSION_KEYRING -3
+#define KEYCTL_SEARCH		 10
+#define KEYCTL_READ		 11
+
+static int cmd_key_read(const char *desc)
+{
+	char buf[256];
+	long id = syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_SESSION_KEYRING, "user", desc, 0);
+	long n = id < 0 ? -1 : syscall(SYS_keyctl, KEYCTL_READ, id, buf, sizeof buf - 1);
+	if (n < 0) {
+		printf("key: %s\n", errno_name(errno));
+		return 1;
+	}
+	buf[n < (long)sizeof buf ? n : (long)sizeof buf - 1] = '\0';
+	printf("key: %s\n", buf);
+	return 0;
+}
+
+static int cmd_key_add(const char *desc, const char *data)
+{
+	if (syscall(SYS_add_key, "user", desc, data, strlen(data), KEY_SPEC_SESSION_KEYRING) < 0) {
+		printf("key: %s\n", errno_name(errno));
+		return 1;
+	}
+	puts("key: ok");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -270,5 +339,11 @@ int main(int argc, char **argv)
 		return argc > 2 ? cmd_fstype(argv[2]) : usage();
 	if (strcmp(cmd, "cat") == 0)
 		return argc > 2 ? print_file(argv[2]) : usage();
+	if (strcmp(cmd, "sti") == 0)
+		return argc > 3 ? cmd_sti(atoi(argv[2]), argv[3]) : usage();
+	if (strcmp(cmd, "key-read") == 0)
+		return argc > 2 ? cmd_key_read(argv[2]) : usage();
+	if (strcmp(cmd, "key-add") == 0)
+		return argc > 3 ? cmd_key_add(argv[2], argv[3]) : usage();
 	return usage();
 }
