@@ -45,6 +45,8 @@ static int run_member(const struct image_member *m, int argc, char **argv, struc
 	for (const struct cmd_entry *e = cmd_table; !fn && e->name; e++)
 		if (strcmp(e->name, m->command) == 0)
 			fn = e->fn;
+	if (!fn) /* a row naming a command the table lacks */
+		return cmd_error("image %s: no command \"%s\"", m->name, m->command);
 	optind = 0;
 	if (!m->type)
 		return fn(argc, argv, ctx);

@@ -225,6 +225,8 @@ static int extract_under(struct archive *in, struct archive_entry *first, const 
 	if (d->keep_owner)
 		flags |= ARCHIVE_EXTRACT_OWNER;
 	archive_write_disk_set_options(disk, flags);
+	/* p->dir is set by every way a copy_place is made */
+	// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
 	if (cwd < 0 || chdir(p->dir) < 0)
 		return holt_err_set(err, errno, "enter \"%s\"", p->dir);
 	int ret = extract_all(in, disk, first, p, d->where, err);

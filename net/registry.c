@@ -586,17 +586,16 @@ int registry_get_blob(struct registry *r, const char *digest, registry_sink sink
 	uint64_t delivered = 0;
 	for (int attempt = 0;; attempt++) {
 		CURL *h = registry_take_handle(r);
-		struct exchange x = {.r = r,
-				     .h = h,
-				     .sink = sink,
-				     .sink_ctx = ctx,
-				     .sink_err = err,
-				     .skip = delivered,
-				     .delivered = delivered};
+		cleanup_exchange struct exchange x = {.r = r,
+						      .h = h,
+						      .sink = sink,
+						      .sink_ctx = ctx,
+						      .sink_err = err,
+						      .skip = delivered,
+						      .delivered = delivered};
 		CURLcode rc;
 		int got = registry_send(&x, path, NULL, delivered, &rc, err);
 		registry_give_handle(r, h);
-		cleanup_free char *body = x.buf;
 		if (x.sink_failed)
 			return -1;
 		if (got == 0 && (x.status == 200 || x.status == 206))
@@ -628,11 +627,10 @@ int registry_check_login(struct registry *r, const char *user, const char *passw
 	pthread_mutex_unlock(&r->lock);
 
 	CURL *h = registry_take_handle(r);
-	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY};
+	cleanup_exchange struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY};
 	CURLcode rc;
 	int got = registry_send(&x, "/v2/", NULL, 0, &rc, err);
 	registry_give_handle(r, h);
-	cleanup_free char *body = x.buf;
 	if (got < 0)
 		return -1;
 	if (x.status != 200)
@@ -644,10 +642,10 @@ int registry_blob_exists(struct registry *r, const char *digest, bool *exists, s
 {
 	cleanup_free char *path = xasprintf("/v2/%s/blobs/%s", r->repository, digest);
 	CURL *h = registry_take_handle(r);
-	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY, .method = "HEAD"};
+	cleanup_exchange struct exchange x = {
+	    .r = r, .h = h, .max = MAX_ERROR_BODY, .method = "HEAD"};
 	int got = send_retrying(&x, path, NULL, err);
 	registry_give_handle(r, h);
-	cleanup_free char *body = x.buf;
 	if (got < 0)
 		return -1;
 	*exists = x.status == 200;
@@ -663,15 +661,14 @@ int registry_put_manifest(struct registry *r, const char *tag, const char *media
 	cleanup_free char *type = xasprintf("Content-Type: %s", media_type);
 	cleanup_free char *what = xasprintf("%s/%s: manifest %s", r->domain, r->repository, tag);
 	CURL *h = registry_take_handle(r);
-	struct exchange x = {.r = r,
-			     .h = h,
-			     .max = MAX_ERROR_BODY,
-			     .method = "PUT",
-			     .up_buf = manifest,
-			     .up_size = len};
+	cleanup_exchange struct exchange x = {.r = r,
+					      .h = h,
+					      .max = MAX_ERROR_BODY,
+					      .method = "PUT",
+					      .up_buf = manifest,
+					      .up_size = len};
 	int got = send_retrying(&x, path, (const char *[]){type, NULL}, err);
 	registry_give_handle(r, h);
-	cleanup_free char *body = x.buf;
 	if (got < 0)
 		return holt_err_wrap(err, "%s", what);
 	if (x.status != 201 && x.status != 200)

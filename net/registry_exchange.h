@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 enum { MAX_ATTEMPTS = 4, MAX_ERROR_BODY = 64 * 1024, MAX_IDLE_HANDLES = 8 };
 
@@ -56,6 +57,13 @@ struct exchange {
 	int up_fd;
 	uint64_t up_base, up_size, up_off;
 };
+
+/* Frees the kept body when x goes out of scope. */
+static inline void exchange_release(struct exchange *x)
+{
+	free(x->buf);
+}
+#define cleanup_exchange __attribute__((cleanup(exchange_release)))
 
 /* A handle from the idle ones, or a new one; given back for reuse of its connection. */
 CURL *registry_take_handle(struct registry *r);

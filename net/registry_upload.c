@@ -60,10 +60,10 @@ static int start(struct registry *r, const char *digest, const char *mount_from,
 	cleanup_free char *path =
 	    from ? xasprintf("/v2/%s/blobs/uploads/?mount=%s&from=%s", r->repository, d, from)
 		 : xasprintf("/v2/%s/blobs/uploads/", r->repository);
-	struct exchange x = {.r = r, .h = h, .max = MAX_ERROR_BODY, .method = "POST"};
+	cleanup_exchange struct exchange x = {
+	    .r = r, .h = h, .max = MAX_ERROR_BODY, .method = "POST"};
 	CURLcode rc;
 	int got = registry_send(&x, path, NULL, 0, &rc, err);
-	cleanup_free char *body = x.buf;
 	int ret = STEP_ON;
 	if (got == 0 && x.status == 201)
 		*mounted = true, ret = STEP_DONE;
@@ -85,16 +85,15 @@ static int send_chunk(struct registry *r, char **location, int fd, uint64_t *off
 		 (unsigned long long)(*off + n - 1));
 	const char *lines[] = {"Content-Type: application/octet-stream", range, NULL};
 	CURL *h = registry_take_handle(r);
-	struct exchange x = {.r = r,
-			     .h = h,
-			     .max = MAX_ERROR_BODY,
-			     .method = "PATCH",
-			     .up_fd = fd,
-			     .up_base = *off,
-			     .up_size = n};
+	cleanup_exchange struct exchange x = {.r = r,
+					      .h = h,
+					      .max = MAX_ERROR_BODY,
+					      .method = "PATCH",
+					      .up_fd = fd,
+					      .up_base = *off,
+					      .up_size = n};
 	CURLcode rc;
 	int got = registry_send(&x, *location, lines, 0, &rc, err);
-	cleanup_free char *body = x.buf;
 	int ret;
 	if (got == 0 && x.status == 202) {
 		ret = take_location(r, h, location, what, err);
@@ -116,18 +115,17 @@ static int finish(struct registry *r, const char *location, const char *digest, 
 	cleanup_free char *d = registry_escape(r, h, digest);
 	cleanup_free char *url =
 	    xasprintf("%s%sdigest=%s", location, strchr(location, '?') ? "&" : "?", d);
-	struct exchange x = {.r = r,
-			     .h = h,
-			     .max = MAX_ERROR_BODY,
-			     .method = "PUT",
-			     .up_fd = fd,
-			     .up_base = off,
-			     .up_size = size - off};
+	cleanup_exchange struct exchange x = {.r = r,
+					      .h = h,
+					      .max = MAX_ERROR_BODY,
+					      .method = "PUT",
+					      .up_fd = fd,
+					      .up_base = off,
+					      .up_size = size - off};
 	CURLcode rc;
 	const char *lines[] = {"Content-Type: application/octet-stream", NULL};
 	int got = registry_send(&x, url, lines, 0, &rc, err);
 	registry_give_handle(r, h);
-	cleanup_free char *body = x.buf;
 	if (got == 0 && (x.status == 201 || x.status == 204))
 		return STEP_DONE;
 	return failed(&x, got, rc, what, retry, err);

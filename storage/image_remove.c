@@ -136,11 +136,11 @@ static int drop_image(struct store *s, json_object *names, const char *id, char 
 		      char ***untagged, uint64_t *freed, struct holt_err *err)
 {
 	size_t n = strv_len(all);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; all && all[i]; i++)
 		json_object_object_del(names, all[i]);
 	if (n > 0 && image_names_save(s, names, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; all && all[i]; i++) {
 		cleanup_free char *f = familiar(all[i]);
 		strv_push(untagged, f);
 	}

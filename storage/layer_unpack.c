@@ -529,7 +529,7 @@ int layer_unpack_stream(struct store *s, int fd, const char *diff_dir, const cha
 	    .pipe_r = -1,
 	    .pipe_w = -1,
 	};
-	pthread_t inflate;
+	pthread_t inflate = 0;
 	int ret = -1;
 
 	if (!outer || !inner || !disk)

@@ -9,9 +9,11 @@
 
 static int tap_n;
 static int tap_failed;
+static int tap_planned = -1;
 
 static inline void plan(int n)
 {
+	tap_planned = n;
 	printf("1..%d\n", n);
 }
 
@@ -48,8 +50,13 @@ static inline __attribute__((format(printf, 1, 2))) void diag(const char *fmt, .
 	printf("\n");
 }
 
+/* Fails the run when a test failed or the count run is not the count planned. */
 static inline int done(void)
 {
+	if (tap_planned >= 0 && tap_n != tap_planned) {
+		printf("# planned %d tests but ran %d\n", tap_planned, tap_n);
+		return 1;
+	}
 	return tap_failed ? 1 : 0;
 }
 
