@@ -48,8 +48,7 @@ static json_object *find(struct cmd_ctx *ctx, const char *name, const char *type
 	if (!img) {
 		if (!type && err->errnum == ENOENT) {
 			holt_err_release(err);
-			holt_err_set(err, 0, "no such object: %s", name);
-			err->errnum = ENOENT;
+			holt_err_set_code(err, ENOENT, "no such object: %s", name);
 		}
 		return NULL;
 	}

@@ -113,8 +113,7 @@ static struct container *load(struct store *s, const char *id, struct holt_err *
 
 static struct container *not_found(const char *query, struct holt_err *err)
 {
-	holt_err_set(err, 0, "no such container: %s", query);
-	err->errnum = ENOENT;
+	holt_err_set_code(err, ENOENT, "no such container: %s", query);
 	return NULL;
 }
 

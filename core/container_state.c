@@ -1,6 +1,8 @@
 /* A container's state.json and the monitor lock that says whether it can be believed:
  * "running" is only true while some monitor holds <run_dir>/monitor.lock. */
+#include "core/base/file.h"
 #include "core/base/json.h"
+#include "core/base/json_file.h"
 #include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/container.h"
@@ -24,29 +26,14 @@ int container_write_json(const struct container *c, const char *file, json_objec
 {
 	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
 	cleanup_free char *path = xasprintf("%s/%s", c->dir, file);
-	cleanup_free char *tmp = xasprintf("%s/.%s.tmp", c->dir, file);
-	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	size_t len = strlen(text);
-
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len ||
-	    (!c->config.remove && fsync(fd) < 0) || rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return holt_err_set(err, e, "write \"%s\"", path);
-	}
-	return 0;
+	/* an --rm container's record dies with it: no fsync to wait for */
+	return write_file_atomic(path, NULL, text, strlen(text), !c->config.remove, err);
 }
 
 json_object *container_read_json(const char *dir, const char *file, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, file);
-	json_object *obj = json_object_from_file(path);
-	if (!obj) {
-		if (access(path, F_OK) < 0)
-			return holt_err_set(err, errno, "read \"%s\"", path), NULL;
-		return holt_err_set(err, 0, "read \"%s\": not valid JSON", path), NULL;
-	}
-	return obj;
+	return json_file_load(path, err);
 }
 
 static pid_t get_int(json_object *obj, const char *key)

@@ -3,6 +3,7 @@
  * destination is, which directory the members go under and what the source is called
  * there; each member is renamed so as it is extracted. libarchive refuses members that
  * would be written through a symlink, above the directory, or at an absolute path. */
+#include "core/base/archive_cleanup.h"
 #include "core/base/util.h"
 #include "core/copy_archive.h"
 
@@ -196,25 +197,12 @@ static void drain(int fd)
 		;
 }
 
-static void archive_read_freep(struct archive **a)
-{
-	if (*a)
-		archive_read_free(*a);
-}
-
-static void archive_write_freep(struct archive **a)
-{
-	if (*a)
-		archive_write_free(*a);
-}
-
 /* Extracts into p->dir, by names relative to it: libarchive's checks for symlinks and
  * ".." apply to the members' names, not to the destination the user gave. */
 static int extract_under(struct archive *in, struct archive_entry *first, const struct placement *p,
 			 const struct copy_dest *d, struct holt_err *err)
 {
-	__attribute__((cleanup(archive_write_freep))) struct archive *disk =
-	    archive_write_disk_new();
+	cleanup_archive_write struct archive *disk = archive_write_disk_new();
 	cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int flags = ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
 		    ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS;
@@ -240,7 +228,7 @@ static int extract_under(struct archive *in, struct archive_entry *first, const 
 
 int copy_receive(const struct copy_dest *d, int fd, struct holt_err *err)
 {
-	__attribute__((cleanup(archive_read_freep))) struct archive *in = archive_read_new();
+	cleanup_archive_read struct archive *in = archive_read_new();
 	struct archive_entry *e;
 	struct placement p = {.as_is = d->as_is};
 	int ret;

@@ -2,6 +2,7 @@
  * into other mounts, and the members are renamed from the path walked to the names cp
  * and export give them. No user or group names are looked up: in a container's root,
  * glibc would load its NSS modules to do it. */
+#include "core/base/archive_cleanup.h"
 #include "core/base/util.h"
 #include "core/copy_archive.h"
 
@@ -130,26 +131,13 @@ static int check_source(const struct copy_source *src, const char *path, bool fo
 	int r = follow ? stat(path, &st) : lstat(path, &st);
 
 	if (r < 0 && (errno == ENOENT || errno == ENOTDIR)) {
-		holt_err_set(err, 0, "could not find the file %s%s%s", src->path, sp, where);
-		err->errnum = ENOENT;
-		return -1;
+		return holt_err_set_code(err, ENOENT, "could not find the file %s%s%s", src->path,
+					 sp, where);
 	}
 	if (r < 0 || (dir_only && !S_ISDIR(st.st_mode)))
 		return holt_err_set(err, r < 0 ? errno : ENOTDIR, "copy \"%s\"%s%s", src->path, sp,
 				    where);
 	return 0;
-}
-
-static void archive_read_freep(struct archive **a)
-{
-	if (*a)
-		archive_read_free(*a);
-}
-
-static void archive_write_freep(struct archive **a)
-{
-	if (*a)
-		archive_write_free(*a);
 }
 
 int copy_send(const struct copy_source *src, int fd, struct holt_err *err)
@@ -160,8 +148,8 @@ int copy_send(const struct copy_source *src, int fd, struct holt_err *err)
 	bool root = strcmp(path, "/") == 0;
 	/* A trailing slash resolves a symlink, as the kernel does. */
 	bool follow = src->follow || dir_only;
-	__attribute__((cleanup(archive_read_freep))) struct archive *disk = archive_read_disk_new();
-	__attribute__((cleanup(archive_write_freep))) struct archive *out = archive_write_new();
+	cleanup_archive_read struct archive *disk = archive_read_disk_new();
+	cleanup_archive_write struct archive *out = archive_write_new();
 	cleanup_free char *buf = xmalloc(BUF_SIZE);
 	/* "/." rather than "/", which would give "//bin" */
 	struct sender s = {.disk = disk, .out = out, .walked = root ? "/." : path, .buf = buf};

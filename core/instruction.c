@@ -21,12 +21,10 @@ struct apply {
 static __attribute__((format(printf, 3, 4))) int invalid(const struct apply *a,
 							 struct holt_err *err, const char *fmt, ...)
 {
-	cleanup_free char *why = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&why, fmt, ap) < 0)
-		oom();
+	cleanup_free char *why = xvasprintf(fmt, ap);
 	va_end(ap);
 	return holt_err_set(err, 0, "change \"%s\": %s", a->text, why);
 }

@@ -452,8 +452,7 @@ struct image *pull_lookup_short(struct store *s, const char *ref, struct holt_er
 			return img;
 		holt_err_release(err);
 	}
-	holt_err_set(err, 0, "image \"%s\": no such image", ref);
-	err->errnum = ENOENT;
+	holt_err_set_code(err, ENOENT, "image \"%s\": no such image", ref);
 	return NULL;
 }
 

@@ -153,13 +153,11 @@ static int parse_block(struct parser *ps, struct list *l, enum node_kind kind, s
 __attribute__((format(printf, 3, 4))) static int parse_error(struct parser *ps, size_t pos,
 							     const char *fmt, ...)
 {
-	cleanup_free char *msg = NULL;
 	size_t line, col;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		oom();
+	cleanup_free char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	line_col(ps->src, pos, &line, &col);
 	return holt_err_set(ps->err, 0, "%zu:%zu: %s", line, col, msg);
@@ -759,13 +757,11 @@ static int eval_pipe(struct state *st, const struct pipe *p, json_object *dot, s
 __attribute__((format(printf, 4, 5))) static int exec_error(struct state *st, size_t pos,
 							    size_t end, const char *fmt, ...)
 {
-	cleanup_free char *msg = NULL;
 	size_t line, col;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		oom();
+	cleanup_free char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	line_col(st->t->src, pos, &line, &col);
 	return holt_err_set(st->err, 0, "%zu:%zu: at <%.*s>: %s", line, col, (int)(end - pos),

@@ -47,15 +47,12 @@ static void tbuf_repeat(struct tbuf *b, char c, size_t n)
 
 __attribute__((format(printf, 2, 3))) static void tbuf_printf(struct tbuf *b, const char *fmt, ...)
 {
-	cleanup_free char *s = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
+	cleanup_free char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		oom();
-	tbuf_add(b, s, (size_t)n);
+	tbuf_add(b, s, strlen(s));
 }
 
 /* Bytes of the first n code points of s[0..len). */

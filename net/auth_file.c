@@ -1,7 +1,8 @@
 #include "net/auth_file.h"
+#include "core/base/file.h"
 #include "core/base/json.h"
+#include "core/base/json_file.h"
 #include "core/base/util.h"
-#include "storage/record.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +37,7 @@ char *auth_file_path(const char *authfile)
 static json_object *load(const char *path, struct holt_err *err)
 {
 	struct holt_err e = {0};
-	json_object *o = record_load(path, &e);
+	json_object *o = json_file_load(path, &e);
 	if (!o && e.errnum != ENOENT) {
 		*err = e;
 		return NULL;
@@ -137,18 +138,10 @@ static int save(const char *path, json_object *o, struct holt_err *err)
 		if (mkdir_p(dir, 0700) < 0)
 			return holt_err_set(err, errno, "create \"%s\"", dir);
 	}
-	cleanup_free char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_NOSLASHESCAPE);
-	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	size_t len = strlen(text);
-	if (fd < 0 || write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) < 0 || rename(tmp, path) < 0) {
-		int e = errno;
-		unlink(tmp);
-		return holt_err_set(err, e, "write \"%s\"", path);
-	}
-	return 0;
+	cleanup_free char *text =
+	    xasprintf("%s\n", json_object_to_json_string_ext(
+				  o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	return write_file_atomic(path, NULL, text, strlen(text), true, err);
 }
 
 int auth_file_set(const char *authfile, const char *host, const char *user, const char *password,
@@ -191,9 +184,7 @@ int auth_file_remove(const char *authfile, const char *host, struct holt_err *er
 		found = true;
 	}
 	if (!found) {
-		holt_err_set(err, 0, "not logged in to %s", host);
-		err->errnum = ENOENT;
-		return -1;
+		return holt_err_set_code(err, ENOENT, "not logged in to %s", host);
 	}
 	return save(path, o, err);
 }

@@ -64,7 +64,7 @@ static int fill_from_config(struct store *s, struct image *img, const char *dige
 	if (!text)
 		return -1;
 	cleanup_free char *what = xasprintf("config %s", digest);
-	cleanup_json json_object *o = record_parse(text, what, err);
+	cleanup_json json_object *o = json_parse(text, what, err);
 	if (!o)
 		return -1;
 	cleanup_free char *created = json_get_string(o, "created");
@@ -124,8 +124,7 @@ static bool image_exists(struct store *s, const char *id)
 
 static char *no_such_image(const char *ref, struct holt_err *err)
 {
-	holt_err_set(err, 0, "image \"%s\": no such image", ref);
-	err->errnum = ENOENT;
+	holt_err_set_code(err, ENOENT, "image \"%s\": no such image", ref);
 	return NULL;
 }
 

@@ -390,7 +390,7 @@ static char *manifest_text(struct staged_image *si, size_t *len)
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(layers, json_object_get(si->jobs[i]->desc));
 	json_object_object_add(m, "layers", layers);
-	char *text = xstrdup(record_text(m));
+	char *text = xstrdup(json_text(m));
 	*len = strlen(text);
 	return text;
 }

@@ -56,7 +56,7 @@ static const char *get_member(const struct image_archive_members *m, const char 
 static json_object *parse_member(const char *path, const char *text, struct holt_err *err)
 {
 	cleanup_free char *what = xasprintf("member \"%s\"", path);
-	return record_parse(text, what, err);
+	return json_parse(text, what, err);
 }
 
 /* "sha256:<hex>" for a path blobs/sha256/<hex>, "" for any other path. */

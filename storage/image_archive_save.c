@@ -267,7 +267,7 @@ static int save_docker(struct save *sv, struct holt_err *err)
 				return -1;
 		}
 	}
-	const char *text = record_text(manifest);
+	const char *text = json_text(manifest);
 	return put_buffer(sv, "manifest.json", text, strlen(text), err);
 }
 
@@ -321,7 +321,7 @@ static int save_oci(struct save *sv, struct holt_err *err)
 		for (char **n = im->names; n && *n; n++)
 			json_object_array_add(manifests, index_entry(im, *n));
 	}
-	const char *text = record_text(index);
+	const char *text = json_text(index);
 	return put_buffer(sv, "index.json", text, strlen(text), err);
 }
 
@@ -342,9 +342,8 @@ static int saved_load(struct save *sv, struct saved *im, struct holt_err *err)
 	im->config = blob_read(sv->s, config_digest, &im->config_len, err);
 	if (!im->config)
 		return -1;
-	cleanup_json json_object *manifest = record_parse(im->manifest, "manifest", err);
-	cleanup_json json_object *config =
-	    manifest ? record_parse(im->config, "config", err) : NULL;
+	cleanup_json json_object *manifest = json_parse(im->manifest, "manifest", err);
+	cleanup_json json_object *config = manifest ? json_parse(im->config, "config", err) : NULL;
 	if (!config)
 		return -1;
 	im->layers = json_object_get(json_object_object_get(manifest, "layers"));

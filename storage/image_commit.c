@@ -21,7 +21,7 @@ static json_object *read_json_blob(struct store *s, const char *digest, struct h
 	if (!text)
 		return NULL;
 	cleanup_free char *what = xasprintf("blob %s", digest);
-	return record_parse(text, what, err);
+	return json_parse(text, what, err);
 }
 
 json_object *image_runtime_config(struct store *s, const char *id, struct holt_err *err)

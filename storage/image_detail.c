@@ -43,7 +43,7 @@ static int load(struct store *s, const struct image *img, const struct image_rec
 	if (!text)
 		return -1;
 	cleanup_free char *what = xasprintf("config %s", rec->config);
-	d->config = record_parse(text, what, err);
+	d->config = json_parse(text, what, err);
 	if (!d->config)
 		return -1;
 	d->manifest = xstrdup(rec->manifest);

@@ -28,7 +28,7 @@ json_object *image_record_json(const struct image_record *r)
 int image_record_load(struct store *s, const char *id, struct image_record *r, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/images/%s/image.json", store_root(s), id);
-	cleanup_json json_object *o = record_load(path, err);
+	cleanup_json json_object *o = json_file_load(path, err);
 	memset(r, 0, sizeof *r);
 	if (!o)
 		return -1;
@@ -63,7 +63,7 @@ void image_record_clear(struct image_record *r)
 json_object *image_names_load(struct store *s, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/images/" NAMES_FILE, store_root(s));
-	json_object *o = record_load(path, err);
+	json_object *o = json_file_load(path, err);
 	if (!o && err->errnum == ENOENT) {
 		holt_err_release(err);
 		return json_object_new_object();

@@ -24,7 +24,7 @@ static char *container_using(struct store *s, const char *image_id)
 			continue;
 		struct holt_err ignored = {0};
 		cleanup_free char *path = xasprintf("%s/%s/config.json", dir, de->d_name);
-		cleanup_json json_object *o = record_load(path, &ignored);
+		cleanup_json json_object *o = json_file_load(path, &ignored);
 		holt_err_release(&ignored);
 		cleanup_free char *image = o ? json_get_string(o, "Image") : NULL;
 		if (image && !strcmp(image, image_id))
@@ -52,7 +52,7 @@ static int manifest_layers(struct store *s, const char *digest, char ***out, str
 	if (!text)
 		return -1;
 	cleanup_free char *what = xasprintf("manifest %s", digest);
-	cleanup_json json_object *m = record_parse(text, what, err);
+	cleanup_json json_object *m = json_parse(text, what, err);
 	json_object *layers;
 	if (!m)
 		return -1;

@@ -56,13 +56,13 @@ int image_stage_write(struct store *s, struct image_stage *st, json_object *conf
 		      json_object *base_layers, char *const *base_chain_ids, struct holt_err *err)
 {
 	const struct layer_info *li = layer_stage_info(st->layer);
-	const char *text = record_text(config);
+	const char *text = json_text(config);
 
 	st->config = blob_stage(s, text, strlen(text), err);
 	if (!st->config)
 		return -1;
 	cleanup_json json_object *manifest = manifest_json(st->config, base_layers, li);
-	text = record_text(manifest);
+	text = json_text(manifest);
 	st->manifest = blob_stage(s, text, strlen(text), err);
 	if (!st->manifest)
 		return -1;

@@ -108,7 +108,7 @@ int layer_size(struct store *s, const char *chain_id, uint64_t *size, struct hol
 {
 	cleanup_free char *path =
 	    xasprintf("%s/layers/%s/layer.json", store_root(s), digest_hex(chain_id));
-	cleanup_json json_object *o = record_load(path, err);
+	cleanup_json json_object *o = json_file_load(path, err);
 	json_object *v;
 	if (!o)
 		return -1;

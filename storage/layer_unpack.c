@@ -3,6 +3,7 @@
  * whiteouts. Decompressing and hashing run in a thread of their own, beside the file
  * writes: on one core they took as long as the system time of writing the files. */
 #include "storage/layer_unpack.h"
+#include "core/base/archive_cleanup.h"
 #include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/gunzip.h"
@@ -45,18 +46,6 @@ struct unpack {
 	struct holt_err inflate_err;
 	bool reader_gone; /* inner stopped reading: its error is the one to tell */
 };
-
-static void archive_read_freep(struct archive **a)
-{
-	if (*a)
-		archive_read_free(*a);
-}
-
-static void archive_write_freep(struct archive **a)
-{
-	if (*a)
-		archive_write_free(*a);
-}
 
 /* Up to size bytes of fd into buf; -1 with errno. */
 static ssize_t read_some(int fd, void *buf, size_t size)
@@ -507,10 +496,9 @@ static int finish_inflate(struct unpack *u, pthread_t t, int ret, struct holt_er
 int layer_unpack_stream(struct store *s, int fd, const char *diff_dir, const char *expected,
 			struct layer_info *info, struct blob_writer **blob, struct holt_err *err)
 {
-	__attribute__((cleanup(archive_read_freep))) struct archive *outer = archive_read_new();
-	__attribute__((cleanup(archive_read_freep))) struct archive *inner = archive_read_new();
-	__attribute__((cleanup(archive_write_freep))) struct archive *disk =
-	    archive_write_disk_new();
+	cleanup_archive_read struct archive *outer = archive_read_new();
+	cleanup_archive_read struct archive *inner = archive_read_new();
+	cleanup_archive_write struct archive *disk = archive_write_disk_new();
 	cleanup_free char *buf = xmalloc(READ_BUF_SIZE);
 	cleanup_free char *tar_buf = xmalloc(READ_BUF_SIZE);
 	cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -1,45 +1,13 @@
 #include "storage/record.h"
-#include "core/base/util.h"
+#include "core/base/file.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-
-json_object *record_parse(const char *text, const char *what, struct holt_err *err)
-{
-	enum json_tokener_error jerr;
-	json_object *o = json_tokener_parse_verbose(text, &jerr);
-	if (!o)
-		holt_err_set(err, 0, "parse %s: %s", what, json_tokener_error_desc(jerr));
-	return o;
-}
-
-json_object *record_load(const char *path, struct holt_err *err)
-{
-	cleanup_file FILE *f = fopen(path, "re");
-	if (!f) {
-		holt_err_set(err, errno, "read \"%s\"", path);
-		return NULL;
-	}
-	cleanup_free char *text = NULL;
-	size_t cap = 0;
-	if (getdelim(&text, &cap, '\0', f) < 0 && ferror(f)) {
-		holt_err_set(err, errno, "read \"%s\"", path);
-		return NULL;
-	}
-	cleanup_free char *what = xasprintf("\"%s\"", path);
-	return record_parse(text ? text : "", what, err);
-}
-
-const char *record_text(json_object *o)
-{
-	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-						     JSON_C_TO_STRING_NOSLASHESCAPE);
-}
 
 int record_write(struct store *s, const char *path, json_object *o, struct holt_err *err)
 {
-	const char *text = record_text(o);
-	return store_write_file(s, path, text, strlen(text), err);
+	const char *text = json_text(o);
+	const char *stage = store_staging_dir(s, err);
+	if (!stage)
+		return -1;
+	return write_file_atomic(path, stage, text, strlen(text), true, err);
 }

@@ -1,5 +1,6 @@
 /* The last-resort driver: the container gets its own copy of the layers, made once with
  * libarchive (disk to disk) while applying overlay whiteouts, and bind-mounted. */
+#include "core/base/archive_cleanup.h"
 #include "core/base/util.h"
 #include "storage/rootfs.h"
 #include "storage/store.h"
@@ -13,18 +14,6 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
-
-static void free_archive_read(struct archive **a)
-{
-	if (*a)
-		archive_read_free(*a);
-}
-
-static void free_archive_write(struct archive **a)
-{
-	if (*a)
-		archive_write_free(*a);
-}
 
 static bool is_whiteout(struct archive_entry *e)
 {
@@ -40,8 +29,8 @@ static bool is_opaque(const char *dir)
 /* Copies one layer dir onto dest, as overlay would show it above what dest has. */
 static int copy_layer(const char *src, const char *dest, struct holt_err *err)
 {
-	__attribute__((cleanup(free_archive_read))) struct archive *in = archive_read_disk_new();
-	__attribute__((cleanup(free_archive_write))) struct archive *out = archive_write_disk_new();
+	cleanup_archive_read struct archive *in = archive_read_disk_new();
+	cleanup_archive_write struct archive *out = archive_write_disk_new();
 	struct archive_entry *e;
 	size_t srclen = strlen(src);
 	int r;

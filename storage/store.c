@@ -1,5 +1,6 @@
 /* The store's layout, its metadata lock and atomic file writes. */
 #include "storage/store.h"
+#include "core/base/file.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -246,27 +247,5 @@ int store_write_file(struct store *s, const char *path, const void *data, size_t
 	const char *stage = store_staging_dir(s, err);
 	if (!stage)
 		return -1;
-	cleanup_free char *tmp = xasprintf("%s/.write-XXXXXX", stage);
-	cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return holt_err_set(err, errno, "write \"%s\"", path);
-
-	const char *p = data;
-	size_t left = len;
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		p += n;
-		left -= (size_t)n;
-	}
-	if (fchmod(fd, 0600) < 0 || fsync(fd) < 0 || rename(tmp, path) < 0)
-		goto fail;
-	return 0;
-fail:;
-	int errsv = errno;
-	unlink(tmp);
-	return holt_err_set(err, errsv, "write \"%s\"", path);
+	return write_file_atomic(path, stage, data, len, true, err);
 }

@@ -8,12 +8,10 @@
 
 int holt_err_set(struct holt_err *err, int errnum, const char *fmt, ...)
 {
-	cleanup_free char *what = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&what, fmt, ap) < 0)
-		oom();
+	cleanup_free char *what = xvasprintf(fmt, ap);
 	va_end(ap);
 	free(err->msg);
 	err->errnum = errnum;
@@ -26,16 +24,27 @@ int holt_err_set(struct holt_err *err, int errnum, const char *fmt, ...)
 
 int holt_err_wrap(struct holt_err *err, const char *fmt, ...)
 {
-	cleanup_free char *ctx = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&ctx, fmt, ap) < 0)
-		oom();
+	cleanup_free char *ctx = xvasprintf(fmt, ap);
 	va_end(ap);
 	char *msg = xasprintf("%s: %s", ctx, err->msg ? err->msg : "unknown error");
 	free(err->msg);
 	err->msg = msg;
+	return -1;
+}
+
+int holt_err_set_code(struct holt_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	char *msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	free(err->msg);
+	err->msg = msg;
+	err->errnum = code;
 	return -1;
 }
 

@@ -13,6 +13,11 @@ struct holt_err {
 int holt_err_set(struct holt_err *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Sets err to the formatted message alone, with errnum = code for callers to test (ENOENT
+ * for "no such ..."), where strerror(code) would only repeat the message. Returns -1. */
+int holt_err_set_code(struct holt_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Prefixes the message already in err with context ("pull x: " + old). Returns -1. */
 int holt_err_wrap(struct holt_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
