@@ -2,7 +2,7 @@
  * user namespace anew (after /etc/subuid or /etc/subgid changed), as podman's does. */
 #include "cmd/cmd.h"
 #include "core/base/util.h"
-#include "core/pause.h"
+#include "core/ns_holder.h"
 #include "storage/store.h"
 
 #include <stdio.h>
@@ -23,7 +23,7 @@ int cmd_system(int argc, char **argv, struct cmd_ctx *ctx)
 	if (optind != argc - 1 || strcmp(argv[optind], "migrate") != 0)
 		return cmd_error("system: expected \"migrate\"");
 	cleanup_free char *runroot = ctx->runroot ? xstrdup(ctx->runroot) : store_default_runroot();
-	if (pause_stop(runroot, &err) < 0)
+	if (ns_holder_stop(runroot, &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

@@ -4,7 +4,7 @@
  * at once against the parent's pid. */
 #include "core/userns.h"
 #include "core/base/util.h"
-#include "core/pause.h"
+#include "core/ns_holder.h"
 #include "core/subid.h"
 
 #include <errno.h>
@@ -211,18 +211,18 @@ int userns_enter(const char *runroot, struct userns_info *info, struct holt_err 
 		info->mode = USERNS_IDENTITY;
 		return 0;
 	}
-	int r = pause_join(runroot, &info->single_reason, err);
+	int r = ns_holder_join(runroot, &info->single_reason, err);
 	if (r == 0) {
-		cleanup_close int lock = pause_lock(runroot, err);
+		cleanup_close int lock = ns_holder_lock(runroot, err);
 		if (lock < 0)
 			return -1;
-		r = pause_join(runroot, &info->single_reason, err);
+		r = ns_holder_join(runroot, &info->single_reason, err);
 		if (r == 0) {
 			if (enter_new(info, err) < 0)
 				return -1;
 			/* Without a pause process every command maps anew: slower, not wrong. */
 			struct holt_err perr = {0};
-			if (pause_start(runroot, info->single_reason, &perr) < 0)
+			if (ns_holder_start(runroot, info->single_reason, &perr) < 0)
 				holt_err_release(&perr);
 			return 0;
 		}

@@ -1,7 +1,7 @@
 /* The record is runroot/pause.pid: "<pid>\n<single-map reason or empty>\n". A pid is
  * trusted only when its comm is holt-pause and its user namespace is owned by us, so a
  * stale file after a reboot or pid reuse is recognised and replaced. */
-#include "core/pause.h"
+#include "core/ns_holder.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -71,7 +71,7 @@ static int open_pause_userns(pid_t pid)
 	return fd;
 }
 
-int pause_join(const char *runroot, char **single_reason, struct holt_err *err)
+int ns_holder_join(const char *runroot, char **single_reason, struct holt_err *err)
 {
 	if (runroot_check(runroot, err) < 0)
 		return -1;
@@ -91,7 +91,7 @@ int pause_join(const char *runroot, char **single_reason, struct holt_err *err)
 	return 1;
 }
 
-int pause_lock(const char *runroot, struct holt_err *err)
+int ns_holder_lock(const char *runroot, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/pause.lock", runroot);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -148,7 +148,7 @@ static __attribute__((noreturn)) void pause_forever(void)
 		pause();
 }
 
-int pause_start(const char *runroot, const char *single_reason, struct holt_err *err)
+int ns_holder_start(const char *runroot, const char *single_reason, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/pause.pid", runroot);
 	cleanup_free char *tmp = xasprintf("%s/pause.pid.tmp", runroot);
@@ -178,7 +178,7 @@ int pause_start(const char *runroot, const char *single_reason, struct holt_err 
 	return 0;
 }
 
-int pause_stop(const char *runroot, struct holt_err *err)
+int ns_holder_stop(const char *runroot, struct holt_err *err)
 {
 	cleanup_free char *reason = NULL;
 	cleanup_free char *path = xasprintf("%s/pause.pid", runroot);
