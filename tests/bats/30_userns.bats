@@ -109,12 +109,19 @@ subid_range()
 }
 
 @test "the container cannot gain privilege: setgroups and unmapped ids fail" {
-	run_holt run --rm "$IMG" sh -c 'cat /proc/self/setgroups 2>/dev/null || echo none'
+	local unmapped=1
+	has_subids && unmapped=$(($(subid_range | awk '{ print $2 }') + 1))
+	run_holt run --rm "$IMG" sh -c 'cat /proc/self/setgroups 2>/dev/null || echo none
+		holt-test-tool setuid '"$unmapped"'; holt-test-tool setgroups '"$unmapped"'; true'
 	check_status 0
 	if has_subids; then
-		check_output "allow"
+		check_output "allow
+setuid $unmapped: EINVAL
+setgroups $unmapped: EINVAL"
 	else
-		check_output "deny"
+		check_output "deny
+setuid $unmapped: EINVAL
+setgroups $unmapped: EPERM"
 	fi
 }
 

@@ -2,6 +2,7 @@
  * their own. Each subcommand prints one fact in a fixed format, so the bats suites can
  * compare exact output instead of parsing shell one-liners. */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,8 @@ static int usage(void)
 	    "                   'sti: ok' or 'sti: ERRNO-NAME'\n"
 	    "  key-read DESC    the user key DESC found from the session keyring, as\n"
 	    "                   'key: DATA' or 'key: ERRNO-NAME'\n"
+	    "  setuid UID       try setresuid(UID): 'setuid UID: ok' or 'setuid UID: ERRNO-NAME'\n"
+	    "  setgroups GID    try setgroups([GID]): 'setgroups GID: ok' or '…: ERRNO-NAME'\n"
 	    "  key-add DESC DATA  add user key DESC to the session keyring: 'key: ok' or\n"
 	    "                   'key: ERRNO-NAME'\n",
 	    stderr);
@@ -245,6 +248,8 @@ static const char *errno_name(int e)
 		return "ENOSYS";
 	case EIO:
 		return "EIO";
+	case EINVAL:
+		return "EINVAL";
 	default:
 		return strerror(e);
 	}
@@ -263,6 +268,15 @@ static int cmd_sti(int fd, const char *text)
 	}
 	puts("sti: ok");
 	return 0;
+}
+
+static int cmd_setid(const char *what, const char *arg)
+{
+	unsigned long id = strtoul(arg, NULL, 10);
+	int r = strcmp(what, "setuid") == 0 ? setresuid((uid_t)id, (uid_t)id, (uid_t)id)
+					    : setgroups(1, &(gid_t){(gid_t)id});
+	printf("%s %lu: %s\n", what, id, r < 0 ? errno_name(errno) : "ok");
+	return r < 0;
 }
 
 /* The keyring calls by number: the tool is static and has no libkeyutils. */
@@ -341,6 +355,8 @@ int main(int argc, char **argv)
 		return argc > 2 ? print_file(argv[2]) : usage();
 	if (strcmp(cmd, "sti") == 0)
 		return argc > 3 ? cmd_sti(atoi(argv[2]), argv[3]) : usage();
+	if (strcmp(cmd, "setuid") == 0 || strcmp(cmd, "setgroups") == 0)
+		return argc > 2 ? cmd_setid(cmd, argv[2]) : usage();
 	if (strcmp(cmd, "key-read") == 0)
 		return argc > 2 ? cmd_key_read(argv[2]) : usage();
 	if (strcmp(cmd, "key-add") == 0)
