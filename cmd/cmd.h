@@ -8,6 +8,7 @@
 #define HOLT_CMD_CMD_H
 
 #include "core/base/err.h"
+#include "core/base/log.h"
 #include "storage/store.h"
 
 #include <getopt.h>
@@ -66,6 +67,8 @@ int cmd_fail(struct holt_err *err);
 /* Prints "holt: error: <fmt...>" and returns HOLT_EXIT_ERROR. */
 int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Shows warnings and the library's log lines down to threshold (--log-level). */
+void cmd_log_start(enum holt_log_level threshold);
 
 struct image;
 /* The image ref names; when there is none and ref is a registry reference, it is pulled

@@ -153,6 +153,8 @@ static int setup(const struct cmd_entry *cmd, struct cmd_ctx *ctx)
 		root = ctx->root ? xstrdup(ctx->root) : store_default_root();
 		runroot = ctx->runroot ? xstrdup(ctx->runroot) : store_default_runroot();
 	}
+	if (root)
+		holt_debug("store \"%s\", runtime state \"%s\"", root, runroot);
 	if (cmd->flags & NEEDS_USERNS) {
 		struct userns_info info;
 		if (userns_enter(runroot, &info, &err) < 0)
@@ -176,6 +178,7 @@ int main(int argc, char **argv)
 	struct cmd_ctx ctx = {.log_level = 1};
 
 	int first = parse_global(argc, argv, &ctx);
+	cmd_log_start((enum holt_log_level)ctx.log_level);
 	if (first >= argc) {
 		cmd_usage(&cmd_global_info, stderr);
 		return HOLT_EXIT_ERROR;

@@ -2,8 +2,10 @@
  * from the command's `struct cmd_info`. */
 #include "cmd/cmd.h"
 #include "core/base/exitcode.h"
+#include "core/base/log.h"
 #include "core/base/util.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -139,6 +141,8 @@ int cmd_error(const char *fmt, ...)
 
 void cmd_warn(const char *fmt, ...)
 {
+	if (holt_log_threshold < HOLT_LOG_WARN)
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	vprint("warning", fmt, ap);
@@ -150,4 +154,22 @@ int cmd_fail(struct holt_err *err)
 	cmd_error("%s", err->msg ? err->msg : "unknown error");
 	holt_err_release(err);
 	return HOLT_EXIT_ERROR;
+}
+
+/* A copy of stderr: the library logs from the container's child too, after the child's
+ * fd 2 has become the container's own (a detached container's log). */
+static int log_fd = -1;
+
+static void log_to_stderr(enum holt_log_level level, const char *line)
+{
+	static const char *const names[] = {"error", "warning", "info", "debug"};
+	if (log_fd >= 0)
+		dprintf(log_fd, "holt: %s: %s\n", names[level], line);
+}
+
+void cmd_log_start(enum holt_log_level threshold)
+{
+	if (threshold >= HOLT_LOG_INFO)
+		log_fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
+	holt_log_init(threshold, log_to_stderr);
 }

@@ -3,6 +3,7 @@
  * namespace: a forked child waits until the parent has unshared, then runs both helpers
  * at once against the parent's pid. */
 #include "core/userns.h"
+#include "core/base/log.h"
 #include "core/base/util.h"
 #include "core/ns_holder.h"
 #include "core/subid.h"
@@ -187,12 +188,16 @@ static int enter_new(struct userns_info *info, struct holt_err *err)
 
 	int ret;
 	if (info->single_reason) {
+		holt_info("user namespace: single-uid map: %s", info->single_reason);
 		info->mode = USERNS_SINGLE;
 		if (unshare(CLONE_NEWUSER) < 0)
 			ret = holt_err_set(err, errno, "create a user namespace");
 		else
 			ret = map_own_ids(uid, gid, err);
 	} else {
+		holt_info("user namespace: mapped with newuidmap/newgidmap: 0 -> uid %u, 1.. -> "
+			  "%d subordinate uid range(s) from %u",
+			  uid, nu, (unsigned)ur[0].start);
 		info->mode = USERNS_RANGES;
 		ret = map_with_helpers(getpid(), uid, gid, ur, nu, gr, ng, err);
 	}
@@ -208,6 +213,7 @@ int userns_enter(const char *runroot, struct userns_info *info, struct holt_err 
 	memset(info, 0, sizeof *info);
 	/* Real root owns every id already; a nested identity map would only cost time. */
 	if (getuid() == 0) {
+		holt_debug("user namespace: none (real root owns every id)");
 		info->mode = USERNS_IDENTITY;
 		return 0;
 	}
@@ -229,6 +235,8 @@ int userns_enter(const char *runroot, struct userns_info *info, struct holt_err 
 	}
 	if (r < 0)
 		return -1;
+	holt_debug("user namespace: joined holt-pause's (%s map)",
+		   info->single_reason ? "single-uid" : "subordinate-range");
 	info->mode = info->single_reason ? USERNS_SINGLE : USERNS_RANGES;
 	return 0;
 }

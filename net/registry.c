@@ -1,5 +1,6 @@
 #include "net/registry.h"
 #include "core/base/json.h"
+#include "core/base/log.h"
 #include "core/base/util.h"
 #include "net/auth_file.h"
 #include "net/curl_api.h"
@@ -310,8 +311,16 @@ static CURLcode perform(struct exchange *x, const char *path, struct curl_slist 
 		x->len = 0;
 		x->too_big = false;
 		rc = c->easy_perform(x->h);
+		long status = 0;
+		c->easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+		holt_debug("registry: %s %s: %s%ld", x->method ? x->method : "GET", url,
+			   rc == CURLE_OK ? "" : c->easy_strerror(rc),
+			   rc == CURLE_OK ? status : 0L);
 		if (rc == CURLE_OK || !may_fall_back || !tls_failure(rc) || scheme)
 			break;
+		holt_debug(
+		    "registry: %s: TLS failed on a registry that may speak HTTP: trying HTTP",
+		    r->host);
 		scheme = "http";
 	}
 	if (rc == CURLE_OK)

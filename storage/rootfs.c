@@ -1,5 +1,6 @@
 /* Picking the root filesystem driver: the one asked for, or the first that works. */
 #include "storage/rootfs.h"
+#include "core/base/log.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@ int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct ho
 		const struct rootfs_driver *d = rootfs_driver_find(name);
 		if (!d)
 			return holt_err_set(err, 0, "storage driver \"%s\": unknown", name);
+		holt_debug("rootfs: %s, as asked or as the container was made", name);
 		return d->mount(layout, err);
 	}
 	/* Each failure says why; keep the first driver's, it is the one users expect. */
@@ -36,9 +38,11 @@ int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct ho
 	for (size_t i = 0; i < sizeof drivers / sizeof *drivers; i++) {
 		struct holt_err e = {0};
 		if (drivers[i]->mount(layout, &e) == 0) {
+			holt_debug("rootfs: %s", drivers[i]->name);
 			holt_err_release(&first);
 			return 0;
 		}
+		holt_debug("rootfs: %s did not mount: %s", drivers[i]->name, e.msg);
 		if (!first.msg)
 			first = e;
 		else

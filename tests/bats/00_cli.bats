@@ -124,13 +124,6 @@ teardown_file()
 	check_holt_error '"zfs"'
 }
 
-@test "--debug and --log-level are accepted" {
-	run_holt --debug images
-	check_status 0
-	run_holt --log-level error images
-	check_status 0
-}
-
 @test "completion scripts for bash load and register holt" {
 	run_holt completion bash
 	check_status 0

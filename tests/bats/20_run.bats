@@ -325,3 +325,23 @@ teardown_file()
 	check_status 0
 	check_output "$(printf 'w\nt')"
 }
+
+@test "--debug says what holt decided: store, user namespace, rootfs driver" {
+	run_holt --debug run --rm "$IMG" true
+	check_status 0
+	check_stderr_has "holt: debug: store \"$HOLT_ROOT\""
+	check_stderr_matches "holt: debug: user namespace: "
+	check_stderr_matches "holt: debug: rootfs: (overlay|fuse-overlayfs|vfs)"
+	run_holt --log-level info run --rm "$IMG" true
+	check_status 0
+	[[ $stderr != *"holt: debug:"* ]] || { show_run; false; }
+}
+
+@test "--log-level error hides warnings; warn (the default) shows no debug lines" {
+	run_holt --log-level error run --rm "$IMG" true
+	check_status 0
+	[ -z "$stderr" ] || { show_run; false; }
+	run_holt run --rm "$IMG" true
+	check_status 0
+	[[ $stderr != *"holt: debug:"* && $stderr != *"holt: info:"* ]] || { show_run; false; }
+}
