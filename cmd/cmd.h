@@ -135,6 +135,11 @@ struct cmd_entry {
 	unsigned flags;
 };
 extern const struct cmd_entry cmd_table[];
+/* The flags of the top-level command name, or fallback when there is none. */
+unsigned cmd_flags_of(const char *name, unsigned fallback);
+/* The flags of a group's subcommand sub, which main sets up instead of the group's. */
+unsigned cmd_image_member_flags(const char *sub);
+unsigned cmd_container_member_flags(const char *sub);
 extern const struct cmd_info cmd_global_info;
 
 #endif

@@ -21,6 +21,18 @@ static const char *const members[] = {"attach", "commit",  "cp",      "create",	
 				      "ps",	"rename",  "restart", "rm",	 "run",	  "start",
 				      "stats",	"stop",	   "top",     "unpause", "wait",  NULL};
 
+unsigned cmd_container_member_flags(const char *sub)
+{
+	if (strcmp(sub, "prune") == 0) /* removes files of subordinate ids */
+		return NEEDS_STORE | NEEDS_USERNS;
+	if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
+		sub = "ps";
+	for (size_t i = 0; members[i]; i++)
+		if (strcmp(members[i], sub) == 0)
+			return cmd_flags_of(sub, NEEDS_STORE);
+	return NEEDS_STORE;
+}
+
 int cmd_container(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	while (cmd_getopt(argc, argv, &cmd_container_info) != -1)

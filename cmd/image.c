@@ -58,6 +58,15 @@ static int run_member(const struct image_member *m, int argc, char **argv, struc
 	return fn(argc + 1, args, ctx);
 }
 
+unsigned cmd_image_member_flags(const char *sub)
+{
+	for (const struct image_member *m = members; m->name; m++)
+		if (strcmp(m->name, sub) == 0)
+			return m->command ? cmd_flags_of(m->command, NEEDS_STORE)
+					  : NEEDS_STORE | NEEDS_USERNS;
+	return NEEDS_STORE;
+}
+
 int cmd_image(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	while (cmd_getopt(argc, argv, &cmd_image_info) != -1)

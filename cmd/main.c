@@ -25,7 +25,7 @@ const struct cmd_entry cmd_table[] = {
     {"port", cmd_port, &cmd_port_info, NEEDS_STORE},
     {"rename", cmd_rename, &cmd_rename_info, NEEDS_STORE},
     {"attach", cmd_attach, &cmd_attach_info, NEEDS_STORE},
-    {"container", cmd_container, &cmd_container_info, NEEDS_STORE | NEEDS_USERNS},
+    {"container", cmd_container, &cmd_container_info, NEEDS_STORE},
     {"pause", cmd_pause, &cmd_pause_info, NEEDS_STORE},
     {"unpause", cmd_unpause, &cmd_unpause_info, NEEDS_STORE},
     /* in the user namespace: the processes of containers with subordinate ids are not
@@ -46,8 +46,7 @@ const struct cmd_entry cmd_table[] = {
     {"logout", cmd_logout, &cmd_logout_info, 0},
     {"tag", cmd_tag, &cmd_tag_info, NEEDS_STORE},
     {"history", cmd_history, &cmd_history_info, NEEDS_STORE},
-    /* as its members need: import and rm enter the user namespace */
-    {"image", cmd_image, &cmd_image_info, NEEDS_STORE | NEEDS_USERNS},
+    {"image", cmd_image, &cmd_image_info, NEEDS_STORE},
     {"system", cmd_system, &cmd_system_info, 0},
     {"version", cmd_version, &cmd_version_info, 0},
     {"help", cmd_help, &cmd_help_info, 0},
@@ -90,6 +89,29 @@ static const struct cmd_entry *command_find(const char *name)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
+}
+
+/* Groups set up what their subcommand needs: `image ls` as little as `images`. */
+static const struct {
+	const char *name;
+	unsigned (*member_flags)(const char *sub);
+} groups[] = {
+    {"image", cmd_image_member_flags},
+    {"container", cmd_container_member_flags},
+};
+
+static unsigned flags_for(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	for (size_t i = 0; argc > 1 && i < sizeof groups / sizeof *groups; i++)
+		if (strcmp(cmd->name, groups[i].name) == 0)
+			return groups[i].member_flags(argv[1]);
+	return cmd->flags;
+}
+
+unsigned cmd_flags_of(const char *name, unsigned fallback)
+{
+	const struct cmd_entry *c = command_find(name);
+	return c ? c->flags : fallback;
 }
 
 static int parse_global(int argc, char **argv, struct cmd_ctx *ctx)
@@ -190,7 +212,9 @@ int main(int argc, char **argv)
 		return HOLT_EXIT_ERROR;
 	}
 	/* `holt run --help` should print help, not set up a namespace first. */
-	if (!asks_for_help(argc - first, argv + first) && setup(cmd, &ctx))
+	struct cmd_entry target = *cmd;
+	target.flags = flags_for(cmd, argc - first, argv + first);
+	if (!asks_for_help(argc - first, argv + first) && setup(&target, &ctx))
 		return HOLT_EXIT_ERROR;
 	optind = 0;
 	int ret = cmd->fn(argc - first, argv + first, &ctx);

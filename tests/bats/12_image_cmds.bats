@@ -472,3 +472,18 @@ Deleted: $id"
 	check_status 0
 	[[ ${lines[0]} == "Usage: holt image "* ]] || { show_run; false; }
 }
+
+@test "image ls and container ls set up what images and ps do: no user namespace" {
+	local fresh=$HOLT_TMP/fresh-runroot
+	mkdir -m 700 "$fresh"
+	run "$HOLT" --root "$HOLT_ROOT" --runroot "$fresh" image ls -q
+	[ "$status" -eq 0 ] && [ -n "$output" ]
+	run "$HOLT" --root "$HOLT_ROOT" --runroot "$fresh" container ls -a
+	[ "$status" -eq 0 ]
+	[ ! -e "$fresh/pause.pid" ] || { echo "image ls or container ls entered the namespace"; false; }
+	if [ "$(id -u)" -ne 0 ]; then
+		run "$HOLT" --root "$HOLT_ROOT" --runroot "$fresh" image rm nosuch:1
+		[ -e "$fresh/pause.pid" ] || { echo "image rm did not enter the namespace"; false; }
+		"$HOLT" --runroot "$fresh" system migrate >/dev/null
+	fi
+}
