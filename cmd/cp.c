@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct cmd_option cp_options[] = {
     {"archive", 'a', NULL, "keep the owners (uid:gid) of the files"},
@@ -83,6 +84,7 @@ int cmd_cp(int argc, char **argv, struct cmd_ctx *ctx)
 	req.container = ctr;
 	req.container_path = path;
 	req.host_path = strcmp(out->path, "-") ? out->path : NULL;
+	req.tar_fd = src.container ? STDOUT_FILENO : STDIN_FILENO;
 	int ret = src.container ? copy_from_container(&req, &err) : copy_to_container(&req, &err);
 	return ret < 0 ? cmd_fail(&err) : 0;
 }

@@ -11,11 +11,9 @@
 #include "core/relay.h"
 #include "core/run.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 
 static const struct cmd_option exec_options[] = {
     {"interactive", 'i', NULL, "keep stdin open and attached"},
@@ -115,11 +113,6 @@ static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image 
 {
 	struct launched l;
 	sigset_t old;
-	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, c->state.pid, 0);
-	if (pidfd < 0)
-		return holt_err_set(err, errno == ESRCH ? 0 : errno,
-				    "container \"%s\" is not running", c->name),
-		       HOLT_EXIT_ERROR;
 	cleanup_close int null = detach ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
 	if (relay_block_signals(&old, err) < 0)
 		return HOLT_EXIT_ERROR;
@@ -129,7 +122,7 @@ static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image 
 	    .image = img,
 	    .spec = spec,
 	    .stdio = {null, null, null},
-	    .join_fd = pidfd,
+	    .exec = true,
 	    .detached = detach,
 	    .child_mask = &old,
 	};

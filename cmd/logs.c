@@ -5,16 +5,11 @@
 #include "core/base/util.h"
 #include "core/container.h"
 #include "core/humanize.h"
-#include "core/logfile.h"
+#include "core/log_reader.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <sys/stat.h>
 #include <time.h>
 
 enum { OPT_TAIL = OPT_LONG_BASE, OPT_SINCE, OPT_UNTIL };
@@ -35,145 +30,28 @@ const struct cmd_info cmd_logs_info = {
     .options = logs_options,
 };
 
-struct logs_opts {
-	bool follow, timestamps;
-	long tail;		      /* -1: all */
-	struct timespec since, until; /* 0: unbounded */
-};
-
-/* Lines kept for --tail: a ring of the last N. */
-struct ring {
-	char **lines;
-	size_t cap, next, count;
-};
-
-struct reader {
-	const struct logs_opts *o;
-	struct ring ring;
+struct printer {
+	bool timestamps;
 	bool at_line_start[2]; /* per stream, for -t on partial lines */
-	char *buf;
-	size_t len, cap;
 };
 
-static bool before(const struct timespec *a, const struct timespec *b)
+static void print_entry(const struct log_entry *e, void *ctx)
 {
-	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
-
-static void print_line(struct reader *r, char *line, size_t len)
-{
-	struct log_entry e;
-	if (!logfile_parse(line, len, &e))
+	struct printer *p = ctx;
+	if (!e) {
+		fflush(stdout);
 		return;
-	if ((r->o->since.tv_sec && before(&e.time, &r->o->since)) ||
-	    (r->o->until.tv_sec && !before(&e.time, &r->o->until)))
-		return;
-	FILE *out = e.is_stderr ? stderr : stdout;
+	}
+	FILE *out = e->is_stderr ? stderr : stdout;
 	/* stderr is unbuffered: what stdout holds goes first, to keep the order of 2>&1. */
-	if (e.is_stderr)
+	if (e->is_stderr)
 		fflush(stdout);
-	if (r->o->timestamps && r->at_line_start[e.is_stderr])
-		fprintf(out, "%s ", e.timestamp);
-	fwrite(e.text, 1, e.len, out);
-	if (!e.partial)
+	if (p->timestamps && p->at_line_start[e->is_stderr])
+		fprintf(out, "%s ", e->timestamp);
+	fwrite(e->text, 1, e->len, out);
+	if (!e->partial)
 		fputc('\n', out);
-	r->at_line_start[e.is_stderr] = !e.partial;
-}
-
-static void take_line(struct reader *r, char *line, size_t len)
-{
-	if (r->o->tail < 0) {
-		print_line(r, line, len);
-		return;
-	}
-	if (r->ring.cap == 0)
-		return;
-	free(r->ring.lines[r->ring.next]);
-	r->ring.lines[r->ring.next] = xstrndup(line, len);
-	r->ring.next = (r->ring.next + 1) % r->ring.cap;
-	if (r->ring.count < r->ring.cap)
-		r->ring.count++;
-}
-
-/* Reads what fd has now, handing on complete lines; keeps a partial one for later. */
-static void read_lines(struct reader *r, int fd)
-{
-	for (;;) {
-		if (r->cap - r->len < 65536)
-			r->buf = xrealloc(r->buf, r->cap = r->cap * 2 + 65536);
-		ssize_t n = read(fd, r->buf + r->len, r->cap - r->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		r->len += (size_t)n;
-		char *start = r->buf, *nl;
-		while ((nl = memchr(start, '\n', r->len - (size_t)(start - r->buf)))) {
-			take_line(r, start, (size_t)(nl - start));
-			start = nl + 1;
-		}
-		r->len -= (size_t)(start - r->buf);
-		memmove(r->buf, start, r->len);
-	}
-}
-
-static void flush_ring(struct reader *r)
-{
-	size_t first =
-	    (r->ring.next + r->ring.cap - r->ring.count) % (r->ring.cap ? r->ring.cap : 1);
-	for (size_t i = 0; i < r->ring.count; i++) {
-		char *line = r->ring.lines[(first + i) % r->ring.cap];
-		print_line(r, line, strlen(line));
-	}
-	for (size_t i = 0; i < r->ring.cap; i++)
-		free(r->ring.lines[i]);
-	free(r->ring.lines);
-	r->ring = (struct ring){0};
-}
-
-static bool still_running(struct container *c)
-{
-	struct holt_err err = {0};
-	if (container_reload_state(c, &err) < 0) {
-		holt_err_release(&err);
-		return false;
-	}
-	return container_is_running(c);
-}
-
-/* Reads the log as it grows, across rotations, until the container is not running. */
-static void follow(struct reader *r, struct container *c, const char *path, int fd)
-{
-	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (in >= 0)
-		inotify_add_watch(in, c->dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO);
-	for (;;) {
-		read_lines(r, fd);
-		fflush(stdout);
-		struct stat a, b;
-		if (stat(path, &a) == 0 && fstat(fd, &b) == 0 && a.st_ino != b.st_ino) {
-			int next = open(path, O_RDONLY | O_CLOEXEC);
-			if (next >= 0) {
-				read_lines(r, fd);
-				close(fd);
-				fd = next;
-				continue;
-			}
-		}
-		if (!still_running(c)) {
-			read_lines(r, fd);
-			break;
-		}
-		struct pollfd p = {in, POLLIN, 0};
-		if (poll(&p, 1, 250) > 0) {
-			char ev[4096];
-			while (read(in, ev, sizeof ev) > 0)
-				;
-		}
-	}
-	if (in >= 0)
-		close(in);
-	close(fd);
+	p->at_line_start[e->is_stderr] = !e->partial;
 }
 
 /* docker's --since: RFC 3339, unix seconds[.frac], or a Go duration before now. */
@@ -216,7 +94,7 @@ static int parse_time(const char *opt, const char *arg, struct timespec *out)
 	return 0;
 }
 
-static int parse(int argc, char **argv, struct logs_opts *o)
+static int parse(int argc, char **argv, struct log_filter *o, struct printer *p)
 {
 	int c;
 	while ((c = cmd_getopt(argc, argv, &cmd_logs_info)) != -1) {
@@ -225,7 +103,7 @@ static int parse(int argc, char **argv, struct logs_opts *o)
 			o->follow = true;
 			break;
 		case 't':
-			o->timestamps = true;
+			p->timestamps = true;
 			break;
 		case OPT_TAIL: {
 			char *end;
@@ -255,40 +133,18 @@ static int parse(int argc, char **argv, struct logs_opts *o)
 
 int cmd_logs(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct logs_opts o = {.tail = -1};
+	struct log_filter filter = {.tail = -1};
+	struct printer p = {.at_line_start = {true, true}};
 	struct holt_err err = {0};
 
-	if (parse(argc, argv, &o))
+	if (parse(argc, argv, &filter, &p))
 		return HOLT_EXIT_ERROR;
 	cleanup_container struct container *c = container_lookup(ctx->store, argv[optind], &err);
 	if (!c)
 		return cmd_fail(&err);
-	struct reader r = {.o = &o, .at_line_start = {true, true}};
-	if (o.tail > 0) {
-		r.ring.cap = (size_t)o.tail;
-		r.ring.lines = xzalloc(r.ring.cap * sizeof *r.ring.lines);
-	}
-	cleanup_free char *path = xasprintf("%s/ctr.log", c->dir);
-	cleanup_free char *rotated = xasprintf("%s.1", path);
-	int old = open(rotated, O_RDONLY | O_CLOEXEC);
-	if (old >= 0) {
-		read_lines(&r, old);
-		r.len = 0;
-		close(old);
-	}
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
-		read_lines(&r, fd);
-	else if (old < 0 && c->state.started_at)
+	if (!log_read(c, &filter, print_entry, &p) && c->state.started_at)
 		cmd_warn("container \"%s\" has no log: it ran only in the foreground, whose output "
 			 "goes to the terminal (run -d or start logs it)",
 			 c->name);
-	flush_ring(&r);
-	o.tail = -1;
-	if (o.follow && fd >= 0)
-		follow(&r, c, path, fd);
-	else if (fd >= 0)
-		close(fd);
-	free(r.buf);
 	return 0;
 }

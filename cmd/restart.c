@@ -2,6 +2,7 @@
 #include "cmd/stop.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
+#include "core/control.h"
 #include "core/monitor.h"
 
 #include <stdio.h>
@@ -21,7 +22,7 @@ const struct cmd_info cmd_restart_info = {
 static int restart_one(struct cmd_ctx *ctx, const char *name, int timeout, struct holt_err *err)
 {
 	cleanup_container struct container *c = container_lookup(ctx->store, name, err);
-	if (!c || cmd_stop_one(ctx, c, timeout, err) < 0)
+	if (!c || control_stop_as_configured(ctx->store, c, timeout, err) < 0)
 		return HOLT_EXIT_ERROR;
 	return monitor_start_container(ctx->store, c, ctx->storage_driver, NULL, err);
 }

@@ -3,6 +3,7 @@
 #include "cmd/stop.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
+#include "core/control.h"
 #include "core/humanize.h"
 
 #include <ftw.h>
@@ -31,7 +32,7 @@ static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, stru
 					    "container \"%s\" is running: stop it first, or use "
 					    "rm -f",
 					    c->name);
-		if (cmd_stop_one(ctx, c, 0, err) < 0)
+		if (control_stop_as_configured(ctx->store, c, 0, err) < 0)
 			return -1;
 	}
 	/* An --rm container's monitor may have removed it meanwhile. */

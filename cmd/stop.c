@@ -30,17 +30,6 @@ int cmd_stop_timeout(const char *arg, int *out)
 	return 0;
 }
 
-int cmd_stop_one(struct cmd_ctx *ctx, struct container *c, int timeout, struct holt_err *err)
-{
-	struct holt_err ie = {0};
-	cleanup_image struct image *img = image_lookup(ctx->store, c->image_id, &ie);
-	holt_err_release(&ie); /* an image removed with -f: SIGTERM, then */
-	int sig = control_stop_signal(c, img ? img->stop_signal : NULL);
-	if (timeout < 0)
-		timeout = c->config.stop_timeout >= 0 ? c->config.stop_timeout : 10;
-	return control_stop(c, sig, timeout, err);
-}
-
 int cmd_stop(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	int opt, timeout = -1, ret = 0;
@@ -53,7 +42,7 @@ int cmd_stop(int argc, char **argv, struct cmd_ctx *ctx)
 	for (int i = optind; i < argc; i++) {
 		struct holt_err err = {0};
 		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
-		if (!c || cmd_stop_one(ctx, c, timeout, &err) < 0) {
+		if (!c || control_stop_as_configured(ctx->store, c, timeout, &err) < 0) {
 			cmd_error("stop \"%s\": %s", argv[i], err.msg);
 			holt_err_release(&err);
 			ret = HOLT_EXIT_ERROR;

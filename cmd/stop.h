@@ -8,7 +8,4 @@
 /* Parses stop's -t; prints the error and returns non-zero when arg is not seconds. */
 int cmd_stop_timeout(const char *arg, int *out);
 
-/* Stops c with its stop signal; timeout < 0: the container's own, else 10 s. */
-int cmd_stop_one(struct cmd_ctx *ctx, struct container *c, int timeout, struct holt_err *err);
-
 #endif

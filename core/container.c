@@ -105,6 +105,11 @@ const char *container_restart_name(enum restart_policy p)
 	return restart_names[p];
 }
 
+char *container_log_path(const struct container *c)
+{
+	return xasprintf("%s/ctr.log", c->dir);
+}
+
 json_object *container_security_opt_json(const struct container_config *cfg)
 {
 	json_object *opts = json_object_new_array();

@@ -109,6 +109,8 @@ int container_reload_state(struct container *c, struct holt_err *err);
 
 const char *container_status_name(enum container_status st);
 const char *container_restart_name(enum restart_policy p);
+/* The path of c's log, <dir>/ctr.log; the caller frees it. */
+char *container_log_path(const struct container *c);
 /* HostConfig.SecurityOpt as docker shows it: ["seccomp=unconfined"] or []. */
 json_object *container_security_opt_json(const struct container_config *cfg);
 static inline bool container_is_running(const struct container *c)

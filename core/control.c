@@ -1,4 +1,5 @@
 #include "core/control.h"
+#include "core/base/util.h"
 #include "core/monitor.h"
 #include "core/signals.h"
 
@@ -72,4 +73,16 @@ int control_wait(struct container *c, struct holt_err *err)
 	}
 	container_wait_monitor(c);
 	return container_reload_state(c, err);
+}
+
+int control_stop_as_configured(struct store *s, struct container *c, int timeout,
+			       struct holt_err *err)
+{
+	struct holt_err ie = {0};
+	cleanup_image struct image *img = image_lookup(s, c->image_id, &ie);
+	holt_err_release(&ie); /* an image removed with -f: SIGTERM, then */
+	int sig = control_stop_signal(c, img ? img->stop_signal : NULL);
+	if (timeout < 0)
+		timeout = c->config.stop_timeout >= 0 ? c->config.stop_timeout : 10;
+	return control_stop(c, sig, timeout, err);
 }

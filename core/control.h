@@ -16,6 +16,11 @@ int control_stop_signal(const struct container *c, const char *image_stop_signal
  * Returns once its exit is recorded; a container that is not running is left alone. */
 int control_stop(struct container *c, int sig, int timeout, struct holt_err *err);
 
+/* Stops c as it was configured to stop: its stop signal (control_stop_signal, with its
+ * image's), and timeout seconds before SIGKILL; timeout < 0: its --stop-timeout, else 10. */
+int control_stop_as_configured(struct store *s, struct container *c, int timeout,
+			       struct holt_err *err);
+
 /* Waits until the container is not running, then reads its state again. */
 int control_wait(struct container *c, struct holt_err *err);
 

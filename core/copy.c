@@ -47,7 +47,7 @@ static int settle(int wret, struct holt_err *werr, int rret, struct holt_err *re
 	return first ? -1 : 0;
 }
 
-/* Runs fn in the container's root on fd (stdin or stdout), with nothing on holt's side. */
+/* Runs fn in the container's root on fd (the caller's tar), with nothing on holt's side. */
 static int run_alone(struct ctr_root_request *rr, int fd, struct holt_err *err)
 {
 	struct ctr_root_child child;
@@ -96,7 +96,7 @@ int copy_from_container(const struct copy_request *req, struct holt_err *err)
 	int fd = -1;
 
 	if (!req->host_path)
-		return run_alone(&rr, STDOUT_FILENO, err);
+		return run_alone(&rr, req->tar_fd, err);
 	if (start_paired(&rr, &child, &fd, err) < 0)
 		return -1;
 	int hret = copy_receive(&dest, fd, &herr);
@@ -128,7 +128,7 @@ int copy_to_container(const struct copy_request *req, struct holt_err *err)
 	int fd = -1;
 
 	if (!req->host_path)
-		return run_alone(&rr, STDIN_FILENO, err);
+		return run_alone(&rr, req->tar_fd, err);
 	if (start_paired(&rr, &child, &fd, err) < 0)
 		return -1;
 	int hret = copy_send(&src, fd, &herr);

@@ -15,17 +15,18 @@ struct copy_request {
 	const struct container *container;
 	const char *storage_driver; /* NULL: as ctr_root picks */
 	const char *container_path; /* absolute */
-	const char *host_path;	    /* NULL: a tar on stdout (from) or stdin (to) */
-	bool follow;		    /* -L: follow a symlink at the source path */
-	bool keep_owner;	    /* -a: keep owners, else the receiving user owns the copy */
+	const char *host_path;	    /* NULL: a tar on tar_fd */
+	int tar_fd;	 /* without host_path: where the tar goes (from) or comes from (to) */
+	bool follow;	 /* -L: follow a symlink at the source path */
+	bool keep_owner; /* -a: keep owners, else the receiving user owns the copy */
 };
 
 /* Copies container_path out of the container to host_path with docker's cp rules, or
- * writes it as a tar to stdout. */
+ * writes it as a tar to tar_fd. */
 int copy_from_container(const struct copy_request *req, struct holt_err *err);
 
 /* Copies host_path into the container at container_path with docker's cp rules, or
- * extracts a tar from stdin into the directory container_path. */
+ * extracts a tar from tar_fd into the directory container_path. */
 int copy_to_container(const struct copy_request *req, struct holt_err *err);
 
 /* Writes the container's root filesystem as a tar to fd: the files of its image and

@@ -122,7 +122,7 @@ json_object *inspect_container(const struct container *c, const struct image *im
 	json_object_object_add(o, "State", state_json(c));
 	cleanup_free char *image = xasprintf("sha256:%s", c->image_id);
 	json_object_object_add(o, "Image", json_object_new_string(image));
-	cleanup_free char *log = xasprintf("%s/ctr.log", c->dir);
+	cleanup_free char *log = container_log_path(c);
 	json_object_object_add(o, "LogPath", json_object_new_string(log));
 	cleanup_free char *name = xasprintf("/%s", c->name);
 	json_object_object_add(o, "Name", json_object_new_string(name));

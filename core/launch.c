@@ -89,9 +89,9 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	    .container_dir = c->dir,
 	    .spec = req->spec,
 	    .own_netns = c->config.network == NETWORK_NONE,
-	    .init = c->config.init && req->join_fd < 0,
+	    .init = c->config.init && !req->exec,
 	    .stdio = {req->stdio[0], req->stdio[1], req->stdio[2]},
-	    .join_fd = req->join_fd,
+	    .join_fd = -1,
 	    .detached = req->detached,
 	    .tty_sock = -1,
 	    .sigmask = *req->child_mask,
@@ -100,6 +100,14 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 
 	out->pid = -1;
 	out->master = -1;
+	/* exec joins the namespaces of the container's first process, held by a pidfd so
+	 * that a recycled pid cannot be joined instead */
+	cleanup_close int pidfd = req->exec ? (int)syscall(SYS_pidfd_open, c->state.pid, 0) : -1;
+	if (req->exec && pidfd < 0)
+		return holt_err_set(err, errno == ESRCH ? 0 : errno,
+				    "container \"%s\" is not running", c->name),
+		       HOLT_EXIT_ERROR;
+	a.join_fd = pidfd;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "create the start-up pipe"), HOLT_EXIT_ERROR;
 	if (req->spec->tty) {
@@ -115,7 +123,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 
 	/* The child is to be born in the container's cgroup: holt steps in for the clone. */
 	struct cgroup_entered cg;
-	if (cgroup_enter(c, req->join_fd >= 0, &cg, err) < 0) {
+	if (cgroup_enter(c, req->exec, &cg, err) < 0) {
 		close(report[0]), close(report[1]);
 		if (sock[0] >= 0)
 			close(sock[0]), close(sock[1]);

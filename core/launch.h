@@ -18,7 +18,7 @@ struct launch_request {
 	const struct process_spec *spec;
 	const char *storage_driver; /* NULL: the first that works */
 	int stdio[3];		    /* the child's fds 0-2, or -1 to inherit */
-	int join_fd;		    /* exec: pidfd of the container's first process; else -1 */
+	bool exec;		    /* a new process in the running container, not its first */
 	bool detached;		    /* exec -d: the process outlives the command that started it */
 	const sigset_t *child_mask; /* the signal mask the command starts with */
 };

@@ -232,7 +232,6 @@ static int start_once(struct monitor *m, const sigset_t *mask, struct holt_err *
 	    .spec = spec,
 	    .storage_driver = m->req->storage_driver,
 	    .stdio = {in[0], out[1], errp[1]},
-	    .join_fd = -1,
 	    .child_mask = mask,
 	};
 	int code = launch(&lr, &l, err);
@@ -312,7 +311,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 	sigprocmask(SIG_BLOCK, &block, &old);
 	m->sfd = signalfd(-1, &block, SFD_CLOEXEC);
 	cleanup_close int lock = container_lock_monitor(m->c, &err);
-	cleanup_free char *log_path = xasprintf("%s/ctr.log", m->c->dir);
+	cleanup_free char *log_path = container_log_path(m->c);
 	if (m->sfd < 0 || lock < 0 ||
 	    !(m->log = logfile_open(log_path, m->c->config.log_max_size, &err)) ||
 	    (m->listen_fd = listen_attach(m->c, &err)) < 0) {

@@ -25,7 +25,6 @@ int run_foreground(const struct run_request *req, struct holt_err *err)
 	    .spec = req->spec,
 	    .storage_driver = req->storage_driver,
 	    .stdio = {-1, -1, -1},
-	    .join_fd = -1,
 	    .child_mask = &old,
 	};
 	struct holt_err serr = {0};
