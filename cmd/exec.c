@@ -126,14 +126,14 @@ static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image 
 	    .detached = detach,
 	    .child_mask = &old,
 	};
-	int code = launch(&lr, &l, err);
-	if (code || detach) {
+	int ret = launch(&lr, &l, err);
+	if (ret < 0 || detach) {
 		if (l.master >= 0)
 			close(l.master);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		return code;
+		return ret < 0 ? l.status : 0;
 	}
-	code = relay_wait(l.pid, l.master, spec->interactive, &old, err);
+	int code = relay_wait(l.pid, l.master, spec->interactive, &old, err);
 	return code < 0 ? HOLT_EXIT_ERROR : code;
 }
 

@@ -24,7 +24,10 @@ static int restart_one(struct cmd_ctx *ctx, const char *name, int timeout, struc
 	cleanup_container struct container *c = container_lookup(ctx->store, name, err);
 	if (!c || control_stop_as_configured(ctx->store, c, timeout, err) < 0)
 		return HOLT_EXIT_ERROR;
-	return monitor_start_container(ctx->store, c, ctx->storage_driver, NULL, err);
+	int code;
+	if (monitor_start_container(ctx->store, c, ctx->storage_driver, NULL, &code, err) < 0)
+		return code;
+	return 0;
 }
 
 int cmd_restart(int argc, char **argv, struct cmd_ctx *ctx)

@@ -100,13 +100,12 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	};
 	if (detach) {
 		/* The monitor removes an --rm container that failed; the record stays else. */
-		code = monitor_start(&req, NULL, &err);
-		if (code == 0)
+		if (monitor_start(&req, NULL, &code, &err) == 0) {
+			code = 0;
 			printf("%s\n", c->id);
+		}
 	} else {
-		code = run_foreground(&req, &err);
-		if (code < 0)
-			code = HOLT_EXIT_ERROR;
+		run_foreground(&req, &code, &err);
 		if (c->config.remove)
 			remove_quietly(ctx->store, c);
 	}

@@ -35,8 +35,9 @@ static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactiv
 		if ((sock = attach_connect(c, &err)) < 0)
 			return cmd_fail(&err);
 	} else {
-		int code = monitor_start_container(ctx->store, c, ctx->storage_driver, &sock, &err);
-		if (code) {
+		int code;
+		if (monitor_start_container(ctx->store, c, ctx->storage_driver, &sock, &code,
+					    &err) < 0) {
 			cmd_error("start \"%s\": %s", name, err.msg);
 			holt_err_release(&err);
 			return code;
@@ -75,9 +76,10 @@ int cmd_start(int argc, char **argv, struct cmd_ctx *ctx)
 		struct holt_err err = {0};
 		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
 		int code = 0;
-		if (c && !container_is_running(c))
-			code =
-			    monitor_start_container(ctx->store, c, ctx->storage_driver, NULL, &err);
+		if (c && !container_is_running(c) &&
+		    monitor_start_container(ctx->store, c, ctx->storage_driver, NULL, &code,
+					    &err) == 0)
+			code = 0;
 		if (!c || code) {
 			cmd_error("start \"%s\": %s", argv[i], err.msg);
 			holt_err_release(&err);

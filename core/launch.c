@@ -100,21 +100,21 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 
 	out->pid = -1;
 	out->master = -1;
+	out->status = HOLT_EXIT_ERROR;
 	/* exec joins the namespaces of the container's first process, held by a pidfd so
 	 * that a recycled pid cannot be joined instead */
 	cleanup_close int pidfd = req->exec ? (int)syscall(SYS_pidfd_open, c->state.pid, 0) : -1;
 	if (req->exec && pidfd < 0)
 		return holt_err_set(err, errno == ESRCH ? 0 : errno,
-				    "container \"%s\" is not running", c->name),
-		       HOLT_EXIT_ERROR;
+				    "container \"%s\" is not running", c->name);
 	a.join_fd = pidfd;
 	if (pipe2(report, O_CLOEXEC) < 0)
-		return holt_err_set(err, errno, "create the start-up pipe"), HOLT_EXIT_ERROR;
+		return holt_err_set(err, errno, "create the start-up pipe"), -1;
 	if (req->spec->tty) {
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock) < 0) {
 			int e = errno;
 			close(report[0]), close(report[1]);
-			return holt_err_set(err, e, "create the terminal socket"), HOLT_EXIT_ERROR;
+			return holt_err_set(err, e, "create the terminal socket"), -1;
 		}
 		a.tty_sock = sock[1];
 		a.has_winsize = isatty(0) && ioctl(0, TIOCGWINSZ, &a.winsize) == 0;
@@ -127,7 +127,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		close(report[0]), close(report[1]);
 		if (sock[0] >= 0)
 			close(sock[0]), close(sock[1]);
-		return HOLT_EXIT_ERROR;
+		return -1;
 	}
 	pid_t pid = spawn(&a);
 	int e = errno;
@@ -139,7 +139,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		close(report[0]);
 		if (sock[0] >= 0)
 			close(sock[0]);
-		return holt_err_set(err, e, "create the container's process"), HOLT_EXIT_ERROR;
+		return holt_err_set(err, e, "create the container's process"), -1;
 	}
 	if (sock[0] >= 0) {
 		struct holt_err terr = {0};
@@ -147,8 +147,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		holt_err_release(&terr); /* when it failed, the report says why */
 		close(sock[0]);
 	}
-	int code = HOLT_EXIT_ERROR;
-	int failed = read_report(report[0], &code, err);
+	int failed = read_report(report[0], &out->status, err);
 	close(report[0]);
 	if (failed) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -156,7 +155,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		if (out->master >= 0)
 			close(out->master);
 		out->master = -1;
-		return code;
+		return -1;
 	}
 	out->pid = pid;
 	return 0;

@@ -26,10 +26,11 @@ struct launch_request {
 struct launched {
 	pid_t pid;
 	int master; /* the pty master with spec->tty, else -1 */
+	int status; /* when it could not start: the exit code docker gives, 125/126/127 */
 };
 
-/* Starts the process. Returns 0, or the exit code docker gives when the command could
- * not be run (125/126/127) with err saying why; the child is reaped then. */
+/* Starts the process. Returns 0, or -1 with err saying why and out->status the exit code
+ * for it; the child is reaped then. */
 int launch(const struct launch_request *req, struct launched *out, struct holt_err *err);
 
 #endif

@@ -234,15 +234,15 @@ static int start_once(struct monitor *m, const sigset_t *mask, struct holt_err *
 	    .stdio = {in[0], out[1], errp[1]},
 	    .child_mask = mask,
 	};
-	int code = launch(&lr, &l, err);
+	int ret = launch(&lr, &l, err);
 	close_fd(&in[0]);
 	close_fd(&out[1]);
 	close_fd(&errp[1]);
-	if (code) {
+	if (ret < 0) {
 		close_fd(&in[1]);
 		close_fd(&out[0]);
 		close_fd(&errp[0]);
-		return code;
+		return l.status;
 	}
 	m->pid = l.pid;
 	m->exited = false;
@@ -397,22 +397,23 @@ static void detach_fds(int keep1, int keep2)
 	closedir(d);
 }
 
-int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err *err)
+int monitor_start(const struct run_request *req, int *attach_fd, int *status, struct holt_err *err)
 {
 	int ready[2], pair[2] = {-1, -1};
+	*status = HOLT_EXIT_ERROR;
 	if (pipe2(ready, O_CLOEXEC) < 0)
-		return holt_err_set(err, errno, "create the monitor's pipe"), HOLT_EXIT_ERROR;
+		return holt_err_set(err, errno, "create the monitor's pipe");
 	if (attach_fd && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
 		int e = errno;
 		close(ready[0]), close(ready[1]);
-		return holt_err_set(err, e, "create the attach socket"), HOLT_EXIT_ERROR;
+		return holt_err_set(err, e, "create the attach socket");
 	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		close(ready[0]), close(ready[1]);
-		return holt_err_set(err, e, "start the monitor"), HOLT_EXIT_ERROR;
+		return holt_err_set(err, e, "start the monitor");
 	}
 	if (pid == 0) {
 		setsid();
@@ -454,11 +455,11 @@ int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err
 	int code = len ? atoi(buf) : HOLT_EXIT_ERROR;
 	if (code) {
 		const char *msg = strchr(buf, ' ');
-		holt_err_set(err, 0, "%s",
-			     msg && msg[1] ? msg + 1 : "the monitor exited at start-up");
+		*status = code;
 		if (pair[0] >= 0)
 			close(pair[0]);
-		return code;
+		return holt_err_set(err, 0, "%s",
+				    msg && msg[1] ? msg + 1 : "the monitor exited at start-up");
 	}
 	if (attach_fd)
 		*attach_fd = pair[0];
@@ -466,13 +467,14 @@ int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err
 }
 
 int monitor_start_container(struct store *s, struct container *c, const char *storage_driver,
-			    int *attach_fd, struct holt_err *err)
+			    int *attach_fd, int *status, struct holt_err *err)
 {
 	cleanup_image struct image *img = NULL;
 	struct process_spec spec = {0};
 
+	*status = HOLT_EXIT_ERROR;
 	if (run_prepare(s, c, &img, &spec, err) < 0)
-		return HOLT_EXIT_ERROR;
+		return -1;
 	struct run_request req = {
 	    .store = s,
 	    .container = c,
@@ -480,7 +482,7 @@ int monitor_start_container(struct store *s, struct container *c, const char *st
 	    .spec = &spec,
 	    .storage_driver = storage_driver,
 	};
-	int code = monitor_start(&req, attach_fd, err);
+	int ret = monitor_start(&req, attach_fd, status, err);
 	spec_release(&spec);
-	return code;
+	return ret;
 }

@@ -12,16 +12,16 @@
 /* Signal to the monitor: the user stopped the container, do not restart it. */
 #define MONITOR_SIG_STOPPED SIGUSR1
 
-/* Starts the monitor of req->container and returns once the container's command runs
- * (0), or with the exit code it could not start with (err says why). With attach_fd,
- * *attach_fd gets a connection the monitor treats as an attached client from before the
- * start, so no output is missed (`start -a`). */
-int monitor_start(const struct run_request *req, int *attach_fd, struct holt_err *err);
+/* Starts the monitor of req->container and returns 0 once the container's command runs,
+ * or -1 with err when it could not start, *status then the exit code for that (125/126/
+ * 127). With attach_fd, *attach_fd gets a connection the monitor treats as an attached
+ * client from before the start, so no output is missed (`start -a`). */
+int monitor_start(const struct run_request *req, int *attach_fd, int *status, struct holt_err *err);
 
 /* monitor_start for a container from its record: its image and process worked out
  * from its config (start, restart). */
 int monitor_start_container(struct store *s, struct container *c, const char *storage_driver,
-			    int *attach_fd, struct holt_err *err);
+			    int *attach_fd, int *status, struct holt_err *err);
 
 /* The attach protocol, monitor to client: frames of one byte naming the stream (1
  * stdout, 2 stderr) and four bytes of length, little-endian, then the bytes. Client to

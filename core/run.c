@@ -7,17 +7,16 @@
 #include "core/launch.h"
 #include "core/relay.h"
 
-int run_foreground(const struct run_request *req, struct holt_err *err)
+int run_foreground(const struct run_request *req, int *status, struct holt_err *err)
 {
 	struct container *c = req->container;
 	sigset_t old;
 	struct launched l;
 
+	*status = HOLT_EXIT_ERROR;
 	cleanup_close int lock = container_lock_monitor(c, err);
-	if (lock < 0)
-		return HOLT_EXIT_ERROR;
-	if (relay_block_signals(&old, err) < 0)
-		return HOLT_EXIT_ERROR;
+	if (lock < 0 || relay_block_signals(&old, err) < 0)
+		return -1;
 	struct launch_request lr = {
 	    .store = req->store,
 	    .container = c,
@@ -28,23 +27,24 @@ int run_foreground(const struct run_request *req, struct holt_err *err)
 	    .child_mask = &old,
 	};
 	struct holt_err serr = {0};
-	int code = launch(&lr, &l, err);
-	if (code) {
+	if (launch(&lr, &l, err) < 0) {
+		*status = l.status;
 		cgroup_remove(c);
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (container_set_exited(c, code, err->msg, &serr) < 0)
+		if (container_set_exited(c, l.status, err->msg, &serr) < 0)
 			holt_err_release(&serr);
-		return code;
+		return -1;
 	}
 	if (container_set_running(c, l.pid, &serr) < 0)
 		holt_err_release(&serr); /* the container runs all the same */
-	code = relay_wait(l.pid, l.master, req->spec->interactive, &old, err);
+	int code = relay_wait(l.pid, l.master, req->spec->interactive, &old, err);
 	cgroup_remove(c);
 	if (code < 0)
 		return -1;
+	*status = code;
 	if (container_set_exited(c, code, NULL, &serr) < 0)
 		holt_err_release(&serr);
-	return code;
+	return 0;
 }
 
 int run_prepare(struct store *s, const struct container *c, struct image **img,

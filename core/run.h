@@ -19,9 +19,9 @@ struct run_request {
 int run_prepare(struct store *s, const struct container *c, struct image **img,
 		struct process_spec *spec, struct holt_err *err);
 
-/* Starts the container, relays its terminal, forwards signals to it and waits. Returns
- * its exit code (128+N when killed by signal N; 125/126/127 when it could not start,
- * with err set), or -1 with err when holt itself failed. */
-int run_foreground(const struct run_request *req, struct holt_err *err);
+/* Starts the container, relays its terminal, forwards signals to it and waits. Returns 0
+ * with *status its exit code (128+N when killed by signal N), or -1 with err when it
+ * could not be started or waited for, *status then the exit code for that (125/126/127). */
+int run_foreground(const struct run_request *req, int *status, struct holt_err *err);
 
 #endif
