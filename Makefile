@@ -38,11 +38,14 @@ endif
 
 LIB_SRC   := $(sort $(wildcard core/base/*.c core/*.c storage/*.c net/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
+# cmd/'s presentation code (templates, tables), which the unit tests also link
+PRESENT_SRC := cmd/template.c cmd/template_func.c cmd/tabwriter.c
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBHOLT   := $(BUILD)/libholt.a
+LIBPRESENT := $(BUILD)/libholt-present.a
 HELPER    := $(BUILD)/tests/holt-test-tool
 
 .PHONY: all check unit asan demo deps install format check-format check-layers check-clang lint clean help
@@ -54,6 +57,10 @@ $(BUILD)/%.o: %.c
 	$(CC) $(HOLT_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBHOLT): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBPRESENT): $(PRESENT_SRC:%.c=$(BUILD)/%.o)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -76,9 +83,9 @@ completions/holt.fish: holt
 	@mkdir -p completions
 	./holt completion fish > $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBHOLT) tests/unit/tap.h tests/unit/helpers.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIBPRESENT) $(LIBHOLT) tests/unit/tap.h tests/unit/helpers.h
 	@mkdir -p $(dir $@)
-	$(CC) $(HOLT_CFLAGS) $(CFLAGS) $(HOLT_LDFLAGS) -o $@ $< $(LIBHOLT) $(HOLT_LIBS)
+	$(CC) $(HOLT_CFLAGS) $(CFLAGS) $(HOLT_LDFLAGS) -o $@ $< $(LIBPRESENT) $(LIBHOLT) $(HOLT_LIBS)
 
 # A static helper run inside test containers, which have no libc of their own.
 $(HELPER): tests/helper/holt-test-tool.c

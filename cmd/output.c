@@ -2,9 +2,9 @@
  * into a buffer and prints it all at the end, a table through Go's tabwriter algorithm
  * with docker's settings. */
 #include "cmd/output.h"
+#include "cmd/tabwriter.h"
+#include "cmd/template.h"
 #include "core/base/util.h"
-#include "core/tabwriter.h"
-#include "core/template.h"
 
 #include <ctype.h>
 #include <errno.h>

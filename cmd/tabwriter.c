@@ -1,7 +1,7 @@
 /* Go's text/tabwriter column algorithm, for the table output of list commands: a column
  * is a run of adjacent lines that all have a cell there, and is as wide as its widest
  * cell; lines with fewer cells end the run. */
-#include "core/tabwriter.h"
+#include "cmd/tabwriter.h"
 #include "core/base/util.h"
 
 #include <stdio.h>

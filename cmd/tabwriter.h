@@ -1,6 +1,6 @@
 /* Tables as docker prints them: Go's text/tabwriter with docker's settings. */
-#ifndef HOLT_CORE_TABWRITER_H
-#define HOLT_CORE_TABWRITER_H
+#ifndef HOLT_CMD_TABWRITER_H
+#define HOLT_CMD_TABWRITER_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* The values and functions of the --format engine: Go's fmt %v and printf over json-c
  * values, Go's truth and comparisons, and the functions docker's templates call. */
-#include "core/template_func.h"
+#include "cmd/template_func.h"
 #include "core/base/util.h"
 
 #include <ctype.h>
@@ -268,55 +268,6 @@ static void pad(struct tbuf *b, const struct spec *s, const char *text, size_t l
 	}
 }
 
-static const char *escape_of(unsigned char c)
-{
-	switch (c) {
-	case '"':
-		return "\\\"";
-	case '\\':
-		return "\\\\";
-	case '\a':
-		return "\\a";
-	case '\b':
-		return "\\b";
-	case '\f':
-		return "\\f";
-	case '\n':
-		return "\\n";
-	case '\r':
-		return "\\r";
-	case '\t':
-		return "\\t";
-	case '\v':
-		return "\\v";
-	}
-	return NULL;
-}
-
-/* Go's strconv.Quote, keeping multi-byte UTF-8 as it is. */
-static void quote(struct tbuf *b, const char *s, size_t len)
-{
-	tbuf_putc(b, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *e = escape_of(c);
-		size_t n;
-		if (e) {
-			tbuf_puts(b, e);
-		} else if (c < 0x20 || c == 0x7f) {
-			tbuf_printf(b, "\\x%02x", c);
-		} else if (c < 0x80) {
-			tbuf_putc(b, (char)c);
-		} else if ((n = utf8_seq(s + i, len - i))) {
-			tbuf_add(b, s + i, n);
-			i += n - 1;
-		} else {
-			tbuf_printf(b, "\\x%02x", c);
-		}
-	}
-	tbuf_putc(b, '"');
-}
-
 static void fmt_int(struct tbuf *b, const struct spec *s, int64_t v)
 {
 	static const char lower[] = "0123456789abcdef", upper[] = "0123456789ABCDEF";
@@ -402,22 +353,15 @@ static void fmt_float(struct tbuf *b, const struct spec *s, double d)
 	free(t.s);
 }
 
-/* "string=x", or "<nil>", as Go's printf shows an argument it could not use. */
-static void typed_value(struct tbuf *b, json_object *j)
-{
-	if (j)
-		tbuf_printf(b, "%s=", tjson_type(j));
-	tjson_print(b, j);
-}
-
 static bool verb_in(const char *verbs, char verb)
 {
 	return verb && strchr(verbs, verb);
 }
 
 /* One verb. Stricter Go would refuse %s of a number; this prints its %v instead, and
- * lets %f take ints, since JSON does not show which numbers are which. */
-static void fmt_value(struct tbuf *b, const struct spec *s, json_object *j)
+ * lets %f take ints, since JSON does not show which numbers are which. A verb that fits
+ * no value is an error, not Go's %!d(string=x) in the output. */
+static int fmt_value(struct tbuf *b, const struct spec *s, json_object *j, struct holt_err *err)
 {
 	enum json_type t = json_object_get_type(j);
 	bool number = t == json_type_int || t == json_type_double;
@@ -427,11 +371,11 @@ static void fmt_value(struct tbuf *b, const struct spec *s, json_object *j)
 		struct spec d = *s;
 		d.verb = s->verb == 'v' ? 'd' : s->verb;
 		fmt_int(b, &d, json_object_get_int64(j));
-		return;
+		return 0;
 	}
 	if (number && (verb_in("eEfFgG", s->verb) || s->verb == 'v')) {
 		fmt_float(b, s, json_object_get_double(j));
-		return;
+		return 0;
 	}
 	if ((s->verb == 'x' || s->verb == 'X') && t == json_type_string) {
 		const char *str = json_object_get_string(j);
@@ -439,25 +383,20 @@ static void fmt_value(struct tbuf *b, const struct spec *s, json_object *j)
 			tbuf_printf(&text, s->verb == 'x' ? "%02x" : "%02X", (unsigned char)str[i]);
 	} else if (s->verb == 't' && t == json_type_boolean) {
 		tbuf_puts(&text, json_object_get_boolean(j) ? "true" : "false");
-	} else if (s->verb == 'q' && t == json_type_string) {
-		const char *str = json_object_get_string(j);
-		size_t len = (size_t)json_object_get_string_len(j);
-		quote(&text, str, s->prec < 0 ? len : utf8_prefix(str, len, (size_t)s->prec));
 	} else if (s->verb == 's' || s->verb == 'v') {
 		tjson_print(&text, j);
 		if (s->prec >= 0 && t == json_type_string)
 			text.len = utf8_prefix(text.s, text.len, (size_t)s->prec);
 	} else {
-		tbuf_printf(b, "%%!%c(", s->verb);
-		typed_value(b, j);
-		tbuf_putc(b, ')');
-		return;
+		return holt_err_set(err, 0, "printf: %%%c of %s", s->verb, tjson_type(j));
 	}
 	pad(b, s, text.s ? text.s : "", text.len, 0, true);
 	free(text.s);
+	return 0;
 }
 
-static void printf_args(struct tbuf *b, const char *f, json_object **args, size_t n)
+static int printf_args(struct tbuf *b, const char *f, json_object **args, size_t n,
+		       struct holt_err *err)
 {
 	size_t next = 0;
 	struct spec s;
@@ -473,20 +412,15 @@ static void printf_args(struct tbuf *b, const char *f, json_object **args, size_
 		if (s.verb == '%')
 			tbuf_putc(b, '%');
 		else if (!s.verb)
-			tbuf_puts(b, "%!(NOVERB)");
+			return holt_err_set(err, 0, "printf: %% at the end of the format");
 		else if (next >= n)
-			tbuf_printf(b, "%%!%c(MISSING)", s.verb);
-		else
-			fmt_value(b, &s, args[next++]);
+			return holt_err_set(err, 0, "printf: %%%c has no value", s.verb);
+		else if (fmt_value(b, &s, args[next++], err) < 0)
+			return -1;
 	}
-	if (next < n) {
-		tbuf_puts(b, "%!(EXTRA ");
-		for (size_t i = next; i < n; i++) {
-			tbuf_puts(b, i > next ? ", " : "");
-			typed_value(b, args[i]);
-		}
-		tbuf_putc(b, ')');
-	}
+	if (next < n)
+		return holt_err_set(err, 0, "printf: %zu values for %zu verbs", n, next);
+	return 0;
 }
 
 /* --- functions ------------------------------------------------------------------------- */
@@ -720,7 +654,10 @@ static int fn_printf(struct tvalue *a, size_t n, struct tvalue *out, struct holt
 				    tjson_type(a[0].j));
 	for (size_t i = 1; i < n; i++)
 		args[i - 1] = a[i].j;
-	printf_args(&b, json_object_get_string(a[0].j), args, n - 1);
+	if (printf_args(&b, json_object_get_string(a[0].j), args, n - 1, err) < 0) {
+		free(b.s);
+		return -1;
+	}
 	return set_buf(out, &b);
 }
 

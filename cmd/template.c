@@ -2,10 +2,10 @@
  * tree and rendered over json-c values. What users can see follows Go: truthiness,
  * "<no value>" for a missing key, maps in sorted key order; values and functions are in
  * core/template_func.c. */
-#include "core/template.h"
+#include "cmd/template.h"
+#include "cmd/template_func.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
-#include "core/template_func.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -1,8 +1,8 @@
 /* Inside the template engine: how values print, compare and convert, and the functions
  * templates call (core/template_func.c), for the parser and renderer (core/template.c).
  * Nothing outside the engine includes this. */
-#ifndef HOLT_CORE_TEMPLATE_FUNC_H
-#define HOLT_CORE_TEMPLATE_FUNC_H
+#ifndef HOLT_CMD_TEMPLATE_FUNC_H
+#define HOLT_CMD_TEMPLATE_FUNC_H
 
 #include "core/base/err.h"
 

@@ -1,8 +1,8 @@
 /* docker's --format language: the subset of Go's text/template that docker users write
  * (fields, pipelines, if/range/with, variables, docker's functions), evaluated over
  * json-c values. A template is parsed once and rendered for any number of rows. */
-#ifndef HOLT_CORE_TEMPLATE_H
-#define HOLT_CORE_TEMPLATE_H
+#ifndef HOLT_CMD_TEMPLATE_H
+#define HOLT_CMD_TEMPLATE_H
 
 #include "core/base/err.h"
 
