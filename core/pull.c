@@ -189,6 +189,14 @@ static int to_pipe(const void *data, size_t len, void *ctx, struct holt_err *err
 	const char *c = data;
 	if (atomic_load(&d->p->failed))
 		return holt_err_set(err, 0, "cancelled: another layer failed");
+	/* The manifest's size is the most the registry may send: a registry that streams on
+	 * would fill the disk before the digest could be checked. */
+	const struct descriptor *layer = &d->p->m->layers[d->i];
+	if (d->done + len > (uint64_t)layer->size)
+		return holt_err_set(err, 0,
+				    "blob %s: the registry sent more than the %lld bytes the "
+				    "manifest gives",
+				    layer->digest, (long long)layer->size);
 	while (len > 0) {
 		ssize_t w = write(d->fd, c, len);
 		if (w < 0 && errno == EINTR)

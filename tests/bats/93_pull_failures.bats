@@ -383,6 +383,17 @@ stop_proc()
 	((SECONDS - t0 < 20)) || { echo "$((SECONDS - t0)) s to give up"; false; }
 }
 
+@test "a registry that streams a blob past its declared size: refused at the size, nothing stored" {
+	local blob size t0=$SECONDS
+	blob=$(layer_digest "$LAYOUT" t500 1)
+	size=$(stat -c %s "$LAYOUT/blobs/sha256/${blob#sha256:}")
+	start_fake endless --fault "endless:$blob"
+	check_pull_refused "blob $blob: the registry sent more than the $size bytes the manifest gives" \
+		"$(fake endless)/x/y:t500"
+	((SECONDS - t0 < 20)) || { echo "$((SECONDS - t0)) s to give up"; false; }
+	[ -z "$(ls -A "$HOLT_ROOT/tmp" 2>/dev/null)" ] || { ls -la "$HOLT_ROOT/tmp"; false; }
+}
+
 @test "pull by digest of a manifest whose content is another: digest mismatch, nothing stored" {
 	local digest
 	digest=$(manifest_digest "$LAYOUT" tdigest)
