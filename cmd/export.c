@@ -1,6 +1,7 @@
 /* `holt export`: a container's root filesystem, as its image and its own changes make
  * it, as a tar on stdout or in a file. */
 #include "cmd/cmd.h"
+#include "cmd/output_file.h"
 #include "core/base/util.h"
 #include "core/container.h"
 #include "core/copy.h"
@@ -40,15 +41,16 @@ int cmd_export(int argc, char **argv, struct cmd_ctx *ctx)
 	cleanup_container struct container *ctr = container_lookup(ctx->store, argv[optind], &err);
 	if (!ctr)
 		return cmd_fail(&err);
-	cleanup_file FILE *f = output ? fopen(output, "w") : NULL;
-	if (output && !f)
-		return cmd_error("export: create \"%s\": %s", output, strerror(errno));
-	if (copy_export(ctx->store, ctr, ctx->storage_driver, f ? fileno(f) : STDOUT_FILENO, &err) <
-	    0) {
-		/* A partial archive would pass for the whole filesystem. */
-		if (output)
-			unlink(output);
+	if (!output)
+		return copy_export(ctx->store, ctr, ctx->storage_driver, STDOUT_FILENO, &err) < 0
+			   ? cmd_fail(&err)
+			   : 0;
+	/* A partial archive would pass for the whole filesystem. */
+	struct atomic_file f;
+	if (cmd_output_file_open(&f, output, 0666, &err) < 0)
 		return cmd_fail(&err);
-	}
+	bool whole = copy_export(ctx->store, ctr, ctx->storage_driver, f.fd, &err) == 0;
+	if (cmd_output_file_close(&f, whole, whole ? &err : NULL) < 0 || !whole)
+		return cmd_fail(&err);
 	return 0;
 }

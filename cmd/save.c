@@ -1,12 +1,10 @@
 /* `holt save`: images as a docker-archive (the default) or an oci-archive, to a file or
  * to stdout. Several images go in one archive in either format. */
 #include "cmd/cmd.h"
+#include "cmd/output_file.h"
 #include "core/base/util.h"
 #include "storage/image_archive.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,27 +24,17 @@ const struct cmd_info cmd_save_info = {
     .options = save_options,
 };
 
-/* Saves into a temporary file beside output (mode 0600, as docker's), renamed over it
- * only once whole: a partial archive would pass for the images. */
+/* Mode 0600, as docker's; a partial archive would pass for the images. */
 static int save_to_file(struct cmd_ctx *ctx, char **refs, size_t n,
 			enum image_archive_format format, const char *output)
 {
 	struct holt_err err = {0};
-	cleanup_free char *copy = xstrdup(output);
-	cleanup_free char *tmp = xasprintf("%s/.holt-save.XXXXXX", dirname(copy));
-	cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return cmd_error("save: create \"%s\": %s", tmp, strerror(errno));
-	if (image_archive_save(ctx->store, refs, n, format, fd, &err) < 0) {
-		unlink(tmp);
-		holt_err_wrap(&err, "save");
-		return cmd_fail(&err);
-	}
-	if (fsync(fd) < 0 || rename(tmp, output) < 0) {
-		int errsv = errno;
-		unlink(tmp);
-		return cmd_error("save: write \"%s\": %s", output, strerror(errsv));
-	}
+	struct atomic_file f;
+	if (cmd_output_file_open(&f, output, 0600, &err) < 0)
+		return holt_err_wrap(&err, "save"), cmd_fail(&err);
+	bool whole = image_archive_save(ctx->store, refs, n, format, f.fd, &err) == 0;
+	if (cmd_output_file_close(&f, whole, whole ? &err : NULL) < 0 || !whole)
+		return holt_err_wrap(&err, "save"), cmd_fail(&err);
 	return 0;
 }
 

@@ -1,10 +1,14 @@
 #include "core/base/file.h"
 #include "core/base/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int write_all(int fd, const char *p, size_t left)
@@ -42,4 +46,62 @@ int write_file_atomic(const char *path, const char *tmp_dir, const void *data, s
 		return holt_err_set(err, e, "write \"%s\"", path);
 	}
 	return 0;
+}
+
+/* Unlinks DIR/.NAME.holt-PID-* of processes that are gone. */
+static void remove_leftovers(const char *dir, const char *name)
+{
+	cleanup_dir DIR *d = opendir(dir);
+	cleanup_free char *prefix = xasprintf(".%s.holt-", name);
+	size_t n = strlen(prefix);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, n) != 0)
+			continue;
+		long pid = strtol(de->d_name + n, NULL, 10);
+		if (pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+}
+
+int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, struct holt_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	cleanup_free char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1)) : xstrdup(".");
+	const char *name = slash ? slash + 1 : path;
+
+	remove_leftovers(dir, name);
+	f->path = xstrdup(path);
+	f->tmp = xasprintf("%s.%s.holt-%d-XXXXXX", slash ? dir : "", name, (int)getpid());
+	f->fd = mkostemp(f->tmp, O_CLOEXEC);
+	mode_t mask = umask(0);
+	umask(mask);
+	if (f->fd >= 0 && fchmod(f->fd, mode & ~mask) < 0)
+		close(steal_fd(&f->fd));
+	if (f->fd < 0) {
+		int e = errno;
+		atomic_file_release(f);
+		return holt_err_set(err, e, "create \"%s\"", path);
+	}
+	return 0;
+}
+
+int atomic_file_commit(struct atomic_file *f, struct holt_err *err)
+{
+	if (fsync(f->fd) < 0 || rename(f->tmp, f->path) < 0)
+		return holt_err_set(err, errno, "write \"%s\"", f->path);
+	free(f->tmp);
+	f->tmp = NULL;
+	return 0;
+}
+
+void atomic_file_release(struct atomic_file *f)
+{
+	if (f->tmp && f->fd >= 0)
+		unlink(f->tmp);
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->tmp);
+	free(f->path);
+	*f = (struct atomic_file){.fd = -1};
 }

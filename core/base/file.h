@@ -6,11 +6,27 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Writes data to path atomically: to a new file in tmp_dir (NULL: path's directory, which
  * must be on path's filesystem), fsynced when sync, then renamed over path. On failure
  * nothing is left behind and err names path with the errno of the step that failed. */
 int write_file_atomic(const char *path, const char *tmp_dir, const void *data, size_t len,
 		      bool sync, struct holt_err *err);
+
+/* A file that appears under its name only once whole: written as DIR/.NAME.holt-PID-XXXXXX
+ * beside path, fsynced and renamed over path by atomic_file_commit. Opening removes what
+ * earlier commands that died before their rename left beside path. */
+struct atomic_file {
+	char *path;
+	char *tmp;
+	int fd;
+};
+
+/* mode is what the file gets, less the umask. */
+int atomic_file_open(struct atomic_file *f, const char *path, mode_t mode, struct holt_err *err);
+int atomic_file_commit(struct atomic_file *f, struct holt_err *err);
+/* Removes the temporary file (when not committed) and frees f's fields. */
+void atomic_file_release(struct atomic_file *f);
 
 #endif

@@ -111,3 +111,18 @@ check_exported()
 		check_exported
 	done
 }
+
+@test "export -o killed by a signal leaves neither the archive nor a temporary file" {
+	holt rm -f bigexp >/dev/null 2>&1 || true
+	holt run --name bigexp "$IMG" sh -c 'head -c 300000000 /dev/zero > /big' >/dev/null
+	local dir=$HOLT_TMP/killed-export
+	mkdir -p "$dir"
+	timeout -s TERM 0.3 "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" \
+		export -o "$dir/fs.tar" bigexp || true
+	[ ! -e "$dir/fs.tar" ] || { echo "export finished before the kill, or left fs.tar"; false; }
+	[ -z "$(ls -A "$dir")" ] || { ls -la "$dir"; false; }
+	run_holt export -o "$dir/fs.tar" bigexp
+	check_status 0
+	tar -tf "$dir/fs.tar" | grep -qx 'big'
+	holt rm bigexp >/dev/null
+}

@@ -419,3 +419,29 @@ load_fails()
 	[ "$status" -eq 125 ] || { show_run; false; }
 	[[ $output == *"holt: error: load: stdin is a terminal"* ]] || { show_run; false; }
 }
+
+@test "save -o killed by a signal leaves neither the archive nor a temporary file" {
+	holt rm -f bigsave >/dev/null 2>&1 || true
+	holt run --name bigsave "$IMG" sh -c 'head -c 300000000 /dev/zero > /big' >/dev/null
+	holt commit bigsave big:save >/dev/null
+	holt rm bigsave >/dev/null
+	local dir=$HOLT_TMP/killed-save
+	mkdir -p "$dir"
+	timeout -s TERM 0.3 "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" \
+		save -o "$dir/out.tar" big:save || true
+	[ ! -e "$dir/out.tar" ] || { echo "save finished before the kill, or left out.tar"; false; }
+	[ -z "$(ls -A "$dir")" ] || { ls -la "$dir"; false; }
+}
+
+@test "save -o removes what a save killed with -9 left beside the archive, keeps others'" {
+	local dir=$HOLT_TMP/leftovers
+	mkdir -p "$dir"
+	# a dead command's temporary file, and a live one's (this shell's)
+	touch "$dir/.out.tar.holt-999999999-abcdef" "$dir/.out.tar.holt-$$-ghijkl"
+	run_holt save -o "$dir/out.tar" "$IMG"
+	check_status 0
+	[ -s "$dir/out.tar" ]
+	[ ! -e "$dir/.out.tar.holt-999999999-abcdef" ]
+	[ -e "$dir/.out.tar.holt-$$-ghijkl" ]
+	[ "$(stat -c %a "$dir/out.tar")" = 600 ]
+}
