@@ -189,3 +189,26 @@ driver_roundtrip()
 	chmod -R u+rwx "$xdg"
 	rm -rf "$xdg" || unshare --map-auto --map-root-user rm -rf "$xdg"
 }
+
+@test "an image of 130 layers runs on native overlay, its top layer on top" {
+	overlay_or_skip
+	python3 "$HOLT_LIB/mkdeep" "$HOLT_FIXTURES/rootfs.tar.gz" 129 "$HOLT_TMP/deep130.tar"
+	holt load -i "$HOLT_TMP/deep130.tar" >/dev/null
+	run_holt --debug run --rm deep:129 sh -c 'cat /deep/top; ls /deep | wc -l'
+	check_status 0
+	check_output "129
+130"
+	check_stderr_has "holt: debug: rootfs: overlay"
+	holt rmi deep:129 >/dev/null
+}
+
+@test "an image of more layers than overlay stacks runs on the next driver, saying why" {
+	python3 "$HOLT_LIB/mkdeep" "$HOLT_FIXTURES/rootfs.tar.gz" 600 "$HOLT_TMP/deep601.tar"
+	holt load -i "$HOLT_TMP/deep601.tar" >/dev/null
+	run_holt --debug run --rm deep:600 cat /deep/top
+	check_status 0
+	check_output "600"
+	check_stderr_has "the image has 601 layers, overlay stacks 500 at most"
+	check_stderr_matches "holt: debug: rootfs: (fuse-overlayfs|vfs)"
+	holt rmi deep:600 >/dev/null
+}
