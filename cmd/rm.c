@@ -6,6 +6,7 @@
 #include "core/control.h"
 #include "core/humanize.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,10 +36,21 @@ static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, stru
 		if (control_stop_as_configured(ctx->store, c, 0, err) < 0)
 			return -1;
 	}
-	/* An --rm container's monitor may have removed it meanwhile. */
-	if (access(c->dir, F_OK) < 0)
-		return 0;
-	return container_remove(ctx->store, c, err);
+	/* A monitor may hold it yet: one finishing after the stop, or one a start racing
+	 * this rm (run -d, start) launched since it was looked up. */
+	for (int tries = 0;; tries++) {
+		if (container_remove_unmonitored(ctx->store, c, err) == 0)
+			return 0;
+		if (!force || tries == 200 || err->errnum != EBUSY)
+			return -1;
+		holt_err_release(err);
+		if (container_reload_state(c, err) < 0)
+			return -1;
+		if (!container_is_running(c))
+			usleep(10000);
+		else if (control_stop_as_configured(ctx->store, c, 0, err) < 0)
+			return -1;
+	}
 }
 
 int cmd_rm(int argc, char **argv, struct cmd_ctx *ctx)
@@ -118,8 +130,14 @@ int cmd_container_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	for (size_t i = 0; i < n; i++) {
 		if (container_is_running(list[i]))
 			continue;
+		unsigned long long before = tree_bytes;
 		nftw(list[i]->dir, add_bytes, 16, FTW_PHYS);
-		if (container_remove(ctx->store, list[i], &err) < 0) {
+		if (container_remove_unmonitored(ctx->store, list[i], &err) < 0) {
+			if (err.errnum == EBUSY) { /* started since the list was read */
+				tree_bytes = before;
+				holt_err_release(&err);
+				continue;
+			}
 			ret = cmd_fail(&err);
 			continue;
 		}

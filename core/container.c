@@ -32,6 +32,8 @@ void container_config_release(struct container_config *c)
 
 void container_free(struct container *c)
 {
+	if (!c)
+		return;
 	free(c->id);
 	free(c->name);
 	free(c->dir);
@@ -177,6 +179,19 @@ static json_object *config_json(const struct container *c)
 	return root;
 }
 
+/* Whether the claim at link names a container with no record: one whose removal was
+ * killed between its record and its name, or a record never finished by an older holt. */
+static bool claim_is_stale(struct store *s, const char *link)
+{
+	char id[128];
+	ssize_t n = readlink(link, id, sizeof id - 1);
+	if (n <= 0)
+		return false;
+	id[n] = '\0';
+	cleanup_free char *record = xasprintf("%s/containers/%s/config.json", store_root(s), id);
+	return access(record, F_OK) < 0 && errno == ENOENT;
+}
+
 static int claim_name(struct store *s, const char *name, const char *id, struct holt_err *err)
 {
 	cleanup_free char *dir = xasprintf("%s/containers/names", store_root(s));
@@ -186,12 +201,19 @@ static int claim_name(struct store *s, const char *name, const char *id, struct 
 		return holt_err_set(err, errno, "create \"%s\"", dir);
 	if (symlink(id, link) == 0)
 		return 0;
-	if (errno == EEXIST)
-		return holt_err_set(err, 0,
-				    "container name \"%s\": already in use (remove that "
-				    "container or choose another name)",
-				    name);
-	return holt_err_set(err, errno, "claim container name \"%s\"", name);
+	if (errno != EEXIST)
+		return holt_err_set(err, errno, "claim container name \"%s\"", name);
+	/* Taken back under the store lock, so that two commands cannot both take it. */
+	if (claim_is_stale(s, link) && store_lock(s, err) == 0) {
+		int r = claim_is_stale(s, link) && unlink(link) == 0 && symlink(id, link) == 0;
+		store_unlock(s);
+		if (r)
+			return 0;
+	}
+	return holt_err_set(err, 0,
+			    "container name \"%s\": already in use (remove that container or "
+			    "choose another name)",
+			    name);
 }
 
 static void release_name(struct store *s, const char *name)
@@ -211,20 +233,30 @@ static int make_dirs(const char *dir, struct holt_err *err)
 	return 0;
 }
 
+static int write_config(struct container *c, struct holt_err *err)
+{
+	json_object *obj = config_json(c);
+	int r = container_write_json(c, "config.json", obj, err);
+	json_object_put(obj);
+	return r;
+}
+
+/* Claims c's generated name, or another when it is taken, its record following. */
 static int claim_generated_name(struct store *s, struct container *c, struct holt_err *err)
 {
-	for (int tries = 0;; tries++) {
-		cleanup_free char *name = names_generate(tries > 8);
+	for (int tries = 1;; tries++) {
 		struct holt_err e = {0};
-		if (claim_name(s, name, c->id, &e) == 0) {
-			c->name = steal_pointer(&name);
+		if (claim_name(s, c->name, c->id, &e) == 0)
 			return 0;
-		}
 		if (tries > 16) {
 			*err = e;
 			return -1;
 		}
 		holt_err_release(&e);
+		free(c->name);
+		c->name = names_generate(tries > 8);
+		if (write_config(c, err) < 0)
+			return -1;
 	}
 }
 
@@ -248,35 +280,38 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : xstrndup(c->id, 12);
-	c->dir = xasprintf("%s/containers/%s", store_root(s), c->id);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
+	if (config->name && !names_valid(config->name))
+		return holt_err_set(err, 0,
+				    "container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+				    "allowed",
+				    config->name),
+		       NULL;
+	c->name = config->name ? xstrdup(config->name) : names_generate(false);
 
-	if (config->name) {
-		if (!names_valid(config->name))
-			return holt_err_set(err, 0,
-					    "container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] "
-					    "are allowed",
-					    config->name),
-			       NULL;
-		c->name = xstrdup(config->name);
-		if (claim_name(s, c->name, c->id, err) < 0)
-			return NULL;
-	} else if (claim_generated_name(s, c, err) < 0) {
+	/* The record is made whole in the staging dir and renamed into place before the
+	 * name is claimed: a create killed at any point leaves nothing (the next command
+	 * cleans tmp/) or a whole record, never a name without one. */
+	const char *stage = store_staging_dir(s, err);
+	if (!stage)
+		return NULL;
+	cleanup_free char *final = xasprintf("%s/containers/%s", store_root(s), c->id);
+	c->dir = xasprintf("%s/%s", stage, c->id);
+	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0 ||
+	    write_config(c, err) < 0 || rename(c->dir, final) < 0) {
+		if (!err->msg)
+			holt_err_set(err, errno, "create \"%s\"", final);
+		store_remove_tree(c->dir, &(struct holt_err){0});
 		return NULL;
 	}
-
-	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0)
-		goto fail;
-	json_object *obj = config_json(c);
-	int r = container_write_json(c, "config.json", obj, err);
-	json_object_put(obj);
-	if (r < 0)
-		goto fail;
+	free(c->dir);
+	c->dir = steal_pointer(&final);
+	if ((config->name ? claim_name(s, c->name, c->id, err) : claim_generated_name(s, c, err)) <
+	    0) {
+		store_remove_tree(c->dir, &(struct holt_err){0});
+		return NULL;
+	}
 	return steal_pointer(&c);
-fail:
-	store_remove_tree(c->dir, &(struct holt_err){0});
-	release_name(s, c->name);
-	return NULL;
 }
 
 int container_rename(struct store *s, struct container *c, const char *name, struct holt_err *err)
@@ -290,10 +325,7 @@ int container_rename(struct store *s, struct container *c, const char *name, str
 		return -1;
 	cleanup_free char *old = steal_pointer(&c->name);
 	c->name = xstrdup(name);
-	json_object *obj = config_json(c);
-	int r = container_write_json(c, "config.json", obj, err);
-	json_object_put(obj);
-	if (r < 0) {
+	if (write_config(c, err) < 0) {
 		release_name(s, name);
 		free(c->name);
 		c->name = steal_pointer(&old);

@@ -122,6 +122,10 @@ static inline bool container_is_running(const struct container *c)
 /* The monitor's side: takes the lock that says this container's monitor is alive (and
  * creates the runtime dir). Returns the fd that holds it, or -1. */
 int container_lock_monitor(struct container *c, struct holt_err *err);
+/* Removes c unless a monitor runs it (then fails with errnum EBUSY), holding the
+ * monitor's lock meanwhile, so that a start racing the removal finds no record and gives
+ * up. */
+int container_remove_unmonitored(struct store *s, struct container *c, struct holt_err *err);
 /* Blocks until the container's monitor, if any, has gone. */
 void container_wait_monitor(const struct container *c);
 

@@ -156,6 +156,24 @@ static struct container *by_prefix(struct store *s, const char *query, struct ho
 	return load(s, found, err);
 }
 
+/* A record whose create was killed between the record and the claim of its name: found
+ * by its name all the same, so that rm NAME removes it. */
+static struct container *by_unclaimed_name(struct store *s, const char *name, struct holt_err *err)
+{
+	struct container **list = NULL, *found = NULL;
+	size_t n = 0;
+	struct holt_err e = {0};
+	if (container_list(s, &list, &n, &e) < 0) {
+		holt_err_release(&e);
+		return not_found(name, err);
+	}
+	for (size_t i = 0; i < n && !found; i++)
+		if (strcmp(list[i]->name, name) == 0)
+			found = steal_pointer(&list[i]);
+	container_list_free(list, n);
+	return found ? found : not_found(name, err);
+}
+
 struct container *container_lookup(struct store *s, const char *query, struct holt_err *err)
 {
 	if (strlen(query) == 64 && is_hex(query) && record_complete(s, query))
@@ -171,7 +189,7 @@ struct container *container_lookup(struct store *s, const char *query, struct ho
 		}
 	}
 	if (!is_hex(query))
-		return not_found(query, err);
+		return by_unclaimed_name(s, query, err);
 	return by_prefix(s, query, err);
 }
 
