@@ -5,6 +5,7 @@
 #include "core/base/util.h"
 #include "core/humanize.h"
 #include "storage/image.h"
+#include "storage/store_gc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -87,6 +88,11 @@ int cmd_image_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	free(imgs);
 	if (header)
 		putchar('\n');
+	/* and what killed commands left that no image names */
+	struct store_gc_result gc;
+	if (store_gc(ctx->store, &gc, &err) < 0)
+		ret = cmd_fail(&err);
+	freed += gc.bytes;
 	cleanup_free char *size = humanize_size(freed);
 	printf("Total reclaimed space: %s\n", size);
 	return ret;

@@ -3,6 +3,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "storage/image.h"
+#include "storage/store_gc.h"
 
 #include <stdio.h>
 
@@ -42,5 +43,10 @@ int cmd_rmi(int argc, char **argv, struct cmd_ctx *ctx)
 		if (deleted)
 			printf("Deleted: sha256:%s\n", deleted);
 	}
+	/* What killed commands left that no image names goes too, as space is freed here. */
+	struct store_gc_result gc;
+	struct holt_err err = {0};
+	if (store_gc(ctx->store, &gc, &err) < 0)
+		ret = cmd_fail(&err);
 	return ret ? HOLT_EXIT_ERROR : 0;
 }

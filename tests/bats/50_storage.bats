@@ -212,3 +212,34 @@ driver_roundtrip()
 	check_stderr_matches "holt: debug: rootfs: (fuse-overlayfs|vfs)"
 	holt rmi deep:600 >/dev/null
 }
+
+# Plants a layer and a blob that no image names, as a command killed between its renames
+# leaves them: prints their paths.
+plant_garbage()
+{
+	local hex
+	hex=$(head -c 32 /dev/urandom | sha256sum | cut -c1-64)
+	mkdir -p "$HOLT_ROOT/layers/$hex/diff"
+	echo '{"size": 6}' >"$HOLT_ROOT/layers/$hex/layer.json"
+	echo leaked >"$HOLT_ROOT/layers/$hex/diff/f"
+	head -c 100000 /dev/urandom >"$HOLT_ROOT/blobs/sha256/$hex"
+	echo "$HOLT_ROOT/layers/$hex $HOLT_ROOT/blobs/sha256/$hex"
+}
+
+@test "image prune and rmi reclaim the layers and blobs no image names, and only those" {
+	local garbage before
+	before=$(ls "$HOLT_ROOT/layers" "$HOLT_ROOT/blobs/sha256" | sort)
+	garbage=$(plant_garbage)
+	run_holt image prune -f
+	check_status 0
+	check_output_has "Total reclaimed space: 100"
+	for p in $garbage; do [ ! -e "$p" ] || { echo "$p is still there"; false; }; done
+	[ "$(ls "$HOLT_ROOT/layers" "$HOLT_ROOT/blobs/sha256" | sort)" = "$before" ]
+	garbage=$(plant_garbage)
+	holt tag "$IMG" gc:1
+	run_holt rmi gc:1
+	check_status 0
+	for p in $garbage; do [ ! -e "$p" ] || { echo "$p is still there"; false; }; done
+	run_holt run --rm "$IMG" cat /etc/passwd
+	check_status 0
+}
