@@ -120,6 +120,7 @@ CMD(history);
 CMD(image);
 CMD(image_prune);
 CMD(system);
+CMD(system_check);
 CMD(version);
 CMD(help);
 CMD(completion);
@@ -140,6 +141,7 @@ unsigned cmd_flags_of(const char *name, unsigned fallback);
 /* The flags of a group's subcommand sub, which main sets up instead of the group's. */
 unsigned cmd_image_member_flags(const char *sub);
 unsigned cmd_container_member_flags(const char *sub);
+unsigned cmd_system_member_flags(const char *sub);
 extern const struct cmd_info cmd_global_info;
 
 #endif

@@ -90,7 +90,7 @@ int cmd_image_prune(int argc, char **argv, struct cmd_ctx *ctx)
 		putchar('\n');
 	/* and what killed commands left that no image names */
 	struct store_gc_result gc;
-	if (store_gc(ctx->store, &gc, &err) < 0)
+	if (store_gc(ctx->store, false, &gc, &err) < 0)
 		ret = cmd_fail(&err);
 	freed += gc.bytes;
 	cleanup_free char *size = humanize_size(freed);

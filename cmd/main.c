@@ -98,6 +98,7 @@ static const struct {
 } groups[] = {
     {"image", cmd_image_member_flags},
     {"container", cmd_container_member_flags},
+    {"system", cmd_system_member_flags},
 };
 
 static unsigned flags_for(const struct cmd_entry *cmd, int argc, char **argv)

@@ -46,7 +46,7 @@ int cmd_rmi(int argc, char **argv, struct cmd_ctx *ctx)
 	/* What killed commands left that no image names goes too, as space is freed here. */
 	struct store_gc_result gc;
 	struct holt_err err = {0};
-	if (store_gc(ctx->store, &gc, &err) < 0)
+	if (store_gc(ctx->store, false, &gc, &err) < 0)
 		ret = cmd_fail(&err);
 	return ret ? HOLT_EXIT_ERROR : 0;
 }

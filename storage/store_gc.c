@@ -31,7 +31,7 @@ static int collect_uses(struct store *s, struct in_use *u, struct holt_err *err)
 }
 
 /* Removes the entries of dir (layers/ or blobs/sha256/) that used does not name. */
-static int sweep(struct store *s, const char *dir, char **used, bool layers,
+static int sweep(struct store *s, const char *dir, char **used, bool layers, bool dry_run,
 		 struct store_gc_result *r, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/%s", store_root(s), dir);
@@ -54,7 +54,8 @@ static int sweep(struct store *s, const char *dir, char **used, bool layers,
 		} else if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			size = (uint64_t)st.st_size;
 		}
-		if ((layers ? layer_remove(s, digest, err) : blob_remove(s, digest, err)) < 0)
+		if (!dry_run &&
+		    (layers ? layer_remove(s, digest, err) : blob_remove(s, digest, err)) < 0)
 			return -1;
 		r->bytes += size;
 		if (layers)
@@ -65,7 +66,7 @@ static int sweep(struct store *s, const char *dir, char **used, bool layers,
 	return 0;
 }
 
-int store_gc(struct store *s, struct store_gc_result *r, struct holt_err *err)
+int store_gc(struct store *s, bool dry_run, struct store_gc_result *r, struct holt_err *err)
 {
 	struct in_use u = {0};
 	memset(r, 0, sizeof *r);
@@ -73,9 +74,9 @@ int store_gc(struct store *s, struct store_gc_result *r, struct holt_err *err)
 		return -1;
 	int ret = collect_uses(s, &u, err);
 	if (ret == 0)
-		ret = sweep(s, "layers", u.layers, true, r, err);
+		ret = sweep(s, "layers", u.layers, true, dry_run, r, err);
 	if (ret == 0)
-		ret = sweep(s, "blobs/sha256", u.blobs, false, r, err);
+		ret = sweep(s, "blobs/sha256", u.blobs, false, dry_run, r, err);
 	store_unlock(s);
 	in_use_clear(&u);
 	return ret;

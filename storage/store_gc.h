@@ -5,6 +5,7 @@
 #include "core/base/err.h"
 #include "storage/store.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct store_gc_result {
@@ -12,7 +13,8 @@ struct store_gc_result {
 	uint64_t bytes;		/* unpacked layers' sizes and blobs' sizes, removed */
 };
 
-/* Removes every layer and blob that no image record names, under the store lock. */
-int store_gc(struct store *s, struct store_gc_result *r, struct holt_err *err);
+/* Removes every layer and blob that no image record names, under the store lock; with
+ * dry_run, only counts them. */
+int store_gc(struct store *s, bool dry_run, struct store_gc_result *r, struct holt_err *err);
 
 #endif
