@@ -2,12 +2,13 @@
 #include "cmd/cmd.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
+#include "core/image_pins.h"
 #include "storage/image.h"
 
 #include <stdio.h>
 
 static const struct cmd_option rmi_options[] = {
-    {"force", 'f', NULL, "remove even when containers use the image"},
+    {"force", 'f', NULL, "remove an image a stopped container uses: only its names go"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -32,7 +33,8 @@ int cmd_rmi(int argc, char **argv, struct cmd_ctx *ctx)
 		struct holt_err err = {0};
 		cleanup_strv char **untagged = NULL;
 		cleanup_free char *deleted = NULL;
-		if (image_remove(ctx->store, argv[i], force, &untagged, &deleted, &err) < 0) {
+		if (image_remove(ctx->store, argv[i], force, container_image_users, &untagged,
+				 &deleted, &err) < 0) {
 			holt_err_wrap(&err, "rmi \"%s\"", argv[i]);
 			ret = cmd_fail(&err);
 			continue;

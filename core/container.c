@@ -214,6 +214,26 @@ static int claim_generated_name(struct store *s, struct container *c, struct hol
 	}
 }
 
+/* Writes config.json, which pins the image (see core/image_pins.h), under the store lock
+ * and only while the image is still there: an rmi racing this either finished first,
+ * and then the container is refused, or sees the record and keeps the image. */
+static int record_pinning(struct store *s, struct container *c, struct holt_err *err)
+{
+	if (store_lock(s, err) < 0)
+		return -1;
+	int r = -1;
+	if (!image_exists(s, c->image_id)) {
+		holt_err_set(err, ENOENT, "image \"%s\": removed while the container was made",
+			     c->image_name);
+	} else {
+		json_object *obj = config_json(c);
+		r = container_write_json(c, "config.json", obj, err);
+		json_object_put(obj);
+	}
+	store_unlock(s);
+	return r;
+}
+
 struct container *container_create(struct store *s, const struct container_config *config,
 				   const struct image *img, const char *image_name,
 				   struct holt_err *err)
@@ -251,12 +271,8 @@ struct container *container_create(struct store *s, const struct container_confi
 		return NULL;
 	}
 
-	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0)
-		goto fail;
-	json_object *obj = config_json(c);
-	int r = container_write_json(c, "config.json", obj, err);
-	json_object_put(obj);
-	if (r < 0)
+	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0 ||
+	    record_pinning(s, c, err) < 0)
 		goto fail;
 	return steal_pointer(&c);
 fail:

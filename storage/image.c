@@ -115,7 +115,7 @@ struct image *image_load(struct store *s, const char *id, json_object *names, in
 	return img;
 }
 
-static bool image_exists(struct store *s, const char *id)
+bool image_exists(struct store *s, const char *id)
 {
 	cleanup_free char *dir = image_dir(s, id);
 	struct stat st;
