@@ -68,6 +68,13 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 			     "[COMMAND...])");
 		goto fail;
 	}
+	if (cfg.tty && cfg.interactive && !isatty(0)) {
+		/* docker's refusal: a pty fed from a pipe would wait for ever */
+		holt_err_set(&err, 0,
+			     "run: the input device is not a TTY (drop -t, or run it "
+			     "from a terminal)");
+		goto fail;
+	}
 	ref = argv[optind];
 	for (int i = optind + 1; i < argc; i++)
 		strv_push(&cfg.cmd, argv[i]);

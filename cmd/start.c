@@ -31,6 +31,11 @@ static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactiv
 
 	if (!c)
 		return cmd_fail(&err);
+	if (interactive && c->config.tty && c->config.interactive && !isatty(0))
+		return cmd_error(
+		    "start \"%s\": the input device is not a TTY (start -a without -i, "
+		    "or from a terminal)",
+		    name);
 	if (container_is_running(c)) {
 		if ((sock = attach_connect(c, &err)) < 0)
 			return cmd_fail(&err);

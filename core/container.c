@@ -163,6 +163,18 @@ static json_object *config_json(const struct container *c)
 	return root;
 }
 
+/* Whether the container holding name was an --rm one whose monitor was killed, which
+ * reading its record removes (see container_lookup), so that the name is free again. */
+static bool holder_reaped(struct store *s, const char *name)
+{
+	struct holt_err ignored = {0};
+	cleanup_container struct container *holder = container_lookup(s, name, &ignored);
+	holt_err_release(&ignored);
+	cleanup_free char *link = xasprintf("%s/containers/names/%s", store_root(s), name);
+	struct stat st;
+	return !holder && lstat(link, &st) < 0 && errno == ENOENT;
+}
+
 static int claim_name(struct store *s, const char *name, const char *id, struct holt_err *err)
 {
 	cleanup_free char *dir = xasprintf("%s/containers/names", store_root(s));
@@ -171,6 +183,8 @@ static int claim_name(struct store *s, const char *name, const char *id, struct 
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return holt_err_set(err, errno, "create \"%s\"", dir);
 	if (symlink(id, link) == 0)
+		return 0;
+	if (errno == EEXIST && holder_reaped(s, name) && symlink(id, link) == 0)
 		return 0;
 	if (errno == EEXIST)
 		return holt_err_set(err, 0,

@@ -65,6 +65,7 @@ struct container_state {
 	char *started_at;  /* RFC 3339; NULL before the first start */
 	char *finished_at; /* NULL until it first exits */
 	char *error;	   /* why it could not start or why its monitor vanished */
+	bool monitor_died; /* it was running and its monitor is gone (killed) */
 };
 
 struct container {
@@ -95,7 +96,8 @@ struct container *container_create(struct store *s, const struct container_confi
 				   struct holt_err *err);
 
 /* Finds a container by full id, name, or unique id prefix, and reads its state. NULL
- * with err naming query when none (errnum ENOENT) or several match. */
+ * with err naming query when none (errnum ENOENT) or several match. An --rm container
+ * whose monitor was killed is removed when read, here and by container_list. */
 struct container *container_lookup(struct store *s, const char *query, struct holt_err *err);
 
 /* Every container, newest first. */

@@ -122,6 +122,7 @@ int container_reload_state(struct container *c, struct holt_err *err)
 		c->state.exit_code = 255;
 		free(c->state.error);
 		c->state.error = xstrdup("the container's monitor process died");
+		c->state.monitor_died = true;
 		free(c->state.finished_at);
 		c->state.finished_at = NULL;
 	}
