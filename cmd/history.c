@@ -72,7 +72,7 @@ static json_object *history_row(const struct history_entry *e, const char *id, b
 		age = xasprintf("%s ago", d);
 	}
 	format_rfc3339(created, sizeof created, e->created);
-	json_add_string(row, "Comment", e->comment);
+	json_add_string(row, "Comment", e->comment ? e->comment : "");
 	json_add_string(row, "CreatedAt", created);
 	json_add_string(row, "CreatedBy", by);
 	json_add_string(row, "CreatedSince", age ? age : "");

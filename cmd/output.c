@@ -72,7 +72,9 @@ struct output *output_new(const char *format, const char *default_table,
 		len--;
 	cleanup_free char *trimmed = xstrndup(src, len);
 	o->headers = headers;
-	if (output_parse(o, trimmed, TEMPLATE_TEXT_ESCAPES, err) < 0) {
+	/* a row has every field of its command, so a missing one is a typo: docker says
+	 * so ("can't evaluate field") instead of printing <no value> */
+	if (output_parse(o, trimmed, TEMPLATE_TEXT_ESCAPES | TEMPLATE_MISSINGKEY_ERROR, err) < 0) {
 		output_free(o);
 		return NULL;
 	}

@@ -12,8 +12,9 @@ struct output;
 /* For a list command. format: NULL, "" or "table" (default_table, itself "table
  * TEMPLATE"), "table TEMPLATE", "json" (one compact object per row), or a TEMPLATE
  * rendered per row with a newline after each; \t and \n typed in format are a tab and a
- * newline. headers maps field names to column headers ({"ID", "IMAGE ID"}, ..., {NULL,
- * NULL}); a field with none is titled by its name, split at camel case and upper-cased
+ * newline; a field the rows lack is an error, as in docker. headers maps field names to column
+ * headers ({"ID", "IMAGE ID"}, ..., {NULL, NULL}); a field with none is titled by its name, split
+ * at camel case and upper-cased
  * ("CreatedAt": "CREATED AT"). NULL with what is wrong with the template in err. */
 struct output *output_new(const char *format, const char *default_table,
 			  const char *const (*headers)[2], struct holt_err *err);
