@@ -39,7 +39,15 @@ static int parse(int argc, char **argv, struct container_config *cfg, bool *deta
 		if (container_opt(c, optarg, cfg, err) < 0)
 			return -1;
 	}
-	return container_opts_check(cfg, err);
+	if (container_opts_check(cfg, err) < 0)
+		return -1;
+	if (!*detach && cfg->restart != RESTART_NO)
+		/* the holt of a foreground run is its monitor, and ends with the first exit */
+		return holt_err_set(
+		    err, 0,
+		    "run: --restart needs -d (a foreground run ends when its "
+		    "container first exits; run it with -d, or create and start it)");
+	return 0;
 }
 
 static void remove_quietly(struct store *s, struct container *c)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 void container_config_release(struct container_config *c)
@@ -184,14 +185,17 @@ static int claim_name(struct store *s, const char *name, const char *id, struct 
 		return holt_err_set(err, errno, "create \"%s\"", dir);
 	if (symlink(id, link) == 0)
 		return 0;
-	if (errno == EEXIST && holder_reaped(s, name) && symlink(id, link) == 0)
+	int e = errno;
+	if (e == EEXIST && holder_reaped(s, name))
+		e = symlink(id, link) == 0 ? 0 : errno;
+	if (e == 0)
 		return 0;
-	if (errno == EEXIST)
+	if (e == EEXIST)
 		return holt_err_set(err, 0,
 				    "container name \"%s\": already in use (remove that "
 				    "container or choose another name)",
 				    name);
-	return holt_err_set(err, errno, "claim container name \"%s\"", name);
+	return holt_err_set(err, e, "claim container name \"%s\"", name);
 }
 
 static void release_name(struct store *s, const char *name)
@@ -248,6 +252,15 @@ static int record_pinning(struct store *s, struct container *c, struct holt_err 
 	return r;
 }
 
+/* docker's: the host's name on the host's network, else the id's first 12 digits. */
+static char *default_hostname(const struct container *c)
+{
+	struct utsname u;
+	if (c->config.network == NETWORK_HOST && uname(&u) == 0)
+		return xstrdup(u.nodename);
+	return xstrndup(c->id, 12);
+}
+
 struct container *container_create(struct store *s, const struct container_config *config,
 				   const struct image *img, const char *image_name,
 				   struct holt_err *err)
@@ -267,7 +280,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.workdir = config->workdir ? xstrdup(config->workdir) : NULL;
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
-	c->config.hostname = config->hostname ? xstrdup(config->hostname) : xstrndup(c->id, 12);
+	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
 	c->dir = xasprintf("%s/containers/%s", store_root(s), c->id);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
 

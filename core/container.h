@@ -121,9 +121,10 @@ int container_lock_monitor(struct container *c, struct holt_err *err);
 /* Blocks until the container's monitor, if any, has gone. */
 void container_wait_monitor(const struct container *c);
 
-/* State changes, written atomically. running: pid started under the calling monitor. */
+/* State changes, written atomically. running: pid started under the calling monitor;
+ * restarting: the run before exited with exit_code, and the next is due. */
 int container_set_running(struct container *c, pid_t pid, struct holt_err *err);
-int container_set_restarting(struct container *c, struct holt_err *err);
+int container_set_restarting(struct container *c, int exit_code, struct holt_err *err);
 int container_set_exited(struct container *c, int exit_code, const char *error,
 			 struct holt_err *err);
 

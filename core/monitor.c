@@ -364,7 +364,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 		}
 		close_fd(&m->in);
 		code = relay_exit_code(m->status);
-		if (!restart_due(m, code) || container_set_restarting(m->c, &e) < 0 ||
+		if (!restart_due(m, code) || container_set_restarting(m->c, code, &e) < 0 ||
 		    !back_off(m, backoff_ms)) {
 			holt_err_release(&e);
 			container_set_exited(m->c, code, NULL, &e);
