@@ -4,6 +4,7 @@
 #include "cmd/output.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/pull.h"
 #include "storage/image.h"
 #include "storage/image_detail.h"
 #include "storage/reference.h"
@@ -225,7 +226,8 @@ static int image_rows(struct cmd_ctx *ctx, struct output *out, const struct imag
 static int filter_image_time(struct cmd_ctx *ctx, const char *key, const char *ref, time_t *t,
 			     struct holt_err *err)
 {
-	cleanup_image struct image *img = image_lookup(ctx->store, ref, err);
+	cleanup_free char *name = pull_stored_name(ctx->store, ref);
+	cleanup_image struct image *img = image_lookup(ctx->store, name, err);
 	if (!img)
 		return holt_err_wrap(err, "images --filter \"%s=%s\"", key, ref);
 	*t = img->created;

@@ -7,6 +7,7 @@
 #include "core/base/util.h"
 #include "core/container.h"
 #include "core/humanize.h"
+#include "core/pull.h"
 #include "storage/reference.h"
 
 #include <regex.h>
@@ -293,7 +294,8 @@ static struct image **lookup_ancestors(struct store *s, char **filters)
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(filters[i], "ancestor=", 9) == 0) {
 			struct holt_err e = {0};
-			imgs[i] = image_lookup(s, filters[i] + 9, &e);
+			cleanup_free char *ref = pull_stored_name(s, filters[i] + 9);
+			imgs[i] = image_lookup(s, ref, &e);
 			holt_err_release(&e);
 		}
 	return imgs;

@@ -3,6 +3,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/image_pins.h"
+#include "core/pull.h"
 #include "storage/image.h"
 
 #include <stdio.h>
@@ -33,8 +34,9 @@ int cmd_rmi(int argc, char **argv, struct cmd_ctx *ctx)
 		struct holt_err err = {0};
 		cleanup_strv char **untagged = NULL;
 		cleanup_free char *deleted = NULL;
-		if (image_remove(ctx->store, argv[i], force, container_image_users, &untagged,
-				 &deleted, &err) < 0) {
+		cleanup_free char *ref = pull_stored_name(ctx->store, argv[i]);
+		if (image_remove(ctx->store, ref, force, container_image_users, &untagged, &deleted,
+				 &err) < 0) {
 			holt_err_wrap(&err, "rmi \"%s\"", argv[i]);
 			ret = cmd_fail(&err);
 			continue;
