@@ -116,6 +116,8 @@ CMD(tag);
 CMD(history);
 CMD(image);
 CMD(image_prune);
+CMD(image_exists);
+CMD(container_exists);
 CMD(system);
 CMD(version);
 CMD(help);

@@ -21,6 +21,7 @@ static const struct cmd_option images_options[] = {
     {"quiet", 'q', NULL, "show only image ids"},
     {"digests", OPT_DIGESTS, NULL, "show the manifest digests"},
     {"no-trunc", OPT_NO_TRUNC, NULL, "show full image ids"},
+    {"noheading", 'n', NULL, "print the table without its header line (podman)"},
     {"filter", 'f', "FILTER", "dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE"},
     {"format", OPT_FORMAT, "FORMAT", "table, table TEMPLATE, json, or a Go TEMPLATE per image"},
     {NULL, 0, NULL, NULL},
@@ -271,7 +272,7 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 	__attribute__((cleanup(filter_clear))) struct images_filter f = {.dangling = -1};
 	const char *format = NULL;
 	size_t n = 0;
-	bool quiet = false, no_trunc = false, digests = false;
+	bool quiet = false, no_trunc = false, digests = false, noheading = false;
 	int c, ret = 0;
 
 	while ((c = cmd_getopt(argc, argv, &cmd_images_info)) != -1) {
@@ -281,6 +282,8 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 			no_trunc = true;
 		else if (c == OPT_DIGESTS)
 			digests = true;
+		else if (c == 'n')
+			noheading = true;
 		else if (c == OPT_FORMAT)
 			format = optarg;
 		else if (c == 'f' && ret == 0)
@@ -298,6 +301,8 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 		format = quiet ? "{{.ID}}" : digests ? digests_table : images_table;
 	f.want_digest = strstr(format, "Digest") || strstr(format, "json");
 	cleanup_output struct output *out = output_new(format, images_table, images_headers, &err);
+	if (out && noheading)
+		output_no_header(out);
 	if (!out ||
 	    (f.before && filter_image_time(ctx, "before", f.before, &f.before_time, &err) < 0) ||
 	    (f.since && filter_image_time(ctx, "since", f.since, &f.since_time, &err) < 0) ||

@@ -31,6 +31,9 @@ int output_row(struct output *o, json_object *row, struct holt_err *err);
 /* Prints the rows: a table's header line and aligned columns, the lines, or the array. */
 int output_flush(struct output *o, struct holt_err *err);
 
+/* A table without its header line (podman's --noheading). */
+void output_no_header(struct output *o);
+
 void output_free(struct output *o);
 static inline void output_freep(struct output **o)
 {

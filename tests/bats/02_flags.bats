@@ -62,3 +62,92 @@ teardown()
 	run_holt run --rm "$IMG" echo -d=false --rm=false
 	check_output "-d=false --rm=false"
 }
+
+# --- podman's spellings ------------------------------------------------------------------
+
+@test "rm -a removes every stopped container; a running one needs -f; --ignore a missing one" {
+	holt create --name s1 "$IMG" true >/dev/null
+	holt create --name s2 "$IMG" true >/dev/null
+	holt run -d --name up "$IMG" sleep 60 >/dev/null
+	run_holt rm -a
+	check_holt_error 'container "up" is running'
+	run_holt ps -a --format '{{.Names}}'
+	check_output up
+	run_holt rm -a -f -t 0
+	check_status 0
+	run_holt ps -aq
+	check_output ""
+	run_holt rm --ignore nosuch
+	check_status 0
+	run_holt rm nosuch
+	check_holt_error "no such container"
+	run_holt rm -a s1
+	check_holt_error "conflict"
+}
+
+@test "stop -a, kill -a, start --all, restart -a act on every container they fit" {
+	holt run -d --name r1 "$IMG" sleep 60 >/dev/null
+	holt run -d --name r2 "$IMG" sleep 60 >/dev/null
+	run_holt stop -a -t 0
+	check_status 0
+	[ -z "$(holt ps -q)" ] || { holt ps; false; }
+	run_holt start --all
+	check_status 0
+	[ "$(holt ps -q | wc -l)" -eq 2 ] || { holt ps -a; false; }
+	run_holt restart -a -t 0
+	check_status 0
+	[ "$(holt ps -q | wc -l)" -eq 2 ] || { holt ps -a; false; }
+	run_holt kill -a
+	check_status 0
+	run_holt kill --ignore nosuch
+	check_status 0
+	run_holt stop -i nosuch
+	check_status 0
+}
+
+@test "rmi -a removes every image no container uses; rmi -i ignores a missing one" {
+	holt tag "$IMG" extra:1
+	holt create --name keeper "$IMG" true >/dev/null
+	run_holt rmi -a
+	check_holt_error 'container "keeper" uses it'
+	[ -n "$(holt images -q "$IMG")" ] || { holt images; false; }
+	[ -z "$(holt images -q extra:1)" ] || { holt images; false; }
+	run_holt rmi -i nosuch:1
+	check_status 0
+}
+
+@test "ps --noheading, images -n: the table without its header" {
+	holt create --name nh "$IMG" true >/dev/null
+	run_holt ps -a --noheading --format 'table {{.Names}}\t{{.State}}'
+	check_status 0
+	[[ $output =~ ^nh\ +created$ ]] || { show_run; false; }
+	run_holt images -n --format 'table {{.Repository}}:{{.Tag}}'
+	check_output "$IMG"
+}
+
+@test "image exists and container exists: 0, or 1 with nothing printed" {
+	holt create --name ex "$IMG" true >/dev/null
+	run_holt container exists ex
+	check_status 0
+	check_output ""
+	run_holt container exists nosuch
+	check_status 1
+	check_output ""
+	run_holt image exists "$IMG"
+	check_status 0
+	run_holt image exists nosuch:1
+	check_status 1
+	[ -z "$stderr" ] || { show_run; false; }
+}
+
+@test "logs -n N as --tail N; commit -q prints the id alone" {
+	holt run -d --name lg "$IMG" sh -c 'echo one; echo two; echo three' >/dev/null
+	holt wait lg >/dev/null
+	run_holt logs -n 1 lg
+	check_output three
+	run_holt commit -q lg committed:1
+	check_status 0
+	[[ $output =~ ^sha256:[0-9a-f]{64}$ ]] || { show_run; false; }
+	holt rm lg >/dev/null
+	holt rmi committed:1 >/dev/null
+}
