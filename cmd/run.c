@@ -3,6 +3,7 @@
 #include "core/run.h"
 #include "cmd/cmd.h"
 #include "cmd/container_opts.h"
+#include "cmd/run_extras.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
@@ -16,6 +17,7 @@
 static const struct cmd_option run_options[] = {
     {"detach", 'd', NULL, "run in the background and print the container's id"},
     CONTAINER_OPTIONS,
+    RUN_EXTRA_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -27,13 +29,18 @@ const struct cmd_info cmd_run_info = {
     .stop_at_operand = true,
 };
 
-static int parse(int argc, char **argv, struct container_config *cfg, bool *detach,
-		 struct holt_err *err)
+static int parse(int argc, char **argv, struct container_config *cfg, struct run_extras *x,
+		 bool *detach, struct holt_err *err)
 {
-	int c;
+	int c, r;
 	while ((c = cmd_getopt(argc, argv, &cmd_run_info)) != -1) {
 		if (c == 'd') {
 			*detach = true;
+			continue;
+		}
+		if ((r = run_extras_opt(c, optarg, x, err)) <= 0) {
+			if (r < 0)
+				return -1;
 			continue;
 		}
 		if (container_opt(c, optarg, cfg, err) < 0)
@@ -64,11 +71,12 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	struct holt_err err = {0};
 	cleanup_container struct container *c = NULL;
 	cleanup_image struct image *img = NULL;
+	struct run_extras extras = {0};
 	bool detach = false;
 	const char *ref;
 	int code = HOLT_EXIT_ERROR;
 
-	if (parse(argc, argv, &cfg, &detach, &err) < 0)
+	if (parse(argc, argv, &cfg, &extras, &detach, &err) < 0)
 		goto fail;
 	if (optind >= argc) {
 		holt_err_set(&err, 0,
@@ -87,9 +95,15 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	for (int i = optind + 1; i < argc; i++)
 		strv_push(&cfg.cmd, argv[i]);
 
-	img = cmd_image_or_pull(ctx, ref, &err);
+	if (run_extras_prepare(ctx, &extras, cfg.name, &err) < 0)
+		goto fail;
+	img = run_extras_image(ctx, &extras, ref, &err);
 	if (!img || !(c = container_create(ctx->store, &cfg, img, ref, &err)))
 		goto fail;
+	if (run_extras_created(&extras, c, &err) < 0) {
+		remove_quietly(ctx->store, c);
+		goto fail;
+	}
 	if (spec_build(&c->config, img, &spec, &err) < 0) {
 		holt_err_wrap(&err, "run \"%s\"", ref);
 		remove_quietly(ctx->store, c);

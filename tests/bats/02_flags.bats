@@ -151,3 +151,52 @@ teardown()
 	holt rm lg >/dev/null
 	holt rmi committed:1 >/dev/null
 }
+
+# --- run and create: --pull, --cidfile, --replace ----------------------------------------
+
+@test "--pull=never uses the stored image, and refuses a missing one without pulling" {
+	run_holt run --rm --pull=never "$IMG" echo stored
+	check_status 0
+	check_output stored
+	run_holt create --pull=never nosuch:1
+	check_holt_error "--pull=never forbids pulling it"
+	[[ $stderr != *Pulling* ]] || { show_run; false; }
+	run_holt run --pull=sometimes "$IMG" true
+	check_holt_error "not one of missing, always, newer, never"
+}
+
+@test "--pull=newer falls back to the stored image when the registry cannot be reached; always does not" {
+	holt tag "$IMG" 127.0.0.1:1/unreachable:1
+	run_holt run --rm --pull=newer 127.0.0.1:1/unreachable:1 echo fell-back
+	check_status 0
+	check_output fell-back
+	check_stderr_has "using the stored image"
+	run_holt run --rm --pull=always 127.0.0.1:1/unreachable:1 echo no
+	check_status 125
+	holt rmi 127.0.0.1:1/unreachable:1 >/dev/null
+}
+
+@test "--cidfile: the id written; a file already there is refused before anything is made" {
+	local f=$BATS_TEST_TMPDIR/cid
+	run_holt create --cidfile "$f" --name cf "$IMG" true
+	check_status 0
+	[ "$(cat "$f")" = "$output" ] || { cat "$f"; show_run; false; }
+	run_holt run --cidfile "$f" --name cf2 "$IMG" true
+	check_holt_error "the file exists"
+	run_holt container exists cf2
+	check_status 1
+}
+
+@test "--replace: the container of that name is stopped and removed first" {
+	holt run -d --name rp "$IMG" sleep 60 >/dev/null
+	local old
+	old=$(holt inspect -f '{{.Id}}' rp)
+	run_holt run -d --replace --name rp "$IMG" sleep 60
+	check_status 0
+	[ "$output" != "$old" ] || { show_run; false; }
+	run_holt ps -a --format '{{.Names}}'
+	check_output rp
+	# without it, the name is in use
+	run_holt create --name rp "$IMG" true
+	check_holt_error "already in use"
+}
