@@ -55,7 +55,11 @@ void cmd_usage(const struct cmd_info *info, FILE *out)
 				       : "  -h, --help                   show this help\n",
 	      out);
 	if (info == &cmd_global_info)
-		fputs("\nRun 'holt COMMAND --help' for more on a command.\n", out);
+		fputs("\nExit status: a container's own (run, start -a, exec, attach), 126 not "
+		      "executable,\n127 not found; 125 whenever holt itself fails, in every "
+		      "command (as podman).\n"
+		      "\nRun 'holt COMMAND --help' for more on a command.\n",
+		      out);
 }
 
 /* Go's strconv.ParseBool, which docker's and podman's flag parsers use: 1 when true, 0

@@ -63,3 +63,15 @@ teardown()
 	check_stderr_matches 'uid 123456789 is outside the uids mapped into the container \(0-[0-9]+'
 	[[ $stderr != *"no subordinate uids for you"* ]] || { show_run; false; }
 }
+
+@test "exit codes: holt --help says 125 is holt's own error; every command keeps to it" {
+	run_holt --help
+	check_status 0
+	check_output_has "125 whenever holt itself fails"
+	run_holt stop nosuch
+	check_status 125
+	run_holt rmi nosuch:1
+	check_status 125
+	run_holt inspect nosuch
+	check_status 125
+}
