@@ -4,6 +4,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/humanize.h"
+#include "core/image_pins.h"
 #include "storage/image.h"
 #include "storage/store_gc.h"
 
@@ -45,7 +46,8 @@ static int prune_one(struct cmd_ctx *ctx, const char *id, bool all, bool *header
 	cleanup_strv char **untagged = NULL;
 	cleanup_free char *deleted = NULL;
 
-	if (image_remove_unused(ctx->store, id, !all, &untagged, &deleted, freed, &err) < 0) {
+	if (image_remove_unused(ctx->store, id, !all, container_image_users, &untagged, &deleted,
+				freed, &err) < 0) {
 		holt_err_wrap(&err, "image prune: image \"%.12s\"", id);
 		return cmd_fail(&err);
 	}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 void container_config_release(struct container_config *c)
@@ -192,6 +193,18 @@ static bool claim_is_stale(struct store *s, const char *link)
 	return access(record, F_OK) < 0 && errno == ENOENT;
 }
 
+/* Whether the container holding name was an --rm one whose monitor was killed, which
+ * reading its record removes (see container_lookup), so that the name is free again. */
+static bool holder_reaped(struct store *s, const char *name)
+{
+	struct holt_err ignored = {0};
+	cleanup_container struct container *holder = container_lookup(s, name, &ignored);
+	holt_err_release(&ignored);
+	cleanup_free char *link = xasprintf("%s/containers/names/%s", store_root(s), name);
+	struct stat st;
+	return !holder && lstat(link, &st) < 0 && errno == ENOENT;
+}
+
 static int claim_name(struct store *s, const char *name, const char *id, struct holt_err *err)
 {
 	cleanup_free char *dir = xasprintf("%s/containers/names", store_root(s));
@@ -203,6 +216,8 @@ static int claim_name(struct store *s, const char *name, const char *id, struct 
 		return 0;
 	if (errno != EEXIST)
 		return holt_err_set(err, errno, "claim container name \"%s\"", name);
+	if (holder_reaped(s, name) && symlink(id, link) == 0)
+		return 0;
 	/* Taken back under the store lock, so that two commands cannot both take it. */
 	if (claim_is_stale(s, link) && store_lock(s, err) == 0) {
 		int r = claim_is_stale(s, link) && unlink(link) == 0 && symlink(id, link) == 0;
@@ -260,6 +275,38 @@ static int claim_generated_name(struct store *s, struct container *c, struct hol
 	}
 }
 
+/* Writes config.json, which pins the image (see core/image_pins.h), under the store lock
+ * and only while the image is still there: an rmi racing this either finished first,
+ * and then the container is refused, or sees the record and keeps the image. */
+/* Puts the record in place under the store lock, where rmi and prune look for the
+ * containers that pin an image: either they see this container, or its image was removed
+ * first and the create fails. */
+static int record_pinning(struct store *s, struct container *c, const char *final,
+			  struct holt_err *err)
+{
+	if (store_lock(s, err) < 0)
+		return -1;
+	int r = -1;
+	if (!image_exists(s, c->image_id))
+		holt_err_set(err, ENOENT, "image \"%s\": removed while the container was made",
+			     c->image_name);
+	else if (rename(c->dir, final) < 0)
+		holt_err_set(err, errno, "create \"%s\"", final);
+	else
+		r = 0;
+	store_unlock(s);
+	return r;
+}
+
+/* docker's: the host's name on the host's network, else the id's first 12 digits. */
+static char *default_hostname(const struct container *c)
+{
+	struct utsname u;
+	if (c->config.network == NETWORK_HOST && uname(&u) == 0)
+		return xstrdup(u.nodename);
+	return xstrndup(c->id, 12);
+}
+
 struct container *container_create(struct store *s, const struct container_config *config,
 				   const struct image *img, const char *image_name,
 				   struct holt_err *err)
@@ -279,7 +326,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.workdir = config->workdir ? xstrdup(config->workdir) : NULL;
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
-	c->config.hostname = config->hostname ? xstrdup(config->hostname) : xstrndup(c->id, 12);
+	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
 	if (config->name && !names_valid(config->name))
 		return holt_err_set(err, 0,
@@ -298,9 +345,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	cleanup_free char *final = xasprintf("%s/containers/%s", store_root(s), c->id);
 	c->dir = xasprintf("%s/%s", stage, c->id);
 	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0 ||
-	    write_config(c, err) < 0 || rename(c->dir, final) < 0) {
-		if (!err->msg)
-			holt_err_set(err, errno, "create \"%s\"", final);
+	    write_config(c, err) < 0 || record_pinning(s, c, final, err) < 0) {
 		store_remove_tree(c->dir, &(struct holt_err){0});
 		return NULL;
 	}

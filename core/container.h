@@ -67,6 +67,7 @@ struct container_state {
 	char *started_at;  /* RFC 3339; NULL before the first start */
 	char *finished_at; /* NULL until it first exits */
 	char *error;	   /* why it could not start or why its monitor vanished */
+	bool monitor_died; /* it was running and its monitor is gone (killed) */
 };
 
 struct container {
@@ -97,7 +98,8 @@ struct container *container_create(struct store *s, const struct container_confi
 				   struct holt_err *err);
 
 /* Finds a container by full id, name, or unique id prefix, and reads its state. NULL
- * with err naming query when none (errnum ENOENT) or several match. */
+ * with err naming query when none (errnum ENOENT) or several match. An --rm container
+ * whose monitor was killed is removed when read, here and by container_list. */
 struct container *container_lookup(struct store *s, const char *query, struct holt_err *err);
 
 /* Every container, newest first. */
@@ -129,9 +131,10 @@ int container_remove_unmonitored(struct store *s, struct container *c, struct ho
 /* Blocks until the container's monitor, if any, has gone. */
 void container_wait_monitor(const struct container *c);
 
-/* State changes, written atomically. running: pid started under the calling monitor. */
+/* State changes, written atomically. running: pid started under the calling monitor;
+ * restarting: the run before exited with exit_code, and the next is due. */
 int container_set_running(struct container *c, pid_t pid, struct holt_err *err);
-int container_set_restarting(struct container *c, struct holt_err *err);
+int container_set_restarting(struct container *c, int exit_code, struct holt_err *err);
 int container_set_exited(struct container *c, int exit_code, const char *error,
 			 struct holt_err *err);
 

@@ -81,6 +81,8 @@ static void config_from_json(struct container_config *cfg, json_object *conf)
 	cfg->interactive = json_object_get_boolean(get(conf, "OpenStdin"));
 }
 
+static struct container *not_found(const char *query, struct holt_err *err);
+
 static struct container *load(struct store *s, const char *id, struct holt_err *err)
 {
 	cleanup_container struct container *c = xzalloc(sizeof *c);
@@ -108,6 +110,14 @@ static struct container *load(struct store *s, const char *id, struct holt_err *
 	host_config_from_json(&c->config, get(obj, "HostConfig"));
 	if (container_reload_state(c, err) < 0)
 		return NULL;
+	if (c->config.remove && c->state.monitor_died) {
+		/* An --rm container whose monitor was killed (a foreground run's holt, say):
+		 * nobody else will remove it, so whoever reads it first does. */
+		struct holt_err ignored = {0};
+		if (container_remove(s, c, &ignored) < 0)
+			holt_err_release(&ignored);
+		return not_found(id, err);
+	}
 	return steal_pointer(&c);
 }
 

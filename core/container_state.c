@@ -109,6 +109,7 @@ int container_reload_state(struct container *c, struct holt_err *err)
 		c->state.exit_code = 255;
 		free(c->state.error);
 		c->state.error = xstrdup("the container's monitor process died");
+		c->state.monitor_died = true;
 		free(c->state.finished_at);
 		c->state.finished_at = NULL;
 	}
@@ -209,10 +210,14 @@ int container_set_running(struct container *c, pid_t pid, struct holt_err *err)
 	return write_state(c, err);
 }
 
-int container_set_restarting(struct container *c, struct holt_err *err)
+int container_set_restarting(struct container *c, int exit_code, struct holt_err *err)
 {
-	c->state.status = STATUS_RESTARTING;
-	c->state.pid = 0;
+	struct container_state *s = &c->state;
+	s->status = STATUS_RESTARTING;
+	s->pid = 0;
+	s->exit_code = exit_code;
+	free(s->finished_at);
+	s->finished_at = util_now_rfc3339();
 	return write_state(c, err);
 }
 

@@ -1,11 +1,11 @@
 /* Finding and reading images: by name, id or id prefix; listing them newest first. */
 #include "storage/image.h"
 #include "core/base/digest.h"
+#include "core/base/json_file.h"
 #include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image_record.h"
 #include "storage/layer.h"
-#include "storage/record.h"
 #include "storage/reference.h"
 
 #include <errno.h>
@@ -115,7 +115,7 @@ struct image *image_load(struct store *s, const char *id, json_object *names, in
 	return img;
 }
 
-static bool image_exists(struct store *s, const char *id)
+bool image_exists(struct store *s, const char *id)
 {
 	cleanup_free char *dir = image_dir(s, id);
 	struct stat st;
