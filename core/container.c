@@ -113,6 +113,19 @@ char *container_log_path(const struct container *c)
 	return xasprintf("%s/ctr.log", c->dir);
 }
 
+json_object *container_log_config_json(const struct container_config *cfg)
+{
+	json_object *log = json_object_new_object();
+	json_object *opts = json_object_new_object();
+	cleanup_free char *size = cfg->log_max_size == LOG_SIZE_UNLIMITED
+				      ? xstrdup("-1")
+				      : xasprintf("%" PRIu64, cfg->log_max_size);
+	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
+	json_object_object_add(opts, "max-size", json_object_new_string(size));
+	json_object_object_add(log, "Config", opts);
+	return log;
+}
+
 json_object *container_security_opt_json(const struct container_config *cfg)
 {
 	json_object *opts = json_object_new_array();
@@ -125,8 +138,6 @@ static json_object *host_config_json(const struct container_config *cfg)
 {
 	json_object *host = json_object_new_object();
 	json_object *restart = json_object_new_object();
-	json_object *log = json_object_new_object();
-	json_object *log_opts = json_object_new_object();
 
 	json_object_object_add(
 	    host, "NetworkMode",
@@ -140,13 +151,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(restart, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
 	json_object_object_add(host, "RestartPolicy", restart);
-	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
-	if (cfg->log_max_size) {
-		cleanup_free char *size = xasprintf("%" PRIu64, cfg->log_max_size);
-		json_object_object_add(log_opts, "max-size", json_object_new_string(size));
-	}
-	json_object_object_add(log, "Config", log_opts);
-	json_object_object_add(host, "LogConfig", log);
+	json_object_object_add(host, "LogConfig", container_log_config_json(cfg));
 	return host;
 }
 
@@ -318,6 +323,8 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->image_name = xstrdup(image_name);
 	c->created = util_now_rfc3339();
 	c->config = *config;
+	if (!c->config.log_max_size)
+		c->config.log_max_size = LOG_SIZE_DEFAULT;
 	c->config.name = NULL;
 	c->config.cmd = strv_dup(config->cmd);
 	c->config.entrypoint = strv_dup(config->entrypoint);

@@ -27,6 +27,11 @@ enum restart_policy {
 	RESTART_UNLESS_STOPPED,
 };
 
+/* A log rotates at 50 MiB by default and keeps one rotated file: 100 MiB at most, as
+ * docker's local log driver keeps. --log-opt max-size=-1 lifts the limit. */
+#define LOG_SIZE_DEFAULT   ((uint64_t)50 << 20)
+#define LOG_SIZE_UNLIMITED UINT64_MAX
+
 /* What the user asked for, before the image's defaults are applied. */
 struct container_config {
 	char *name;	   /* NULL: a generated one */
@@ -43,7 +48,7 @@ struct container_config {
 	enum container_network network;
 	enum restart_policy restart;
 	int restart_max;
-	uint64_t log_max_size; /* bytes before the log rotates; 0: never */
+	uint64_t log_max_size; /* bytes before the log rotates; LOG_SIZE_UNLIMITED: never */
 	uint64_t memory;       /* --memory, bytes; 0: no limit */
 	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
@@ -113,6 +118,8 @@ const char *container_status_name(enum container_status st);
 const char *container_restart_name(enum restart_policy p);
 /* The path of c's log, <dir>/ctr.log; the caller frees it. */
 char *container_log_path(const struct container *c);
+/* HostConfig.LogConfig as docker shows it: {"Type": "k8s-file", "Config": {"max-size"}}. */
+json_object *container_log_config_json(const struct container_config *cfg);
 /* HostConfig.SecurityOpt as docker shows it: ["seccomp=unconfined"] or []. */
 json_object *container_security_opt_json(const struct container_config *cfg);
 static inline bool container_is_running(const struct container *c)

@@ -58,9 +58,11 @@ static void host_config_from_json(struct container_config *cfg, json_object *hos
 				cfg->restart = p;
 		cfg->restart_max = get_int(restart, "MaximumRetryCount", 0);
 	}
+	/* records from before the default limit have none: they get it too */
 	cleanup_free char *max = log_opts ? json_get_string(log_opts, "max-size") : NULL;
-	if (max)
-		cfg->log_max_size = strtoull(max, NULL, 10);
+	cfg->log_max_size = !max		     ? LOG_SIZE_DEFAULT
+			    : strcmp(max, "-1") == 0 ? LOG_SIZE_UNLIMITED
+						     : strtoull(max, NULL, 10);
 }
 
 static void config_from_json(struct container_config *cfg, json_object *conf)
