@@ -191,7 +191,10 @@ char *image_resolve(struct store *s, json_object *names, const char *ref, char *
 		}
 		cleanup_free char *full = reference_string(&r);
 		json_object *v;
-		if (json_object_object_get_ex(names, full, &v)) {
+		/* a name outlives its image when rmi was killed between the two, or the disk
+		 * was full when it went to write the names: it names nothing */
+		if (json_object_object_get_ex(names, full, &v) &&
+		    image_exists(s, json_object_get_string(v))) {
 			if (name)
 				*name = steal_pointer(&full);
 			return xstrdup(json_object_get_string(v));

@@ -34,12 +34,8 @@ static int delete_image(struct store *s, const char *id, uint64_t *freed, struct
 		ret = add_uses(s, ids[i], strcmp(ids[i], id) ? &others : &mine, err);
 	if (ret == 0) {
 		cleanup_free char *dir = image_dir(s, id);
-		cleanup_free char *trash = store_mktemp(s, err);
-		cleanup_free char *dst = trash ? xasprintf("%s/image", trash) : NULL;
-		if (!trash)
-			ret = -1;
-		else if (rename(dir, dst) < 0)
-			ret = holt_err_set(err, errno, "remove image \"%s\"", id);
+		if (store_discard(s, dir, err) < 0)
+			ret = holt_err_wrap(err, "remove image \"%s\"", id);
 	}
 	for (size_t i = 0; ret == 0 && mine.layers && mine.layers[i]; i++) {
 		uint64_t size = 0;
@@ -75,16 +71,17 @@ static char *familiar(const char *full)
 static int drop_image(struct store *s, json_object *names, const char *id, char **all,
 		      char ***untagged, uint64_t *freed, struct holt_err *err)
 {
-	size_t n = strv_len(all);
-	for (size_t i = 0; all && all[i]; i++)
-		json_object_object_del(names, all[i]);
-	if (n > 0 && image_names_save(s, names, err) < 0)
+	/* The image goes first and its names last: removal frees space before it writes
+	 * the names, so that a full disk can be freed. Names left by a kill between the two
+	 * name nothing (image_resolve), and system check --repair drops them. */
+	if (delete_image(s, id, freed, err) < 0)
 		return -1;
 	for (size_t i = 0; all && all[i]; i++) {
+		json_object_object_del(names, all[i]);
 		cleanup_free char *f = familiar(all[i]);
 		strv_push(untagged, f);
 	}
-	return delete_image(s, id, freed, err);
+	return all ? image_names_save(s, names, err) : 0;
 }
 
 /* A pinned image: refused, or with force (and none of its containers running) only

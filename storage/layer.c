@@ -121,11 +121,7 @@ int layer_size(struct store *s, const char *chain_id, uint64_t *size, struct hol
 int layer_remove(struct store *s, const char *chain_id, struct holt_err *err)
 {
 	cleanup_free char *path = layer_path(s, chain_id);
-	cleanup_free char *trash = store_mktemp(s, err);
-	if (!trash)
-		return -1;
-	cleanup_free char *dst = xasprintf("%s/layer", trash);
-	if (rename(path, dst) < 0 && errno != ENOENT)
-		return holt_err_set(err, errno, "remove layer \"%s\"", chain_id);
+	if (store_discard(s, path, err) < 0)
+		return holt_err_wrap(err, "remove layer \"%s\"", chain_id);
 	return 0;
 }

@@ -249,3 +249,15 @@ int store_write_file(struct store *s, const char *path, const void *data, size_t
 		return -1;
 	return write_file_atomic(path, stage, data, len, true, err);
 }
+
+int store_discard(struct store *s, const char *path, struct holt_err *err)
+{
+	static unsigned long n;
+	cleanup_free char *dst = xasprintf("%s/discard-%d-%lu", s->tmp, (int)getpid(), n++);
+	if (rename(path, dst) < 0)
+		return errno == ENOENT ? 0 : holt_err_set(err, errno, "remove \"%s\"", path);
+	struct holt_err ignored = {0};
+	if (store_remove_tree(dst, &ignored) < 0)
+		holt_err_release(&ignored); /* the next command's cleaning of tmp/ finishes it */
+	return 0;
+}

@@ -39,6 +39,11 @@ char *store_mktemp(struct store *s, struct holt_err *err);
 int store_write_file(struct store *s, const char *path, const void *data, size_t len,
 		     struct holt_err *err);
 
+/* Takes path (a layer, an image record) out of its place at once, then removes it: by a
+ * rename into tmp/, which needs no free space, so that a full disk can be freed. What a
+ * kill leaves there goes with the next command's cleaning of tmp/. */
+int store_discard(struct store *s, const char *path, struct holt_err *err);
+
 /* Removes a directory tree (inside the user namespace, so any owner goes). */
 int store_remove_tree(const char *path, struct holt_err *err);
 
