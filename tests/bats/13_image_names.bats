@@ -28,10 +28,7 @@ setup()
 
 teardown()
 {
-	local ids
-	ids=$(holt ps -aq --no-trunc 2>/dev/null) || true
-	# shellcheck disable=SC2086 # one id a word
-	[ -z "$ids" ] || holt rm -f $ids >/dev/null 2>&1 || true
+	remove_all_containers
 	holt rmi "$SEARCH/team/short:1" >/dev/null 2>&1 || true
 	holt rmi team/copy:2 >/dev/null 2>&1 || true
 }

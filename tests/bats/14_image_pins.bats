@@ -17,10 +17,8 @@ teardown_file()
 # Every test starts with the test image alone and no container.
 teardown()
 {
-	local ids id
-	ids=$(holt ps -aq --no-trunc 2>/dev/null) || true
-	# shellcheck disable=SC2086 # one id a word
-	[ -z "$ids" ] || holt rm -f $ids >/dev/null 2>&1 || true
+	local id
+	remove_all_containers
 	for id in $(holt images -q --no-trunc); do
 		[ "$id" = "$(image_id)" ] || holt rmi -f "$id" >/dev/null 2>&1 || true
 	done

@@ -16,10 +16,7 @@ teardown_file()
 
 teardown()
 {
-	local ids
-	ids=$(holt ps -aq --no-trunc 2>/dev/null) || true
-	# shellcheck disable=SC2086 # one id a word
-	[ -z "$ids" ] || holt rm -f $ids >/dev/null 2>&1 || true
+	remove_all_containers
 }
 
 @test "run -it with a pipe for stdin: refused at once as docker does, nothing made" {

@@ -24,10 +24,7 @@ setup()
 # Every test starts with no container: what one leaves is removed here.
 teardown()
 {
-	local ids
-	ids=$(holt ps -aq --no-trunc 2>/dev/null) || true
-	# shellcheck disable=SC2086 # one id a word
-	[ -z "$ids" ] || holt rm -f $ids >/dev/null 2>&1 || true
+	remove_all_containers
 }
 
 # A shell loop that runs until it is signalled, never for long in one sleep.

@@ -22,10 +22,7 @@ setup()
 # Every test starts with no container: what one leaves is removed here.
 teardown()
 {
-	local ids
-	ids=$(holt ps -aq --no-trunc 2>/dev/null) || true
-	# shellcheck disable=SC2086 # one id a word
-	[ -z "$ids" ] || holt rm -f $ids >/dev/null 2>&1 || true
+	remove_all_containers
 }
 
 now_ms()

@@ -227,6 +227,16 @@ script_or_skip()
 	command -v script >/dev/null || skip "script (util-linux) not installed"
 }
 
+# Removes every container of this file's store: the teardown of files whose tests make
+# containers as they go.
+remove_all_containers()
+{
+	local ids
+	ids=$(holt ps -aq --no-trunc 2>/dev/null) || true
+	# shellcheck disable=SC2086 # one id a word
+	[ -z "$ids" ] || holt rm -f $ids >/dev/null 2>&1 || true
+}
+
 # --- asserts ---------------------------------------------------------------------------
 
 show_run()
