@@ -3,12 +3,12 @@
 #include "cmd/stop.h"
 #include "cmd/targets.h"
 #include "core/base/exitcode.h"
+#include "core/base/file.h"
 #include "core/base/util.h"
 #include "core/control.h"
 #include "core/humanize.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -105,15 +105,6 @@ const struct cmd_info cmd_container_prune_info = {
     .options = prune_options,
 };
 
-static unsigned long long tree_bytes;
-
-static int add_bytes(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (flag == FTW_F)
-		tree_bytes += (unsigned long long)st->st_blocks * 512;
-	return 0;
-}
-
 static bool confirmed(void)
 {
 	char answer[16] = "";
@@ -143,20 +134,20 @@ int cmd_container_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	if (container_list(ctx->store, &list, &n, &err) < 0)
 		return cmd_fail(&err);
 	bool header = false;
+	unsigned long long freed = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (container_is_running(list[i]))
 			continue;
-		unsigned long long before = tree_bytes;
-		nftw(list[i]->dir, add_bytes, 16, FTW_PHYS);
+		unsigned long long bytes = disk_usage(list[i]->dir);
 		if (container_remove_unmonitored(ctx->store, list[i], &err) < 0) {
 			if (err.errnum == EBUSY) { /* started since the list was read */
-				tree_bytes = before;
 				holt_err_release(&err);
 				continue;
 			}
 			ret = cmd_fail(&err);
 			continue;
 		}
+		freed += bytes;
 		if (!header)
 			puts("Deleted Containers:");
 		header = true;
@@ -164,7 +155,7 @@ int cmd_container_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (header)
 		putchar('\n');
-	cleanup_free char *size = humanize_size(tree_bytes);
+	cleanup_free char *size = humanize_size(freed);
 	printf("Total reclaimed space: %s\n", size);
 	container_list_free(list, n);
 	return ret;

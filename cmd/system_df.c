@@ -3,13 +3,13 @@
  * counted once); a container's is what it wrote (its upper dir). */
 #include "cmd/cmd.h"
 #include "cmd/tabwriter.h"
+#include "core/base/file.h"
 #include "core/base/util.h"
 #include "core/container.h"
 #include "core/humanize.h"
 #include "storage/image.h"
 #include "storage/layer.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,22 +23,6 @@ const struct cmd_info cmd_system_df_info = {
     .summary = "Show the disk the store's images and containers use",
     .options = df_options,
 };
-
-static unsigned long long tree_bytes;
-
-static int add_bytes(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (flag == FTW_F)
-		tree_bytes += (unsigned long long)st->st_blocks * 512;
-	return 0;
-}
-
-static unsigned long long du(const char *path)
-{
-	tree_bytes = 0;
-	nftw(path, add_bytes, 16, FTW_PHYS);
-	return tree_bytes;
-}
 
 struct kind {
 	int total, active;
@@ -72,7 +56,7 @@ static void images_kind(struct image **imgs, size_t ni, struct container **list,
 			if (strv_contains(seen, dir))
 				continue;
 			strv_push(&seen, dir);
-			unsigned long long b = du(dir);
+			unsigned long long b = disk_usage(dir);
 			k->size += b;
 			if (!strv_contains(used_dirs, dir))
 				k->reclaimable += b;
@@ -87,7 +71,7 @@ static void containers_kind(struct container **list, size_t n, struct kind *k)
 	for (size_t i = 0; i < n; i++) {
 		bool running = container_is_running(list[i]);
 		cleanup_free char *upper = xasprintf("%s/upper", list[i]->dir);
-		unsigned long long b = du(upper);
+		unsigned long long b = disk_usage(upper);
 		k->total++;
 		k->active += running;
 		k->size += b;

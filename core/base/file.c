@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,4 +105,21 @@ void atomic_file_release(struct atomic_file *f)
 	free(f->tmp);
 	free(f->path);
 	*f = (struct atomic_file){.fd = -1};
+}
+
+static unsigned long long usage_sum;
+
+static int add_usage(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)path, (void)ftw;
+	if (flag == FTW_F)
+		usage_sum += (unsigned long long)st->st_blocks * 512;
+	return 0;
+}
+
+unsigned long long disk_usage(const char *path)
+{
+	usage_sum = 0;
+	nftw(path, add_usage, 16, FTW_PHYS);
+	return usage_sum;
 }

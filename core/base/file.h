@@ -14,6 +14,10 @@
 int write_file_atomic(const char *path, const char *tmp_dir, const void *data, size_t len,
 		      bool sync, struct holt_err *err);
 
+/* The bytes the files under path take on disk (their blocks), links not followed. Not
+ * thread-safe: nftw has no context argument. */
+unsigned long long disk_usage(const char *path);
+
 /* A file that appears under its name only once whole: written as DIR/.NAME.holt-PID-XXXXXX
  * beside path, fsynced and renamed over path by atomic_file_commit. Opening removes what
  * earlier commands that died before their rename left beside path. */
