@@ -116,6 +116,7 @@ CMD(tag);
 CMD(history);
 CMD(image);
 CMD(image_prune);
+CMD(volume);
 CMD(system);
 CMD(version);
 CMD(help);

@@ -19,6 +19,10 @@ enum {
 	OPT_LOG_OPT,
 	OPT_MEMORY,
 	OPT_CPUS,
+	OPT_MOUNT,
+	OPT_TMPFS,
+	OPT_READ_ONLY,
+	OPT_VOLUMES_FROM,
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -40,6 +44,12 @@ enum {
 	    {"stop-timeout", OPT_STOP_TIMEOUT, "SECONDS", "how long stop waits before SIGKILL"},   \
 	    {"log-opt", OPT_LOG_OPT, "max-size=SIZE", "rotate the log at SIZE (10k, 5m, 1g)"},     \
 	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
+	    {"volume", 'v', "SRC:DST[:OPTS]",                                                      \
+	     "bind host path or volume SRC at DST (DST alone: anonymous)"},                        \
+	    {"mount", OPT_MOUNT, "type=…,src=…,dst=…", "bind, volume or tmpfs, docker's syntax"},  \
+	    {"tmpfs", OPT_TMPFS, "DST[:OPTS]", "mount a tmpfs at DST (size=16m,mode=1777)"},       \
+	    {"read-only", OPT_READ_ONLY, NULL, "read-only root; /tmp, /run stay writable"},        \
+	    {"volumes-from", OPT_VOLUMES_FROM, "CTR[:ro|rw]", "the mounts of another container"},  \
 	{                                                                                          \
 		"cpus", OPT_CPUS, "N", "CPU limit (needs a delegated cgroup v2)"                   \
 	}

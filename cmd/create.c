@@ -3,6 +3,7 @@
 #include "cmd/container_opts.h"
 #include "core/base/util.h"
 #include "core/container.h"
+#include "core/container_volumes.h"
 #include "core/spec.h"
 #include "storage/image.h"
 
@@ -44,7 +45,7 @@ int cmd_create(int argc, char **argv, struct cmd_ctx *ctx)
 	for (int i = optind + 1; i < argc; i++)
 		strv_push(&cfg.cmd, argv[i]);
 	img = cmd_image_or_pull(ctx, argv[optind], &err);
-	if (!img || !(c = container_create(ctx->store, &cfg, img, argv[optind], &err)))
+	if (!img || !(c = container_create_with_mounts(ctx->store, &cfg, img, argv[optind], &err)))
 		goto fail;
 	/* Refuse now what start would refuse: a container with no command. */
 	if (spec_build(&c->config, img, &spec, &err) < 0) {

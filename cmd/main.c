@@ -48,6 +48,8 @@ const struct cmd_entry cmd_table[] = {
     {"history", cmd_history, &cmd_history_info, NEEDS_STORE},
     /* as its members need: import and rm enter the user namespace */
     {"image", cmd_image, &cmd_image_info, NEEDS_STORE | NEEDS_USERNS},
+    /* rm and prune delete files that subordinate ids may own */
+    {"volume", cmd_volume, &cmd_volume_info, NEEDS_STORE | NEEDS_USERNS},
     {"system", cmd_system, &cmd_system_info, 0},
     {"version", cmd_version, &cmd_version_info, 0},
     {"help", cmd_help, &cmd_help_info, 0},

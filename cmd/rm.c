@@ -3,6 +3,7 @@
 #include "cmd/stop.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
+#include "core/container_volumes.h"
 #include "core/humanize.h"
 
 #include <ftw.h>
@@ -12,7 +13,7 @@
 
 static const struct cmd_option rm_options[] = {
     {"force", 'f', NULL, "kill a running container first"},
-    {"volumes", 'v', NULL, "also remove anonymous volumes (holt makes none yet)"},
+    {"volumes", 'v', NULL, "also remove the container's anonymous volumes"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -23,7 +24,8 @@ const struct cmd_info cmd_rm_info = {
     .options = rm_options,
 };
 
-static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, struct holt_err *err)
+static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, bool volumes,
+		      struct holt_err *err)
 {
 	if (container_is_running(c)) {
 		if (!force)
@@ -37,23 +39,27 @@ static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, stru
 	/* An --rm container's monitor may have removed it meanwhile. */
 	if (access(c->dir, F_OK) < 0)
 		return 0;
-	return container_remove(ctx->store, c, err);
+	if (container_remove(ctx->store, c, err) < 0)
+		return -1;
+	return volumes ? container_remove_volumes(ctx->store, c, err) : 0;
 }
 
 int cmd_rm(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	bool force = false;
+	bool force = false, volumes = false;
 	int opt, ret = 0;
 
 	while ((opt = cmd_getopt(argc, argv, &cmd_rm_info)) != -1)
 		if (opt == 'f')
 			force = true;
+		else if (opt == 'v')
+			volumes = true;
 	if (optind >= argc)
 		return cmd_error("rm: name at least one container");
 	for (int i = optind; i < argc; i++) {
 		struct holt_err err = {0};
 		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
-		if (!c || remove_one(ctx, c, force, &err) < 0) {
+		if (!c || remove_one(ctx, c, force, volumes, &err) < 0) {
 			cmd_error("rm \"%s\": %s", argv[i], err.msg);
 			holt_err_release(&err);
 			ret = HOLT_EXIT_ERROR;

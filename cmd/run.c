@@ -6,6 +6,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
+#include "core/container_volumes.h"
 #include "core/monitor.h"
 #include "core/spec.h"
 #include "storage/image.h"
@@ -45,7 +46,8 @@ static int parse(int argc, char **argv, struct container_config *cfg, bool *deta
 static void remove_quietly(struct store *s, struct container *c)
 {
 	struct holt_err err = {0};
-	if (container_remove(s, c, &err) < 0)
+	/* --rm takes the anonymous volumes along, as docker's does */
+	if (container_remove(s, c, &err) < 0 || container_remove_volumes(s, c, &err) < 0)
 		holt_err_release(&err); /* the first error is the one to show */
 }
 
@@ -73,7 +75,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 		strv_push(&cfg.cmd, argv[i]);
 
 	img = cmd_image_or_pull(ctx, ref, &err);
-	if (!img || !(c = container_create(ctx->store, &cfg, img, ref, &err)))
+	if (!img || !(c = container_create_with_mounts(ctx->store, &cfg, img, ref, &err)))
 		goto fail;
 	if (spec_build(&c->config, img, &spec, &err) < 0) {
 		holt_err_wrap(&err, "run \"%s\"", ref);

@@ -7,6 +7,7 @@
 #define HOLT_CORE_CONTAINER_H
 
 #include "core/base/err.h"
+#include "core/mount_spec.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
@@ -46,6 +47,10 @@ struct container_config {
 	uint64_t memory;       /* --memory, bytes; 0: no limit */
 	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
+	struct mount_spec *mounts; /* -v, --mount, --tmpfs (and --volumes-from's, once made) */
+	size_t n_mounts;
+	char **volumes_from; /* CONTAINER[:ro|rw]; copied into mounts when the container is made */
+	bool read_only;	     /* --read-only: the root is read-only, /tmp and /run are tmpfs */
 };
 
 enum container_status {

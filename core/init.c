@@ -6,6 +6,7 @@
 #include "core/base/util.h"
 #include "core/caps.h"
 #include "core/mounts.h"
+#include "core/mounts_user.h"
 #include "core/pty.h"
 #include "core/user.h"
 
@@ -210,6 +211,7 @@ void init_container(const struct init_args *a)
 	}
 	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
 	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
+	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
 	    mounts_pivot(root, &err) < 0 || (a->own_netns && loopback_up(&err) < 0))
 		fail(a, HOLT_EXIT_ERROR, &err);
 	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {

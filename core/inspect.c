@@ -1,6 +1,7 @@
 #include "core/inspect.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/container_volumes.h"
 #include "core/spec.h"
 #include "storage/reference.h"
 
@@ -92,6 +93,7 @@ static json_object *host_config_json(const struct container *c)
 	json_object_object_add(h, "RestartPolicy", rp);
 	json_object_object_add(h, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(h, "Init", json_object_new_boolean(cfg->init));
+	json_object_object_add(h, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
 	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
 	if (cfg->log_max_size) {
 		cleanup_free char *size = xasprintf("%llu", (unsigned long long)cfg->log_max_size);
@@ -129,7 +131,7 @@ json_object *inspect_container(const struct container *c, const struct image *im
 	if (storage_driver)
 		json_object_object_add(o, "Driver", json_object_new_string(storage_driver));
 	json_object_object_add(o, "HostConfig", host_config_json(c));
-	json_object_object_add(o, "Mounts", json_object_new_array());
+	json_object_object_add(o, "Mounts", container_mounts_json(c));
 	json_object_object_add(o, "Config", config_json(c, have_spec ? &spec : NULL, img));
 	json_object *net = json_object_new_object();
 	json_object_object_add(net, "Ports", json_object_new_object());
