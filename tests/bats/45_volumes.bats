@@ -356,3 +356,23 @@ n" ]
 	# what root makes inside is the user's outside
 	[ "$(stat -c %u own/made)" = "$(id -u)" ]
 }
+
+@test "export and commit leave volume and bind contents out, as docker does" {
+	mkdir -p bsrc
+	run_holt run --name outside -v ev:/data -v "$PWD/bsrc:/b" "$IMG" sh -c \
+		'echo v > /data/vf; echo b > /b/bf; echo layer > /inlayer'
+	check_status 0
+	holt export -o fs.tar outside
+	tar tf fs.tar >list
+	grep -qx './inlayer\|inlayer' list
+	! grep -q 'vf$\|bf$' list
+	run_holt commit outside volout:1
+	check_status 0
+	run_holt run --rm volout:1 sh -c 'cat /inlayer; ls -A /data /b'
+	check_status 0
+	check_output "layer
+/b:
+
+/data:"
+	holt rmi volout:1 >/dev/null
+}
