@@ -127,6 +127,8 @@ static int parse_volume_options(const char *arg, const char *opts, struct mount_
 			m->propagation = xstrdup(o);
 		} else if (strcmp(o, "nocopy") == 0 && m->type == MOUNT_VOLUME) {
 			m->nocopy = true;
+		} else if (strcmp(o, "U") == 0) {
+			m->chown_owner = true;
 		} else {
 			return holt_err_set(err, 0,
 					    "--volume \"%s\": unknown option \"%s\" for a %s", arg,
@@ -408,6 +410,7 @@ json_object *mount_specs_to_json(const struct mount_spec *mounts, size_t n)
 		add_bool(o, "NoCopy", m->nocopy);
 		add_bool(o, "Anonymous", m->anonymous);
 		add_bool(o, "CreateSource", m->create_source);
+		add_bool(o, "ChownOwner", m->chown_owner);
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -447,6 +450,7 @@ int mount_specs_from_json(json_object *arr, struct mount_spec **mounts, size_t *
 		m.nocopy = get_bool(o, "NoCopy");
 		m.anonymous = get_bool(o, "Anonymous");
 		m.create_source = get_bool(o, "CreateSource");
+		m.chown_owner = get_bool(o, "ChownOwner");
 		*append(mounts, n) = m;
 	}
 	return 0;

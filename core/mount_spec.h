@@ -26,6 +26,7 @@ struct mount_spec {
 	bool nocopy;	    /* volume: the image's content is not copied in */
 	bool anonymous;	    /* volume: made for this container; rm -v and --rm remove it */
 	bool create_source; /* bind: a missing source dir is made (-v), else refused (--mount) */
+	bool chown_owner;   /* -v's U (podman's): the tree is given to the container's user */
 };
 
 /* -v [SOURCE:]DESTINATION[:OPTIONS]; appends to *mounts. */

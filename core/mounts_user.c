@@ -4,10 +4,12 @@
  * was opened, so no path is looked up a second time. */
 #include "core/mounts_user.h"
 #include "core/base/util.h"
+#include "core/user.h"
 #include "core/volume_copyup.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +231,40 @@ static int make_read_only(const char *rootfs, int rootfd, const struct mount_spe
 	if (mount_setattr(AT_FDCWD, rootfs, 0, &attr, sizeof attr) < 0)
 		return holt_err_set(err, errno, "make the root read-only");
 	return 0;
+}
+
+static uid_t owner_uid;
+static gid_t owner_gid;
+
+static int chown_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return lchown(path, owner_uid, owner_gid) < 0 ? errno : 0;
+}
+
+int mounts_chown_owner(const struct mount_spec *mounts, size_t n, const char *user,
+		       struct holt_err *err)
+{
+	struct user_ids ids = {0};
+	bool resolved = false;
+	int ret = 0;
+	for (size_t i = 0; i < n && ret == 0; i++) {
+		if (!mounts[i].chown_owner)
+			continue;
+		if (!resolved &&
+		    user_resolve(user ? user : "0", "/etc/passwd", "/etc/group", &ids, err) < 0)
+			return -1;
+		resolved = true;
+		owner_uid = ids.uid;
+		owner_gid = ids.gid;
+		int e = nftw(mounts[i].destination, chown_one, 32, FTW_PHYS | FTW_MOUNT);
+		if (e)
+			ret = holt_err_set(
+			    err, e > 0 ? e : errno, "U: give \"%s\" to uid %u gid %u%s",
+			    mounts[i].destination, (unsigned)ids.uid, (unsigned)ids.gid,
+			    e == EINVAL ? " (not mapped: no subordinate ids for you?)" : "");
+	}
+	user_ids_release(&ids);
+	return ret;
 }
 
 int mounts_user(const char *rootfs, const struct mount_spec *mounts, size_t n,

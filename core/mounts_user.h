@@ -17,6 +17,12 @@
 int mounts_user(const char *rootfs, const struct mount_spec *mounts, size_t n,
 		const char *volumes_dir, bool read_only, struct holt_err *err);
 
+/* After pivot_root: the tree of every mount with the U option is given to user (docker's
+ * --user spec, resolved with the container's /etc/passwd and /etc/group), as podman's U
+ * does; symlinks are changed themselves, never followed, and other mounts not entered. */
+int mounts_chown_owner(const struct mount_spec *mounts, size_t n, const char *user,
+		       struct holt_err *err);
+
 /* openat2 of path under rootfd with RESOLVE_IN_ROOT: ".." and symlinks stop at rootfd. */
 int mounts_open_in_root(int rootfd, const char *path, int flags);
 

@@ -376,3 +376,35 @@ n" ]
 /data:"
 	holt rmi volout:1 >/dev/null
 }
+
+@test "the U option gives a bind's tree to the container's user, as podman's does" {
+	subids_or_skip
+	mkdir -p u/sub
+	touch u/sub/f
+	ln -s /etc/passwd u/link
+	run_holt run --rm -u 1000:1001 -v "$PWD/u:/u:U" "$IMG" sh -c \
+		'id -u; stat -c %u:%g /u /u/sub/f; touch /u/sub/mine && echo wrote'
+	check_status 0
+	check_output "1000
+1000:1001
+1000:1001
+wrote"
+	# On the host: the ids of the user's range that 1000 and 1001 map to; the link's
+	# target is left alone.
+	local ustart gstart
+	ustart=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subuid)
+	gstart=$(awk -F: -v u="$(id -un)" '$1 == u { print $2; exit }' /etc/subgid)
+	[ "$(stat -c %u:%g u/sub/f)" = "$((ustart + 999)):$((gstart + 1000))" ]
+	[ "$(stat -c %u /etc/passwd)" = 0 ]
+	unshare --map-auto --map-root-user rm -rf u
+}
+
+@test "the U option without subordinate ids: root inside is the user, other ids are refused" {
+	nosubids_or_skip
+	mkdir -p u
+	run_holt run --rm -v "$PWD/u:/u:U" "$IMG" sh -c 'touch /u/f'
+	check_status 0
+	[ "$(stat -c %u u/f)" = "$(id -u)" ]
+	run_holt run --rm -u 1000 -v "$PWD/u:/u:U" "$IMG" true
+	check_holt_error 'U: give "/u" to uid 1000'
+}
