@@ -189,6 +189,15 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 	case OPT_READ_ONLY:
 		cfg->read_only = true;
 		return 0;
+	case OPT_USERNS:
+		/* podman's rootless "host" is the user's namespace, which is what holt uses */
+		if (strcmp(arg, "host") && *arg)
+			return holt_err_set(
+			    err, 0,
+			    "--userns \"%s\": holt has only \"host\" (its own user "
+			    "namespace) yet; keep-id, auto and private are not there",
+			    arg);
+		return 0;
 	case OPT_VOLUMES_FROM:
 		strv_push(&cfg->volumes_from, arg);
 		return 0;

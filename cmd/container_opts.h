@@ -23,6 +23,7 @@ enum {
 	OPT_TMPFS,
 	OPT_READ_ONLY,
 	OPT_VOLUMES_FROM,
+	OPT_USERNS,
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -50,6 +51,7 @@ enum {
 	    {"tmpfs", OPT_TMPFS, "DST[:OPTS]", "mount a tmpfs at DST (size=16m,mode=1777)"},       \
 	    {"read-only", OPT_READ_ONLY, NULL, "read-only root; /tmp, /run stay writable"},        \
 	    {"volumes-from", OPT_VOLUMES_FROM, "CTR[:ro|rw]", "the mounts of another container"},  \
+	    {"userns", OPT_USERNS, "host", "user namespace: host, holt's own (the only one yet)"}, \
 	{                                                                                          \
 		"cpus", OPT_CPUS, "N", "CPU limit (needs a delegated cgroup v2)"                   \
 	}

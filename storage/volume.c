@@ -106,10 +106,11 @@ fail:
 	return NULL;
 }
 
-static int sync_dir(const char *path)
+static void sync_dir(const char *path)
 {
 	cleanup_close int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -1 : fsync(fd);
+	if (fd >= 0)
+		fsync(fd);
 }
 
 struct volume *volume_create(struct store *s, const char *name, char *const *labels, bool *created,
@@ -139,7 +140,7 @@ struct volume *volume_create(struct store *s, const char *name, char *const *lab
 	v->anonymous = !name;
 	cleanup_free char *staged = stage_volume(s, v, err);
 	cleanup_free char *parent = xasprintf("%s/volumes", store_root(s));
-	if (!staged || rename(staged, v->dir) < 0 || sync_dir(parent) < 0) {
+	if (!staged || rename(staged, v->dir) < 0) {
 		if (staged) {
 			holt_err_set(err, errno, "create volume \"%s\"", v->name);
 			store_remove_tree(staged, &(struct holt_err){0});
@@ -147,6 +148,7 @@ struct volume *volume_create(struct store *s, const char *name, char *const *lab
 		store_unlock(s);
 		return NULL;
 	}
+	sync_dir(parent); /* the rename is durable; a failure here loses nothing made */
 	store_unlock(s);
 	*created = true;
 	return steal_pointer(&v);

@@ -408,3 +408,15 @@ wrote"
 	run_holt run --rm -u 1000 -v "$PWD/u:/u:U" "$IMG" true
 	check_holt_error 'U: give "/u" to uid 1000'
 }
+
+@test "--userns host is holt's own namespace; keep-id, auto and private are refused, said so" {
+	run_holt run --rm --userns host "$IMG" id -u
+	check_status 0 && check_output 0
+	local before
+	before=$(store_listing)
+	for mode in keep-id keep-id:uid=5 auto private; do
+		run_holt run --rm --userns "$mode" "$IMG" true
+		check_holt_error "--userns \"$mode\""
+	done
+	[ "$(store_listing)" = "$before" ]
+}
