@@ -129,6 +129,7 @@ CMD(image);
 CMD(image_prune);
 CMD(image_exists);
 CMD(container_exists);
+CMD(volume);
 CMD(system);
 CMD(system_check);
 CMD(info);

@@ -219,6 +219,27 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		return parse_cpus(arg, cfg, err);
 	case OPT_SECURITY_OPT:
 		return parse_security_opt(arg, cfg, err);
+	case 'v':
+		return mount_spec_parse_volume(arg, &cfg->mounts, &cfg->n_mounts, err);
+	case OPT_MOUNT:
+		return mount_spec_parse_mount(arg, &cfg->mounts, &cfg->n_mounts, err);
+	case OPT_TMPFS:
+		return mount_spec_parse_tmpfs(arg, &cfg->mounts, &cfg->n_mounts, err);
+	case OPT_READ_ONLY:
+		cfg->read_only = true;
+		return 0;
+	case OPT_USERNS:
+		/* podman's rootless "host" is the user's namespace, which is what holt uses */
+		if (strcmp(arg, "host") && *arg)
+			return holt_err_set(
+			    err, 0,
+			    "--userns \"%s\": holt has only \"host\" (its own user "
+			    "namespace) yet; keep-id, auto and private are not there",
+			    arg);
+		return 0;
+	case OPT_VOLUMES_FROM:
+		strv_push(&cfg->volumes_from, arg);
+		return 0;
 	default:
 		return 1;
 	}
@@ -226,6 +247,8 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 
 int container_opts_check(const struct container_config *cfg, struct holt_err *err)
 {
+	if (mount_spec_check(cfg->mounts, cfg->n_mounts, err) < 0)
+		return -1;
 	if (cfg->remove && cfg->restart != RESTART_NO)
 		return holt_err_set(err, 0,
 				    "--restart and --rm conflict: a container cannot both "

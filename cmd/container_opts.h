@@ -21,6 +21,11 @@ enum {
 	OPT_CPUS,
 	OPT_SECURITY_OPT,
 	OPT_PRESERVE_FDS, /* run and exec only */
+	OPT_MOUNT,
+	OPT_TMPFS,
+	OPT_READ_ONLY,
+	OPT_VOLUMES_FROM,
+	OPT_USERNS,
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -44,6 +49,13 @@ enum {
 	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
 	    {"security-opt", OPT_SECURITY_OPT, "OPT",                                              \
 	     "seccomp=unconfined: no system-call filter"},                                         \
+	    {"volume", 'v', "SRC:DST[:OPTS]",                                                      \
+	     "bind host path or volume SRC at DST (DST alone: anonymous)"},                        \
+	    {"mount", OPT_MOUNT, "type=…,src=…,dst=…", "bind, volume or tmpfs, docker's syntax"},  \
+	    {"tmpfs", OPT_TMPFS, "DST[:OPTS]", "mount a tmpfs at DST (size=16m,mode=1777)"},       \
+	    {"read-only", OPT_READ_ONLY, NULL, "read-only root; /tmp, /run stay writable"},        \
+	    {"volumes-from", OPT_VOLUMES_FROM, "CTR[:ro|rw]", "the mounts of another container"},  \
+	    {"userns", OPT_USERNS, "host", "user namespace: host, holt's own (the only one yet)"}, \
 	{                                                                                          \
 		"cpus", OPT_CPUS, "N", "CPU limit (needs a delegated cgroup v2)"                   \
 	}

@@ -4,6 +4,7 @@
 #include "cmd/run_extras.h"
 #include "core/base/util.h"
 #include "core/container.h"
+#include "core/container_volumes.h"
 #include "core/spec.h"
 #include "storage/image.h"
 
@@ -50,7 +51,7 @@ int cmd_create(int argc, char **argv, struct cmd_ctx *ctx)
 	if (run_extras_prepare(ctx, &extras, cfg.name, &err) < 0)
 		goto fail;
 	img = run_extras_image(ctx, &extras, argv[optind], &err);
-	if (!img || !(c = container_create(ctx->store, &cfg, img, argv[optind], &err)))
+	if (!img || !(c = container_create_with_mounts(ctx->store, &cfg, img, argv[optind], &err)))
 		goto fail;
 	/* Refuse now what start would refuse: a container with no command. */
 	if (spec_build(&c->config, img, &spec, &err) < 0) {

@@ -5,6 +5,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/file.h"
 #include "core/base/util.h"
+#include "core/container_volumes.h"
 #include "core/control.h"
 #include "core/humanize.h"
 
@@ -15,7 +16,7 @@
 
 static const struct cmd_option rm_options[] = {
     {"force", 'f', NULL, "kill a running container first"},
-    {"volumes", 'v', NULL, "also remove anonymous volumes (holt makes none yet)"},
+    {"volumes", 'v', NULL, "also remove the container's anonymous volumes"},
     {"all", 'a', NULL, "remove every container (podman)"},
     {"ignore", 'i', NULL, "a container that does not exist is no error (podman)"},
     {"time", 't', "SECONDS", "with -f, stop running ones this long before SIGKILL (podman)"},
@@ -30,7 +31,7 @@ const struct cmd_info cmd_rm_info = {
 };
 
 static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, int timeout,
-		      struct holt_err *err)
+		      bool volumes, struct holt_err *err)
 {
 	if (container_is_running(c)) {
 		if (!force)
@@ -45,7 +46,7 @@ static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, int 
 	 * this rm (run -d, start) launched since it was looked up. */
 	for (int tries = 0;; tries++) {
 		if (container_remove_unmonitored(ctx->store, c, err) == 0)
-			return 0;
+			return volumes ? container_remove_volumes(ctx->store, c, err) : 0;
 		if (!force || tries == 200 || err->errnum != EBUSY)
 			return -1;
 		holt_err_release(err);
@@ -60,7 +61,7 @@ static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, int 
 
 int cmd_rm(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	bool force = false, all = false, ignore = false;
+	bool force = false, all = false, ignore = false, volumes = false;
 	int opt, ret = 0, timeout = 0; /* docker's rm -f kills at once */
 	cleanup_strv char **targets = NULL;
 
@@ -71,6 +72,8 @@ int cmd_rm(int argc, char **argv, struct cmd_ctx *ctx)
 			all = true;
 		else if (opt == 'i')
 			ignore = true;
+		else if (opt == 'v')
+			volumes = true;
 		else if (opt == 't' && cmd_stop_timeout(optarg, &timeout))
 			return HOLT_EXIT_ERROR;
 	if (cmd_targets(ctx, "rm", argc, argv, all, TARGETS_ANY, &targets))
@@ -82,7 +85,7 @@ int cmd_rm(int argc, char **argv, struct cmd_ctx *ctx)
 			holt_err_release(&err);
 			continue;
 		}
-		if (!c || remove_one(ctx, c, force, timeout, &err) < 0) {
+		if (!c || remove_one(ctx, c, force, timeout, volumes, &err) < 0) {
 			cmd_error("rm \"%s\": %s", *t, err.msg);
 			holt_err_release(&err);
 			ret = HOLT_EXIT_ERROR;

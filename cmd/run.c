@@ -7,6 +7,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
+#include "core/container_volumes.h"
 #include "core/monitor.h"
 #include "core/spec.h"
 #include "storage/image.h"
@@ -69,7 +70,8 @@ static int parse(int argc, char **argv, struct container_config *cfg, struct run
 static void remove_quietly(struct store *s, struct container *c)
 {
 	struct holt_err err = {0};
-	if (container_remove(s, c, &err) < 0)
+	/* --rm takes the anonymous volumes along, as docker's does */
+	if (container_remove(s, c, &err) < 0 || container_remove_volumes(s, c, &err) < 0)
 		holt_err_release(&err); /* the first error is the one to show */
 }
 
@@ -108,7 +110,7 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	if (run_extras_prepare(ctx, &extras, cfg.name, &err) < 0)
 		goto fail;
 	img = run_extras_image(ctx, &extras, ref, &err);
-	if (!img || !(c = container_create(ctx->store, &cfg, img, ref, &err)))
+	if (!img || !(c = container_create_with_mounts(ctx->store, &cfg, img, ref, &err)))
 		goto fail;
 	if (run_extras_created(&extras, c, &err) < 0) {
 		remove_quietly(ctx->store, c);

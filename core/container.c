@@ -28,6 +28,8 @@ void container_config_release(struct container_config *c)
 	free(c->hostname);
 	strv_free(c->labels);
 	free(c->stop_signal);
+	mount_specs_free(c->mounts, c->n_mounts);
+	strv_free(c->volumes_from);
 	memset(c, 0, sizeof *c);
 }
 
@@ -147,6 +149,8 @@ static json_object *host_config_json(const struct container_config *cfg)
 	json_object_object_add(host, "SecurityOpt", container_security_opt_json(cfg));
 	json_object_object_add(host, "Memory", json_object_new_int64((int64_t)cfg->memory));
 	json_object_object_add(host, "NanoCpus", json_object_new_int64((int64_t)cfg->nano_cpus));
+	json_object_object_add(host, "Mounts", mount_specs_to_json(cfg->mounts, cfg->n_mounts));
+	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
 	json_object_object_add(restart, "Name",
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(restart, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
@@ -334,6 +338,8 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
+	c->config.mounts = mount_specs_dup(config->mounts, config->n_mounts);
+	c->config.volumes_from = NULL; /* already copied into mounts */
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
 	if (config->name && !names_valid(config->name))
 		return holt_err_set(err, 0,

@@ -8,6 +8,7 @@
 
 #include "core/base/err.h"
 #include "core/base/json.h"
+#include "core/mount_spec.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
@@ -52,7 +53,11 @@ struct container_config {
 	uint64_t memory;       /* --memory, bytes; 0: no limit */
 	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
-	bool seccomp_unconfined; /* --security-opt seccomp=unconfined */
+	bool seccomp_unconfined;   /* --security-opt seccomp=unconfined */
+	struct mount_spec *mounts; /* -v, --mount, --tmpfs (and --volumes-from's, once made) */
+	size_t n_mounts;
+	char **volumes_from; /* CONTAINER[:ro|rw]; copied into mounts when the container is made */
+	bool read_only;	     /* --read-only: the root is read-only, /tmp and /run are tmpfs */
 };
 
 enum container_status {

@@ -7,6 +7,7 @@
 #include "core/caps.h"
 #include "core/idmap_range.h"
 #include "core/mounts.h"
+#include "core/mounts_user.h"
 #include "core/pty.h"
 #include "core/seccomp.h"
 #include "core/session.h"
@@ -223,7 +224,10 @@ void init_container(const struct init_args *a)
 	}
 	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
 	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
-	    mounts_pivot(root, &err) < 0 || (a->own_netns && loopback_up(&err) < 0))
+	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
+	    mounts_pivot(root, &err) < 0 ||
+	    mounts_chown_owner(a->mounts, a->n_mounts, spec->user, &err) < 0 ||
+	    (a->own_netns && loopback_up(&err) < 0))
 		fail(a, HOLT_EXIT_ERROR, &err);
 	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
 		holt_err_set(&err, errno, "set hostname \"%s\"", spec->hostname);

@@ -15,6 +15,10 @@ struct init_args {
 	const char *container_dir;  /* holds the /etc files to bind */
 	const struct process_spec *spec;
 	bool own_netns;
+	const struct mount_spec *mounts; /* -v, --mount, --tmpfs */
+	size_t n_mounts;
+	const char *volumes_dir; /* <root>/volumes */
+	bool read_only;		 /* --read-only */
 	bool init;     /* pid 1 is a minimal init that reaps and forwards signals (--init) */
 	int stdio[3];  /* made fds 0-2 first where >= 0 */
 	int join_fd;   /* exec: a pidfd of the container's first process, whose namespaces

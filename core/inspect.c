@@ -1,6 +1,7 @@
 #include "core/inspect.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/container_volumes.h"
 #include "core/spec.h"
 #include "storage/reference.h"
 
@@ -92,6 +93,7 @@ static json_object *host_config_json(const struct container *c)
 	json_object_object_add(h, "Init", json_object_new_boolean(cfg->init));
 	json_object_object_add(h, "SecurityOpt", container_security_opt_json(cfg));
 	json_object_object_add(h, "LogConfig", container_log_config_json(cfg));
+	json_object_object_add(h, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
 	return h;
 }
 
@@ -122,7 +124,7 @@ json_object *inspect_container(const struct container *c, const struct image *im
 	if (storage_driver)
 		json_object_object_add(o, "Driver", json_object_new_string(storage_driver));
 	json_object_object_add(o, "HostConfig", host_config_json(c));
-	json_object_object_add(o, "Mounts", json_object_new_array());
+	json_object_object_add(o, "Mounts", container_mounts_json(c));
 	json_object_object_add(o, "Config", config_json(c, have_spec ? &spec : NULL, img));
 	json_object *net = json_object_new_object();
 	json_object_object_add(net, "Ports", json_object_new_object());

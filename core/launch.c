@@ -78,6 +78,9 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	cleanup_free char *work = xasprintf("%s/work", c->dir);
 	cleanup_free char *copy = xasprintf("%s/rootfs", c->dir);
 	cleanup_free char *merged = xasprintf("%s/merged", c->dir);
+	cleanup_free char *volumes = c->config.n_mounts && req->store
+					 ? xasprintf("%s/volumes", store_root(req->store))
+					 : NULL;
 	struct init_args a = {
 	    .layout = {.lower = req->image ? req->image->layer_dirs : NULL,
 		       .n_lower = req->image ? req->image->n_layers : 0,
@@ -89,6 +92,10 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	    .container_dir = c->dir,
 	    .spec = req->spec,
 	    .own_netns = c->config.network == NETWORK_NONE,
+	    .mounts = c->config.mounts,
+	    .n_mounts = c->config.n_mounts,
+	    .volumes_dir = volumes,
+	    .read_only = c->config.read_only,
 	    .init = c->config.init && !req->exec,
 	    .stdio = {req->stdio[0], req->stdio[1], req->stdio[2]},
 	    .join_fd = -1,

@@ -5,6 +5,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/cgroup.h"
+#include "core/container_volumes.h"
 #include "core/launch.h"
 #include "core/logfile.h"
 #include "core/relay.h"
@@ -384,7 +385,9 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 		cleanup_container struct container *now =
 		    container_lookup(m->req->store, m->c->id, &e);
 		holt_err_release(&e);
-		container_remove(m->req->store, now ? now : m->c, &e);
+		if (container_remove(m->req->store, now ? now : m->c, &e) == 0)
+			container_remove_volumes_reopen(m->req->store, now ? now : m->c, &e);
+		holt_err_release(&e);
 	} else {
 		cleanup_free char *path = xasprintf("%s/attach.sock", m->c->run_dir);
 		unlink(path);

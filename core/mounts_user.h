@@ -1,0 +1,29 @@
+/* The mounts the user asked for (-v, --mount, --tmpfs, --read-only), made in the
+ * container's mount namespace between the root's assembly and pivot_root. */
+#ifndef HOLT_CORE_MOUNTS_USER_H
+#define HOLT_CORE_MOUNTS_USER_H
+
+#include "core/base/err.h"
+#include "core/mount_spec.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Mounts each of mounts under rootfs, parents before children; every destination is
+ * resolved inside rootfs (a symlink in the image never leads outside it) and made when
+ * missing. Volumes are found under volumes_dir and get the image's content at their
+ * destination once. read_only: rootfs becomes read-only, with tmpfs on /tmp, /var/tmp and
+ * /run unless mounts cover them. */
+int mounts_user(const char *rootfs, const struct mount_spec *mounts, size_t n,
+		const char *volumes_dir, bool read_only, struct holt_err *err);
+
+/* After pivot_root: the tree of every mount with the U option is given to user (docker's
+ * --user spec, resolved with the container's /etc/passwd and /etc/group), as podman's U
+ * does; symlinks are changed themselves, never followed, and other mounts not entered. */
+int mounts_chown_owner(const struct mount_spec *mounts, size_t n, const char *user,
+		       struct holt_err *err);
+
+/* openat2 of path under rootfd with RESOLVE_IN_ROOT: ".." and symlinks stop at rootfd. */
+int mounts_open_in_root(int rootfd, const char *path, int flags);
+
+#endif
