@@ -27,6 +27,7 @@ void container_config_release(struct container_config *c)
 	free(c->hostname);
 	strv_free(c->labels);
 	free(c->stop_signal);
+	container_net_release(&c->net);
 	memset(c, 0, sizeof *c);
 }
 
@@ -72,7 +73,7 @@ static int write_text(const char *dir, const char *file, const char *text, struc
 
 static char *host_resolv_conf(void)
 {
-	cleanup_file FILE *f = fopen("/etc/resolv.conf", "re");
+	cleanup_file FILE *f = fopen(container_net_host_resolv_path(), "re");
 	char *text = NULL;
 	size_t len = 0;
 	if (!f || getdelim(&text, &len, '\0', f) < 0) {
@@ -83,14 +84,15 @@ static char *host_resolv_conf(void)
 }
 
 /* The files bind-mounted over the image's /etc/hostname, /etc/hosts, /etc/resolv.conf. */
-static int write_etc_files(const char *dir, const char *hostname, struct holt_err *err)
+static int write_etc_files(const struct container *c, struct holt_err *err)
 {
-	cleanup_free char *hn = xasprintf("%s\n", hostname);
-	cleanup_free char *hosts = xasprintf("127.0.0.1\tlocalhost\n"
-					     "::1\tlocalhost ip6-localhost ip6-loopback\n"
-					     "127.0.1.1\t%s\n",
-					     hostname);
-	cleanup_free char *resolv = host_resolv_conf();
+	const struct container_config *cfg = &c->config;
+	const char *dir = c->dir;
+	cleanup_free char *hn = xasprintf("%s\n", cfg->hostname);
+	cleanup_free char *hosts =
+	    container_net_hosts(cfg->network, &cfg->net, cfg->hostname, c->name);
+	cleanup_free char *host_resolv = host_resolv_conf();
+	cleanup_free char *resolv = container_net_resolv(cfg->network, &cfg->net, host_resolv);
 
 	if (write_text(dir, "hostname", hn, err) < 0 || write_text(dir, "hosts", hosts, err) < 0 ||
 	    write_text(dir, "resolv.conf", resolv, err) < 0)
@@ -112,9 +114,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 	json_object *log = json_object_new_object();
 	json_object *log_opts = json_object_new_object();
 
-	json_object_object_add(
-	    host, "NetworkMode",
-	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
+	container_net_to_json(cfg->network, &cfg->net, host);
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(host, "Init", json_object_new_boolean(cfg->init));
 	json_object_object_add(host, "Memory", json_object_new_int64((int64_t)cfg->memory));
@@ -234,6 +234,14 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : xstrndup(c->id, 12);
+	container_net_copy(&c->config.net, &config->net);
+	char host_name[256];
+	/* docker: the host's network, the host's name */
+	if (!config->hostname && config->network == NETWORK_HOST &&
+	    gethostname(host_name, sizeof host_name) == 0) {
+		free(c->config.hostname);
+		c->config.hostname = xstrndup(host_name, sizeof host_name);
+	}
 	c->dir = xasprintf("%s/containers/%s", store_root(s), c->id);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
 
@@ -251,7 +259,7 @@ struct container *container_create(struct store *s, const struct container_confi
 		return NULL;
 	}
 
-	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0)
+	if (make_dirs(c->dir, err) < 0 || write_etc_files(c, err) < 0)
 		goto fail;
 	json_object *obj = config_json(c);
 	int r = container_write_json(c, "config.json", obj, err);

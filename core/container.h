@@ -7,17 +7,13 @@
 #define HOLT_CORE_CONTAINER_H
 
 #include "core/base/err.h"
+#include "core/container_net.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-enum container_network {
-	NETWORK_NONE, /* a network namespace of its own with only lo */
-	NETWORK_HOST, /* the host's network namespace */
-};
 
 enum restart_policy {
 	RESTART_NO,
@@ -40,6 +36,7 @@ struct container_config {
 	char *stop_signal; /* NULL: the image's StopSignal, else SIGTERM */
 	int stop_timeout;  /* seconds; -1: 10 */
 	enum container_network network;
+	struct container_net net; /* what goes with network: ports, dns, hosts */
 	enum restart_policy restart;
 	int restart_max;
 	uint64_t log_max_size; /* bytes before the log rotates; 0: never */

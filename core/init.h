@@ -14,14 +14,17 @@ struct init_args {
 	const char *storage_driver; /* NULL: the first that works */
 	const char *container_dir;  /* holds the /etc files to bind */
 	const struct process_spec *spec;
-	bool own_netns;
-	bool init;     /* pid 1 is a minimal init that reaps and forwards signals (--init) */
-	int stdio[3];  /* made fds 0-2 first where >= 0 */
-	int join_fd;   /* exec: a pidfd of the container's first process, whose namespaces
-			* the caller joins instead of setting up new ones; else -1 */
-	bool detached; /* exec -d: no death signal when the parent exits */
-	int report_fd; /* failures go to the parent here, as "<exit code> <message>" */
-	int tty_sock;  /* with a tty: the pty master is sent back on it, else -1 */
+	bool own_netns;	 /* not the host's network namespace */
+	int net_join_fd; /* container:NAME: a pidfd whose network namespace to join; else -1 */
+	int net_sock;	 /* slirp: the tap goes to holt here and the word to go on comes
+			  * back; else -1 */
+	bool init;	 /* pid 1 is a minimal init that reaps and forwards signals (--init) */
+	int stdio[3];	 /* made fds 0-2 first where >= 0 */
+	int join_fd;	 /* exec: a pidfd of the container's first process, whose namespaces
+			  * the caller joins instead of setting up new ones; else -1 */
+	bool detached;	 /* exec -d: no death signal when the parent exits */
+	int report_fd;	 /* failures go to the parent here, as "<exit code> <message>" */
+	int tty_sock;	 /* with a tty: the pty master is sent back on it, else -1 */
 	struct winsize winsize; /* the terminal's size, when has_winsize */
 	bool has_winsize;
 	sigset_t sigmask; /* restored before exec */

@@ -1,6 +1,7 @@
 #include "core/inspect.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/netns.h"
 #include "core/spec.h"
 #include "storage/reference.h"
 
@@ -83,9 +84,7 @@ static json_object *host_config_json(const struct container *c)
 	json_object *log = json_object_new_object();
 	json_object *log_conf = json_object_new_object();
 
-	json_object_object_add(
-	    h, "NetworkMode",
-	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
+	container_net_to_json(cfg->network, &cfg->net, h);
 	json_object_object_add(rp, "Name",
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(rp, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
@@ -131,9 +130,7 @@ json_object *inspect_container(const struct container *c, const struct image *im
 	json_object_object_add(o, "HostConfig", host_config_json(c));
 	json_object_object_add(o, "Mounts", json_object_new_array());
 	json_object_object_add(o, "Config", config_json(c, have_spec ? &spec : NULL, img));
-	json_object *net = json_object_new_object();
-	json_object_object_add(net, "Ports", json_object_new_object());
-	json_object_object_add(o, "NetworkSettings", net);
+	json_object_object_add(o, "NetworkSettings", netns_settings_json(c));
 	spec_release(&spec);
 	return o;
 }

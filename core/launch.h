@@ -25,11 +25,17 @@ struct launch_request {
 
 struct launched {
 	pid_t pid;
-	int master; /* the pty master with spec->tty, else -1 */
+	int master;	  /* the pty master with spec->tty, else -1 */
+	pid_t net_helper; /* the slirp helper, else -1: reap it with launch_reap_net */
 };
 
 /* Starts the process. Returns 0, or the exit code docker gives when the command could
  * not be run (125/126/127) with err saying why; the child is reaped then. */
 int launch(const struct launch_request *req, struct launched *out, struct holt_err *err);
+
+/* Reaps the net helper if it has exited. It exits by itself with the container's first
+ * process, but tearing down the tap and the network namespace with it takes ~20 ms that
+ * nobody needs to wait for: one still alive is left to exit on its own. */
+void launch_reap_net(struct launched *l);
 
 #endif

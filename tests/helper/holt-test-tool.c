@@ -2,11 +2,13 @@
  * their own. Each subcommand prints one fact in a fixed format, so the bats suites can
  * compare exact output instead of parsing shell one-liners. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -29,7 +31,8 @@ static int usage(void)
 	    "  ifaces           names of the network interfaces, one a line\n"
 	    "  argv ARG...      each argument on a line of its own, in brackets\n"
 	    "  fstype PATH      type of the filesystem mounted last on PATH (mountinfo)\n"
-	    "  cat FILE         print FILE\n",
+	    "  cat FILE         print FILE\n"
+	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes\n",
 	    stderr);
 	return 2;
 }
@@ -225,6 +228,27 @@ static int cmd_fstype(const char *path)
 	return 0;
 }
 
+/* A UDP server for published-port tests: busybox nc has no UDP. */
+static int cmd_udp_echo(int port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		perror("holt-test-tool: udp-echo");
+		return 1;
+	}
+	for (;;) {
+		char in[1024], out[1100];
+		struct sockaddr_in from;
+		socklen_t len = sizeof from;
+		ssize_t n = recvfrom(fd, in, sizeof in, 0, (struct sockaddr *)&from, &len);
+		if (n < 0)
+			return 1;
+		int m = snprintf(out, sizeof out, "echo: %.*s", (int)n, in);
+		sendto(fd, out, (size_t)m, 0, (struct sockaddr *)&from, len);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -270,5 +294,7 @@ int main(int argc, char **argv)
 		return argc > 2 ? cmd_fstype(argv[2]) : usage();
 	if (strcmp(cmd, "cat") == 0)
 		return argc > 2 ? print_file(argv[2]) : usage();
+	if (strcmp(cmd, "udp-echo") == 0)
+		return argc > 2 ? cmd_udp_echo(atoi(argv[2])) : usage();
 	return usage();
 }
