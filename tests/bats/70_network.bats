@@ -37,12 +37,13 @@ teardown()
 	done
 }
 
-# The pids of this store's net helpers that are alive (not zombies).
+# The pids of this store's net helpers and port proxies that are alive (not zombies).
 live_helpers()
 {
-	local p st
+	local p st comm
 	for p in $(pgrep -u "$(id -u)" -f -- "$HOLT_ROOT" 2>/dev/null); do
-		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = holt-net ] || continue
+		comm=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+		[ "$comm" = holt-net ] || [ "$comm" = holt-ports ] || continue
 		st=$(ps -o stat= -p "$p" 2>/dev/null) || continue
 		[[ $st == Z* ]] || echo "$p"
 	done
