@@ -106,9 +106,14 @@ static int start_network(const struct launch_request *req, int net, pid_t pid, s
 			   pid, &out->net_helper, err);
 }
 
-void launch_reap_net(struct launched *l)
+void launch_reap_net(struct launched *l, bool wait)
 {
-	if (l->net_helper > 0 && waitpid(l->net_helper, NULL, WNOHANG) != 0)
+	if (l->net_helper <= 0)
+		return;
+	pid_t r;
+	while ((r = waitpid(l->net_helper, NULL, wait ? 0 : WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (r != 0)
 		l->net_helper = -1;
 }
 
@@ -205,7 +210,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	if (failed) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		launch_reap_net(out);
+		launch_reap_net(out, false);
 		if (out->master >= 0)
 			close(out->master);
 		out->master = -1;

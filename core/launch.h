@@ -33,9 +33,10 @@ struct launched {
  * not be run (125/126/127) with err saying why; the child is reaped then. */
 int launch(const struct launch_request *req, struct launched *out, struct holt_err *err);
 
-/* Reaps the net helper if it has exited. It exits by itself with the container's first
- * process, but tearing down the tap and the network namespace with it takes ~20 ms that
- * nobody needs to wait for: one still alive is left to exit on its own. */
-void launch_reap_net(struct launched *l);
+/* Reaps the net helper, which exits by itself with the container's first process. Its
+ * exit tears down the tap and the network namespace (~20 ms): without wait, a helper
+ * still alive is left to finish on its own; with wait, its published ports are free
+ * again on return (a restart or the next run may bind them). */
+void launch_reap_net(struct launched *l, bool wait);
 
 #endif

@@ -348,7 +348,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 			m->status = st;
 		}
 		close_fd(&m->in);
-		launch_reap_net(&m->launched);
+		launch_reap_net(&m->launched, true);
 		code = relay_exit_code(m->status);
 		if (!restart_due(m, code) || container_set_restarting(m->c, &e) < 0 ||
 		    !back_off(m, backoff_ms)) {

@@ -238,6 +238,20 @@ PY
 	check_output "echo: hi"
 }
 
+@test "a published port is free again when its container exits: back-to-back runs, create/start, restart" {
+	local p i
+	p=$(free_port)
+	for i in 1 2 3; do
+		run_holt run --rm -p "$p:80" "$IMG" true
+		check_status 0
+	done
+	holt create --name cs -p "$p:80" "$IMG" sh -c 'echo cs > /tmp/index.html; exec httpd -f -p 80 -h /tmp' >/dev/null
+	holt start cs >/dev/null
+	wait_http "http://127.0.0.1:$p/" cs
+	holt restart -t 0 cs >/dev/null
+	wait_http "http://127.0.0.1:$p/" cs
+}
+
 @test "-p with a range, -P and -p CTR pick ports that holt port reports" {
 	local base
 	# two free ports in a row, for a range
