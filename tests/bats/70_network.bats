@@ -197,6 +197,35 @@ wait_http()
 	check_output "$(printf 'search example.test\nnameserver 192.0.2.1\noptions edns0')"
 }
 
+@test "DNS: 10.0.2.3 forwards to the host's resolver on its loopback (dnsmasq), A name only it knows" {
+	command -v dnsmasq >/dev/null || skip "dnsmasq not installed (apt-get install dnsmasq-base)"
+	# dnsmasq must listen on port 53, which the test user may bind only in a network
+	# namespace of its own: holt runs there too, as that namespace's root, with a store
+	# of its own, and that namespace's loopback is "the host's".
+	local d=$HOLT_TMP/dns
+	mkdir -p "$d/run"
+	echo "nameserver 127.0.0.1" >"$d/resolv.conf"
+	cat >"$d/inside.sh" <<-EOF
+		set -e
+		ip link set lo up
+		dnsmasq --no-daemon --no-resolv --no-hosts --listen-address=127.0.0.1 \\
+			--bind-interfaces --port 53 --address=/only-dnsmasq.test/192.0.2.77 \\
+			--pid-file="$d/dnsmasq.pid" 2>"$d/dnsmasq.log" &
+		dp=\$!
+		trap 'kill \$dp' EXIT
+		for i in \$(seq 50); do [ -s "$d/dnsmasq.pid" ] && break; sleep 0.05; done
+		export XDG_RUNTIME_DIR="$d/run"
+		"$HOLT" --root "$d/root" import "$HOLT_FIXTURES/rootfs.tar.gz" dns:1 >/dev/null
+		HOLT_RESOLV_CONF="$d/resolv.conf" "$HOLT" --root "$d/root" run --rm dns:1 \\
+			sh -c 'cat /etc/resolv.conf; nslookup -type=a only-dnsmasq.test'
+		"$HOLT" --root "$d/root" rmi dns:1 >/dev/null
+	EOF
+	run --separate-stderr timeout 60 unshare -rn bash "$d/inside.sh"
+	check_status 0
+	check_output_has "nameserver 10.0.2.3"
+	check_output_has "Address: 192.0.2.77"
+}
+
 # --- published ports ----------------------------------------------------------------------
 
 @test "-p publishes TCP on 0.0.0.0 and on 127.0.0.1; ps, port and inspect show them" {
