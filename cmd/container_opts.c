@@ -197,11 +197,13 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 
 int container_opts_check(const struct container_config *cfg, struct holt_err *err)
 {
-	bool own = cfg->network == NETWORK_SLIRP;
-	if (!own && (cfg->net.n_ports || cfg->net.publish_all))
+	if (cfg->network != NETWORK_SLIRP && (cfg->net.n_ports || cfg->net.publish_all)) {
+		cleanup_free char *mode = container_net_mode_name(cfg->network, &cfg->net);
 		return holt_err_set(err, 0,
-				    "--publish needs the default network (slirp): with --network "
-				    "host the container's ports are the host's already");
+				    "--publish and --network %s conflict: ports are published from "
+				    "the default network (slirp)",
+				    mode);
+	}
 	if (cfg->network == NETWORK_CONTAINER && (cfg->net.dns || cfg->net.add_hosts))
 		return holt_err_set(err, 0,
 				    "--dns and --add-host conflict with --network container:NAME");

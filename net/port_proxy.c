@@ -3,6 +3,7 @@
  * directions, each a pipe that splice() moves bytes through without copying them. */
 #include "net/port_proxy.h"
 #include "core/base/util.h"
+#include "net/privileges.h"
 #include "net/tap.h"
 
 #include <arpa/inet.h>
@@ -231,7 +232,8 @@ pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct 
 		prctl(PR_SET_NAME, "holt-ports");
 		signal(SIGPIPE, SIG_IGN);
 		close_others(ls, n_ls, pidfd);
-		if (setns(pidfd, CLONE_NEWNET) < 0)
+		if (setns(pidfd, CLONE_NEWNET) < 0 ||
+		    privileges_drop_all(&(struct holt_err){0}) < 0)
 			_exit(1);
 		serve(ls, n_ls, pidfd);
 	}

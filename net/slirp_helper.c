@@ -5,6 +5,7 @@
 #include "net/slirp_helper.h"
 #include "core/base/util.h"
 #include "net/port_proxy.h"
+#include "net/privileges.h"
 #include "net/slirp_api.h"
 #include "net/tap.h"
 
@@ -316,7 +317,7 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 		_exit(1);
 	}
 	if ((h.proxy = port_proxy_start(cfg->ports, cfg->n_ports, PID_FD, &err)) < 0 ||
-	    start_slirp(&h, cfg, &err) < 0) {
+	    start_slirp(&h, cfg, &err) < 0 || privileges_drop_all(&err) < 0) {
 		dprintf(READY_FD, "%s", err.msg ? err.msg : "start libslirp");
 		_exit(1);
 	}

@@ -345,3 +345,15 @@ while True:
 	kill -KILL "$mpid"
 	wait_no_helpers
 }
+
+@test "the net helper and the port proxy keep no capabilities" {
+	holt run -d --name caps -p "$(free_port):80" "$IMG" sleep 100 >/dev/null
+	local p n=0
+	for p in $(live_helpers); do
+		grep -E '^Cap(Eff|Prm|Bnd):' "/proc/$p/status" | grep -v '0000000000000000$' &&
+			{ echo "process $p ($(cat "/proc/$p/comm")) keeps capabilities"; false; }
+		grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$p/status"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 2 ] || { echo "expected a helper and a proxy, found $n"; false; }
+}
