@@ -143,6 +143,14 @@ char *netns_ports_text(const struct container *c)
 	return text;
 }
 
+static void add_addresses(json_object *into, bool slirp)
+{
+	json_object_object_add(into, "IPAddress",
+			       json_object_new_string(slirp ? SLIRP_ADDRESS : ""));
+	json_object_object_add(into, "IPPrefixLen", json_object_new_int(slirp ? SLIRP_PREFIX : 0));
+	json_object_object_add(into, "Gateway", json_object_new_string(slirp ? SLIRP_GATEWAY : ""));
+}
+
 json_object *netns_settings_json(const struct container *c)
 {
 	json_object *o = json_object_new_object();
@@ -150,9 +158,15 @@ json_object *netns_settings_json(const struct container *c)
 	size_t n = 0;
 	bool slirp = c->config.network == NETWORK_SLIRP;
 
-	json_object_object_add(o, "IPAddress", json_object_new_string(slirp ? SLIRP_ADDRESS : ""));
-	json_object_object_add(o, "IPPrefixLen", json_object_new_int(slirp ? SLIRP_PREFIX : 0));
-	json_object_object_add(o, "Gateway", json_object_new_string(slirp ? SLIRP_GATEWAY : ""));
+	cleanup_free char *mode = container_net_mode_name(c->config.network, &c->config.net);
+	json_object *networks = json_object_new_object();
+	json_object *endpoint = json_object_new_object();
+
+	add_addresses(o, slirp);
+	add_addresses(endpoint, slirp);
+	/* docker keys its endpoints by network name: .NetworkSettings.Networks.slirp */
+	json_object_object_add(networks, mode, endpoint);
+	json_object_object_add(o, "Networks", networks);
 	netns_live_ports(c, &maps, &n);
 	json_object_object_add(o, "Ports", ports_to_json(maps, n));
 	return o;

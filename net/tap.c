@@ -56,7 +56,9 @@ int tap_create(struct holt_err *err)
 	struct ifreq ifr = {.ifr_name = SLIRP_TAP_NAME, .ifr_flags = IFF_TAP | IFF_NO_PI};
 	cleanup_close int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return holt_err_set(err, errno, "network: open \"/dev/net/tun\"");
+		return holt_err_set(err, errno,
+				    "network: open \"/dev/net/tun\" (the default network needs it "
+				    "read-write for you; or use --network none)");
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
 		return holt_err_set(err, errno, "network: create \"%s\"", SLIRP_TAP_NAME);
 	cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -244,6 +244,8 @@ wait_http()
 	check_status 125
 	run_holt ps --format '{{.Ports}}'
 	check_output "0.0.0.0:$p1->80/tcp, 127.0.0.1:$p2->81/tcp"
+	run_holt inspect -f '{{.NetworkSettings.Networks.slirp.IPAddress}}' web
+	check_output "10.0.2.100"
 	run_holt inspect -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{json .NetworkSettings.Ports}}' web
 	check_output "10.0.2.100 10.0.2.2 {\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$p1\"}],\"81/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$p2\"}]}"
 }
