@@ -174,14 +174,24 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		cfg->entrypoint_set = true;
 		return 0;
 	case OPT_NETWORK:
-		if (strcmp(arg, "none") == 0)
-			cfg->network = NETWORK_NONE;
-		else if (strcmp(arg, "host") == 0)
-			cfg->network = NETWORK_HOST;
-		else
-			return holt_err_set(err, 0, "--network \"%s\": holt supports none and host",
-					    arg);
+		return container_net_parse_mode(arg, &cfg->network, &cfg->net, err);
+	case 'p':
+		return ports_parse(arg, &cfg->net.ports, &cfg->net.n_ports, err);
+	case 'P':
+		cfg->net.publish_all = true;
 		return 0;
+	case OPT_DNS:
+		strv_push(&cfg->net.dns, arg);
+		return 0;
+	case OPT_DNS_SEARCH:
+		strv_push(&cfg->net.dns_search, arg);
+		return 0;
+	case OPT_DNS_OPTION:
+	case OPT_DNS_OPT:
+		strv_push(&cfg->net.dns_options, arg);
+		return 0;
+	case OPT_ADD_HOST:
+		return container_net_add_host(&cfg->net, arg, err);
 	case OPT_NAME:
 		free(cfg->name);
 		cfg->name = xstrdup(arg);
@@ -249,6 +259,16 @@ int container_opts_check(const struct container_config *cfg, struct holt_err *er
 {
 	if (mount_spec_check(cfg->mounts, cfg->n_mounts, err) < 0)
 		return -1;
+	if (cfg->network != NETWORK_SLIRP && (cfg->net.n_ports || cfg->net.publish_all)) {
+		cleanup_free char *mode = container_net_mode_name(cfg->network, &cfg->net);
+		return holt_err_set(err, 0,
+				    "--publish and --network %s conflict: ports are published from "
+				    "the default network (slirp)",
+				    mode);
+	}
+	if (cfg->network == NETWORK_CONTAINER && (cfg->net.dns || cfg->net.add_hosts))
+		return holt_err_set(err, 0,
+				    "--dns and --add-host conflict with --network container:NAME");
 	if (cfg->remove && cfg->restart != RESTART_NO)
 		return holt_err_set(err, 0,
 				    "--restart and --rm conflict: a container cannot both "

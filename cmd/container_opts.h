@@ -26,6 +26,11 @@ enum {
 	OPT_READ_ONLY,
 	OPT_VOLUMES_FROM,
 	OPT_USERNS,
+	OPT_DNS,
+	OPT_DNS_SEARCH,
+	OPT_DNS_OPTION,
+	OPT_DNS_OPT,
+	OPT_ADD_HOST,
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -38,7 +43,16 @@ enum {
 	    {"user", 'u', "USER[:GROUP]", "user (name or uid) and group to run as"},               \
 	    {"hostname", 'h', "NAME", "the container's hostname"},                                 \
 	    {"entrypoint", OPT_ENTRYPOINT, "CMD", "replace the image's entrypoint"},               \
-	    {"network", OPT_NETWORK, "MODE", "none (default) or host"},                            \
+	    {"network", OPT_NETWORK, "MODE", "slirp (default), none, host or container:NAME"},     \
+	    {"net", OPT_NETWORK, "MODE", "the same as --network"},                                 \
+	    {"publish", 'p', "PORT", "publish a container's port on the host"},                    \
+	    {"publish-all", 'P', NULL, "publish the image's exposed ports on free host ports"},    \
+	    {"dns", OPT_DNS, "IP", "a nameserver for the container's resolv.conf"},                \
+	    {"dns-search", OPT_DNS_SEARCH, "DOMAIN", "a search domain for its resolv.conf"},       \
+	    {"dns-option", OPT_DNS_OPTION, "OPTION", "a resolv.conf option (ndots:2)"},            \
+	    {"dns-opt", OPT_DNS_OPT, "OPTION", "the same as --dns-option"},                        \
+	    {"add-host", OPT_ADD_HOST, "NAME:IP",                                                  \
+	     "a line in /etc/hosts (IP may be host-gateway)"},                                     \
 	    {"name", OPT_NAME, "NAME", "name the container"},                                      \
 	    {"restart", OPT_RESTART, "POLICY", "no, on-failure[:MAX], always or unless-stopped"},  \
 	    {"init", OPT_INIT, NULL, "run an init as pid 1 that reaps and forwards signals"},      \

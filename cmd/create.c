@@ -26,7 +26,7 @@ const struct cmd_info cmd_create_info = {
 
 int cmd_create(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct container_config cfg = {.network = NETWORK_NONE, .stop_timeout = -1};
+	struct container_config cfg = {.network = NETWORK_SLIRP, .stop_timeout = -1};
 	struct process_spec spec = {0};
 	struct holt_err err = {0};
 	cleanup_container struct container *c = NULL;

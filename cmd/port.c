@@ -1,9 +1,13 @@
-/* `holt port`: the ports a container publishes. holt publishes none yet (no -p), so
- * this lists nothing, and a named port is an error, as docker says for an unpublished
- * one. */
+/* `holt port`: the ports a running container publishes, as its net helper listens on
+ * them ("80/tcp -> 0.0.0.0:8080"), or the host addresses of one of them. */
 #include "cmd/cmd.h"
 #include "core/base/util.h"
 #include "core/container.h"
+#include "core/netns.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const struct cmd_option port_options[] = {
     {NULL, 0, NULL, NULL},
@@ -19,6 +23,8 @@ const struct cmd_info cmd_port_info = {
 int cmd_port(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct holt_err err = {0};
+	cleanup_free struct port_map *maps = NULL;
+	size_t n = 0;
 
 	while (cmd_getopt(argc, argv, &cmd_port_info) != -1)
 		;
@@ -27,8 +33,28 @@ int cmd_port(int argc, char **argv, struct cmd_ctx *ctx)
 	cleanup_container struct container *c = container_lookup(ctx->store, argv[optind], &err);
 	if (!c)
 		return cmd_fail(&err);
-	if (argc - optind == 2)
+	netns_live_ports(c, &maps, &n);
+	const char *want = argc - optind == 2 ? argv[optind + 1] : NULL;
+	char *end = NULL;
+	long want_port = want ? strtol(want, &end, 10) : 0;
+	bool want_udp = end && strcmp(end, "/udp") == 0;
+	if (want &&
+	    (want_port < 1 || want_port > 65535 || (*end && !want_udp && strcmp(end, "/tcp"))))
+		return cmd_error("port \"%s\": \"%s\" is not PORT[/tcp|udp]", argv[optind], want);
+	bool found = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct port_map *m = &maps[i];
+		const char *ip = *m->host_ip ? m->host_ip : "0.0.0.0";
+		if (!want) {
+			printf("%u/%s -> %s:%u\n", m->ctr_port, m->udp ? "udp" : "tcp", ip,
+			       m->host_port);
+		} else if (m->ctr_port == want_port && m->udp == want_udp) {
+			printf("%s:%u\n", ip, m->host_port);
+			found = true;
+		}
+	}
+	if (want && !found)
 		return cmd_error("port \"%s\": no public port \"%s\" published", argv[optind],
-				 argv[optind + 1]);
+				 want);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "core/base/util.h"
 #include "core/container.h"
 #include "core/humanize.h"
+#include "core/netns.h"
 #include "core/pull.h"
 #include "storage/reference.h"
 
@@ -119,6 +120,8 @@ static json_object *row(const struct container *c, const struct image *img, bool
 	cleanup_free char *status = status_text(c, now);
 	cleanup_free char *labels = labels_text(c->config.labels);
 	cleanup_free char *id = no_trunc ? xstrdup(c->id) : xstrndup(c->id, 12);
+	cleanup_free char *network = container_net_mode_name(c->config.network, &c->config.net);
+	cleanup_free char *ports = netns_ports_text(c);
 
 	json_add_string(r, "Command", cmd);
 	json_add_string(r, "CreatedAt", created);
@@ -128,8 +131,8 @@ static json_object *row(const struct container *c, const struct image *img, bool
 	json_add_string(r, "LocalVolumes", "0");
 	json_add_string(r, "Mounts", "");
 	json_add_string(r, "Names", c->name);
-	json_add_string(r, "Networks", c->config.network == NETWORK_HOST ? "host" : "none");
-	json_add_string(r, "Ports", "");
+	json_add_string(r, "Networks", network);
+	json_add_string(r, "Ports", ports);
 	json_add_string(r, "RunningFor", running_for);
 	json_add_string(r, "Size", "0B");
 	json_add_string(r, "State", container_status_name(c->state.status));

@@ -77,7 +77,7 @@ static void remove_quietly(struct store *s, struct container *c)
 
 int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct container_config cfg = {.network = NETWORK_NONE, .stop_timeout = -1};
+	struct container_config cfg = {.network = NETWORK_SLIRP, .stop_timeout = -1};
 	struct process_spec spec = {0};
 	struct holt_err err = {0};
 	cleanup_container struct container *c = NULL;

@@ -197,7 +197,7 @@ int cgroup_usage_read(const struct container *c, struct cgroup_usage *u, struct 
 	u->blk_write = s.written;
 	if (dir)
 		from_cgroup(dir, u);
-	if (c->config.network == NETWORK_NONE)
+	if (c->config.network != NETWORK_HOST)
 		net_dev(c->state.pid, &u->net_rx, &u->net_tx);
 	return 0;
 }

@@ -30,6 +30,7 @@ void container_config_release(struct container_config *c)
 	free(c->stop_signal);
 	mount_specs_free(c->mounts, c->n_mounts);
 	strv_free(c->volumes_from);
+	container_net_release(&c->net);
 	memset(c, 0, sizeof *c);
 }
 
@@ -77,7 +78,7 @@ static int write_text(const char *dir, const char *file, const char *text, struc
 
 static char *host_resolv_conf(void)
 {
-	cleanup_file FILE *f = fopen("/etc/resolv.conf", "re");
+	cleanup_file FILE *f = fopen(container_net_host_resolv_path(), "re");
 	char *text = NULL;
 	size_t len = 0;
 	if (!f || getdelim(&text, &len, '\0', f) < 0) {
@@ -88,14 +89,15 @@ static char *host_resolv_conf(void)
 }
 
 /* The files bind-mounted over the image's /etc/hostname, /etc/hosts, /etc/resolv.conf. */
-static int write_etc_files(const char *dir, const char *hostname, struct holt_err *err)
+static int write_etc_files(const struct container *c, struct holt_err *err)
 {
-	cleanup_free char *hn = xasprintf("%s\n", hostname);
-	cleanup_free char *hosts = xasprintf("127.0.0.1\tlocalhost\n"
-					     "::1\tlocalhost ip6-localhost ip6-loopback\n"
-					     "127.0.1.1\t%s\n",
-					     hostname);
-	cleanup_free char *resolv = host_resolv_conf();
+	const struct container_config *cfg = &c->config;
+	const char *dir = c->dir;
+	cleanup_free char *hn = xasprintf("%s\n", cfg->hostname);
+	cleanup_free char *hosts =
+	    container_net_hosts(cfg->network, &cfg->net, cfg->hostname, c->name);
+	cleanup_free char *host_resolv = host_resolv_conf();
+	cleanup_free char *resolv = container_net_resolv(cfg->network, &cfg->net, host_resolv);
 
 	if (write_text(dir, "hostname", hn, err) < 0 || write_text(dir, "hosts", hosts, err) < 0 ||
 	    write_text(dir, "resolv.conf", resolv, err) < 0)
@@ -141,9 +143,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 	json_object *host = json_object_new_object();
 	json_object *restart = json_object_new_object();
 
-	json_object_object_add(
-	    host, "NetworkMode",
-	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
+	container_net_to_json(cfg->network, &cfg->net, host);
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(host, "Init", json_object_new_boolean(cfg->init));
 	json_object_object_add(host, "SecurityOpt", container_security_opt_json(cfg));
@@ -279,7 +279,7 @@ static int claim_generated_name(struct store *s, struct container *c, struct hol
 		holt_err_release(&e);
 		free(c->name);
 		c->name = names_generate(tries > 8);
-		if (write_config(c, err) < 0)
+		if (write_etc_files(c, err) < 0 || write_config(c, err) < 0)
 			return -1;
 	}
 }
@@ -340,6 +340,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
 	c->config.mounts = mount_specs_dup(config->mounts, config->n_mounts);
 	c->config.volumes_from = NULL; /* already copied into mounts */
+	container_net_copy(&c->config.net, &config->net);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
 	if (config->name && !names_valid(config->name))
 		return holt_err_set(err, 0,
@@ -357,8 +358,8 @@ struct container *container_create(struct store *s, const struct container_confi
 		return NULL;
 	cleanup_free char *final = xasprintf("%s/containers/%s", store_root(s), c->id);
 	c->dir = xasprintf("%s/%s", stage, c->id);
-	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0 ||
-	    write_config(c, err) < 0 || record_pinning(s, c, final, err) < 0) {
+	if (make_dirs(c->dir, err) < 0 || write_etc_files(c, err) < 0 || write_config(c, err) < 0 ||
+	    record_pinning(s, c, final, err) < 0) {
 		store_remove_tree(c->dir, &(struct holt_err){0});
 		return NULL;
 	}

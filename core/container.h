@@ -8,6 +8,7 @@
 
 #include "core/base/err.h"
 #include "core/base/json.h"
+#include "core/container_net.h"
 #include "core/mount_spec.h"
 #include "storage/image.h"
 #include "storage/store.h"
@@ -15,11 +16,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-enum container_network {
-	NETWORK_NONE, /* a network namespace of its own with only lo */
-	NETWORK_HOST, /* the host's network namespace */
-};
 
 enum restart_policy {
 	RESTART_NO,
@@ -47,6 +43,7 @@ struct container_config {
 	char *stop_signal; /* NULL: the image's StopSignal, else SIGTERM */
 	int stop_timeout;  /* seconds; -1: 10 */
 	enum container_network network;
+	struct container_net net; /* what goes with network: ports, dns, hosts */
 	enum restart_policy restart;
 	int restart_max;
 	uint64_t log_max_size; /* bytes before the log rotates; LOG_SIZE_UNLIMITED: never */

@@ -38,11 +38,10 @@ static char **labels_from_json(json_object *obj)
 
 static void host_config_from_json(struct container_config *cfg, json_object *host)
 {
-	cleanup_free char *net = json_get_string(host, "NetworkMode");
 	json_object *restart = get(host, "RestartPolicy");
 	json_object *log_opts = get(get(host, "LogConfig"), "Config");
 
-	cfg->network = net && strcmp(net, "host") == 0 ? NETWORK_HOST : NETWORK_NONE;
+	container_net_from_json(host, &cfg->network, &cfg->net);
 	cfg->remove = json_object_get_boolean(get(host, "AutoRemove"));
 	cfg->init = json_object_get_boolean(get(host, "Init"));
 	cleanup_strv char **security = json_get_strv(host, "SecurityOpt");

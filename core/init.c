@@ -8,6 +8,7 @@
 #include "core/idmap_range.h"
 #include "core/mounts.h"
 #include "core/mounts_user.h"
+#include "core/netns.h"
 #include "core/pty.h"
 #include "core/seccomp.h"
 #include "core/session.h"
@@ -218,6 +219,13 @@ void init_container(const struct init_args *a)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	setup_stdio(a);
+	/* The network first: the net helper starts while the rootfs is assembled. */
+	if (a->net_join_fd >= 0 && setns(a->net_join_fd, CLONE_NEWNET) < 0) {
+		holt_err_set(&err, errno, "join the network namespace of the container named");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	if (a->net_sock >= 0 && netns_child_send_tap(a->net_sock, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		holt_err_set(&err, errno, "make the mount namespace private");
 		fail(a, HOLT_EXIT_ERROR, &err);
@@ -227,7 +235,8 @@ void init_container(const struct init_args *a)
 	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
 	    mounts_pivot(root, &err) < 0 ||
 	    mounts_chown_owner(a->mounts, a->n_mounts, spec->user, &err) < 0 ||
-	    (a->own_netns && loopback_up(&err) < 0))
+	    (a->own_netns && a->net_join_fd < 0 && loopback_up(&err) < 0) ||
+	    (a->net_sock >= 0 && netns_child_wait(a->net_sock, &err) < 0))
 		fail(a, HOLT_EXIT_ERROR, &err);
 	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
 		holt_err_set(&err, errno, "set hostname \"%s\"", spec->hostname);

@@ -14,7 +14,10 @@ struct init_args {
 	const char *storage_driver; /* NULL: the first that works */
 	const char *container_dir;  /* holds the /etc files to bind */
 	const struct process_spec *spec;
-	bool own_netns;
+	bool own_netns;	 /* not the host's network namespace */
+	int net_join_fd; /* container:NAME: a pidfd whose network namespace to join; else -1 */
+	int net_sock;	 /* slirp: the tap goes to holt here and the word to go on comes
+			  * back; else -1 */
 	const struct mount_spec *mounts; /* -v, --mount, --tmpfs */
 	size_t n_mounts;
 	const char *volumes_dir; /* <root>/volumes */

@@ -2,6 +2,7 @@
 #include "core/base/json.h"
 #include "core/base/util.h"
 #include "core/container_volumes.h"
+#include "core/netns.h"
 #include "core/spec.h"
 #include "storage/reference.h"
 
@@ -82,9 +83,7 @@ static json_object *host_config_json(const struct container *c)
 	json_object *h = json_object_new_object();
 	json_object *rp = json_object_new_object();
 
-	json_object_object_add(
-	    h, "NetworkMode",
-	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
+	container_net_to_json(cfg->network, &cfg->net, h);
 	json_object_object_add(rp, "Name",
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(rp, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
@@ -126,9 +125,7 @@ json_object *inspect_container(const struct container *c, const struct image *im
 	json_object_object_add(o, "HostConfig", host_config_json(c));
 	json_object_object_add(o, "Mounts", container_mounts_json(c));
 	json_object_object_add(o, "Config", config_json(c, have_spec ? &spec : NULL, img));
-	json_object *net = json_object_new_object();
-	json_object_object_add(net, "Ports", json_object_new_object());
-	json_object_object_add(o, "NetworkSettings", net);
+	json_object_object_add(o, "NetworkSettings", netns_settings_json(c));
 	spec_release(&spec);
 	return o;
 }

@@ -5,7 +5,9 @@
 #include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/init.h"
+#include "core/netns.h"
 #include "core/pty.h"
+#include "net/tap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,7 +59,7 @@ static pid_t spawn(const struct init_args *a)
 {
 	bool exec = a->join_fd >= 0;
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			      (a->own_netns ? CLONE_NEWNET : 0);
+			      (a->own_netns && a->net_join_fd < 0 ? CLONE_NEWNET : 0);
 	if (!exec)
 		return spawn_child(
 		    a, (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL));
@@ -69,6 +71,50 @@ static pid_t spawn(const struct init_args *a)
 		return -1;
 	pid_t pid = fork();
 	return spawn_child(a, pid);
+}
+
+/* slirp: the socket the child's tap comes over; container:NAME: the pidfd to join. */
+static int open_network(const struct launch_request *req, int *net, int *net_child, int *net_join,
+			struct holt_err *err)
+{
+	const struct container *c = req->container;
+	if (c->config.network == NETWORK_CONTAINER) {
+		*net_join = netns_open_shared(req->store, c, err);
+		return *net_join;
+	}
+	if (c->config.network != NETWORK_SLIRP)
+		return 0;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return holt_err_set(err, errno, "network: create the tap socket");
+	*net = sv[0];
+	*net_child = sv[1];
+	return 0;
+}
+
+/* -1 only when the helper failed: a child that failed first reports why itself. */
+static int start_network(const struct launch_request *req, int net, pid_t pid, struct launched *out,
+			 struct holt_err *err)
+{
+	struct holt_err terr = {0};
+	cleanup_close int tap = fd_receive(net, &terr);
+	if (tap < 0) {
+		holt_err_release(&terr);
+		return 0;
+	}
+	return netns_start(req->container, req->image ? req->image->exposed_ports : NULL, tap, net,
+			   pid, &out->net_helper, err);
+}
+
+void launch_reap_net(struct launched *l, bool wait)
+{
+	if (l->net_helper <= 0)
+		return;
+	pid_t r;
+	while ((r = waitpid(l->net_helper, NULL, wait ? 0 : WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (r != 0)
+		l->net_helper = -1;
 }
 
 int launch(const struct launch_request *req, struct launched *out, struct holt_err *err)
@@ -91,7 +137,9 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	    .storage_driver = req->storage_driver,
 	    .container_dir = c->dir,
 	    .spec = req->spec,
-	    .own_netns = c->config.network == NETWORK_NONE,
+	    .own_netns = c->config.network != NETWORK_HOST,
+	    .net_join_fd = -1,
+	    .net_sock = -1,
 	    .mounts = c->config.mounts,
 	    .n_mounts = c->config.n_mounts,
 	    .volumes_dir = volumes,
@@ -104,6 +152,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	    .sigmask = *req->child_mask,
 	};
 	int report[2], sock[2] = {-1, -1};
+	cleanup_close int net = -1, net_child = -1, net_join = -1;
 
 	out->pid = -1;
 	out->master = -1;
@@ -115,6 +164,11 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		return holt_err_set(err, errno == ESRCH ? 0 : errno,
 				    "container \"%s\" is not running", c->name);
 	a.join_fd = pidfd;
+	out->net_helper = -1;
+	if (!req->exec && open_network(req, &net, &net_child, &net_join, err) < 0)
+		return -1;
+	a.net_sock = net_child;
+	a.net_join_fd = net_join;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "create the start-up pipe"), -1;
 	if (req->spec->tty) {
@@ -140,6 +194,8 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	int e = errno;
 	cgroup_leave(&cg);
 	close(report[1]);
+	if (net_child >= 0)
+		close(steal_fd(&net_child));
 	if (sock[1] >= 0)
 		close(sock[1]);
 	if (pid < 0) {
@@ -147,6 +203,15 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		if (sock[0] >= 0)
 			close(sock[0]);
 		return holt_err_set(err, e, "create the container's process"), -1;
+	}
+	if (net >= 0 && start_network(req, net, pid, out, err) < 0) {
+		close(report[0]);
+		if (sock[0] >= 0)
+			close(sock[0]);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -1;
 	}
 	if (sock[0] >= 0) {
 		struct holt_err terr = {0};
@@ -159,6 +224,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	if (failed) {
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		launch_reap_net(out, false);
 		if (out->master >= 0)
 			close(out->master);
 		out->master = -1;

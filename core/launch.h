@@ -25,12 +25,19 @@ struct launch_request {
 
 struct launched {
 	pid_t pid;
-	int master; /* the pty master with spec->tty, else -1 */
-	int status; /* when it could not start: the exit code docker gives, 125/126/127 */
+	int master;	  /* the pty master with spec->tty, else -1 */
+	int status;	  /* when it could not start: the exit code docker gives, 125/126/127 */
+	pid_t net_helper; /* the slirp helper, else -1: reap it with launch_reap_net */
 };
 
 /* Starts the process. Returns 0, or -1 with err saying why and out->status the exit code
  * for it; the child is reaped then. */
 int launch(const struct launch_request *req, struct launched *out, struct holt_err *err);
+
+/* Reaps the net helper, which exits by itself with the container's first process. Its
+ * exit tears down the tap and the network namespace (~20 ms): without wait, a helper
+ * still alive is left to finish on its own; with wait, its published ports are free
+ * again on return (a restart or the next run may bind them). */
+void launch_reap_net(struct launched *l, bool wait);
 
 #endif

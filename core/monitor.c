@@ -38,6 +38,7 @@ struct monitor {
 	int in;	      /* the container's stdin (pipe or pty master) when it is open, or -1 */
 	bool stopped; /* by the user: no restart */
 	pid_t pid;
+	struct launched launched; /* the net helper's pid, to reap after each run */
 	int status;
 	bool exited;
 };
@@ -263,6 +264,7 @@ static int start_once(struct monitor *m, const sigset_t *mask, struct holt_err *
 		return l.status;
 	}
 	m->pid = l.pid;
+	m->launched = l;
 	m->exited = false;
 	m->out = spec->tty ? l.master : out[0];
 	m->err = errp[0];
@@ -363,6 +365,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 			m->status = st;
 		}
 		close_fd(&m->in);
+		launch_reap_net(&m->launched, true);
 		code = relay_exit_code(m->status);
 		if (!restart_due(m, code) || container_set_restarting(m->c, code, &e) < 0 ||
 		    !back_off(m, backoff_ms)) {

@@ -24,6 +24,7 @@ void image_free(struct image *img)
 	free(img->workdir);
 	free(img->user);
 	free(img->stop_signal);
+	strv_free(img->exposed_ports);
 	free(img);
 }
 
@@ -80,6 +81,15 @@ static int fill_from_config(struct store *s, struct image *img, const char *dige
 	img->workdir = get_nonempty(c, "WorkingDir");
 	img->user = get_nonempty(c, "User");
 	img->stop_signal = get_nonempty(c, "StopSignal");
+	json_object *exposed;
+	if (json_object_object_get_ex(c, "ExposedPorts", &exposed) &&
+	    json_object_is_type(exposed, json_type_object)) {
+		json_object_object_foreach(exposed, port, unused)
+		{
+			(void)unused;
+			strv_push(&img->exposed_ports, port);
+		}
+	}
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct image {
 	char *workdir;
 	char *user;
 	char *stop_signal;
+	char **exposed_ports; /* ExposedPorts' keys: "80/tcp" */
 };
 
 void image_free(struct image *img);

@@ -1,16 +1,89 @@
 #!/usr/bin/env bats
-# Networking modes available before slirp lands: none (the default) and host.
+# Networking: slirp (the default: tap0 to a libslirp helper), none, host and
+# container:NAME; /etc/hosts and /etc/resolv.conf; published ports; the helper's life.
+# All traffic stays on the host's loopback.
 
 load helpers
+load registry # free_port
 
 setup_file()
 {
 	holt_setup_file_with_image
+	# The host side of the tests: a web server on the host's loopback only.
+	mkdir -p "$HOLT_TMP/www"
+	echo "hello from the host" >"$HOLT_TMP/www/index.html"
+	HTTP_PORT=$(free_port)
+	busybox httpd -f -p "127.0.0.1:$HTTP_PORT" -h "$HOLT_TMP/www" &
+	echo $! >"$HOLT_TMP/httpd.pid"
+	echo "$HTTP_PORT" >"$HOLT_TMP/httpd.port"
 }
 
 teardown_file()
 {
+	[ -f "$HOLT_TMP/httpd.pid" ] && kill "$(cat "$HOLT_TMP/httpd.pid")" 2>/dev/null
 	holt_teardown_file
+}
+
+setup()
+{
+	HTTP_PORT=$(cat "$HOLT_TMP/httpd.port")
+}
+
+teardown()
+{
+	local id
+	for id in $(holt ps -aq 2>/dev/null); do
+		holt rm -f "$id" >/dev/null 2>&1 || true
+	done
+}
+
+# The pids of this store's net helpers and port proxies that are alive (not zombies).
+live_helpers()
+{
+	local p st comm
+	for p in $(pgrep -u "$(id -u)" -f -- "$HOLT_ROOT" 2>/dev/null); do
+		comm=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+		[ "$comm" = holt-net ] || [ "$comm" = holt-ports ] || continue
+		st=$(ps -o stat= -p "$p" 2>/dev/null) || continue
+		[[ $st == Z* ]] || echo "$p"
+	done
+}
+
+# Waits up to 5 s for this store's net helpers to be gone.
+wait_no_helpers()
+{
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(live_helpers)" ] && return 0
+		sleep 0.05
+	done
+	echo "net helpers still alive:"
+	ps -o pid,ppid,stat,comm,args -p "$(live_helpers | tr '\n' ',' | sed 's/,$//')"
+	return 1
+}
+
+# Waits until URL answers with WANT.
+wait_http()
+{
+	local url=$1 want=$2 i got=""
+	for ((i = 0; i < 100; i++)); do
+		got=$(curl -s --noproxy '*' -m 2 "$url" 2>/dev/null) && [ "$got" = "$want" ] && return 0
+		sleep 0.05
+	done
+	echo "$url: wanted '$want', got '$got'"
+	return 1
+}
+
+# --- modes -------------------------------------------------------------------------------
+
+@test "the default network is slirp: lo and tap0, 10.0.2.100/24, routed via 10.0.2.2" {
+	run_holt run --rm "$IMG" holt-test-tool ifaces
+	check_status 0
+	[ "$(LC_ALL=C sort <<<"$output" | tr '\n' ' ')" = "lo tap0 " ] || { show_run; false; }
+	run_holt run --rm "$IMG" sh -c 'ip -4 addr show tap0 | grep -o "inet [0-9./]*"; ip route'
+	check_status 0
+	check_output_has "inet 10.0.2.100/24"
+	check_output_has "default via 10.0.2.2 dev tap0"
 }
 
 @test "--network none: only lo, and it is up" {
@@ -22,16 +95,267 @@ teardown_file()
 	check_output "1"
 }
 
-@test "the default network is none for now" {
-	run_holt run --rm "$IMG" holt-test-tool ifaces
-	check_status 0
-	check_output "lo"
-}
-
-@test "--network host: the host's interfaces" {
+@test "--network host: the host's interfaces and the host's hostname" {
 	local want
 	want=$("$HOLT_TEST_TOOL" ifaces | LC_ALL=C sort)
 	run_holt run --rm --network host "$IMG" holt-test-tool ifaces
 	check_status 0
 	[ "$(LC_ALL=C sort <<<"$output")" = "$want" ] || { echo "want: $want"; show_run; false; }
+	run_holt run --rm --network host "$IMG" hostname
+	check_output "$(hostname)"
+}
+
+@test "--network container:NAME shares that container's interfaces" {
+	holt run -d --name netowner "$IMG" sleep 100
+	local mac
+	mac=$(holt exec netowner cat /sys/class/net/tap0/address)
+	[ -n "$mac" ]
+	run_holt run --rm --network container:netowner "$IMG" cat /sys/class/net/tap0/address
+	check_status 0
+	check_output "$mac"
+	run_holt run --rm --network container:nosuch "$IMG" true
+	check_status 125
+	[[ $stderr == *"container:nosuch"* ]] || { show_run; false; }
+}
+
+@test "bad --network, --publish and --add-host values are refused and leave nothing" {
+	run_holt run --rm --network bogus "$IMG" true
+	check_status 125
+	[[ $stderr == *'--network "bogus"'* ]] || { show_run; false; }
+	run_holt run --rm -p 99999:80 "$IMG" true
+	check_status 125
+	[[ $stderr == *'--publish "99999:80"'* ]] || { show_run; false; }
+	run_holt run --rm -p 8000-8002:80-81 "$IMG" true
+	check_status 125
+	run_holt run --rm --add-host nocolon "$IMG" true
+	check_status 125
+	[[ $stderr == *'--add-host "nocolon"'* ]] || { show_run; false; }
+	run_holt run --rm --network host -p 8080:80 "$IMG" true
+	check_status 125
+	run_holt ps -aq
+	check_output ""
+}
+
+# --- the host, through slirp ------------------------------------------------------------
+
+@test "a container fetches from the host's loopback via 10.0.2.2 and host.containers.internal" {
+	run_holt run --rm "$IMG" wget -qO- "http://10.0.2.2:$HTTP_PORT/"
+	check_status 0
+	check_output "hello from the host"
+	run_holt run --rm "$IMG" wget -qO- "http://host.containers.internal:$HTTP_PORT/"
+	check_status 0
+	check_output "hello from the host"
+	run_holt run --rm "$IMG" wget -qO- "http://host.docker.internal:$HTTP_PORT/"
+	check_output "hello from the host"
+	run_holt run --rm --network none "$IMG" wget -qO- "http://10.0.2.2:$HTTP_PORT/"
+	[ "$status" -ne 0 ] && [[ $stderr == *"unreachable"* ]] || { show_run; false; }
+}
+
+@test "exec joins the container's network" {
+	holt run -d --name netexec "$IMG" sleep 100
+	run_holt exec netexec wget -qO- "http://10.0.2.2:$HTTP_PORT/"
+	check_status 0
+	check_output "hello from the host"
+}
+
+@test "a restarted container gets its network again" {
+	holt run -d --name netrestart "$IMG" sleep 100
+	holt restart -t 0 netrestart
+	run_holt exec netrestart wget -qO- "http://10.0.2.2:$HTTP_PORT/"
+	check_status 0
+	check_output "hello from the host"
+}
+
+# --- /etc/hosts and /etc/resolv.conf ---------------------------------------------------------
+
+@test "/etc/hosts: the container's name and hostname, host.*.internal, --add-host, host-gateway" {
+	run_holt run --rm --name hostsy --hostname hy --add-host db:10.0.2.50 \
+		--add-host gw:host-gateway "$IMG" cat /etc/hosts
+	check_status 0
+	check_output_has "10.0.2.100	hy hostsy"
+	check_output_has "10.0.2.2	host.containers.internal host.docker.internal"
+	check_output_has "10.0.2.50	db"
+	check_output_has "10.0.2.2	gw"
+	run_holt inspect -f '{{json .HostConfig.ExtraHosts}}' hostsy
+	[ "$status" -ne 0 ] # --rm: gone
+}
+
+@test "/etc/resolv.conf: the host's resolvers, loopback ones through 10.0.2.3; --dns* replace" {
+	printf 'search example.test\nnameserver 127.0.0.53\nnameserver 192.0.2.1\noptions edns0\n' \
+		>"$HOLT_TMP/resolv.conf"
+	HOLT_RESOLV_CONF=$HOLT_TMP/resolv.conf run_holt run --rm "$IMG" cat /etc/resolv.conf
+	check_status 0
+	check_output "$(printf 'search example.test\nnameserver 10.0.2.3\nnameserver 192.0.2.1\noptions edns0')"
+
+	HOLT_RESOLV_CONF=$HOLT_TMP/resolv.conf run_holt run --rm --dns 192.0.2.7 \
+		--dns-search a.test --dns-search b.test --dns-option ndots:2 "$IMG" cat /etc/resolv.conf
+	check_status 0
+	check_output "$(printf 'search a.test b.test\nnameserver 192.0.2.7\noptions ndots:2')"
+
+	HOLT_RESOLV_CONF=$HOLT_TMP/resolv.conf run_holt run --rm --network none "$IMG" \
+		cat /etc/resolv.conf
+	check_output "$(printf 'search example.test\nnameserver 192.0.2.1\noptions edns0')"
+}
+
+@test "DNS: 10.0.2.3 forwards to the host's resolver on its loopback (dnsmasq), A name only it knows" {
+	command -v dnsmasq >/dev/null || skip "dnsmasq not installed (apt-get install dnsmasq-base)"
+	# dnsmasq must listen on port 53, which the test user may bind only in a network
+	# namespace of its own: holt runs there too, as that namespace's root, with a store
+	# of its own, and that namespace's loopback is "the host's".
+	local d=$HOLT_TMP/dns
+	mkdir -p "$d/run"
+	echo "nameserver 127.0.0.1" >"$d/resolv.conf"
+	cat >"$d/inside.sh" <<-EOF
+		set -e
+		ip link set lo up
+		dnsmasq --no-daemon --no-resolv --no-hosts --listen-address=127.0.0.1 \\
+			--bind-interfaces --port 53 --address=/only-dnsmasq.test/192.0.2.77 \\
+			--pid-file="$d/dnsmasq.pid" 2>"$d/dnsmasq.log" &
+		dp=\$!
+		trap 'kill \$dp' EXIT
+		for i in \$(seq 50); do [ -s "$d/dnsmasq.pid" ] && break; sleep 0.05; done
+		export XDG_RUNTIME_DIR="$d/run"
+		"$HOLT" --root "$d/root" import "$HOLT_FIXTURES/rootfs.tar.gz" dns:1 >/dev/null
+		HOLT_RESOLV_CONF="$d/resolv.conf" "$HOLT" --root "$d/root" run --rm dns:1 \\
+			sh -c 'cat /etc/resolv.conf; nslookup -type=a only-dnsmasq.test'
+		"$HOLT" --root "$d/root" rmi dns:1 >/dev/null
+	EOF
+	run --separate-stderr timeout 60 unshare -rn bash "$d/inside.sh"
+	check_status 0
+	check_output_has "nameserver 10.0.2.3"
+	check_output_has "Address: 192.0.2.77"
+}
+
+# --- published ports ----------------------------------------------------------------------
+
+@test "-p publishes TCP on 0.0.0.0 and on 127.0.0.1; ps, port and inspect show them" {
+	local p1 p2
+	p1=$(free_port)
+	p2=$(free_port)
+	holt run -d --name web -p "$p1:80" -p "127.0.0.1:$p2:81" "$IMG" sh -c \
+		'echo served > /tmp/index.html; httpd -p 80 -h /tmp; exec httpd -f -p 81 -h /tmp'
+	wait_http "http://127.0.0.1:$p1/" served
+	wait_http "http://127.0.0.1:$p2/" served
+	run_holt port web
+	check_output "$(printf '80/tcp -> 0.0.0.0:%s\n81/tcp -> 127.0.0.1:%s' "$p1" "$p2")"
+	run_holt port web 81/tcp
+	check_output "127.0.0.1:$p2"
+	run_holt port web 82
+	check_status 125
+	run_holt ps --format '{{.Ports}}'
+	check_output "0.0.0.0:$p1->80/tcp, 127.0.0.1:$p2->81/tcp"
+	run_holt inspect -f '{{.NetworkSettings.Networks.slirp.IPAddress}}' web
+	check_output "10.0.2.100"
+	run_holt inspect -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{json .NetworkSettings.Ports}}' web
+	check_output "10.0.2.100 10.0.2.2 {\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$p1\"}],\"81/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$p2\"}]}"
+}
+
+@test "-p publishes UDP" {
+	local p
+	p=$(free_port)
+	holt run -d --name udp -p "127.0.0.1:$p:53/udp" "$IMG" holt-test-tool udp-echo 53
+	run python3 - "$p" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+for _ in range(50):
+    s.sendto(b"hi", ("127.0.0.1", int(sys.argv[1])))
+    try:
+        print(s.recv(100).decode())
+        break
+    except socket.timeout:
+        pass
+PY
+	check_output "echo: hi"
+}
+
+@test "a published port is free again when its container exits: back-to-back runs, create/start, restart" {
+	local p i
+	p=$(free_port)
+	for i in 1 2 3; do
+		run_holt run --rm -p "$p:80" "$IMG" true
+		check_status 0
+	done
+	holt create --name cs -p "$p:80" "$IMG" sh -c 'echo cs > /tmp/index.html; exec httpd -f -p 80 -h /tmp' >/dev/null
+	holt start cs >/dev/null
+	wait_http "http://127.0.0.1:$p/" cs
+	holt restart -t 0 cs >/dev/null
+	wait_http "http://127.0.0.1:$p/" cs
+}
+
+@test "-p with a range, -P and -p CTR pick ports that holt port reports" {
+	local base
+	# two free ports in a row, for a range
+	base=$(python3 -c '
+import socket
+while True:
+    a = socket.socket(); a.bind(("0.0.0.0", 0)); p = a.getsockname()[1]
+    b = socket.socket()
+    try:
+        b.bind(("0.0.0.0", p + 1)); print(p); break
+    except OSError:
+        pass')
+	holt run -d --name ranged -p "$base-$((base + 1)):80-81" -p 82 "$IMG" sleep 100
+	run_holt port ranged
+	check_output_has "80/tcp -> 0.0.0.0:$base"
+	check_output_has "81/tcp -> 0.0.0.0:$((base + 1))"
+	[[ $output =~ 82/tcp\ -\>\ 0.0.0.0:[0-9]+ ]] || { show_run; false; }
+
+	# -P: the image's EXPOSEd ports, each on a free host port
+	holt commit -c 'EXPOSE 80 90/udp' ranged exposing:1 >/dev/null
+	holt run -d --name exposed -P exposing:1 sleep 100
+	run_holt port exposed
+	check_status 0
+	[[ $output =~ 80/tcp\ -\>\ 0.0.0.0:[0-9]+ ]] || { show_run; false; }
+	[[ $output =~ 90/udp\ -\>\ 0.0.0.0:[0-9]+ ]] || { show_run; false; }
+	holt rm -f exposed >/dev/null
+	holt rmi exposing:1 >/dev/null
+}
+
+@test "a host port in use is refused before the container starts; nothing is left running" {
+	local p
+	p=$(free_port)
+	python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("0.0.0.0",int(sys.argv[1]))); s.listen(); time.sleep(30)' "$p" &
+	local holder=$!
+	sleep 0.3
+	run_holt run --rm -p "$p:80" "$IMG" touch /ran
+	kill "$holder"
+	check_status 125
+	[[ $stderr == *"publish 0.0.0.0:$p to 80/tcp"*"in use"* ]] || { show_run; false; }
+	[ -z "$(live_helpers)" ] || { echo "a helper is left"; false; }
+	run_holt ps -aq
+	check_output ""
+}
+
+# --- the helper's life ------------------------------------------------------------------
+
+@test "the net helper is gone after the container exits, after rm -f and after kill -9 of the monitor" {
+	holt run --rm "$IMG" true
+	wait_no_helpers
+
+	holt run -d --name h1 "$IMG" sleep 100
+	[ -n "$(live_helpers)" ] || { echo "no helper for a running container"; false; }
+	holt rm -f h1
+	wait_no_helpers
+
+	local id mpid
+	id=$(holt run -d --name h2 -p "$(free_port):80" "$IMG" sleep 100)
+	[ -n "$(live_helpers)" ]
+	mpid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["MonitorPid"])' \
+		"$HOLT_ROOT/containers/$id/state.json")
+	[ "$(cat "/proc/$mpid/comm")" = holt-monitor ]
+	kill -KILL "$mpid"
+	wait_no_helpers
+}
+
+@test "the net helper and the port proxy keep no capabilities" {
+	holt run -d --name caps -p "$(free_port):80" "$IMG" sleep 100 >/dev/null
+	local p n=0
+	for p in $(live_helpers); do
+		grep -E '^Cap(Eff|Prm|Bnd):' "/proc/$p/status" | grep -v '0000000000000000$' &&
+			{ echo "process $p ($(cat "/proc/$p/comm")) keeps capabilities"; false; }
+		grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$p/status"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 2 ] || { echo "expected a helper and a proxy, found $n"; false; }
 }

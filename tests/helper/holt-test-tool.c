@@ -3,11 +3,13 @@
  * compare exact output instead of parsing shell one-liners. */
 #include <errno.h>
 #include <grp.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -39,7 +41,8 @@ static int usage(void)
 	    "  setuid UID       try setresuid(UID): 'setuid UID: ok' or 'setuid UID: ERRNO-NAME'\n"
 	    "  setgroups GID    try setgroups([GID]): 'setgroups GID: ok' or '…: ERRNO-NAME'\n"
 	    "  key-add DESC DATA  add user key DESC to the session keyring: 'key: ok' or\n"
-	    "                   'key: ERRNO-NAME'\n",
+	    "                   'key: ERRNO-NAME'\n"
+	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes\n",
 	    stderr);
 	return 2;
 }
@@ -235,6 +238,27 @@ static int cmd_fstype(const char *path)
 	return 0;
 }
 
+/* A UDP server for published-port tests: busybox nc has no UDP. */
+static int cmd_udp_echo(int port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		perror("holt-test-tool: udp-echo");
+		return 1;
+	}
+	for (;;) {
+		char in[1024], out[1100];
+		struct sockaddr_in from;
+		socklen_t len = sizeof from;
+		ssize_t n = recvfrom(fd, in, sizeof in, 0, (struct sockaddr *)&from, &len);
+		if (n < 0)
+			return 1;
+		int m = snprintf(out, sizeof out, "echo: %.*s", (int)n, in);
+		sendto(fd, out, (size_t)m, 0, (struct sockaddr *)&from, len);
+	}
+}
+
 static const char *errno_name(int e)
 {
 	switch (e) {
@@ -361,5 +385,7 @@ int main(int argc, char **argv)
 		return argc > 2 ? cmd_key_read(argv[2]) : usage();
 	if (strcmp(cmd, "key-add") == 0)
 		return argc > 3 ? cmd_key_add(argv[2], argv[3]) : usage();
+	if (strcmp(cmd, "udp-echo") == 0)
+		return argc > 2 ? cmd_udp_echo(atoi(argv[2])) : usage();
 	return usage();
 }

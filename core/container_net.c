@@ -1,0 +1,244 @@
+#include "core/container_net.h"
+#include "core/base/util.h"
+#include "net/tap.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* NULL stays NULL: an empty list would replace the host's resolv.conf entries. */
+static char **dup_or_null(char *const *v)
+{
+	return v && *v ? strv_dup(v) : NULL;
+}
+
+void container_net_copy(struct container_net *dst, const struct container_net *src)
+{
+	dst->container = src->container ? xstrdup(src->container) : NULL;
+	dst->n_ports = src->n_ports;
+	dst->ports = NULL;
+	if (src->n_ports) {
+		dst->ports = xmalloc(src->n_ports * sizeof *src->ports);
+		memcpy(dst->ports, src->ports, src->n_ports * sizeof *src->ports);
+	}
+	dst->publish_all = src->publish_all;
+	dst->dns = dup_or_null(src->dns);
+	dst->dns_search = dup_or_null(src->dns_search);
+	dst->dns_options = dup_or_null(src->dns_options);
+	dst->add_hosts = dup_or_null(src->add_hosts);
+}
+
+void container_net_release(struct container_net *n)
+{
+	free(n->container);
+	free(n->ports);
+	strv_free(n->dns);
+	strv_free(n->dns_search);
+	strv_free(n->dns_options);
+	strv_free(n->add_hosts);
+	memset(n, 0, sizeof *n);
+}
+
+int container_net_parse_mode(const char *arg, enum container_network *mode, struct container_net *n,
+			     struct holt_err *err)
+{
+	free(n->container);
+	n->container = NULL;
+	/* bridge and slirp4netns: what docker and podman users type for the default */
+	if (!strcmp(arg, "slirp") || !strcmp(arg, "slirp4netns") || !strcmp(arg, "bridge") ||
+	    !strcmp(arg, "default"))
+		*mode = NETWORK_SLIRP;
+	else if (!strcmp(arg, "none"))
+		*mode = NETWORK_NONE;
+	else if (!strcmp(arg, "host"))
+		*mode = NETWORK_HOST;
+	else if (!strncmp(arg, "container:", 10) && arg[10]) {
+		*mode = NETWORK_CONTAINER;
+		n->container = xstrdup(arg + 10);
+	} else
+		return holt_err_set(err, 0,
+				    "--network \"%s\": holt supports slirp (the default), none, "
+				    "host and container:NAME",
+				    arg);
+	return 0;
+}
+
+int container_net_add_host(struct container_net *n, const char *arg, struct holt_err *err)
+{
+	/* docker takes NAME:IP; the IP may hold colons (IPv6), the name cannot */
+	const char *colon = strchr(arg, ':');
+	struct in6_addr a6;
+	struct in_addr a4;
+	const char *ip = colon ? colon + 1 : "";
+
+	if (!colon || colon == arg || strchr(arg, ' ') || strchr(arg, '\t') ||
+	    (strcmp(ip, "host-gateway") && inet_pton(AF_INET, ip, &a4) != 1 &&
+	     inet_pton(AF_INET6, ip, &a6) != 1))
+		return holt_err_set(err, 0,
+				    "--add-host \"%s\": not NAME:IP (IP may be host-gateway)", arg);
+	strv_push(&n->add_hosts, arg);
+	return 0;
+}
+
+char *container_net_mode_name(enum container_network mode, const struct container_net *n)
+{
+	switch (mode) {
+	case NETWORK_NONE:
+		return xstrdup("none");
+	case NETWORK_HOST:
+		return xstrdup("host");
+	case NETWORK_CONTAINER:
+		return xasprintf("container:%s", n->container);
+	default:
+		return xstrdup("slirp");
+	}
+}
+
+void container_net_to_json(enum container_network mode, const struct container_net *n,
+			   json_object *host)
+{
+	cleanup_free char *name = container_net_mode_name(mode, n);
+	json_object_object_add(host, "NetworkMode", json_object_new_string(name));
+	json_object_object_add(host, "PortBindings", ports_to_json(n->ports, n->n_ports));
+	json_object_object_add(host, "PublishAllPorts", json_object_new_boolean(n->publish_all));
+	json_add_strv(host, "Dns", n->dns ? n->dns : (char *[]){NULL});
+	json_add_strv(host, "DnsSearch", n->dns_search ? n->dns_search : (char *[]){NULL});
+	json_add_strv(host, "DnsOptions", n->dns_options ? n->dns_options : (char *[]){NULL});
+	json_add_strv(host, "ExtraHosts", n->add_hosts ? n->add_hosts : (char *[]){NULL});
+}
+
+static char **json_get_list(json_object *obj, const char *key)
+{
+	cleanup_strv char **v = json_get_strv(obj, key);
+	return dup_or_null(v);
+}
+
+void container_net_from_json(json_object *host, enum container_network *mode,
+			     struct container_net *n)
+{
+	cleanup_free char *name = json_get_string(host, "NetworkMode");
+	json_object *v = NULL;
+	struct holt_err err = {0};
+
+	/* a record from before slirp, with no mode, had none */
+	*mode = NETWORK_NONE;
+	if (name && container_net_parse_mode(name, mode, n, &err) < 0)
+		holt_err_release(&err);
+	if (json_object_object_get_ex(host, "PortBindings", &v))
+		ports_from_json(v, &n->ports, &n->n_ports);
+	if (json_object_object_get_ex(host, "PublishAllPorts", &v))
+		n->publish_all = json_object_get_boolean(v);
+	n->dns = json_get_list(host, "Dns");
+	n->dns_search = json_get_list(host, "DnsSearch");
+	n->dns_options = json_get_list(host, "DnsOptions");
+	n->add_hosts = json_get_list(host, "ExtraHosts");
+}
+
+static const char *host_gateway(enum container_network mode)
+{
+	return mode == NETWORK_HOST || mode == NETWORK_NONE ? "127.0.0.1" : SLIRP_GATEWAY;
+}
+
+char *container_net_hosts(enum container_network mode, const struct container_net *n,
+			  const char *hostname, const char *name)
+{
+	bool slirp = mode == NETWORK_SLIRP || mode == NETWORK_CONTAINER;
+	char *text = xasprintf("127.0.0.1\tlocalhost\n"
+			       "::1\tlocalhost ip6-localhost ip6-loopback\n"
+			       "%s\t%s %s\n",
+			       slirp ? SLIRP_ADDRESS : "127.0.1.1", hostname, name);
+	if (mode != NETWORK_NONE) {
+		char *more = xasprintf("%s%s\thost.containers.internal host.docker.internal\n",
+				       text, host_gateway(mode));
+		free(text);
+		text = more;
+	}
+	for (char **h = n->add_hosts; h && *h; h++) {
+		const char *ip = strchr(*h, ':') + 1;
+		cleanup_free char *host = xstrndup(*h, (size_t)(ip - 1 - *h));
+		if (!strcmp(ip, "host-gateway"))
+			ip = host_gateway(mode);
+		char *more = xasprintf("%s%s\t%s\n", text, ip, host);
+		free(text);
+		text = more;
+	}
+	return text;
+}
+
+static void append(char **text, const char *more)
+{
+	cleanup_free char *old = *text;
+	*text = xasprintf("%s%s", old, more);
+}
+
+static void append_list(char **text, const char *key, char *const *words)
+{
+	append(text, key);
+	for (char *const *w = words; *w; w++) {
+		append(text, " ");
+		append(text, *w);
+	}
+	append(text, "\n");
+}
+
+/* The nameservers, search domains and options of a resolv.conf text. */
+static void parse_resolv(const char *text, char ***servers, char ***search, char ***options)
+{
+	cleanup_free char *copy = xstrdup(text);
+	char *save = NULL;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *wsave = NULL;
+		char *key = strtok_r(line, " \t", &wsave);
+		char ***into = !key						  ? NULL
+			       : !strcmp(key, "nameserver")			  ? servers
+			       : !strcmp(key, "search") || !strcmp(key, "domain") ? search
+			       : !strcmp(key, "options")			  ? options
+										  : NULL;
+		if (!into)
+			continue;
+		if (into == search) {
+			strv_free(*search); /* the last search or domain line wins */
+			*search = NULL;
+		}
+		for (char *w = strtok_r(NULL, " \t", &wsave); w; w = strtok_r(NULL, " \t", &wsave))
+			strv_push(into, w);
+	}
+}
+
+char *container_net_resolv(enum container_network mode, const struct container_net *n,
+			   const char *host_text)
+{
+	cleanup_strv char **servers = NULL, **search = NULL, **options = NULL;
+	cleanup_strv char **use = NULL;
+	bool slirp = mode == NETWORK_SLIRP || mode == NETWORK_CONTAINER;
+	char *text = xstrdup("");
+
+	parse_resolv(host_text, &servers, &search, &options);
+	for (char **s = servers; s && *s; s++) {
+		struct in_addr a;
+		bool loopback =
+		    (inet_pton(AF_INET, *s, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127) ||
+		    !strcmp(*s, "::1");
+		/* slirp reaches the host's loopback resolvers through 10.0.2.3 */
+		const char *server = slirp && loopback ? SLIRP_DNS : *s;
+		if ((mode != NETWORK_NONE || !loopback) && !strv_contains(use, server))
+			strv_push(&use, server);
+	}
+	if (slirp && !use)
+		strv_push(&use, SLIRP_DNS);
+	if (n->dns_search || search)
+		append_list(&text, "search", n->dns_search ? n->dns_search : search);
+	for (char *const *s = n->dns ? n->dns : use; s && *s; s++) {
+		cleanup_free char *line = xasprintf("nameserver %s\n", *s);
+		append(&text, line);
+	}
+	if (n->dns_options || options)
+		append_list(&text, "options", n->dns_options ? n->dns_options : options);
+	return text;
+}
+
+const char *container_net_host_resolv_path(void)
+{
+	const char *path = getenv("HOLT_RESOLV_CONF");
+	return path && *path ? path : "/etc/resolv.conf";
+}

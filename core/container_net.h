@@ -1,0 +1,60 @@
+/* A container's network settings: --network and the options that go with it, their
+ * record in config.json (docker's HostConfig keys) and the /etc/hosts and
+ * /etc/resolv.conf they make. */
+#ifndef HOLT_CORE_CONTAINER_NET_H
+#define HOLT_CORE_CONTAINER_NET_H
+
+#include "core/base/err.h"
+#include "core/base/json.h"
+#include "net/ports.h"
+
+#include <stdbool.h>
+
+enum container_network {
+	NETWORK_NONE,	   /* a network namespace of its own with only lo */
+	NETWORK_HOST,	   /* the host's network namespace */
+	NETWORK_SLIRP,	   /* its own namespace, tap0 to a libslirp helper (the default) */
+	NETWORK_CONTAINER, /* another container's namespace (container:NAME) */
+};
+
+struct container_net {
+	char *container; /* NETWORK_CONTAINER: the container named */
+	struct port_map *ports;
+	size_t n_ports;
+	bool publish_all; /* -P */
+	char **dns, **dns_search, **dns_options;
+	char **add_hosts; /* NAME:IP, IP maybe host-gateway */
+};
+
+void container_net_copy(struct container_net *dst, const struct container_net *src);
+void container_net_release(struct container_net *n);
+
+/* Parses a --network value. */
+int container_net_parse_mode(const char *arg, enum container_network *mode, struct container_net *n,
+			     struct holt_err *err);
+/* Checks --add-host NAME:IP and appends it. */
+int container_net_add_host(struct container_net *n, const char *arg, struct holt_err *err);
+/* What NetworkMode records: "slirp", "none", "host", "container:NAME". */
+char *container_net_mode_name(enum container_network mode, const struct container_net *n);
+
+/* HostConfig's NetworkMode, PortBindings, PublishAllPorts, Dns, DnsSearch, DnsOptions,
+ * ExtraHosts; and back. */
+void container_net_to_json(enum container_network mode, const struct container_net *n,
+			   json_object *host);
+void container_net_from_json(json_object *host, enum container_network *mode,
+			     struct container_net *n);
+
+/* /etc/hosts for a container with this hostname and name. */
+char *container_net_hosts(enum container_network mode, const struct container_net *n,
+			  const char *hostname, const char *name);
+/* /etc/resolv.conf from the host's (host_text): its nameservers, with those on the
+ * host's loopback (unreachable from a container) replaced by slirp's resolver; --dns,
+ * --dns-search, --dns-option replace theirs. */
+char *container_net_resolv(enum container_network mode, const struct container_net *n,
+			   const char *host_text);
+
+/* The file holt takes the host's resolvers from: $HOLT_RESOLV_CONF, else
+ * /etc/resolv.conf. */
+const char *container_net_host_resolv_path(void);
+
+#endif

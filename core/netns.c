@@ -1,0 +1,173 @@
+#include "core/netns.h"
+#include "core/base/util.h"
+#include "core/container_net.h"
+#include "core/container_record.h"
+#include "net/slirp_helper.h"
+#include "net/tap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+int netns_child_send_tap(int sock, struct holt_err *err)
+{
+	cleanup_close int tap = tap_create(err);
+	if (tap < 0)
+		return -1;
+	if (fd_send(sock, tap, err) < 0)
+		return holt_err_wrap(err, "network: hand the tap to holt");
+	return 0;
+}
+
+int netns_child_wait(int sock, struct holt_err *err)
+{
+	char go = 0;
+	ssize_t n;
+	while ((n = read(sock, &go, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return holt_err_set(err, n < 0 ? errno : 0,
+				    "network: the net helper did not start");
+	return 0;
+}
+
+/* The ports to publish, with -P's and the unnumbered ones given free host ports. */
+static int ports_to_publish(const struct container *c, char *const *exposed, struct port_map **maps,
+			    size_t *n, struct holt_err *err)
+{
+	const struct container_net *net = &c->config.net;
+	*n = net->n_ports;
+	*maps = NULL;
+	if (net->n_ports) {
+		*maps = xmalloc(net->n_ports * sizeof **maps);
+		memcpy(*maps, net->ports, net->n_ports * sizeof **maps);
+	}
+	if (net->publish_all)
+		ports_add_exposed(exposed, maps, n);
+	return ports_choose_free(*maps, *n, err);
+}
+
+static int record_ports(const struct container *c, const struct port_map *maps, size_t n,
+			struct holt_err *err)
+{
+	cleanup_free char *path = xasprintf("%s/ports.json", c->run_dir);
+	cleanup_free char *tmp = xasprintf("%s/ports.json.tmp", c->run_dir);
+	cleanup_json json_object *obj = ports_to_json(maps, n);
+	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) < 0 || rename(tmp, path) < 0)
+		return holt_err_set(err, errno, "network: record the ports in \"%s\"", path);
+	return 0;
+}
+
+int netns_start(const struct container *c, char *const *exposed, int tap, int sock, pid_t child,
+		pid_t *helper, struct holt_err *err)
+{
+	cleanup_free struct port_map *maps = NULL;
+	size_t n = 0;
+	*helper = -1;
+
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	if (pidfd < 0)
+		return holt_err_set(err, errno, "network: watch the container's process");
+	if (ports_to_publish(c, exposed, &maps, &n, err) < 0)
+		return -1;
+	struct slirp_helper_config cfg = {
+	    .tap_fd = tap,
+	    .pidfd = pidfd,
+	    .ports = maps,
+	    .n_ports = n,
+	    .resolv_conf = getenv("HOLT_RESOLV_CONF"),
+	};
+	pid_t pid = slirp_helper_start(&cfg, err);
+	if (pid < 0)
+		return -1;
+	if (n && record_ports(c, maps, n, err) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	/* A child that failed meanwhile cannot read this: its report says why. */
+	ssize_t sent = write(sock, "g", 1);
+	(void)sent;
+	*helper = pid;
+	return 0;
+}
+
+int netns_open_shared(struct store *s, const struct container *c, struct holt_err *err)
+{
+	const char *name = c->config.net.container;
+	cleanup_container struct container *other = container_lookup(s, name, err);
+	if (!other)
+		return holt_err_wrap(err, "--network container:%s", name);
+	if (!container_is_running(other) || other->state.pid <= 0)
+		return holt_err_set(err, 0, "--network container:%s: that container is not running",
+				    name);
+	int fd = (int)syscall(SYS_pidfd_open, other->state.pid, 0);
+	if (fd < 0)
+		return holt_err_set(err, errno, "--network container:%s: open its process", name);
+	return fd;
+}
+
+void netns_live_ports(const struct container *c, struct port_map **maps, size_t *n)
+{
+	*maps = NULL;
+	*n = 0;
+	if (!container_is_running(c))
+		return;
+	cleanup_free char *path = xasprintf("%s/ports.json", c->run_dir);
+	cleanup_json json_object *obj = json_object_from_file(path);
+	if (obj)
+		ports_from_json(obj, maps, n);
+}
+
+char *netns_ports_text(const struct container *c)
+{
+	cleanup_free struct port_map *maps = NULL;
+	size_t n = 0;
+	char *text = xstrdup("");
+	netns_live_ports(c, &maps, &n);
+	for (size_t i = 0; i < n; i++) {
+		char *next =
+		    xasprintf("%s%s%s:%u->%u/%s", text, i ? ", " : "",
+			      *maps[i].host_ip ? maps[i].host_ip : "0.0.0.0", maps[i].host_port,
+			      maps[i].ctr_port, maps[i].udp ? "udp" : "tcp");
+		free(text);
+		text = next;
+	}
+	return text;
+}
+
+static void add_addresses(json_object *into, bool slirp)
+{
+	json_object_object_add(into, "IPAddress",
+			       json_object_new_string(slirp ? SLIRP_ADDRESS : ""));
+	json_object_object_add(into, "IPPrefixLen", json_object_new_int(slirp ? SLIRP_PREFIX : 0));
+	json_object_object_add(into, "Gateway", json_object_new_string(slirp ? SLIRP_GATEWAY : ""));
+}
+
+json_object *netns_settings_json(const struct container *c)
+{
+	json_object *o = json_object_new_object();
+	cleanup_free struct port_map *maps = NULL;
+	size_t n = 0;
+	bool slirp = c->config.network == NETWORK_SLIRP;
+
+	cleanup_free char *mode = container_net_mode_name(c->config.network, &c->config.net);
+	json_object *networks = json_object_new_object();
+	json_object *endpoint = json_object_new_object();
+
+	add_addresses(o, slirp);
+	add_addresses(endpoint, slirp);
+	/* docker keys its endpoints by network name: .NetworkSettings.Networks.slirp */
+	json_object_object_add(networks, mode, endpoint);
+	json_object_object_add(o, "Networks", networks);
+	netns_live_ports(c, &maps, &n);
+	json_object_object_add(o, "Ports", ports_to_json(maps, n));
+	return o;
+}

@@ -1,0 +1,37 @@
+/* A container's network at start: the child makes its tap and sends it over a socket;
+ * the parent starts the net helper on it, records the published ports, and lets the
+ * child go on to its command only once the helper listens. */
+#ifndef HOLT_CORE_NETNS_H
+#define HOLT_CORE_NETNS_H
+
+#include "core/container.h"
+
+#include <sys/types.h>
+
+/* The child, in its new network namespace: makes tap0 and sends it on sock. */
+int netns_child_send_tap(int sock, struct holt_err *err);
+/* The child, before its command: waits for the parent's word that the network is up. */
+int netns_child_wait(int sock, struct holt_err *err);
+
+/* The parent, with the tap the child sent on sock: starts the net helper (publishing
+ * the image's exposed ports too with -P) and tells the child to go on. *helper gets the
+ * helper's pid (the caller reaps it after the container). */
+int netns_start(const struct container *c, char *const *exposed, int tap, int sock, pid_t child,
+		pid_t *helper, struct holt_err *err);
+
+/* Opens the network namespace of the running container c->config.net.container names,
+ * for --network container:NAME. */
+int netns_open_shared(struct store *s, const struct container *c, struct holt_err *err);
+
+/* The published ports of a running container as its helper listens on them (every
+ * host port chosen); none when it is not running. */
+void netns_live_ports(const struct container *c, struct port_map **maps, size_t *n);
+
+/* docker ps's PORTS: "0.0.0.0:8080->80/tcp, 127.0.0.1:5353->53/udp". */
+char *netns_ports_text(const struct container *c);
+
+/* inspect's NetworkSettings: IPAddress, Gateway, IPPrefixLen and Ports as docker
+ * shapes them. */
+json_object *netns_settings_json(const struct container *c);
+
+#endif

@@ -1,0 +1,185 @@
+#include "net/ports.h"
+#include "core/base/util.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* PORT or PORT-PORT, ports 1-65535, the whole of s. */
+static bool parse_range(const char *s, size_t len, long *lo, long *hi)
+{
+	cleanup_free char *copy = xstrndup(s, len);
+	char *end;
+
+	if (!isdigit((unsigned char)*copy))
+		return false;
+	*lo = strtol(copy, &end, 10);
+	*hi = *lo;
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			return false;
+		*hi = strtol(end + 1, &end, 10);
+	}
+	return !*end && *lo >= 1 && *hi <= 65535 && *lo <= *hi;
+}
+
+static void push(struct port_map **maps, size_t *n, const struct port_map *m)
+{
+	*maps = xrealloc(*maps, (*n + 1) * sizeof **maps);
+	(*maps)[(*n)++] = *m;
+}
+
+int ports_parse(const char *spec, struct port_map **maps, size_t *n, struct holt_err *err)
+{
+	cleanup_free char *s = xstrdup(spec);
+	struct port_map m = {0};
+	char *slash = strrchr(s, '/');
+	long clo, chi, hlo = 0, hhi = 0;
+
+	if (slash) {
+		*slash = '\0';
+		if (strcmp(slash + 1, "udp") == 0)
+			m.udp = true;
+		else if (strcmp(slash + 1, "tcp") != 0)
+			return holt_err_set(err, 0, "--publish \"%s\": the protocol is tcp or udp",
+					    spec);
+	}
+	/* From the right: CTR, then HOST (may be empty), then IP. */
+	char *ctr = strrchr(s, ':');
+	char *host = NULL, *ip = NULL;
+	if (ctr) {
+		*ctr++ = '\0';
+		host = strrchr(s, ':');
+		if (host) {
+			*host++ = '\0';
+			ip = s;
+		} else {
+			host = s;
+		}
+	} else {
+		ctr = s;
+	}
+	if (!parse_range(ctr, strlen(ctr), &clo, &chi))
+		return holt_err_set(err, 0,
+				    "--publish \"%s\": not [[IP:][HOST]:]CONTAINER_PORT[/PROTO] "
+				    "with ports 1-65535",
+				    spec);
+	if (host && *host && !parse_range(host, strlen(host), &hlo, &hhi))
+		return holt_err_set(err, 0,
+				    "--publish \"%s\": host port \"%s\" is not a port or "
+				    "range of ports 1-65535",
+				    spec, host);
+	if (ip) {
+		struct in_addr a;
+		if (ip[0] == '[')
+			return holt_err_set(err, 0, "--publish \"%s\": holt publishes IPv4 only",
+					    spec);
+		if (*ip && inet_pton(AF_INET, ip, &a) != 1)
+			return holt_err_set(
+			    err, 0, "--publish \"%s\": \"%s\" is not an IPv4 address", spec, ip);
+		if (strcmp(ip, "0.0.0.0") != 0)
+			snprintf(m.host_ip, sizeof m.host_ip, "%s", ip);
+	}
+	if (hlo && hhi - hlo != chi - clo)
+		return holt_err_set(
+		    err, 0,
+		    "--publish \"%s\": the host and container port ranges differ in "
+		    "length",
+		    spec);
+	for (long p = clo; p <= chi; p++) {
+		m.ctr_port = (uint16_t)p;
+		m.host_port = hlo ? (uint16_t)(hlo + (p - clo)) : 0;
+		push(maps, n, &m);
+	}
+	return 0;
+}
+
+void ports_add_exposed(char *const *exposed, struct port_map **maps, size_t *n)
+{
+	for (char *const *e = exposed; e && *e; e++) {
+		struct port_map m = {0};
+		char *end;
+		long p = strtol(*e, &end, 10);
+		if (p < 1 || p > 65535 || (*end && *end != '/'))
+			continue;
+		m.ctr_port = (uint16_t)p;
+		m.udp = strcmp(end, "/udp") == 0;
+		if (*end && !m.udp && strcmp(end, "/tcp") != 0)
+			continue; /* sctp: slirp has none */
+		bool have = false;
+		for (size_t i = 0; i < *n; i++)
+			have |= (*maps)[i].ctr_port == m.ctr_port && (*maps)[i].udp == m.udp;
+		if (!have)
+			push(maps, n, &m);
+	}
+}
+
+int ports_choose_free(struct port_map *maps, size_t n, struct holt_err *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct port_map *m = &maps[i];
+		if (m->host_port)
+			continue;
+		struct sockaddr_in sa = {.sin_family = AF_INET};
+		socklen_t len = sizeof sa;
+		inet_pton(AF_INET, *m->host_ip ? m->host_ip : "0.0.0.0", &sa.sin_addr);
+		cleanup_close int fd =
+		    socket(AF_INET, (m->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+		    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+			return holt_err_set(err, errno, "find a free host port for %u/%s",
+					    m->ctr_port, m->udp ? "udp" : "tcp");
+		m->host_port = ntohs(sa.sin_port);
+	}
+	return 0;
+}
+
+json_object *ports_to_json(const struct port_map *maps, size_t n)
+{
+	json_object *obj = json_object_new_object();
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *key =
+		    xasprintf("%u/%s", maps[i].ctr_port, maps[i].udp ? "udp" : "tcp");
+		json_object *list = NULL;
+		if (!json_object_object_get_ex(obj, key, &list)) {
+			list = json_object_new_array();
+			json_object_object_add(obj, key, list);
+		}
+		json_object *b = json_object_new_object();
+		cleanup_free char *port =
+		    maps[i].host_port ? xasprintf("%u", maps[i].host_port) : xstrdup("");
+		json_object_object_add(b, "HostIp", json_object_new_string(maps[i].host_ip));
+		json_object_object_add(b, "HostPort", json_object_new_string(port));
+		json_object_array_add(list, b);
+	}
+	return obj;
+}
+
+void ports_from_json(json_object *obj, struct port_map **maps, size_t *n)
+{
+	if (!json_object_is_type(obj, json_type_object))
+		return;
+	json_object_object_foreach(obj, key, list)
+	{
+		struct port_map m = {0};
+		char *end;
+		long p = strtol(key, &end, 10);
+		if (p < 1 || p > 65535 || !json_object_is_type(list, json_type_array))
+			continue;
+		m.ctr_port = (uint16_t)p;
+		m.udp = strcmp(end, "/udp") == 0;
+		for (size_t i = 0; i < json_object_array_length(list); i++) {
+			json_object *b = json_object_array_get_idx(list, i);
+			cleanup_free char *ip = json_get_string(b, "HostIp");
+			cleanup_free char *hp = json_get_string(b, "HostPort");
+			long h = hp ? strtol(hp, NULL, 10) : 0;
+			snprintf(m.host_ip, sizeof m.host_ip, "%s",
+				 ip && strcmp(ip, "0.0.0.0") ? ip : "");
+			m.host_port = h >= 1 && h <= 65535 ? (uint16_t)h : 0;
+			push(maps, n, &m);
+		}
+	}
+}

@@ -1,0 +1,12 @@
+/* The net helper and port proxy parse what containers send; once set up they keep no
+ * privilege over holt's user namespace that an exploit of them could use. */
+#ifndef HOLT_NET_PRIVILEGES_H
+#define HOLT_NET_PRIVILEGES_H
+
+#include "core/base/err.h"
+
+/* Drops every capability (effective, permitted, inheritable, bounding) and sets
+ * no_new_privs. */
+int privileges_drop_all(struct holt_err *err);
+
+#endif

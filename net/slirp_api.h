@@ -1,0 +1,24 @@
+/* libslirp, loaded by the net helper only: no other holt process pays for it or for
+ * the glib it brings. */
+#ifndef HOLT_NET_SLIRP_API_H
+#define HOLT_NET_SLIRP_API_H
+
+#include "core/base/err.h"
+
+#include <slirp/libslirp.h>
+
+struct slirp_api {
+	Slirp *(*new)(const SlirpConfig *cfg, const SlirpCb *callbacks, void *opaque);
+	void (*input)(Slirp *slirp, const uint8_t *pkt, int pkt_len);
+	void (*pollfds_fill)(Slirp *slirp, uint32_t *timeout, SlirpAddPollCb add_poll,
+			     void *opaque);
+	void (*pollfds_poll)(Slirp *slirp, int select_error, SlirpGetREventsCb get_revents,
+			     void *opaque);
+	int (*add_hostfwd)(Slirp *slirp, int is_udp, struct in_addr host_addr, int host_port,
+			   struct in_addr guest_addr, int guest_port);
+};
+
+/* Loads libslirp.so.0 and resolves what the helper calls. */
+const struct slirp_api *slirp_api(struct holt_err *err);
+
+#endif

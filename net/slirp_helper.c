@@ -1,0 +1,366 @@
+/* libslirp glue in slirp4netns's style (UDP ports are slirp host forwards; TCP ones go
+ * through net/port_proxy.c, ~3x faster): each SlirpCb callback a static function named
+ * after its member, one poll loop over the tap, the container's pidfd and slirp's own
+ * sockets. Runs in a forked child that never returns. */
+#include "net/slirp_helper.h"
+#include "core/base/util.h"
+#include "net/port_proxy.h"
+#include "net/privileges.h"
+#include "net/slirp_api.h"
+#include "net/tap.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+
+enum { TAP_FD = 3, PID_FD = 4, READY_FD = 5, FRAMES_PER_WAKE = 64 };
+
+struct timer {
+	SlirpTimerCb cb;
+	void *cb_opaque;
+	int64_t expire_ms; /* -1: not armed */
+	struct timer *next;
+};
+
+struct helper {
+	const struct slirp_api *api;
+	Slirp *slirp;
+	struct pollfd *fds;
+	size_t n_fds, cap;
+	struct timer *timers;
+	pid_t proxy; /* the TCP port proxy, or 0 */
+};
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SlirpCb.send_packet: a frame for the container. A full tap queue drops it; TCP resends. */
+static ssize_t send_packet(const void *buf, size_t len, void *opaque)
+{
+	ssize_t n = write(TAP_FD, buf, len);
+	if (n < 0 && errno == EAGAIN)
+		return (ssize_t)len;
+	return n;
+}
+
+/* SlirpCb.guest_error: the container's own misbehaviour; nobody to tell. */
+static void guest_error(const char *msg, void *opaque)
+{
+}
+
+/* SlirpCb.clock_get_ns */
+static int64_t clock_get_ns(void *opaque)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* SlirpCb.timer_new */
+static void *timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque)
+{
+	struct helper *h = opaque;
+	struct timer *t = xzalloc(sizeof *t);
+	*t = (struct timer){.cb = cb, .cb_opaque = cb_opaque, .expire_ms = -1, .next = h->timers};
+	h->timers = t;
+	return t;
+}
+
+/* SlirpCb.timer_free */
+static void timer_free(void *timer, void *opaque)
+{
+	struct helper *h = opaque;
+	for (struct timer **p = &h->timers; *p; p = &(*p)->next)
+		if (*p == timer) {
+			*p = (*p)->next;
+			free(timer);
+			return;
+		}
+}
+
+/* SlirpCb.timer_mod: expire_time is in ms of the same clock as clock_get_ns. */
+static void timer_mod(void *timer, int64_t expire_time, void *opaque)
+{
+	((struct timer *)timer)->expire_ms = expire_time;
+}
+
+/* SlirpCb.register_poll_fd, unregister_poll_fd, notify: the loop asks slirp for its
+ * fds before every poll, so there is nothing to keep. */
+static void register_poll_fd(int fd, void *opaque)
+{
+}
+
+static void unregister_poll_fd(int fd, void *opaque)
+{
+}
+
+static void notify(void *opaque)
+{
+}
+
+static const SlirpCb callbacks = {
+    .send_packet = send_packet,
+    .guest_error = guest_error,
+    .clock_get_ns = clock_get_ns,
+    .timer_new = timer_new,
+    .timer_free = timer_free,
+    .timer_mod = timer_mod,
+    .register_poll_fd = register_poll_fd,
+    .unregister_poll_fd = unregister_poll_fd,
+    .notify = notify,
+};
+
+static int add_poll(int fd, int events, void *opaque)
+{
+	struct helper *h = opaque;
+	short ev = 0;
+	if (events & SLIRP_POLL_IN)
+		ev |= POLLIN;
+	if (events & SLIRP_POLL_OUT)
+		ev |= POLLOUT;
+	if (events & SLIRP_POLL_PRI)
+		ev |= POLLPRI;
+	if (h->n_fds == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 64;
+		h->fds = xrealloc(h->fds, h->cap * sizeof *h->fds);
+	}
+	h->fds[h->n_fds] = (struct pollfd){.fd = fd, .events = ev};
+	return (int)h->n_fds++;
+}
+
+static int get_revents(int idx, void *opaque)
+{
+	struct helper *h = opaque;
+	short rev = h->fds[idx].revents;
+	int events = 0;
+	if (rev & POLLIN)
+		events |= SLIRP_POLL_IN;
+	if (rev & POLLOUT)
+		events |= SLIRP_POLL_OUT;
+	if (rev & POLLPRI)
+		events |= SLIRP_POLL_PRI;
+	if (rev & POLLERR)
+		events |= SLIRP_POLL_ERR;
+	if (rev & POLLHUP)
+		events |= SLIRP_POLL_HUP;
+	return events;
+}
+
+static void run_timers(struct helper *h)
+{
+	int64_t now = now_ms();
+	/* A callback may re-arm or free timers: restart the walk after each. */
+	for (bool fired = true; fired;) {
+		fired = false;
+		for (struct timer *t = h->timers; t; t = t->next)
+			if (t->expire_ms >= 0 && t->expire_ms <= now) {
+				t->expire_ms = -1;
+				t->cb(t->cb_opaque);
+				fired = true;
+				break;
+			}
+	}
+}
+
+static int poll_timeout(const struct helper *h, uint32_t slirp_ms)
+{
+	int64_t timeout = slirp_ms == UINT32_MAX ? -1 : (int64_t)slirp_ms;
+	int64_t now = now_ms();
+	for (const struct timer *t = h->timers; t; t = t->next)
+		if (t->expire_ms >= 0) {
+			int64_t left = t->expire_ms > now ? t->expire_ms - now : 0;
+			if (timeout < 0 || left < timeout)
+				timeout = left;
+		}
+	return (int)timeout;
+}
+
+static void read_tap(struct helper *h)
+{
+	static uint8_t frame[SLIRP_MTU + 14];
+	for (int i = 0; i < FRAMES_PER_WAKE; i++) {
+		ssize_t n = read(TAP_FD, frame, sizeof frame);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0)
+			_exit(0); /* the tap went with the container's network namespace */
+		h->api->input(h->slirp, frame, (int)n);
+	}
+}
+
+static __attribute__((noreturn)) void loop(struct helper *h)
+{
+	for (;;) {
+		uint32_t slirp_ms = UINT32_MAX;
+		h->n_fds = 0;
+		add_poll(TAP_FD, SLIRP_POLL_IN, h);
+		add_poll(PID_FD, SLIRP_POLL_IN, h);
+		h->api->pollfds_fill(h->slirp, &slirp_ms, add_poll, h);
+		int ret = poll(h->fds, h->n_fds, poll_timeout(h, slirp_ms));
+		if (ret < 0 && errno != EINTR)
+			_exit(1);
+		if (ret > 0 && h->fds[1].revents) {
+			/* the container has exited; the proxy exits with it, reaped here so that
+			 * no zombie is handed to init */
+			if (h->proxy > 0)
+				kill(h->proxy, SIGKILL), waitpid(h->proxy, NULL, 0);
+			_exit(0);
+		}
+		if (ret > 0 && h->fds[0].revents & POLLIN)
+			read_tap(h);
+		h->api->pollfds_poll(h->slirp, ret < 0, get_revents, h);
+		run_timers(h);
+	}
+}
+
+/* libslirp reads the host's resolvers from /etc/resolv.conf alone; another source is
+ * bound over it in a mount namespace of the helper's own. */
+static int use_resolv_conf(const char *path, struct holt_err *err)
+{
+	if (!path)
+		return 0;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0)
+		return holt_err_set(err, errno, "use \"%s\" as the host's resolv.conf", path);
+	return 0;
+}
+
+static int add_forwards(struct helper *h, const struct slirp_helper_config *cfg,
+			struct holt_err *err)
+{
+	struct in_addr guest;
+	inet_pton(AF_INET, SLIRP_ADDRESS, &guest);
+	for (size_t i = 0; i < cfg->n_ports; i++) {
+		const struct port_map *m = &cfg->ports[i];
+		if (!m->udp)
+			continue; /* the port proxy's */
+		struct in_addr host = {.s_addr = htonl(INADDR_ANY)};
+		if (*m->host_ip)
+			inet_pton(AF_INET, m->host_ip, &host);
+		errno = 0;
+		if (h->api->add_hostfwd(h->slirp, m->udp, host, m->host_port, guest, m->ctr_port) <
+		    0)
+			return holt_err_set(err, errno ? errno : EADDRINUSE,
+					    "publish %s:%u to %u/%s",
+					    *m->host_ip ? m->host_ip : "0.0.0.0", m->host_port,
+					    m->ctr_port, m->udp ? "udp" : "tcp");
+	}
+	return 0;
+}
+
+static int start_slirp(struct helper *h, const struct slirp_helper_config *cfg,
+		       struct holt_err *err)
+{
+	SlirpConfig sc = {
+	    .version = 4,
+	    .in_enabled = true,
+	    .if_mtu = SLIRP_MTU,
+	    .if_mru = SLIRP_MTU,
+	};
+	inet_pton(AF_INET, SLIRP_NETWORK, &sc.vnetwork);
+	sc.vnetmask.s_addr = htonl(~0U << (32 - SLIRP_PREFIX));
+	inet_pton(AF_INET, SLIRP_GATEWAY, &sc.vhost);
+	inet_pton(AF_INET, SLIRP_DNS, &sc.vnameserver);
+	inet_pton(AF_INET, "10.0.2.15", &sc.vdhcp_start);
+
+	if (use_resolv_conf(cfg->resolv_conf, err) < 0 || !(h->api = slirp_api(err)))
+		return -1;
+	h->slirp = h->api->new (&sc, &callbacks, h);
+	if (!h->slirp)
+		return holt_err_set(err, 0, "start libslirp");
+	return add_forwards(h, cfg, err);
+}
+
+/* Puts the three fds the helper keeps at TAP_FD, PID_FD, READY_FD and closes the rest. */
+static int keep_fds(int tap, int pidfd, int ready)
+{
+	int fds[3] = {tap, pidfd, ready};
+	for (int i = 0; i < 3; i++)
+		if ((fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 10)) < 0)
+			return -1;
+	for (int i = 0; i < 3; i++)
+		if (dup3(fds[i], TAP_FD + i, O_CLOEXEC) < 0)
+			return -1;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd < 3 && null >= 0; fd++)
+		dup2(null, fd);
+	close_range(READY_FD + 1, ~0U, 0);
+	return 0;
+}
+
+static __attribute__((noreturn)) void helper_main(const struct slirp_helper_config *cfg, int ready,
+						  pid_t parent)
+{
+	struct holt_err err = {0};
+	struct helper h = {0};
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	prctl(PR_SET_NAME, "holt-net");
+	signal(SIGPIPE, SIG_IGN);
+	if (keep_fds(cfg->tap_fd, cfg->pidfd, ready) < 0) {
+		dprintf(ready, "set up the net helper's descriptors: %s", strerror(errno));
+		_exit(1);
+	}
+	if ((h.proxy = port_proxy_start(cfg->ports, cfg->n_ports, PID_FD, &err)) < 0 ||
+	    start_slirp(&h, cfg, &err) < 0 || privileges_drop_all(&err) < 0) {
+		dprintf(READY_FD, "%s", err.msg ? err.msg : "start libslirp");
+		_exit(1);
+	}
+	if (write(READY_FD, "ok", 2) != 2)
+		_exit(1);
+	close(READY_FD);
+	loop(&h);
+}
+
+pid_t slirp_helper_start(const struct slirp_helper_config *cfg, struct holt_err *err)
+{
+	int ready[2];
+	char buf[1024];
+	size_t len = 0;
+	ssize_t n;
+
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "network: create the net helper's pipe");
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(ready[0]), close(ready[1]);
+		return holt_err_set(err, e, "network: start the net helper");
+	}
+	if (pid == 0) {
+		close(ready[0]);
+		helper_main(cfg, ready[1], parent);
+	}
+	close(ready[1]);
+	while (len < sizeof buf - 1 && (n = read(ready[0], buf + len, sizeof buf - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	close(ready[0]);
+	buf[len] = '\0';
+	if (strcmp(buf, "ok") == 0)
+		return pid;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return holt_err_set(err, 0, "network: %s", len ? buf : "the net helper died");
+}

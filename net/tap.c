@@ -1,0 +1,123 @@
+/* Runs in the container's child before its command: it alone owns the new network
+ * namespace, so it makes the tap there and hands the fd to the net helper outside. */
+#include "net/tap.h"
+#include "core/base/util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+static void set_addr(struct sockaddr *sa, const char *addr)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)sa;
+	*in = (struct sockaddr_in){.sin_family = AF_INET};
+	inet_pton(AF_INET, addr, &in->sin_addr);
+}
+
+static int configure(int sock, struct holt_err *err)
+{
+	struct ifreq ifr = {.ifr_name = SLIRP_TAP_NAME};
+	char mask[INET_ADDRSTRLEN];
+	struct in_addr m = {.s_addr = htonl(~0U << (32 - SLIRP_PREFIX))};
+
+	inet_ntop(AF_INET, &m, mask, sizeof mask);
+	set_addr(&ifr.ifr_addr, SLIRP_ADDRESS);
+	if (ioctl(sock, SIOCSIFADDR, &ifr) < 0)
+		return holt_err_set(err, errno, "address \"%s\"", SLIRP_TAP_NAME);
+	set_addr(&ifr.ifr_netmask, mask);
+	if (ioctl(sock, SIOCSIFNETMASK, &ifr) < 0)
+		return holt_err_set(err, errno, "netmask of \"%s\"", SLIRP_TAP_NAME);
+	ifr.ifr_mtu = SLIRP_MTU;
+	if (ioctl(sock, SIOCSIFMTU, &ifr) < 0)
+		return holt_err_set(err, errno, "mtu of \"%s\"", SLIRP_TAP_NAME);
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0)
+		return holt_err_set(err, errno, "flags of \"%s\"", SLIRP_TAP_NAME);
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0)
+		return holt_err_set(err, errno, "bring up \"%s\"", SLIRP_TAP_NAME);
+
+	struct rtentry rt = {.rt_flags = RTF_UP | RTF_GATEWAY, .rt_dev = (char *)SLIRP_TAP_NAME};
+	set_addr(&rt.rt_dst, "0.0.0.0");
+	set_addr(&rt.rt_genmask, "0.0.0.0");
+	set_addr(&rt.rt_gateway, SLIRP_GATEWAY);
+	if (ioctl(sock, SIOCADDRT, &rt) < 0)
+		return holt_err_set(err, errno, "default route via %s", SLIRP_GATEWAY);
+	return 0;
+}
+
+int tap_create(struct holt_err *err)
+{
+	struct ifreq ifr = {.ifr_name = SLIRP_TAP_NAME, .ifr_flags = IFF_TAP | IFF_NO_PI};
+	cleanup_close int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return holt_err_set(err, errno,
+				    "network: open \"/dev/net/tun\" (the default network needs it "
+				    "read-write for you; or use --network none)");
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		return holt_err_set(err, errno, "network: create \"%s\"", SLIRP_TAP_NAME);
+	cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return holt_err_set(err, errno, "network: socket");
+	if (configure(sock, err) < 0)
+		return holt_err_wrap(err, "network");
+	return steal_fd(&fd);
+}
+
+struct fd_message {
+	struct msghdr msg;
+	struct iovec iov;
+	char byte;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+};
+
+static void fd_message_init(struct fd_message *m)
+{
+	m->byte = 0;
+	m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
+	m->msg = (struct msghdr){.msg_iov = &m->iov,
+				 .msg_iovlen = 1,
+				 .msg_control = m->u.buf,
+				 .msg_controllen = sizeof m->u.buf};
+}
+
+int fd_send(int sock, int fd, struct holt_err *err)
+{
+	struct fd_message m;
+	fd_message_init(&m);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	if (sendmsg(sock, &m.msg, MSG_NOSIGNAL) < 0)
+		return holt_err_set(err, errno, "send a descriptor");
+	return 0;
+}
+
+int fd_receive(int sock, struct holt_err *err)
+{
+	struct fd_message m;
+	int fd = -1;
+	ssize_t n;
+
+	fd_message_init(&m);
+	while ((n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return holt_err_set(err, n < 0 ? errno : 0, "receive a descriptor%s",
+				    n == 0 ? ": the sender exited first" : "");
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return holt_err_set(err, 0, "receive a descriptor: none came");
+	memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	return fd;
+}

@@ -1,0 +1,30 @@
+/* The container's end of the slirp network: a tap device made in the calling process's
+ * network namespace and addressed as libslirp's virtual network expects. */
+#ifndef HOLT_NET_TAP_H
+#define HOLT_NET_TAP_H
+
+#include "core/base/err.h"
+
+#include <netinet/in.h>
+
+/* The addresses every slirp-networked container sees (podman's and slirp4netns's
+ * defaults, so that scripts written for them work). */
+#define SLIRP_NETWORK  "10.0.2.0"
+#define SLIRP_PREFIX   24
+#define SLIRP_ADDRESS  "10.0.2.100"
+#define SLIRP_GATEWAY  "10.0.2.2"
+#define SLIRP_DNS      "10.0.2.3"
+#define SLIRP_TAP_NAME "tap0"
+/* slirp4netns's default for podman: fewer, larger frames through the helper. */
+#define SLIRP_MTU 65520
+
+/* Creates tap0, gives it SLIRP_ADDRESS/SLIRP_PREFIX and the MTU, brings it up and routes
+ * by default through SLIRP_GATEWAY. Returns the tap's fd (close-on-exec, non-blocking). */
+int tap_create(struct holt_err *err);
+
+/* Sends fd over the unix socket sock (SCM_RIGHTS). */
+int fd_send(int sock, int fd, struct holt_err *err);
+/* Receives one fd sent by fd_send; -1 with err when the peer closed first. */
+int fd_receive(int sock, struct holt_err *err);
+
+#endif

@@ -1,0 +1,143 @@
+/* ports_parse, ports_add_exposed and the PortBindings round trip; container_net's
+ * /etc/hosts and /etc/resolv.conf. */
+#include "core/base/util.h"
+#include "core/container_net.h"
+#include "net/ports.h"
+#include "tap.h"
+
+#include <string.h>
+
+static void test_parse_good(void)
+{
+	struct port_map *m = NULL;
+	size_t n = 0;
+	struct holt_err err = {0};
+
+	ok(ports_parse("8080:80", &m, &n, &err) == 0 && n == 1 && m[0].host_port == 8080 &&
+	       m[0].ctr_port == 80 && !m[0].udp && !*m[0].host_ip,
+	   "HOST:CTR");
+	ok(ports_parse("127.0.0.1:5353:53/udp", &m, &n, &err) == 0 && n == 2 &&
+	       !strcmp(m[1].host_ip, "127.0.0.1") && m[1].host_port == 5353 &&
+	       m[1].ctr_port == 53 && m[1].udp,
+	   "IP:HOST:CTR/udp");
+	ok(ports_parse("80", &m, &n, &err) == 0 && n == 3 && m[2].host_port == 0 &&
+	       m[2].ctr_port == 80,
+	   "CTR alone: a host port chosen at start");
+	ok(ports_parse("127.0.0.1::90", &m, &n, &err) == 0 && n == 4 && m[3].host_port == 0 &&
+	       !strcmp(m[3].host_ip, "127.0.0.1"),
+	   "IP::CTR");
+	ok(ports_parse("8000-8002:80-82/tcp", &m, &n, &err) == 0 && n == 7 &&
+	       m[4].host_port == 8000 && m[6].host_port == 8002 && m[6].ctr_port == 82,
+	   "ranges map port by port");
+	ok(ports_parse("0.0.0.0:81:81", &m, &n, &err) == 0 && n == 8 && !*m[7].host_ip,
+	   "0.0.0.0 is every address");
+	free(m);
+}
+
+static void test_parse_bad(void)
+{
+	static const char *const bad[] = {"",
+					  "0:80",
+					  "80:99999",
+					  "x:80",
+					  "80/sctp",
+					  "1.2.3:80:80",
+					  "80-79:80-81",
+					  "8000-8002:80-81",
+					  "[::1]:80:80",
+					  "80:"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		struct port_map *m = NULL;
+		size_t n = 0;
+		struct holt_err err = {0};
+		ok(ports_parse(bad[i], &m, &n, &err) < 0 && n == 0 && err.msg &&
+		       strstr(err.msg, "--publish"),
+		   "\"%s\" refused: %s", bad[i], err.msg ? err.msg : "(no message)");
+		holt_err_release(&err);
+		free(m);
+	}
+}
+
+static void test_exposed_and_json(void)
+{
+	struct port_map *m = NULL;
+	size_t n = 0;
+	struct holt_err err = {0};
+	char *exposed[] = {"80/tcp", "53/udp", "9/sctp", "8080/tcp", NULL};
+
+	ports_parse("8080:80", &m, &n, &err);
+	ports_add_exposed(exposed, &m, &n);
+	ok(n == 3 && m[1].ctr_port == 53 && m[1].udp && m[2].ctr_port == 8080,
+	   "-P adds the exposed ports not published already, and no sctp");
+	json_object *j = ports_to_json(m, n);
+	ok(!strcmp(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE),
+		   "{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}],"
+		   "\"53/udp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}],"
+		   "\"8080/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"\"}]}"),
+	   "docker's PortBindings shape: %s",
+	   json_object_to_json_string_ext(j,
+					  JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	struct port_map *back = NULL;
+	size_t nb = 0;
+	ports_from_json(j, &back, &nb);
+	ok(nb == n && !memcmp(back, m, n * sizeof *m), "PortBindings read back as written");
+	json_object_put(j);
+	free(back);
+	free(m);
+}
+
+static void test_etc_files(void)
+{
+	struct container_net n = {0};
+	struct holt_err err = {0};
+
+	ok(container_net_add_host(&n, "db:10.1.2.3", &err) == 0 &&
+	       container_net_add_host(&n, "gw:host-gateway", &err) == 0 &&
+	       container_net_add_host(&n, "v6:::1", &err) == 0,
+	   "--add-host takes NAME:IP, host-gateway and IPv6");
+	ok(container_net_add_host(&n, "db", &err) < 0 &&
+	       container_net_add_host(&n, ":1.2.3.4", &err) < 0 &&
+	       container_net_add_host(&n, "x:notanip", &err) < 0,
+	   "--add-host refuses no IP, no name, a bad IP");
+	holt_err_release(&err);
+	cleanup_free char *hosts = container_net_hosts(NETWORK_SLIRP, &n, "h1", "web");
+	ok(strstr(hosts, "10.0.2.100\th1 web\n") &&
+	       strstr(hosts, "10.0.2.2\thost.containers.internal host.docker.internal\n") &&
+	       strstr(hosts, "10.1.2.3\tdb\n") && strstr(hosts, "10.0.2.2\tgw\n") &&
+	       strstr(hosts, "::1\tv6\n"),
+	   "slirp hosts: %s", hosts);
+	cleanup_free char *none = container_net_hosts(NETWORK_NONE, &n, "h1", "web");
+	ok(strstr(none, "127.0.1.1\th1 web\n") && !strstr(none, "host.containers.internal") &&
+	       strstr(none, "127.0.0.1\tgw\n"),
+	   "none hosts: %s", none);
+
+	const char *host = "domain x.test\nsearch a.test b.test\nnameserver 127.0.0.53\n"
+			   "nameserver 192.0.2.1\nnameserver 127.0.0.1\noptions edns0 trust-ad\n";
+	cleanup_free char *r = container_net_resolv(NETWORK_SLIRP, &n, host);
+	ok(!strcmp(r, "search a.test b.test\nnameserver 10.0.2.3\nnameserver 192.0.2.1\n"
+		      "options edns0 trust-ad\n"),
+	   "slirp: loopback resolvers become 10.0.2.3 once: %s", r);
+	cleanup_free char *rn = container_net_resolv(NETWORK_NONE, &n, host);
+	ok(!strcmp(rn, "search a.test b.test\nnameserver 192.0.2.1\noptions edns0 trust-ad\n"),
+	   "none: loopback resolvers dropped: %s", rn);
+	cleanup_free char *re = container_net_resolv(NETWORK_SLIRP, &n, "");
+	ok(!strcmp(re, "nameserver 10.0.2.3\n"), "slirp, no host resolvers: 10.0.2.3: %s", re);
+	strv_push(&n.dns, "9.9.9.9");
+	strv_push(&n.dns_options, "ndots:2");
+	strv_push(&n.dns_search, "c.test");
+	cleanup_free char *rd = container_net_resolv(NETWORK_SLIRP, &n, host);
+	ok(!strcmp(rd, "search c.test\nnameserver 9.9.9.9\noptions ndots:2\n"),
+	   "--dns, --dns-search, --dns-option replace the host's: %s", rd);
+	container_net_release(&n);
+}
+
+int main(void)
+{
+	plan(27);
+	test_parse_good();
+	test_parse_bad();
+	test_exposed_and_json();
+	test_etc_files();
+	return done();
+}
