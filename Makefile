@@ -39,7 +39,7 @@ endif
 LIB_SRC   := $(sort $(wildcard core/base/*.c core/*.c storage/*.c net/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
 # cmd/'s presentation code (templates, tables), which the unit tests also link
-PRESENT_SRC := cmd/template.c cmd/template_func.c cmd/tabwriter.c
+PRESENT_SRC := cmd/template.c cmd/template_func.c cmd/tabwriter.c cmd/safe_text.c
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
