@@ -151,6 +151,76 @@ static void test_whiteouts(struct store *s, const char *dir)
 	   "whiteout as char 0/0, opaque dir as user.overlay.opaque=y, aufs metadata dropped");
 }
 
+/* A PAX tar whose directory and file carry overlay's xattrs beside an ordinary one. */
+static int tar_write_overlay_xattrs(const char *path)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	int ret = 0;
+
+	archive_write_set_format_pax(a);
+	if (archive_write_open_filename(a, path) != ARCHIVE_OK)
+		ret = -1;
+	for (int i = 0; ret == 0 && i < 2; i++) {
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, i ? "d/f" : "d");
+		archive_entry_set_filetype(e, i ? AE_IFREG : AE_IFDIR);
+		archive_entry_set_perm(e, i ? 0644 : 0755);
+		archive_entry_set_size(e, 0);
+		archive_entry_xattr_add_entry(e, "user.overlay.opaque", "y", 1);
+		archive_entry_xattr_add_entry(e, "user.keep", "1", 1);
+		archive_entry_xattr_add_entry(e, "trusted.overlay.redirect", "/x", 2);
+		archive_entry_xattr_add_entry(e, "user.fuseoverlayfs.opaque", "y", 1);
+		if (archive_write_header(a, e) < ARCHIVE_WARN)
+			ret = -1;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK)
+		ret = -1;
+	archive_entry_free(e);
+	archive_write_free(a);
+	return ret;
+}
+
+/* overlayfs acts on user.overlay.* (userxattr) and trusted.overlay.*, fuse-overlayfs also
+ * on user.fuseoverlayfs.*: a layer must not bring its own. */
+static void test_overlay_xattrs(struct store *s, const char *dir)
+{
+	struct holt_err err = {0};
+	cleanup_free char *path = xasprintf("%s/xattrs.tar", dir);
+	cleanup_free char *probe = xasprintf("%s/xattr-probe", dir);
+	int fd = open(probe, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	bool user_xattrs = fd >= 0 && fsetxattr(fd, "user.probe", "1", 1, 0) == 0;
+	if (fd >= 0)
+		close(fd);
+	unlink(probe);
+	if (!user_xattrs) {
+		skip(2, "this filesystem does not take user xattrs");
+		return;
+	}
+	cleanup_layer_stage struct layer_stage *st = NULL;
+	if (tar_write_overlay_xattrs(path) == 0)
+		st = unpack_file(s, path, NULL, &err);
+	if (!ok(st != NULL, "unpack a layer with overlay xattrs: %s", err.msg ? err.msg : "ok")) {
+		holt_err_release(&err);
+		skip(1, "unpack failed");
+		return;
+	}
+	bool all = layer_commit(s, st, &err) == 0;
+	cleanup_free char *stage_dir = layer_diff_dir(s, layer_stage_info(st)->chain_id);
+	for (int i = 0; i < 2; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", stage_dir, i ? "d/f" : "d");
+		char list[256] = {0};
+		ssize_t n = llistxattr(p, list, sizeof list);
+		char v[2] = {0};
+		all = all && n > 0 && lgetxattr(p, "user.keep", v, 1) == 1 && v[0] == '1' &&
+		      lgetxattr(p, "user.overlay.opaque", v, 1) < 0 &&
+		      lgetxattr(p, "user.fuseoverlayfs.opaque", v, 1) < 0 &&
+		      lgetxattr(p, "trusted.overlay.redirect", v, 2) < 0;
+	}
+	ok(all, "user.overlay.*, trusted.overlay.* and user.fuseoverlayfs.* dropped, "
+		"user.keep kept");
+}
+
 static void test_compressions(struct store *s, const char *dir)
 {
 	static const struct {
@@ -230,12 +300,13 @@ int main(void)
 	cleanup_free char *root = xasprintf("%s/root", dir);
 	cleanup_free char *run = xasprintf("%s/run", dir);
 
-	plan(33);
+	plan(35);
 	struct store *s = store_open(root, run, &err);
 	if (!ok(s != NULL, "open store: %s", err.msg ? err.msg : "ok"))
 		return done();
 	test_base(s, dir);
 	test_whiteouts(s, dir);
+	test_overlay_xattrs(s, dir);
 	test_compressions(s, dir);
 	test_bad(s, root, dir);
 
