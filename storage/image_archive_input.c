@@ -134,7 +134,7 @@ static int keep_json(struct archive_input *in, struct archive *a, struct member 
 }
 
 /* A link's target as a path from the archive's top: symlinks are relative to their dir,
- * hard links to the top. */
+ * hard links to the top. NULL when it has none or it climbs out of the archive. */
 static char *link_target(const char *path, struct archive_entry *e)
 {
 	const char *hard = archive_entry_hardlink(e);
@@ -142,6 +142,8 @@ static char *link_target(const char *path, struct archive_entry *e)
 		return image_archive_path_clean(hard);
 	const char *sym = archive_entry_symlink(e);
 	const char *slash = strrchr(path, '/');
+	if (!sym || !*sym)
+		return NULL;
 	cleanup_free char *joined =
 	    sym[0] == '/' ? xstrdup(sym)
 			  : xasprintf("%.*s/%s", slash ? (int)(slash - path) : 0, path, sym);
@@ -164,7 +166,9 @@ static int scan_entry(struct archive_input *in, struct archive *a, struct archiv
 	if (link) {
 		m->target = link_target(path, e);
 		if (!m->target)
-			return holt_err_set(err, 0, "member \"%s\": link climbs out of the archive",
+			return holt_err_set(err, 0,
+					    "member \"%s\": link without a target or climbing out "
+					    "of the archive",
 					    name);
 		return 0;
 	}

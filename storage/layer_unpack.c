@@ -281,7 +281,11 @@ static void drop_overlay_xattrs(struct archive_entry *e)
  * not set) are not errors: the file is there, owned by the user. */
 static int extract_entry(struct unpack *u, struct archive_entry *e, struct holt_err *err)
 {
-	cleanup_free char *path = xstrdup(archive_entry_pathname(e));
+	const char *name = archive_entry_pathname(e);
+	/* libarchive gives no name for a header whose name field is empty. */
+	if (!name || !*name)
+		return holt_err_set(err, 0, "read layer: an entry without a name");
+	cleanup_free char *path = xstrdup(name);
 	const char *hardlink = archive_entry_hardlink(e);
 	if (path_escapes(path))
 		return holt_err_set(err, 0, "entry \"%s\": path escapes the layer", path);

@@ -55,3 +55,37 @@ assert d[0]["Config"]["Labels"]["evil"] == "x\nfake_row   forged\ufffd\x1b[2J", 
 	check_output_has 'evil=x\nfake_row   forged\xff\x1b[2J'
 	holt rm "$id" >/dev/null
 }
+
+# Found by fuzzing: both crashed holt (SIGSEGV) before they were refused.
+@test "import of a layer with a nameless entry, load of a link without a target" {
+	local before nameless=$HOLT_TMP/nameless.tar sym=$HOLT_TMP/sym.tar
+	before=$(store_listing)
+	python3 - "$nameless" "$sym" <<'PY'
+import io, sys, tarfile
+h = bytearray(512)
+h[0:1] = b"a"
+for off, s in [(100, b"0000644"), (108, b"0000000"), (116, b"0000000"),
+               (124, b"00000000005"), (136, b"14524770400"), (257, b"ustar\x0000")]:
+    h[off:off + len(s)] = s
+h[156] = ord("0")
+h[148:156] = b" " * 8
+h[148:155] = b"%06o\0" % sum(h)
+data = b"hello".ljust(512, b"\0")
+odd = bytearray(512)
+for off, s in [(80, b"000644"), (87, b"0000000"), (95, b"0000000"), (103, b"00000000000"),
+               (115, b"14524770400"), (127, b"006227"), (134, b" 5")]:
+    odd[off:off + len(s)] = s
+open(sys.argv[1], "wb").write(bytes(h) + data + bytes(odd))
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w", format=tarfile.USTAR_FORMAT) as t:
+    ti = tarfile.TarInfo("manifest.json")
+    ti.type = tarfile.SYMTYPE
+    t.addfile(ti)
+open(sys.argv[2], "wb").write(b.getvalue())
+PY
+	run_holt import "$nameless" bad:1
+	check_holt_error "an entry without a name"
+	run_holt load -i "$sym"
+	check_holt_error 'member "manifest.json": link without a target'
+	[ "$(store_listing)" = "$before" ] || { echo "the store changed"; false; }
+}

@@ -221,6 +221,55 @@ static void test_overlay_xattrs(struct store *s, const char *dir)
 		"user.keep kept");
 }
 
+/* A ustar header of a regular file. */
+static void tar_header(unsigned char *h, const char *name, size_t size)
+{
+	unsigned sum = 0;
+
+	memset(h, 0, 512);
+	strcpy((char *)h, name);
+	memcpy(h + 100, "0000644", 8);
+	memcpy(h + 108, "0000000", 8);
+	memcpy(h + 116, "0000000", 8);
+	snprintf((char *)h + 124, 12, "%011zo", size);
+	memcpy(h + 136, "14524770400", 12);
+	h[156] = '0';
+	memcpy(h + 257, "ustar\00000", 8);
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+}
+
+/* Found by fuzz_layer: after a ustar entry, this block (a header's fields, misplaced,
+ * with an empty name) made libarchive give an entry without a pathname, and unpack
+ * crashed on it: import, pull and load alike. */
+static void test_nameless_entry(struct store *s, const char *dir)
+{
+	static const struct {
+		int off;
+		const char *text;
+	} fields[] = {{80, "000644"},	    {87, "0000000"}, {95, "0000000"}, {103, "00000000000"},
+		      {115, "14524770400"}, {127, "006227"}, {134, " 5"}};
+	struct holt_err err = {0};
+	cleanup_free char *path = xasprintf("%s/nameless.tar", dir);
+	unsigned char tar[3 * 512] = {0};
+
+	tar_header(tar, "a", 5);
+	memcpy(tar + 512, "hello", 5);
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		memcpy(tar + 1024 + fields[i].off, fields[i].text, strlen(fields[i].text));
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool written = fd >= 0 && write(fd, tar, sizeof tar) == (ssize_t)sizeof tar;
+	if (fd >= 0)
+		close(fd);
+	cleanup_layer_stage struct layer_stage *st =
+	    written ? unpack_file(s, path, NULL, &err) : NULL;
+	ok(written && !st && err.msg && strstr(err.msg, "an entry without a name"),
+	   "an entry without a name is refused: %s", err.msg ? err.msg : "(none)");
+	holt_err_release(&err);
+}
+
 static void test_compressions(struct store *s, const char *dir)
 {
 	static const struct {
@@ -300,13 +349,14 @@ int main(void)
 	cleanup_free char *root = xasprintf("%s/root", dir);
 	cleanup_free char *run = xasprintf("%s/run", dir);
 
-	plan(35);
+	plan(36);
 	struct store *s = store_open(root, run, &err);
 	if (!ok(s != NULL, "open store: %s", err.msg ? err.msg : "ok"))
 		return done();
 	test_base(s, dir);
 	test_whiteouts(s, dir);
 	test_overlay_xattrs(s, dir);
+	test_nameless_entry(s, dir);
 	test_compressions(s, dir);
 	test_bad(s, root, dir);
 
