@@ -243,6 +243,11 @@ char *reference_familiar_repository(const struct reference *r)
 	size_t n = strlen(OFFICIAL_PREFIX);
 	if (!strncmp(p, OFFICIAL_PREFIX, n) && !strchr(p + n, '/'))
 		p += n;
+	/* docker.io/host.example/x shown as host.example/x would name another registry
+	 * (docker shows it so): keep the domain where dropping it changes the meaning. */
+	const char *slash = strchr(p, '/');
+	if (slash && looks_like_domain(p, (size_t)(slash - p)))
+		return reference_repository(r);
 	return xstrdup(p);
 }
 

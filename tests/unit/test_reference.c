@@ -29,6 +29,10 @@ static const struct good goods[] = {
     {"Host/a", "Host/a:latest", "Host/a:latest"},
     {"[::1]:5000/a", "[::1]:5000/a:latest", "[::1]:5000/a:latest"},
     {"localhost:5000", "docker.io/library/localhost:5000", "localhost:5000"},
+    /* Found by fuzz_reference: shown as host.example.qw/co:latest, it named another
+     * registry. */
+    {"index.docker.io/host.example.qw/co", "docker.io/host.example.qw/co:latest",
+     "docker.io/host.example.qw/co:latest"},
     {"a:V1_2.3-x", "docker.io/library/a:V1_2.3-x", "a:V1_2.3-x"},
     {"a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
      "docker.io/library/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
