@@ -89,3 +89,41 @@ PY
 	check_holt_error 'member "manifest.json": link without a target'
 	[ "$(store_listing)" = "$before" ] || { echo "the store changed"; false; }
 }
+
+@test "load: a 100 MB manifest.json and one nested 10,000 deep are refused, not parsed" {
+	local before big=$HOLT_TMP/big-manifest.tar deep=$HOLT_TMP/deep-manifest.tar
+	before=$(store_listing)
+	python3 - "$big" "$deep" <<'PY'
+import sys, tarfile
+class Spaces:
+    """100 MB of JSON without holding it: '[', spaces, ']'."""
+    def __init__(self, n):
+        self.left = n
+    def read(self, k=-1):
+        k = self.left if k < 0 else min(k, self.left)
+        first = self.left == 100 << 20
+        self.left -= k
+        if k == 0:
+            return b""
+        chunk = bytearray(b" " * k)
+        if first:
+            chunk[0:1] = b"["
+        if self.left == 0:
+            chunk[-1:] = b"]"
+        return bytes(chunk)
+for path, size, src in [(sys.argv[1], 100 << 20, Spaces(100 << 20)), (sys.argv[2], 20000, None)]:
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as t:
+        ti = tarfile.TarInfo("manifest.json")
+        ti.size = size
+        if src is None:
+            import io
+            src = io.BytesIO(b"[" * 10000 + b"]" * 10000)
+        t.addfile(ti, src)
+PY
+	run_holt load -i "$big"
+	check_holt_error 'member "manifest.json": larger than the limit of 4 MiB'
+	run_holt load -i "$deep"
+	check_holt_error 'member "manifest.json": nesting too deep'
+	rm -f "$big"
+	[ "$(store_listing)" = "$before" ] || { echo "the store changed"; false; }
+}
