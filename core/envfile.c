@@ -114,16 +114,12 @@ too_big:
 	return NULL;
 }
 
-int envfile_read(const char *path, char ***env, struct holt_err *err)
+int envfile_parse(char *text, size_t len, const char *path, char ***env, struct holt_err *err)
 {
-	size_t len = 0;
-	cleanup_free char *text = read_bounded(path, &len, err);
 	struct env_list add = {0};
 	unsigned lineno = 0;
 	int ret = 0;
 
-	if (!text)
-		return -1;
 	for (char *line = text; line < text + len && ret == 0;) {
 		char *nl = memchr(line, '\n', (size_t)(text + len - line));
 		char *end = nl ? nl : text + len;
@@ -160,4 +156,12 @@ int envfile_read(const char *path, char ***env, struct holt_err *err)
 	}
 	strv_free(add.v);
 	return ret;
+}
+
+int envfile_read(const char *path, char ***env, struct holt_err *err)
+{
+	size_t len = 0;
+	cleanup_free char *text = read_bounded(path, &len, err);
+
+	return text ? envfile_parse(text, len, path, env, err) : -1;
 }
