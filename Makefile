@@ -96,7 +96,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBPRESENT) $(LIBHOLT) tests/unit/tap.h tests
 # A static helper run inside test containers, which have no libc of their own.
 $(HELPER): tests/helper/holt-test-tool.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(WARNINGS) -O2 -static -o $@ $<
+	$(CC) -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -O2 -static -o $@ $<
 
 unit: $(UNIT_BIN)
 

@@ -7,6 +7,7 @@
 #include "core/container.h"
 #include "core/control.h"
 
+#include <errno.h>
 #include <stdio.h>
 
 enum { OPT_NO_STDIN = OPT_LONG_BASE };
@@ -42,6 +43,14 @@ int cmd_attach(int argc, char **argv, struct cmd_ctx *ctx)
 				 "holt start -a)",
 				 argv[optind]);
 	int sock = attach_connect(c, &err);
+	if (sock < 0 && err.errnum == ENOENT) {
+		/* a foreground run is its own monitor and serves no attach socket */
+		holt_err_release(&err);
+		return cmd_error("attach \"%s\": it runs in the foreground of the holt that "
+				 "started it (run without -d), which cannot be attached to; run it "
+				 "with -d (or create, then start -a) to attach later",
+				 argv[optind]);
+	}
 	if (sock < 0)
 		return cmd_fail(&err);
 	int detached = attach_relay(sock, c->config.tty, send_stdin && c->config.interactive, &err);

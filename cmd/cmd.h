@@ -74,6 +74,14 @@ struct image;
 /* The image ref names; when there is none and ref is a registry reference, it is pulled
  * first, with progress on stderr, as docker run does. */
 struct image *cmd_image_or_pull(struct cmd_ctx *ctx, const char *ref, struct holt_err *err);
+/* The same, pulled for platform (NULL: the host's) when it must be. */
+struct image *cmd_image_platform(struct cmd_ctx *ctx, const char *ref, const char *platform,
+				 struct holt_err *err);
+/* The image for run or create under --pull policy: NULL or "missing" as
+ * cmd_image_platform; "always" pulls first; "newer" pulls and falls back to the stored
+ * image when the registry cannot be reached; "never" never pulls. */
+struct image *cmd_image_for_run(struct cmd_ctx *ctx, const char *ref, const char *policy,
+				const char *platform, struct holt_err *err);
 /* The value of --tls-verify[=BOOL] and its kind: NULL is true. */
 int cmd_parse_bool(const char *option, const char *value, bool *out);
 
@@ -119,7 +127,13 @@ CMD(tag);
 CMD(history);
 CMD(image);
 CMD(image_prune);
+CMD(image_exists);
+CMD(container_exists);
 CMD(system);
+CMD(system_check);
+CMD(info);
+CMD(system_df);
+CMD(system_prune);
 CMD(version);
 CMD(help);
 CMD(completion);
@@ -140,6 +154,7 @@ unsigned cmd_flags_of(const char *name, unsigned fallback);
 /* The flags of a group's subcommand sub, which main sets up instead of the group's. */
 unsigned cmd_image_member_flags(const char *sub);
 unsigned cmd_container_member_flags(const char *sub);
+unsigned cmd_system_member_flags(const char *sub);
 extern const struct cmd_info cmd_global_info;
 
 #endif

@@ -14,6 +14,7 @@ static const struct cmd_option commit_options[] = {
      "apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, "
      "WORKDIR (repeatable)"},
     {"pause", 'p', NULL, "accepted for docker; holt cannot pause a running container"},
+    {"quiet", 'q', NULL, "print only the image id (podman; holt prints nothing else)"},
     {NULL, 0, NULL, NULL},
 };
 

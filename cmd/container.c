@@ -44,6 +44,10 @@ int cmd_container(int argc, char **argv, struct cmd_ctx *ctx)
 		optind = 0;
 		return cmd_container_prune(argc - 1, argv + 1, ctx);
 	}
+	if (strcmp(sub, "exists") == 0) {
+		optind = 0;
+		return cmd_container_exists(argc - 1, argv + 1, ctx);
+	}
 	if (strcmp(sub, "ls") == 0 || strcmp(sub, "list") == 0)
 		sub = "ps";
 	for (size_t i = 0; members[i]; i++) {

@@ -93,6 +93,10 @@ static int parse_cpus(const char *arg, struct container_config *cfg, struct holt
 
 static int parse_log_opt(const char *arg, struct container_config *cfg, struct holt_err *err)
 {
+	if (strcmp(arg, "max-size=-1") == 0) {
+		cfg->log_max_size = LOG_SIZE_UNLIMITED;
+		return 0;
+	}
 	if (strncmp(arg, "max-size=", 9) == 0)
 		return parse_size("--log-opt max-size", arg + 9, &cfg->log_max_size, err);
 	if (strncmp(arg, "max-file=", 9) == 0)

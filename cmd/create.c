@@ -1,6 +1,7 @@
 /* `holt create`: a container's record, ready for `start`. */
 #include "cmd/cmd.h"
 #include "cmd/container_opts.h"
+#include "cmd/run_extras.h"
 #include "core/base/util.h"
 #include "core/container.h"
 #include "core/spec.h"
@@ -10,6 +11,7 @@
 
 static const struct cmd_option create_options[] = {
     CONTAINER_OPTIONS,
+    RUN_EXTRA_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -28,10 +30,12 @@ int cmd_create(int argc, char **argv, struct cmd_ctx *ctx)
 	struct holt_err err = {0};
 	cleanup_container struct container *c = NULL;
 	cleanup_image struct image *img = NULL;
-	int opt, ret = 0;
+	struct run_extras extras = {0};
+	int opt, ret = 0, r;
 
 	while ((opt = cmd_getopt(argc, argv, &cmd_create_info)) != -1)
-		if (container_opt(opt, optarg, &cfg, &err) < 0)
+		if ((r = run_extras_opt(opt, optarg, &extras, &err)) < 0 ||
+		    (r > 0 && container_opt(opt, optarg, &cfg, &err) < 0))
 			goto fail;
 	if (container_opts_check(&cfg, &err) < 0)
 		goto fail;
@@ -43,11 +47,19 @@ int cmd_create(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	for (int i = optind + 1; i < argc; i++)
 		strv_push(&cfg.cmd, argv[i]);
-	img = cmd_image_or_pull(ctx, argv[optind], &err);
+	if (run_extras_prepare(ctx, &extras, cfg.name, &err) < 0)
+		goto fail;
+	img = run_extras_image(ctx, &extras, argv[optind], &err);
 	if (!img || !(c = container_create(ctx->store, &cfg, img, argv[optind], &err)))
 		goto fail;
 	/* Refuse now what start would refuse: a container with no command. */
 	if (spec_build(&c->config, img, &spec, &err) < 0) {
+		struct holt_err rm_err = {0};
+		if (container_remove(ctx->store, c, &rm_err) < 0)
+			holt_err_release(&rm_err);
+		goto fail;
+	}
+	if (run_extras_created(&extras, c, &err) < 0) {
 		struct holt_err rm_err = {0};
 		if (container_remove(ctx->store, c, &rm_err) < 0)
 			holt_err_release(&rm_err);

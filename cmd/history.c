@@ -6,6 +6,7 @@
 #include "core/base/json.h"
 #include "core/base/util.h"
 #include "core/humanize.h"
+#include "core/pull.h"
 #include "storage/image.h"
 #include "storage/image_detail.h"
 
@@ -72,7 +73,7 @@ static json_object *history_row(const struct history_entry *e, const char *id, b
 		age = xasprintf("%s ago", d);
 	}
 	format_rfc3339(created, sizeof created, e->created);
-	json_add_string(row, "Comment", e->comment);
+	json_add_string(row, "Comment", e->comment ? e->comment : "");
 	json_add_string(row, "CreatedAt", created);
 	json_add_string(row, "CreatedBy", by);
 	json_add_string(row, "CreatedSince", age ? age : "");
@@ -124,7 +125,8 @@ int cmd_history(int argc, char **argv, struct cmd_ctx *ctx)
 	/* as in docker, -q stands in for the default table only */
 	if (quiet && (!format || !*format || !strcmp(format, "table")))
 		format = "{{.ID}}";
-	cleanup_image struct image *img = image_lookup(ctx->store, argv[optind], &err);
+	cleanup_free char *ref = pull_stored_name(ctx->store, argv[optind]);
+	cleanup_image struct image *img = image_lookup(ctx->store, ref, &err);
 	if (!img || history_print(ctx, img, format, no_trunc, &err) < 0)
 		return cmd_fail(&err);
 	return 0;

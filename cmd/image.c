@@ -31,6 +31,7 @@ static const struct image_member {
     {"inspect", "inspect", NULL, "--type=image"},
     {"ls", "images", NULL, NULL},
     {"list", "images", NULL, NULL},
+    {"exists", NULL, cmd_image_exists, NULL},
     {"prune", NULL, cmd_image_prune, NULL},
     {"pull", "pull", NULL, NULL},
     {"push", "push", NULL, NULL},

@@ -4,7 +4,9 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/humanize.h"
+#include "core/image_pins.h"
 #include "storage/image.h"
+#include "storage/store_gc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -44,7 +46,8 @@ static int prune_one(struct cmd_ctx *ctx, const char *id, bool all, bool *header
 	cleanup_strv char **untagged = NULL;
 	cleanup_free char *deleted = NULL;
 
-	if (image_remove_unused(ctx->store, id, !all, &untagged, &deleted, freed, &err) < 0) {
+	if (image_remove_unused(ctx->store, id, !all, container_image_users, &untagged, &deleted,
+				freed, &err) < 0) {
 		holt_err_wrap(&err, "image prune: image \"%.12s\"", id);
 		return cmd_fail(&err);
 	}
@@ -87,6 +90,11 @@ int cmd_image_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	free(imgs);
 	if (header)
 		putchar('\n');
+	/* and what killed commands left that no image names */
+	struct store_gc_result gc;
+	if (store_gc(ctx->store, false, &gc, &err) < 0)
+		ret = cmd_fail(&err);
+	freed += gc.bytes;
 	cleanup_free char *size = humanize_size(freed);
 	printf("Total reclaimed space: %s\n", size);
 	return ret;

@@ -4,6 +4,7 @@
 #include "cmd/output.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/pull.h"
 #include "storage/image.h"
 #include "storage/image_detail.h"
 #include "storage/reference.h"
@@ -20,6 +21,7 @@ static const struct cmd_option images_options[] = {
     {"quiet", 'q', NULL, "show only image ids"},
     {"digests", OPT_DIGESTS, NULL, "show the manifest digests"},
     {"no-trunc", OPT_NO_TRUNC, NULL, "show full image ids"},
+    {"noheading", 'n', NULL, "print the table without its header line (podman)"},
     {"filter", 'f', "FILTER", "dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE"},
     {"format", OPT_FORMAT, "FORMAT", "table, table TEMPLATE, json, or a Go TEMPLATE per image"},
     {NULL, 0, NULL, NULL},
@@ -225,7 +227,8 @@ static int image_rows(struct cmd_ctx *ctx, struct output *out, const struct imag
 static int filter_image_time(struct cmd_ctx *ctx, const char *key, const char *ref, time_t *t,
 			     struct holt_err *err)
 {
-	cleanup_image struct image *img = image_lookup(ctx->store, ref, err);
+	cleanup_free char *name = pull_stored_name(ctx->store, ref);
+	cleanup_image struct image *img = image_lookup(ctx->store, name, err);
 	if (!img)
 		return holt_err_wrap(err, "images --filter \"%s=%s\"", key, ref);
 	*t = img->created;
@@ -269,7 +272,7 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 	__attribute__((cleanup(filter_clear))) struct images_filter f = {.dangling = -1};
 	const char *format = NULL;
 	size_t n = 0;
-	bool quiet = false, no_trunc = false, digests = false;
+	bool quiet = false, no_trunc = false, digests = false, noheading = false;
 	int c, ret = 0;
 
 	while ((c = cmd_getopt(argc, argv, &cmd_images_info)) != -1) {
@@ -279,6 +282,8 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 			no_trunc = true;
 		else if (c == OPT_DIGESTS)
 			digests = true;
+		else if (c == 'n')
+			noheading = true;
 		else if (c == OPT_FORMAT)
 			format = optarg;
 		else if (c == 'f' && ret == 0)
@@ -296,6 +301,8 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 		format = quiet ? "{{.ID}}" : digests ? digests_table : images_table;
 	f.want_digest = strstr(format, "Digest") || strstr(format, "json");
 	cleanup_output struct output *out = output_new(format, images_table, images_headers, &err);
+	if (out && noheading)
+		output_no_header(out);
 	if (!out ||
 	    (f.before && filter_image_time(ctx, "before", f.before, &f.before_time, &err) < 0) ||
 	    (f.since && filter_image_time(ctx, "since", f.since, &f.since_time, &err) < 0) ||

@@ -6,6 +6,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
+#include "core/pull.h"
 #include "storage/image.h"
 
 #include <errno.h>
@@ -44,7 +45,8 @@ static json_object *find(struct cmd_ctx *ctx, const char *name, const char *type
 		}
 		holt_err_release(&e);
 	}
-	cleanup_image struct image *img = image_lookup(ctx->store, name, err);
+	cleanup_free char *ref = pull_stored_name(ctx->store, name);
+	cleanup_image struct image *img = image_lookup(ctx->store, ref, err);
 	if (!img) {
 		if (!type && err->errnum == ENOENT) {
 			holt_err_release(err);

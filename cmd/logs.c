@@ -12,11 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-enum { OPT_TAIL = OPT_LONG_BASE, OPT_SINCE, OPT_UNTIL };
+enum { OPT_SINCE = OPT_LONG_BASE, OPT_UNTIL };
 
 static const struct cmd_option logs_options[] = {
     {"follow", 'f', NULL, "keep printing new output until the container stops"},
-    {"tail", OPT_TAIL, "N", "only the last N lines (\"all\": every line)"},
+    {"tail", 'n', "N", "only the last N lines (\"all\": every line)"},
     {"since", OPT_SINCE, "TIME", "only lines since TIME (RFC 3339, unix time, or 10m, 1h30m)"},
     {"until", OPT_UNTIL, "TIME", "only lines before TIME"},
     {"timestamps", 't', NULL, "show each line's time"},
@@ -105,7 +105,7 @@ static int parse(int argc, char **argv, struct log_filter *o, struct printer *p)
 		case 't':
 			p->timestamps = true;
 			break;
-		case OPT_TAIL: {
+		case 'n': {
 			char *end;
 			if (strcmp(optarg, "all") == 0) {
 				o->tail = -1;

@@ -48,6 +48,7 @@ const struct cmd_entry cmd_table[] = {
     {"history", cmd_history, &cmd_history_info, NEEDS_STORE},
     {"image", cmd_image, &cmd_image_info, NEEDS_STORE},
     {"system", cmd_system, &cmd_system_info, 0},
+    {"info", cmd_info, &cmd_info_info, NEEDS_STORE | NEEDS_USERNS},
     {"version", cmd_version, &cmd_version_info, 0},
     {"help", cmd_help, &cmd_help_info, 0},
     {"completion", cmd_completion, &cmd_completion_info, 0},
@@ -98,6 +99,7 @@ static const struct {
 } groups[] = {
     {"image", cmd_image_member_flags},
     {"container", cmd_container_member_flags},
+    {"system", cmd_system_member_flags},
 };
 
 static unsigned flags_for(const struct cmd_entry *cmd, int argc, char **argv)

@@ -57,11 +57,81 @@ void cmd_usage(const struct cmd_info *info, FILE *out)
 				       : "  -h, --help                   show this help\n",
 	      out);
 	if (info == &cmd_global_info)
-		fputs("\nRun 'holt COMMAND --help' for more on a command.\n", out);
+		fputs("\nExit status: a container's own (run, start -a, exec, attach), 126 not "
+		      "executable,\n127 not found; 125 whenever holt itself fails, in every "
+		      "command (as podman).\n"
+		      "\nRun 'holt COMMAND --help' for more on a command.\n",
+		      out);
+}
+
+/* Go's strconv.ParseBool, which docker's and podman's flag parsers use: 1 when true, 0
+ * when false, -1 when neither. */
+static int parse_go_bool(const char *v)
+{
+	static const char *const yes[] = {"1", "t", "T", "true", "TRUE", "True"};
+	static const char *const no[] = {"0", "f", "F", "false", "FALSE", "False"};
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+		if (!strcmp(v, yes[i]))
+			return 1;
+		if (!strcmp(v, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+static const struct cmd_option *option_by_name(const struct cmd_info *info, const char *name,
+					       size_t len)
+{
+	for (const struct cmd_option *o = info->options; o && o->name; o++)
+		if (strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	return NULL;
+}
+
+/* docker writes a boolean flag's value with its short name too: "-d=false". getopt would
+ * read that as -d -= -f ..., so such words become "--detach=false" before it runs. Only
+ * words in option position are looked at, never an option's argument or an operand. */
+static void rewrite_short_bools(int argc, char **argv, const struct cmd_info *info)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			return;
+		if (a[0] != '-' || !a[1]) {
+			if (info->stop_at_operand)
+				return;
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			const struct cmd_option *o =
+			    option_by_name(info, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+			if (o && o->argname && !cmd_option_value_optional(o) && !eq)
+				i++; /* its value is the next word */
+			continue;
+		}
+		const struct cmd_option *o = option_by_val(info, (unsigned char)a[1]);
+		if (o && !o->argname && a[2] == '=') {
+			argv[i] = xasprintf("--%s%s", o->name, a + 2);
+			continue;
+		}
+		/* a cluster: the first letter that takes a value takes the rest, or the next word
+		 */
+		for (const char *p = a + 1; *p; p++) {
+			const struct cmd_option *c = option_by_val(info, (unsigned char)*p);
+			if (c && c->argname) {
+				if (!p[1] && !cmd_option_value_optional(c))
+					i++;
+				break;
+			}
+		}
+	}
 }
 
 int cmd_getopt(int argc, char **argv, const struct cmd_info *info)
 {
+	static char **rewritten;
+
 	static const struct cmd_info *built_for;
 	static struct option *longopts;
 	static char *shortopts;
@@ -77,9 +147,10 @@ int cmd_getopt(int argc, char **argv, const struct cmd_info *info)
 		shortopts[s++] = ':';
 		for (size_t i = 0; i < n; i++) {
 			const struct cmd_option *o = &info->options[i];
-			int has_arg = cmd_option_value_optional(o) ? optional_argument
-				      : o->argname		   ? required_argument
-								   : no_argument;
+			/* a flag takes an optional =BOOL, as in docker (--rm=false) */
+			int has_arg = o->argname && !cmd_option_value_optional(o)
+					  ? required_argument
+					  : optional_argument;
 			longopts[i] = (struct option){o->name, has_arg, NULL, o->val};
 			if (o->val < OPT_LONG_BASE) {
 				shortopts[s++] = (char)o->val;
@@ -96,9 +167,27 @@ int cmd_getopt(int argc, char **argv, const struct cmd_info *info)
 		built_for = info;
 	}
 
-	/* built above on the first call: the analyzer cannot see built_for starts NULL */
+	if (rewritten != argv) {
+		rewrite_short_bools(argc, argv, info);
+		rewritten = argv;
+	}
+	int c;
+	const struct cmd_option *flag;
+	/* --flag=false is the flag not given: every holt flag is off unless given. The
+	 * tables are built above on the first call: the analyzer cannot see built_for starts
+	 * NULL. */
 	// NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker)
-	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) > 0 && optarg &&
+	       (flag = option_by_val(info, c)) && !flag->argname) {
+		int v = parse_go_bool(optarg);
+		if (v < 0) {
+			cmd_error("%s: flag \"--%s\" takes true or false, not \"%s\"", info->name,
+				  flag->name, optarg);
+			exit(HOLT_EXIT_ERROR);
+		}
+		if (v)
+			break;
+	}
 	if (c == 'h' && !option_by_val(info, 'h'))
 		c = OPT_HELP;
 	switch (c) {

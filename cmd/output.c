@@ -27,7 +27,8 @@ struct output {
 	char *source; /* the template as parsed, for messages */
 	struct template *tmpl;
 	const char *const (*headers)[2];
-	FILE *rows; /* what the rows rendered, into text */
+	bool no_header; /* podman's --noheading */
+	FILE *rows;	/* what the rows rendered, into text */
 	char *text;
 	size_t size;
 	json_object *array;
@@ -74,7 +75,9 @@ struct output *output_new(const char *format, const char *default_table,
 		len--;
 	cleanup_free char *trimmed = xstrndup(src, len);
 	o->headers = headers;
-	if (output_parse(o, trimmed, TEMPLATE_TEXT_ESCAPES, err) < 0) {
+	/* a row has every field of its command, so a missing one is a typo: docker says
+	 * so ("can't evaluate field") instead of printing <no value> */
+	if (output_parse(o, trimmed, TEMPLATE_TEXT_ESCAPES | TEMPLATE_MISSINGKEY_ERROR, err) < 0) {
 		output_free(o);
 		return NULL;
 	}
@@ -183,8 +186,9 @@ static void print_indented(FILE *out, json_object *j, int depth)
 
 static void print_table(struct output *o)
 {
-	cleanup_free char *header = template_render_header(o->tmpl, column_header, o);
-	cleanup_free char *all = xasprintf("%s\n%s", header, o->text);
+	cleanup_free char *header =
+	    o->no_header ? NULL : template_render_header(o->tmpl, column_header, o);
+	cleanup_free char *all = header ? xasprintf("%s\n%s", header, o->text) : xstrdup(o->text);
 	cleanup_free char *aligned = tabwriter_align(all, TABLE_MINWIDTH, TABLE_PADDING);
 	fputs(aligned, stdout);
 }
@@ -213,6 +217,11 @@ int output_flush(struct output *o, struct holt_err *err)
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return holt_err_set(err, errno, "write to stdout");
 	return 0;
+}
+
+void output_no_header(struct output *o)
+{
+	o->no_header = true;
 }
 
 void output_free(struct output *o)

@@ -12,8 +12,9 @@ struct output;
 /* For a list command. format: NULL, "" or "table" (default_table, itself "table
  * TEMPLATE"), "table TEMPLATE", "json" (one compact object per row), or a TEMPLATE
  * rendered per row with a newline after each; \t and \n typed in format are a tab and a
- * newline. headers maps field names to column headers ({"ID", "IMAGE ID"}, ..., {NULL,
- * NULL}); a field with none is titled by its name, split at camel case and upper-cased
+ * newline; a field the rows lack is an error, as in docker. headers maps field names to column
+ * headers ({"ID", "IMAGE ID"}, ..., {NULL, NULL}); a field with none is titled by its name, split
+ * at camel case and upper-cased
  * ("CreatedAt": "CREATED AT"). NULL with what is wrong with the template in err. */
 struct output *output_new(const char *format, const char *default_table,
 			  const char *const (*headers)[2], struct holt_err *err);
@@ -29,6 +30,9 @@ int output_row(struct output *o, json_object *row, struct holt_err *err);
 
 /* Prints the rows: a table's header line and aligned columns, the lines, or the array. */
 int output_flush(struct output *o, struct holt_err *err);
+
+/* A table without its header line (podman's --noheading). */
+void output_no_header(struct output *o);
 
 void output_free(struct output *o);
 static inline void output_freep(struct output **o)

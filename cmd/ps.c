@@ -7,6 +7,7 @@
 #include "core/base/util.h"
 #include "core/container.h"
 #include "core/humanize.h"
+#include "core/pull.h"
 #include "storage/reference.h"
 
 #include <regex.h>
@@ -14,12 +15,13 @@
 #include <string.h>
 #include <time.h>
 
-enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT };
+enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT, OPT_NOHEADING };
 
 static const struct cmd_option ps_options[] = {
     {"all", 'a', NULL, "show all containers (default: running ones)"},
     {"quiet", 'q', NULL, "show only container ids"},
     {"no-trunc", OPT_NO_TRUNC, NULL, "do not shorten ids and commands"},
+    {"noheading", OPT_NOHEADING, NULL, "print the table without its header line (podman)"},
     {"filter", 'f', "KEY=VALUE", "status=, name=, id=, label=, ancestor=, exited="},
     {"format", OPT_FORMAT, "FORMAT", "table, json, or a Go template"},
     {"last", 'n', "N", "show the N last created containers (all states)"},
@@ -240,7 +242,7 @@ static void image_cache_release(struct image_cache *c)
 }
 
 struct ps_opts {
-	bool all, quiet, no_trunc;
+	bool all, quiet, no_trunc, noheading;
 	long last;
 	const char *format;
 	char **filters;
@@ -259,6 +261,9 @@ static int parse(int argc, char **argv, struct ps_opts *o, struct holt_err *err)
 			break;
 		case OPT_NO_TRUNC:
 			o->no_trunc = true;
+			break;
+		case OPT_NOHEADING:
+			o->noheading = true;
 			break;
 		case 'f':
 			if (check_filter(optarg, err) < 0)
@@ -293,7 +298,8 @@ static struct image **lookup_ancestors(struct store *s, char **filters)
 	for (size_t i = 0; filters && filters[i]; i++)
 		if (strncmp(filters[i], "ancestor=", 9) == 0) {
 			struct holt_err e = {0};
-			imgs[i] = image_lookup(s, filters[i] + 9, &e);
+			cleanup_free char *ref = pull_stored_name(s, filters[i] + 9);
+			imgs[i] = image_lookup(s, ref, &e);
 			holt_err_release(&e);
 		}
 	return imgs;
@@ -324,6 +330,8 @@ int cmd_ps(int argc, char **argv, struct cmd_ctx *ctx)
 		output_free(out);
 		return cmd_fail(&err);
 	}
+	if (out && o.noheading)
+		output_no_header(out);
 	struct image **anc = lookup_ancestors(ctx->store, o.filters);
 	time_t now = time(NULL);
 	bool show_all = o.all || o.last > 0 || o.filters;

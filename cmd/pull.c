@@ -53,7 +53,58 @@ static char *pull_showing_progress(struct cmd_ctx *ctx, const char *ref, const s
 	return id;
 }
 
+/* --pull=always: the registry's image, and nothing else. newer: the registry's when it
+ * answers, else the stored one (podman's "newer" without comparing dates). */
+static struct image *pull_first(struct cmd_ctx *ctx, const char *ref, const char *platform,
+				bool fall_back, struct holt_err *err)
+{
+	struct pull_opts o = {.tls_verify = true, .platform = platform};
+	cleanup_free char *id = pull_showing_progress(ctx, ref, &o, false, err);
+	if (id)
+		return image_lookup(ctx->store, id, err);
+	if (!fall_back)
+		return NULL;
+	cleanup_free char *stored = pull_stored_name(ctx->store, ref);
+	struct holt_err local = {0};
+	struct image *img = image_lookup(ctx->store, stored, &local);
+	if (!img) {
+		holt_err_release(&local);
+		return NULL;
+	}
+	cmd_warn("pull \"%s\": %s; using the stored image", ref, err->msg);
+	holt_err_release(err);
+	return img;
+}
+
+struct image *cmd_image_for_run(struct cmd_ctx *ctx, const char *ref, const char *policy,
+				const char *platform, struct holt_err *err)
+{
+	if (!policy || !strcmp(policy, "missing"))
+		return platform ? cmd_image_platform(ctx, ref, platform, err)
+				: cmd_image_or_pull(ctx, ref, err);
+	if (!strcmp(policy, "always"))
+		return pull_first(ctx, ref, platform, false, err);
+	if (!strcmp(policy, "newer"))
+		return pull_first(ctx, ref, platform, true, err);
+	/* never */
+	cleanup_free char *stored = pull_stored_name(ctx->store, ref);
+	struct image *img = image_lookup(ctx->store, stored, err);
+	if (!img && err->errnum == ENOENT) {
+		holt_err_release(err);
+		holt_err_set_code(err, ENOENT,
+				  "image \"%s\": not stored, and --pull=never forbids pulling it",
+				  ref);
+	}
+	return img;
+}
+
 struct image *cmd_image_or_pull(struct cmd_ctx *ctx, const char *ref, struct holt_err *err)
+{
+	return cmd_image_platform(ctx, ref, NULL, err);
+}
+
+struct image *cmd_image_platform(struct cmd_ctx *ctx, const char *ref, const char *platform,
+				 struct holt_err *err)
 {
 	struct image *img = image_lookup(ctx->store, ref, err);
 	if (img || err->errnum != ENOENT || !pull_can_fetch(ref))
@@ -64,7 +115,7 @@ struct image *cmd_image_or_pull(struct cmd_ctx *ctx, const char *ref, struct hol
 		return img;
 	holt_err_release(err);
 	fprintf(stderr, "Unable to find image '%s' locally\n", ref);
-	struct pull_opts o = {.tls_verify = true};
+	struct pull_opts o = {.tls_verify = true, .platform = platform};
 	cleanup_free char *id = pull_showing_progress(ctx, ref, &o, false, err);
 	return id ? image_lookup(ctx->store, id, err) : NULL;
 }

@@ -1,5 +1,6 @@
 /* `holt restart`: stop (if running), then start under a new monitor. */
 #include "cmd/stop.h"
+#include "cmd/targets.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/control.h"
@@ -9,6 +10,7 @@
 
 static const struct cmd_option restart_options[] = {
     {"time", 't', "SECONDS", "wait this long before SIGKILL (default: the container's, 10)"},
+    {"all", 'a', NULL, "restart every container (podman)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -33,22 +35,26 @@ static int restart_one(struct cmd_ctx *ctx, const char *name, int timeout, struc
 int cmd_restart(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	int opt, timeout = -1, ret = 0;
+	bool all = false;
+	cleanup_strv char **targets = NULL;
 
 	while ((opt = cmd_getopt(argc, argv, &cmd_restart_info)) != -1)
 		if (opt == 't' && cmd_stop_timeout(optarg, &timeout))
 			return HOLT_EXIT_ERROR;
-	if (optind >= argc)
-		return cmd_error("restart: name at least one container");
-	for (int i = optind; i < argc; i++) {
+		else if (opt == 'a')
+			all = true;
+	if (cmd_targets(ctx, "restart", argc, argv, all, TARGETS_ANY, &targets))
+		return HOLT_EXIT_ERROR;
+	for (char **t = targets; t && *t; t++) {
 		struct holt_err err = {0};
-		int code = restart_one(ctx, argv[i], timeout, &err);
+		int code = restart_one(ctx, *t, timeout, &err);
 		if (code) {
-			cmd_error("restart \"%s\": %s", argv[i], err.msg);
+			cmd_error("restart \"%s\": %s", *t, err.msg);
 			holt_err_release(&err);
 			ret = code;
 			continue;
 		}
-		printf("%s\n", argv[i]);
+		printf("%s\n", *t);
 	}
 	return ret;
 }

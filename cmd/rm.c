@@ -1,11 +1,13 @@
 /* `holt rm` and `holt container prune`: remove containers that are not running (or,
  * with -f, kill them first). */
 #include "cmd/stop.h"
+#include "cmd/targets.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/control.h"
 #include "core/humanize.h"
 
+#include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,9 @@
 static const struct cmd_option rm_options[] = {
     {"force", 'f', NULL, "kill a running container first"},
     {"volumes", 'v', NULL, "also remove anonymous volumes (holt makes none yet)"},
+    {"all", 'a', NULL, "remove every container (podman)"},
+    {"ignore", 'i', NULL, "a container that does not exist is no error (podman)"},
+    {"time", 't', "SECONDS", "with -f, stop running ones this long before SIGKILL (podman)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -24,7 +29,8 @@ const struct cmd_info cmd_rm_info = {
     .options = rm_options,
 };
 
-static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, struct holt_err *err)
+static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, int timeout,
+		      struct holt_err *err)
 {
 	if (container_is_running(c)) {
 		if (!force)
@@ -32,35 +38,57 @@ static int remove_one(struct cmd_ctx *ctx, struct container *c, bool force, stru
 					    "container \"%s\" is running: stop it first, or use "
 					    "rm -f",
 					    c->name);
-		if (control_stop_as_configured(ctx->store, c, 0, err) < 0)
+		if (control_stop_as_configured(ctx->store, c, timeout, err) < 0)
 			return -1;
 	}
-	/* An --rm container's monitor may have removed it meanwhile. */
-	if (access(c->dir, F_OK) < 0)
-		return 0;
-	return container_remove(ctx->store, c, err);
+	/* A monitor may hold it yet: one finishing after the stop, or one a start racing
+	 * this rm (run -d, start) launched since it was looked up. */
+	for (int tries = 0;; tries++) {
+		if (container_remove_unmonitored(ctx->store, c, err) == 0)
+			return 0;
+		if (!force || tries == 200 || err->errnum != EBUSY)
+			return -1;
+		holt_err_release(err);
+		if (container_reload_state(c, err) < 0)
+			return -1;
+		if (!container_is_running(c))
+			usleep(10000);
+		else if (control_stop_as_configured(ctx->store, c, timeout, err) < 0)
+			return -1;
+	}
 }
 
 int cmd_rm(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	bool force = false;
-	int opt, ret = 0;
+	bool force = false, all = false, ignore = false;
+	int opt, ret = 0, timeout = 0; /* docker's rm -f kills at once */
+	cleanup_strv char **targets = NULL;
 
 	while ((opt = cmd_getopt(argc, argv, &cmd_rm_info)) != -1)
 		if (opt == 'f')
 			force = true;
-	if (optind >= argc)
-		return cmd_error("rm: name at least one container");
-	for (int i = optind; i < argc; i++) {
+		else if (opt == 'a')
+			all = true;
+		else if (opt == 'i')
+			ignore = true;
+		else if (opt == 't' && cmd_stop_timeout(optarg, &timeout))
+			return HOLT_EXIT_ERROR;
+	if (cmd_targets(ctx, "rm", argc, argv, all, TARGETS_ANY, &targets))
+		return HOLT_EXIT_ERROR;
+	for (char **t = targets; t && *t; t++) {
 		struct holt_err err = {0};
-		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
-		if (!c || remove_one(ctx, c, force, &err) < 0) {
-			cmd_error("rm \"%s\": %s", argv[i], err.msg);
+		cleanup_container struct container *c = container_lookup(ctx->store, *t, &err);
+		if (!c && cmd_targets_ignored(ignore, &err)) {
+			holt_err_release(&err);
+			continue;
+		}
+		if (!c || remove_one(ctx, c, force, timeout, &err) < 0) {
+			cmd_error("rm \"%s\": %s", *t, err.msg);
 			holt_err_release(&err);
 			ret = HOLT_EXIT_ERROR;
 			continue;
 		}
-		printf("%s\n", argv[i]);
+		printf("%s\n", *t);
 	}
 	return ret;
 }
@@ -118,8 +146,14 @@ int cmd_container_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	for (size_t i = 0; i < n; i++) {
 		if (container_is_running(list[i]))
 			continue;
+		unsigned long long before = tree_bytes;
 		nftw(list[i]->dir, add_bytes, 16, FTW_PHYS);
-		if (container_remove(ctx->store, list[i], &err) < 0) {
+		if (container_remove_unmonitored(ctx->store, list[i], &err) < 0) {
+			if (err.errnum == EBUSY) { /* started since the list was read */
+				tree_bytes = before;
+				holt_err_release(&err);
+				continue;
+			}
 			ret = cmd_fail(&err);
 			continue;
 		}

@@ -3,6 +3,7 @@
 #include "core/run.h"
 #include "cmd/cmd.h"
 #include "cmd/container_opts.h"
+#include "cmd/run_extras.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
@@ -17,6 +18,7 @@ static const struct cmd_option run_options[] = {
     {"detach", 'd', NULL, "run in the background and print the container's id"},
     {"preserve-fds", OPT_PRESERVE_FDS, "N", "pass fds 3 .. 3+N-1 on to the container"},
     CONTAINER_OPTIONS,
+    RUN_EXTRA_OPTIONS,
     {NULL, 0, NULL, NULL},
 };
 
@@ -28,10 +30,10 @@ const struct cmd_info cmd_run_info = {
     .stop_at_operand = true,
 };
 
-static int parse(int argc, char **argv, struct container_config *cfg, bool *detach,
-		 unsigned *preserve_fds, struct holt_err *err)
+static int parse(int argc, char **argv, struct container_config *cfg, struct run_extras *x,
+		 bool *detach, unsigned *preserve_fds, struct holt_err *err)
 {
-	int c;
+	int c, r;
 	while ((c = cmd_getopt(argc, argv, &cmd_run_info)) != -1) {
 		if (c == 'd') {
 			*detach = true;
@@ -42,13 +44,26 @@ static int parse(int argc, char **argv, struct container_config *cfg, bool *deta
 				return -1;
 			continue;
 		}
+		if ((r = run_extras_opt(c, optarg, x, err)) <= 0) {
+			if (r < 0)
+				return -1;
+			continue;
+		}
 		if (container_opt(c, optarg, cfg, err) < 0)
 			return -1;
 	}
+	if (container_opts_check(cfg, err) < 0)
+		return -1;
 	/* The monitor of a detached container keeps none of the caller's fds. */
 	if (*detach && *preserve_fds)
 		return holt_err_set(err, 0, "--preserve-fds and --detach conflict");
-	return container_opts_check(cfg, err);
+	if (!*detach && cfg->restart != RESTART_NO)
+		/* the holt of a foreground run is its monitor, and ends with the first exit */
+		return holt_err_set(
+		    err, 0,
+		    "run: --restart needs -d (a foreground run ends when its "
+		    "container first exits; run it with -d, or create and start it)");
+	return 0;
 }
 
 static void remove_quietly(struct store *s, struct container *c)
@@ -65,12 +80,13 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 	struct holt_err err = {0};
 	cleanup_container struct container *c = NULL;
 	cleanup_image struct image *img = NULL;
+	struct run_extras extras = {0};
 	bool detach = false;
 	unsigned preserve_fds = 0;
 	const char *ref;
 	int code = HOLT_EXIT_ERROR;
 
-	if (parse(argc, argv, &cfg, &detach, &preserve_fds, &err) < 0)
+	if (parse(argc, argv, &cfg, &extras, &detach, &preserve_fds, &err) < 0)
 		goto fail;
 	if (optind >= argc) {
 		holt_err_set(&err, 0,
@@ -78,13 +94,26 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 			     "[COMMAND...])");
 		goto fail;
 	}
+	if (cfg.tty && cfg.interactive && !isatty(0)) {
+		/* docker's refusal: a pty fed from a pipe would wait for ever */
+		holt_err_set(&err, 0,
+			     "run: the input device is not a TTY (drop -t, or run it "
+			     "from a terminal)");
+		goto fail;
+	}
 	ref = argv[optind];
 	for (int i = optind + 1; i < argc; i++)
 		strv_push(&cfg.cmd, argv[i]);
 
-	img = cmd_image_or_pull(ctx, ref, &err);
+	if (run_extras_prepare(ctx, &extras, cfg.name, &err) < 0)
+		goto fail;
+	img = run_extras_image(ctx, &extras, ref, &err);
 	if (!img || !(c = container_create(ctx->store, &cfg, img, ref, &err)))
 		goto fail;
+	if (run_extras_created(&extras, c, &err) < 0) {
+		remove_quietly(ctx->store, c);
+		goto fail;
+	}
 	if (spec_build(&c->config, img, &spec, &err) < 0) {
 		holt_err_wrap(&err, "run \"%s\"", ref);
 		remove_quietly(ctx->store, c);

@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "cmd/output_file.h"
 #include "core/base/util.h"
+#include "core/pull.h"
 #include "storage/image_archive.h"
 
 #include <stdio.h>
@@ -62,12 +63,17 @@ int cmd_save(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_error("save: at least one image is required (holt save [-o FILE] "
 				 "IMAGE...)");
 	size_t n = (size_t)(argc - optind);
+	cleanup_strv char **refs = NULL;
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *ref = pull_stored_name(ctx->store, argv[optind + (int)i]);
+		strv_push(&refs, ref);
+	}
 	if (output)
-		return save_to_file(ctx, argv + optind, n, format, output);
+		return save_to_file(ctx, refs, n, format, output);
 	if (isatty(STDOUT_FILENO))
 		return cmd_error("save: refusing to write an archive to a terminal: use -o FILE "
 				 "or redirect stdout");
-	if (image_archive_save(ctx->store, argv + optind, n, format, STDOUT_FILENO, &err) < 0) {
+	if (image_archive_save(ctx->store, refs, n, format, STDOUT_FILENO, &err) < 0) {
 		holt_err_wrap(&err, "save");
 		return cmd_fail(&err);
 	}

@@ -1,6 +1,7 @@
 /* `holt start`: start created or stopped containers, each under a monitor of its own;
  * with -a, stay attached to one and return its exit code. */
 #include "cmd/cmd.h"
+#include "cmd/targets.h"
 #include "core/attach.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
@@ -10,9 +11,12 @@
 
 #include <stdio.h>
 
+enum { OPT_ALL = OPT_LONG_BASE };
+
 static const struct cmd_option start_options[] = {
     {"attach", 'a', NULL, "attach to the container's output and return its exit code"},
     {"interactive", 'i', NULL, "attach stdin too"},
+    {"all", OPT_ALL, NULL, "start every container that is not running (podman)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -31,6 +35,11 @@ static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactiv
 
 	if (!c)
 		return cmd_fail(&err);
+	if (interactive && c->config.tty && c->config.interactive && !isatty(0))
+		return cmd_error(
+		    "start \"%s\": the input device is not a TTY (start -a without -i, "
+		    "or from a terminal)",
+		    name);
 	if (container_is_running(c)) {
 		if ((sock = attach_connect(c, &err)) < 0)
 			return cmd_fail(&err);
@@ -57,36 +66,42 @@ static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactiv
 
 int cmd_start(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	bool attach = false, interactive = false;
+	bool attach = false, interactive = false, all = false;
 	int opt, ret = 0;
+	cleanup_strv char **targets = NULL;
 
 	while ((opt = cmd_getopt(argc, argv, &cmd_start_info)) != -1)
 		if (opt == 'a')
 			attach = true;
 		else if (opt == 'i')
 			interactive = attach = true;
-	if (optind >= argc)
-		return cmd_error("start: name at least one container");
+		else if (opt == OPT_ALL)
+			all = true;
+	if (attach && all)
+		return cmd_error("start: -a and -i take one container, not --all");
+	if (cmd_targets(ctx, "start", argc, argv, all, TARGETS_NOT_RUNNING, &targets))
+		return HOLT_EXIT_ERROR;
 	if (attach) {
 		if (argc - optind > 1)
 			return cmd_error("start: -a and -i take one container");
 		return start_attached(ctx, argv[optind], interactive);
 	}
-	for (int i = optind; i < argc; i++) {
+	for (int i = 0; targets && targets[i]; i++) {
 		struct holt_err err = {0};
-		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
+		cleanup_container struct container *c =
+		    container_lookup(ctx->store, targets[i], &err);
 		int code = 0;
 		if (c && !container_is_running(c) &&
 		    monitor_start_container(ctx->store, c, ctx->storage_driver, NULL, &code,
 					    &err) == 0)
 			code = 0;
 		if (!c || code) {
-			cmd_error("start \"%s\": %s", argv[i], err.msg);
+			cmd_error("start \"%s\": %s", targets[i], err.msg);
 			holt_err_release(&err);
 			ret = code ? code : HOLT_EXIT_ERROR;
 			continue;
 		}
-		printf("%s\n", argv[i]);
+		printf("%s\n", targets[i]);
 	}
 	return ret;
 }

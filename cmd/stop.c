@@ -1,5 +1,6 @@
 /* `holt stop`: the stop signal, then SIGKILL after the timeout. */
 #include "cmd/stop.h"
+#include "cmd/targets.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
@@ -10,6 +11,8 @@
 
 static const struct cmd_option stop_options[] = {
     {"time", 't', "SECONDS", "wait this long before SIGKILL (default: the container's, 10)"},
+    {"all", 'a', NULL, "stop every running container (podman)"},
+    {"ignore", 'i', NULL, "a container that does not exist is no error (podman)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -33,22 +36,32 @@ int cmd_stop_timeout(const char *arg, int *out)
 int cmd_stop(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	int opt, timeout = -1, ret = 0;
+	bool all = false, ignore = false;
+	cleanup_strv char **targets = NULL;
 
 	while ((opt = cmd_getopt(argc, argv, &cmd_stop_info)) != -1)
 		if (opt == 't' && cmd_stop_timeout(optarg, &timeout))
 			return HOLT_EXIT_ERROR;
-	if (optind >= argc)
-		return cmd_error("stop: name at least one container");
-	for (int i = optind; i < argc; i++) {
+		else if (opt == 'a')
+			all = true;
+		else if (opt == 'i')
+			ignore = true;
+	if (cmd_targets(ctx, "stop", argc, argv, all, TARGETS_RUNNING, &targets))
+		return HOLT_EXIT_ERROR;
+	for (char **t = targets; t && *t; t++) {
 		struct holt_err err = {0};
-		cleanup_container struct container *c = container_lookup(ctx->store, argv[i], &err);
+		cleanup_container struct container *c = container_lookup(ctx->store, *t, &err);
+		if (!c && cmd_targets_ignored(ignore, &err)) {
+			holt_err_release(&err);
+			continue;
+		}
 		if (!c || control_stop_as_configured(ctx->store, c, timeout, &err) < 0) {
-			cmd_error("stop \"%s\": %s", argv[i], err.msg);
+			cmd_error("stop \"%s\": %s", *t, err.msg);
 			holt_err_release(&err);
 			ret = HOLT_EXIT_ERROR;
 			continue;
 		}
-		printf("%s\n", argv[i]);
+		printf("%s\n", *t);
 	}
 	return ret;
 }

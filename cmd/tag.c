@@ -1,6 +1,8 @@
 /* `holt tag SOURCE TARGET`: one more name for an image, normalized as docker does
  * ("myimg" is docker.io/library/myimg:latest). */
 #include "cmd/cmd.h"
+#include "core/base/util.h"
+#include "core/pull.h"
 #include "storage/image.h"
 
 static const struct cmd_option tag_options[] = {
@@ -22,7 +24,8 @@ int cmd_tag(int argc, char **argv, struct cmd_ctx *ctx)
 		;
 	if (argc - optind != 2)
 		return cmd_error("tag: expected SOURCE_IMAGE TARGET_IMAGE");
-	if (image_tag(ctx->store, argv[optind], argv[optind + 1], &err) < 0)
+	cleanup_free char *source = pull_stored_name(ctx->store, argv[optind]);
+	if (image_tag(ctx->store, source, argv[optind + 1], &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 void container_config_release(struct container_config *c)
@@ -32,6 +33,8 @@ void container_config_release(struct container_config *c)
 
 void container_free(struct container *c)
 {
+	if (!c)
+		return;
 	free(c->id);
 	free(c->name);
 	free(c->dir);
@@ -110,6 +113,19 @@ char *container_log_path(const struct container *c)
 	return xasprintf("%s/ctr.log", c->dir);
 }
 
+json_object *container_log_config_json(const struct container_config *cfg)
+{
+	json_object *log = json_object_new_object();
+	json_object *opts = json_object_new_object();
+	cleanup_free char *size = cfg->log_max_size == LOG_SIZE_UNLIMITED
+				      ? xstrdup("-1")
+				      : xasprintf("%" PRIu64, cfg->log_max_size);
+	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
+	json_object_object_add(opts, "max-size", json_object_new_string(size));
+	json_object_object_add(log, "Config", opts);
+	return log;
+}
+
 json_object *container_security_opt_json(const struct container_config *cfg)
 {
 	json_object *opts = json_object_new_array();
@@ -122,8 +138,6 @@ static json_object *host_config_json(const struct container_config *cfg)
 {
 	json_object *host = json_object_new_object();
 	json_object *restart = json_object_new_object();
-	json_object *log = json_object_new_object();
-	json_object *log_opts = json_object_new_object();
 
 	json_object_object_add(
 	    host, "NetworkMode",
@@ -137,13 +151,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(restart, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
 	json_object_object_add(host, "RestartPolicy", restart);
-	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
-	if (cfg->log_max_size) {
-		cleanup_free char *size = xasprintf("%" PRIu64, cfg->log_max_size);
-		json_object_object_add(log_opts, "max-size", json_object_new_string(size));
-	}
-	json_object_object_add(log, "Config", log_opts);
-	json_object_object_add(host, "LogConfig", log);
+	json_object_object_add(host, "LogConfig", container_log_config_json(cfg));
 	return host;
 }
 
@@ -177,6 +185,31 @@ static json_object *config_json(const struct container *c)
 	return root;
 }
 
+/* Whether the claim at link names a container with no record: one whose removal was
+ * killed between its record and its name, or a record never finished by an older holt. */
+static bool claim_is_stale(struct store *s, const char *link)
+{
+	char id[128];
+	ssize_t n = readlink(link, id, sizeof id - 1);
+	if (n <= 0)
+		return false;
+	id[n] = '\0';
+	cleanup_free char *record = xasprintf("%s/containers/%s/config.json", store_root(s), id);
+	return access(record, F_OK) < 0 && errno == ENOENT;
+}
+
+/* Whether the container holding name was an --rm one whose monitor was killed, which
+ * reading its record removes (see container_lookup), so that the name is free again. */
+static bool holder_reaped(struct store *s, const char *name)
+{
+	struct holt_err ignored = {0};
+	cleanup_container struct container *holder = container_lookup(s, name, &ignored);
+	holt_err_release(&ignored);
+	cleanup_free char *link = xasprintf("%s/containers/names/%s", store_root(s), name);
+	struct stat st;
+	return !holder && lstat(link, &st) < 0 && errno == ENOENT;
+}
+
 static int claim_name(struct store *s, const char *name, const char *id, struct holt_err *err)
 {
 	cleanup_free char *dir = xasprintf("%s/containers/names", store_root(s));
@@ -186,12 +219,21 @@ static int claim_name(struct store *s, const char *name, const char *id, struct 
 		return holt_err_set(err, errno, "create \"%s\"", dir);
 	if (symlink(id, link) == 0)
 		return 0;
-	if (errno == EEXIST)
-		return holt_err_set(err, 0,
-				    "container name \"%s\": already in use (remove that "
-				    "container or choose another name)",
-				    name);
-	return holt_err_set(err, errno, "claim container name \"%s\"", name);
+	if (errno != EEXIST)
+		return holt_err_set(err, errno, "claim container name \"%s\"", name);
+	if (holder_reaped(s, name) && symlink(id, link) == 0)
+		return 0;
+	/* Taken back under the store lock, so that two commands cannot both take it. */
+	if (claim_is_stale(s, link) && store_lock(s, err) == 0) {
+		int r = claim_is_stale(s, link) && unlink(link) == 0 && symlink(id, link) == 0;
+		store_unlock(s);
+		if (r)
+			return 0;
+	}
+	return holt_err_set(err, 0,
+			    "container name \"%s\": already in use (remove that container or "
+			    "choose another name)",
+			    name);
 }
 
 static void release_name(struct store *s, const char *name)
@@ -211,21 +253,63 @@ static int make_dirs(const char *dir, struct holt_err *err)
 	return 0;
 }
 
+static int write_config(struct container *c, struct holt_err *err)
+{
+	json_object *obj = config_json(c);
+	int r = container_write_json(c, "config.json", obj, err);
+	json_object_put(obj);
+	return r;
+}
+
+/* Claims c's generated name, or another when it is taken, its record following. */
 static int claim_generated_name(struct store *s, struct container *c, struct holt_err *err)
 {
-	for (int tries = 0;; tries++) {
-		cleanup_free char *name = names_generate(tries > 8);
+	for (int tries = 1;; tries++) {
 		struct holt_err e = {0};
-		if (claim_name(s, name, c->id, &e) == 0) {
-			c->name = steal_pointer(&name);
+		if (claim_name(s, c->name, c->id, &e) == 0)
 			return 0;
-		}
 		if (tries > 16) {
 			*err = e;
 			return -1;
 		}
 		holt_err_release(&e);
+		free(c->name);
+		c->name = names_generate(tries > 8);
+		if (write_config(c, err) < 0)
+			return -1;
 	}
+}
+
+/* Writes config.json, which pins the image (see core/image_pins.h), under the store lock
+ * and only while the image is still there: an rmi racing this either finished first,
+ * and then the container is refused, or sees the record and keeps the image. */
+/* Puts the record in place under the store lock, where rmi and prune look for the
+ * containers that pin an image: either they see this container, or its image was removed
+ * first and the create fails. */
+static int record_pinning(struct store *s, struct container *c, const char *final,
+			  struct holt_err *err)
+{
+	if (store_lock(s, err) < 0)
+		return -1;
+	int r = -1;
+	if (!image_exists(s, c->image_id))
+		holt_err_set(err, ENOENT, "image \"%s\": removed while the container was made",
+			     c->image_name);
+	else if (rename(c->dir, final) < 0)
+		holt_err_set(err, errno, "create \"%s\"", final);
+	else
+		r = 0;
+	store_unlock(s);
+	return r;
+}
+
+/* docker's: the host's name on the host's network, else the id's first 12 digits. */
+static char *default_hostname(const struct container *c)
+{
+	struct utsname u;
+	if (c->config.network == NETWORK_HOST && uname(&u) == 0)
+		return xstrdup(u.nodename);
+	return xstrndup(c->id, 12);
 }
 
 struct container *container_create(struct store *s, const struct container_config *config,
@@ -239,6 +323,8 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->image_name = xstrdup(image_name);
 	c->created = util_now_rfc3339();
 	c->config = *config;
+	if (!c->config.log_max_size)
+		c->config.log_max_size = LOG_SIZE_DEFAULT;
 	c->config.name = NULL;
 	c->config.cmd = strv_dup(config->cmd);
 	c->config.entrypoint = strv_dup(config->entrypoint);
@@ -247,36 +333,37 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.workdir = config->workdir ? xstrdup(config->workdir) : NULL;
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
-	c->config.hostname = config->hostname ? xstrdup(config->hostname) : xstrndup(c->id, 12);
-	c->dir = xasprintf("%s/containers/%s", store_root(s), c->id);
+	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
+	if (config->name && !names_valid(config->name))
+		return holt_err_set(err, 0,
+				    "container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are "
+				    "allowed",
+				    config->name),
+		       NULL;
+	c->name = config->name ? xstrdup(config->name) : names_generate(false);
 
-	if (config->name) {
-		if (!names_valid(config->name))
-			return holt_err_set(err, 0,
-					    "container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] "
-					    "are allowed",
-					    config->name),
-			       NULL;
-		c->name = xstrdup(config->name);
-		if (claim_name(s, c->name, c->id, err) < 0)
-			return NULL;
-	} else if (claim_generated_name(s, c, err) < 0) {
+	/* The record is made whole in the staging dir and renamed into place before the
+	 * name is claimed: a create killed at any point leaves nothing (the next command
+	 * cleans tmp/) or a whole record, never a name without one. */
+	const char *stage = store_staging_dir(s, err);
+	if (!stage)
+		return NULL;
+	cleanup_free char *final = xasprintf("%s/containers/%s", store_root(s), c->id);
+	c->dir = xasprintf("%s/%s", stage, c->id);
+	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0 ||
+	    write_config(c, err) < 0 || record_pinning(s, c, final, err) < 0) {
+		store_remove_tree(c->dir, &(struct holt_err){0});
 		return NULL;
 	}
-
-	if (make_dirs(c->dir, err) < 0 || write_etc_files(c->dir, c->config.hostname, err) < 0)
-		goto fail;
-	json_object *obj = config_json(c);
-	int r = container_write_json(c, "config.json", obj, err);
-	json_object_put(obj);
-	if (r < 0)
-		goto fail;
+	free(c->dir);
+	c->dir = steal_pointer(&final);
+	if ((config->name ? claim_name(s, c->name, c->id, err) : claim_generated_name(s, c, err)) <
+	    0) {
+		store_remove_tree(c->dir, &(struct holt_err){0});
+		return NULL;
+	}
 	return steal_pointer(&c);
-fail:
-	store_remove_tree(c->dir, &(struct holt_err){0});
-	release_name(s, c->name);
-	return NULL;
 }
 
 int container_rename(struct store *s, struct container *c, const char *name, struct holt_err *err)
@@ -290,10 +377,7 @@ int container_rename(struct store *s, struct container *c, const char *name, str
 		return -1;
 	cleanup_free char *old = steal_pointer(&c->name);
 	c->name = xstrdup(name);
-	json_object *obj = config_json(c);
-	int r = container_write_json(c, "config.json", obj, err);
-	json_object_put(obj);
-	if (r < 0) {
+	if (write_config(c, err) < 0) {
 		release_name(s, name);
 		free(c->name);
 		c->name = steal_pointer(&old);

@@ -27,6 +27,11 @@ enum restart_policy {
 	RESTART_UNLESS_STOPPED,
 };
 
+/* A log rotates at 50 MiB by default and keeps one rotated file: 100 MiB at most, as
+ * docker's local log driver keeps. --log-opt max-size=-1 lifts the limit. */
+#define LOG_SIZE_DEFAULT   ((uint64_t)50 << 20)
+#define LOG_SIZE_UNLIMITED UINT64_MAX
+
 /* What the user asked for, before the image's defaults are applied. */
 struct container_config {
 	char *name;	   /* NULL: a generated one */
@@ -43,7 +48,7 @@ struct container_config {
 	enum container_network network;
 	enum restart_policy restart;
 	int restart_max;
-	uint64_t log_max_size; /* bytes before the log rotates; 0: never */
+	uint64_t log_max_size; /* bytes before the log rotates; LOG_SIZE_UNLIMITED: never */
 	uint64_t memory;       /* --memory, bytes; 0: no limit */
 	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
@@ -67,6 +72,7 @@ struct container_state {
 	char *started_at;  /* RFC 3339; NULL before the first start */
 	char *finished_at; /* NULL until it first exits */
 	char *error;	   /* why it could not start or why its monitor vanished */
+	bool monitor_died; /* it was running and its monitor is gone (killed) */
 };
 
 struct container {
@@ -97,7 +103,8 @@ struct container *container_create(struct store *s, const struct container_confi
 				   struct holt_err *err);
 
 /* Finds a container by full id, name, or unique id prefix, and reads its state. NULL
- * with err naming query when none (errnum ENOENT) or several match. */
+ * with err naming query when none (errnum ENOENT) or several match. An --rm container
+ * whose monitor was killed is removed when read, here and by container_list. */
 struct container *container_lookup(struct store *s, const char *query, struct holt_err *err);
 
 /* Every container, newest first. */
@@ -111,6 +118,8 @@ const char *container_status_name(enum container_status st);
 const char *container_restart_name(enum restart_policy p);
 /* The path of c's log, <dir>/ctr.log; the caller frees it. */
 char *container_log_path(const struct container *c);
+/* HostConfig.LogConfig as docker shows it: {"Type": "k8s-file", "Config": {"max-size"}}. */
+json_object *container_log_config_json(const struct container_config *cfg);
 /* HostConfig.SecurityOpt as docker shows it: ["seccomp=unconfined"] or []. */
 json_object *container_security_opt_json(const struct container_config *cfg);
 static inline bool container_is_running(const struct container *c)
@@ -122,12 +131,17 @@ static inline bool container_is_running(const struct container *c)
 /* The monitor's side: takes the lock that says this container's monitor is alive (and
  * creates the runtime dir). Returns the fd that holds it, or -1. */
 int container_lock_monitor(struct container *c, struct holt_err *err);
+/* Removes c unless a monitor runs it (then fails with errnum EBUSY), holding the
+ * monitor's lock meanwhile, so that a start racing the removal finds no record and gives
+ * up. */
+int container_remove_unmonitored(struct store *s, struct container *c, struct holt_err *err);
 /* Blocks until the container's monitor, if any, has gone. */
 void container_wait_monitor(const struct container *c);
 
-/* State changes, written atomically. running: pid started under the calling monitor. */
+/* State changes, written atomically. running: pid started under the calling monitor;
+ * restarting: the run before exited with exit_code, and the next is due. */
 int container_set_running(struct container *c, pid_t pid, struct holt_err *err);
-int container_set_restarting(struct container *c, struct holt_err *err);
+int container_set_restarting(struct container *c, int exit_code, struct holt_err *err);
 int container_set_exited(struct container *c, int exit_code, const char *error,
 			 struct holt_err *err);
 

@@ -58,9 +58,11 @@ static void host_config_from_json(struct container_config *cfg, json_object *hos
 				cfg->restart = p;
 		cfg->restart_max = get_int(restart, "MaximumRetryCount", 0);
 	}
+	/* records from before the default limit have none: they get it too */
 	cleanup_free char *max = log_opts ? json_get_string(log_opts, "max-size") : NULL;
-	if (max)
-		cfg->log_max_size = strtoull(max, NULL, 10);
+	cfg->log_max_size = !max		     ? LOG_SIZE_DEFAULT
+			    : strcmp(max, "-1") == 0 ? LOG_SIZE_UNLIMITED
+						     : strtoull(max, NULL, 10);
 }
 
 static void config_from_json(struct container_config *cfg, json_object *conf)
@@ -80,6 +82,8 @@ static void config_from_json(struct container_config *cfg, json_object *conf)
 	cfg->tty = json_object_get_boolean(get(conf, "Tty"));
 	cfg->interactive = json_object_get_boolean(get(conf, "OpenStdin"));
 }
+
+static struct container *not_found(const char *query, struct holt_err *err);
 
 static struct container *load(struct store *s, const char *id, struct holt_err *err)
 {
@@ -108,6 +112,14 @@ static struct container *load(struct store *s, const char *id, struct holt_err *
 	host_config_from_json(&c->config, get(obj, "HostConfig"));
 	if (container_reload_state(c, err) < 0)
 		return NULL;
+	if (c->config.remove && c->state.monitor_died) {
+		/* An --rm container whose monitor was killed (a foreground run's holt, say):
+		 * nobody else will remove it, so whoever reads it first does. */
+		struct holt_err ignored = {0};
+		if (container_remove(s, c, &ignored) < 0)
+			holt_err_release(&ignored);
+		return not_found(id, err);
+	}
 	return steal_pointer(&c);
 }
 
@@ -156,6 +168,24 @@ static struct container *by_prefix(struct store *s, const char *query, struct ho
 	return load(s, found, err);
 }
 
+/* A record whose create was killed between the record and the claim of its name: found
+ * by its name all the same, so that rm NAME removes it. */
+static struct container *by_unclaimed_name(struct store *s, const char *name, struct holt_err *err)
+{
+	struct container **list = NULL, *found = NULL;
+	size_t n = 0;
+	struct holt_err e = {0};
+	if (container_list(s, &list, &n, &e) < 0) {
+		holt_err_release(&e);
+		return not_found(name, err);
+	}
+	for (size_t i = 0; i < n && !found; i++)
+		if (strcmp(list[i]->name, name) == 0)
+			found = steal_pointer(&list[i]);
+	container_list_free(list, n);
+	return found ? found : not_found(name, err);
+}
+
 struct container *container_lookup(struct store *s, const char *query, struct holt_err *err)
 {
 	if (strlen(query) == 64 && is_hex(query) && record_complete(s, query))
@@ -171,7 +201,7 @@ struct container *container_lookup(struct store *s, const char *query, struct ho
 		}
 	}
 	if (!is_hex(query))
-		return not_found(query, err);
+		return by_unclaimed_name(s, query, err);
 	return by_prefix(s, query, err);
 }
 

@@ -109,13 +109,16 @@ int container_reload_state(struct container *c, struct holt_err *err)
 		c->state.exit_code = 255;
 		free(c->state.error);
 		c->state.error = xstrdup("the container's monitor process died");
+		c->state.monitor_died = true;
 		free(c->state.finished_at);
 		c->state.finished_at = NULL;
 	}
 	return 0;
 }
 
-int container_lock_monitor(struct container *c, struct holt_err *err)
+/* flock of <run_dir>/monitor.lock with how (LOCK_EX, LOCK_EX | LOCK_NB): its fd, or -1
+ * with errno EWOULDBLOCK when another holds it. */
+static int lock_monitor(struct container *c, int how, struct holt_err *err)
 {
 	cleanup_free char *parent = xstrdup(c->run_dir);
 	*strrchr(parent, '/') = '\0';
@@ -127,14 +130,44 @@ int container_lock_monitor(struct container *c, struct holt_err *err)
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return holt_err_set(err, errno, "open \"%s\"", path);
-	/* Blocks only while a reader is testing the lock, or an old monitor finishes. */
-	while (flock(fd, LOCK_EX) < 0)
+	while (flock(fd, how) < 0)
 		if (errno != EINTR) {
 			int e = errno;
 			close(fd);
-			return holt_err_set(err, e, "lock \"%s\"", path);
+			errno = e;
+			return e == EWOULDBLOCK ? -1 : holt_err_set(err, e, "lock \"%s\"", path);
 		}
 	return fd;
+}
+
+static bool has_record(const struct container *c)
+{
+	cleanup_free char *record = xasprintf("%s/config.json", c->dir);
+	return access(record, F_OK) == 0;
+}
+
+int container_lock_monitor(struct container *c, struct holt_err *err)
+{
+	/* Blocks only while a reader is testing the lock, an old monitor finishes, or rm
+	 * removes the container: then there is nothing left to start. */
+	int fd = lock_monitor(c, LOCK_EX, err);
+	if (fd >= 0 && !has_record(c)) {
+		close(fd);
+		return holt_err_set(err, 0, "container \"%s\" was removed", c->name);
+	}
+	return fd;
+}
+
+int container_remove_unmonitored(struct store *s, struct container *c, struct holt_err *err)
+{
+	cleanup_close int fd = lock_monitor(c, LOCK_EX | LOCK_NB, err);
+	if (fd < 0)
+		return err->msg
+			   ? -1
+			   : holt_err_set_code(err, EBUSY, "container \"%s\" is running", c->name);
+	if (!has_record(c)) /* an --rm container's monitor removed it meanwhile */
+		return 0;
+	return container_remove(s, c, err);
 }
 
 void container_wait_monitor(const struct container *c)
@@ -177,10 +210,14 @@ int container_set_running(struct container *c, pid_t pid, struct holt_err *err)
 	return write_state(c, err);
 }
 
-int container_set_restarting(struct container *c, struct holt_err *err)
+int container_set_restarting(struct container *c, int exit_code, struct holt_err *err)
 {
-	c->state.status = STATUS_RESTARTING;
-	c->state.pid = 0;
+	struct container_state *s = &c->state;
+	s->status = STATUS_RESTARTING;
+	s->pid = 0;
+	s->exit_code = exit_code;
+	free(s->finished_at);
+	s->finished_at = util_now_rfc3339();
 	return write_state(c, err);
 }
 

@@ -5,6 +5,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/caps.h"
+#include "core/idmap_range.h"
 #include "core/mounts.h"
 #include "core/pty.h"
 #include "core/seccomp.h"
@@ -45,21 +46,27 @@ static int loopback_up(struct holt_err *err)
 	return 0;
 }
 
+/* A set*id that failed: EINVAL is an id outside the namespace's map, so say the map. */
+static int unmapped_id(const char *which, unsigned id, struct holt_err *err)
+{
+	if (errno != EINVAL)
+		return holt_err_set(err, errno, "user: switch to %s %u", which, id);
+	cleanup_free char *range = idmap_range_text(which);
+	return holt_err_set(err, 0,
+			    "user: %s %u is outside the %ss mapped into the container (%s; more "
+			    "need a larger range in /etc/sub%s)",
+			    which, id, which, range ? range : "unknown", which);
+}
+
 static int switch_user(const struct user_ids *ids, struct holt_err *err)
 {
 	/* setgroups is denied in a single-uid map; there are no other groups to drop. */
 	if (setgroups(ids->n_groups, ids->groups) < 0 && errno != EPERM)
 		return holt_err_set(err, errno, "set supplementary groups");
 	if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
-		return holt_err_set(err, errno == EINVAL ? 0 : errno,
-				    "user: gid %u is not mapped in holt's user namespace%s",
-				    ids->gid,
-				    errno == EINVAL ? " (no subordinate gids for you)" : "");
+		return unmapped_id("gid", ids->gid, err);
 	if (setresuid(ids->uid, ids->uid, ids->uid) < 0)
-		return holt_err_set(err, errno == EINVAL ? 0 : errno,
-				    "user: uid %u is not mapped in holt's user namespace%s",
-				    ids->uid,
-				    errno == EINVAL ? " (no subordinate uids for you)" : "");
+		return unmapped_id("uid", ids->uid, err);
 	return 0;
 }
 

@@ -80,8 +80,6 @@ static json_object *host_config_json(const struct container *c)
 	const struct container_config *cfg = &c->config;
 	json_object *h = json_object_new_object();
 	json_object *rp = json_object_new_object();
-	json_object *log = json_object_new_object();
-	json_object *log_conf = json_object_new_object();
 
 	json_object_object_add(
 	    h, "NetworkMode",
@@ -93,13 +91,7 @@ static json_object *host_config_json(const struct container *c)
 	json_object_object_add(h, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(h, "Init", json_object_new_boolean(cfg->init));
 	json_object_object_add(h, "SecurityOpt", container_security_opt_json(cfg));
-	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
-	if (cfg->log_max_size) {
-		cleanup_free char *size = xasprintf("%llu", (unsigned long long)cfg->log_max_size);
-		json_object_object_add(log_conf, "max-size", json_object_new_string(size));
-	}
-	json_object_object_add(log, "Config", log_conf);
-	json_object_object_add(h, "LogConfig", log);
+	json_object_object_add(h, "LogConfig", container_log_config_json(cfg));
 	return h;
 }
 

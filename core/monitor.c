@@ -31,6 +31,8 @@ struct monitor {
 	int sfd;
 	int listen_fd;
 	int clients[MAX_CLIENTS];
+	/* the client's stdin has ended: it only receives output from then on */
+	bool client_in_done[MAX_CLIENTS];
 	int out, err; /* the container's stdout and stderr (or its pty master), or -1 */
 	int in;	      /* the container's stdin (pipe or pty master) when it is open, or -1 */
 	bool stopped; /* by the user: no restart */
@@ -55,6 +57,7 @@ static void add_client(struct monitor *m, int fd)
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (m->clients[i] < 0) {
 			m->clients[i] = fd;
+			m->client_in_done[i] = false;
 			return;
 		}
 	close(fd);
@@ -95,19 +98,27 @@ static bool pump_output(struct monitor *m, int fd, int stream)
 	return true;
 }
 
-static void pump_input(struct monitor *m, int i)
+/* revents: what poll said of the client's socket. */
+static void pump_input(struct monitor *m, int i, short revents)
 {
 	char buf[8192];
 	ssize_t n = read(m->clients[i], buf, sizeof buf);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
-	if (n <= 0) {
-		/* docker closes a pipe stdin when the attached client's stdin ends */
+	if (n < 0 || (n == 0 && revents & POLLHUP)) {
+		/* gone altogether (it detached, or was killed): stdin stays open for the
+		 * next client, as docker keeps it */
+		drop_client(m, i);
+		return;
+	}
+	if (n == 0) {
+		/* docker closes a pipe stdin when the attached client's stdin ends; the
+		 * client still gets the output until the container exits */
 		if (m->in >= 0 && m->in != m->out) {
 			close(m->in);
 			m->in = -1;
 		}
-		drop_client(m, i);
+		m->client_in_done[i] = true;
 		return;
 	}
 	if (m->in >= 0 && write(m->in, buf, (size_t)n) < 0 && errno == EPIPE && m->in != m->out) {
@@ -158,7 +169,8 @@ static void watch(struct monitor *m)
 		fds[n++] = (struct pollfd){m->out, POLLIN, 0};
 		fds[n++] = (struct pollfd){m->err, POLLIN, 0};
 		for (int i = 0; i < MAX_CLIENTS; i++)
-			fds[n++] = (struct pollfd){m->clients[i], POLLIN, 0};
+			fds[n++] =
+			    (struct pollfd){m->clients[i], m->client_in_done[i] ? 0 : POLLIN, 0};
 		/* After the exit, the output ends when the last holder of the pipe is gone;
 		 * an escaped holder must not keep the monitor forever. */
 		if (poll(fds, (nfds_t)n, m->exited ? 200 : -1) == 0) {
@@ -180,9 +192,14 @@ static void watch(struct monitor *m)
 				close(fds[2 + k].fd);
 				*(k ? &m->err : &m->out) = -1;
 			}
-		for (int i = 0; i < MAX_CLIENTS; i++)
-			if (m->clients[i] >= 0 && fds[4 + i].revents & (POLLIN | POLLHUP | POLLERR))
-				pump_input(m, i);
+		for (int i = 0; i < MAX_CLIENTS; i++) {
+			if (m->clients[i] < 0)
+				continue;
+			if (m->client_in_done[i] && fds[4 + i].revents & (POLLHUP | POLLERR))
+				drop_client(m, i); /* gone altogether */
+			else if (fds[4 + i].revents & (POLLIN | POLLHUP | POLLERR))
+				pump_input(m, i, fds[4 + i].revents);
+		}
 	}
 }
 
@@ -346,7 +363,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 		}
 		close_fd(&m->in);
 		code = relay_exit_code(m->status);
-		if (!restart_due(m, code) || container_set_restarting(m->c, &e) < 0 ||
+		if (!restart_due(m, code) || container_set_restarting(m->c, code, &e) < 0 ||
 		    !back_off(m, backoff_ms)) {
 			holt_err_release(&e);
 			container_set_exited(m->c, code, NULL, &e);

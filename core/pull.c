@@ -468,6 +468,25 @@ struct image *pull_lookup_short(struct store *s, const char *ref, struct holt_er
 	return NULL;
 }
 
+char *pull_stored_name(struct store *s, const char *ref)
+{
+	struct holt_err err = {0};
+	cleanup_image struct image *img = image_lookup(s, ref, &err);
+	if (img || err.errnum != ENOENT) {
+		holt_err_release(&err);
+		return xstrdup(ref);
+	}
+	holt_err_release(&err);
+	cleanup_strv char **candidates = search_candidates(ref);
+	for (size_t i = 0; candidates && candidates[i]; i++) {
+		cleanup_image struct image *found = image_lookup(s, candidates[i], &err);
+		holt_err_release(&err);
+		if (found)
+			return xstrdup(candidates[i]);
+	}
+	return xstrdup(ref);
+}
+
 bool pull_can_fetch(const char *ref)
 {
 	const char *hex = strncmp(ref, DIGEST_PREFIX, strlen(DIGEST_PREFIX)) == 0

@@ -36,6 +36,13 @@ char *pull_image(struct store *s, const char *ref, const struct pull_opts *o, st
  * under which the store has it; NULL with err (ENOENT) when none. */
 struct image *pull_lookup_short(struct store *s, const char *ref, struct holt_err *err);
 
+/* The one resolver of image names the user gives, for every command that takes one:
+ * ref itself when the store has an image by that name, id or digest; else, for a ref
+ * without a registry, the first "REGISTRY/ref" of unqualified-search-registries the store
+ * has (as podman resolves short names); else ref, so that the caller's lookup says it is
+ * missing. Caller frees. */
+char *pull_stored_name(struct store *s, const char *ref);
+
 /* True when ref is a reference pull could fetch (not an image id or id prefix). */
 bool pull_can_fetch(const char *ref);
 

@@ -52,19 +52,34 @@ char *image_import(struct store *s, int fd, const char *name, unsigned *skipped_
 /* Gives the image ref finds the name new_name too (moved from any image that had it). */
 int image_tag(struct store *s, const char *ref, const char *new_name, struct holt_err *err);
 
+/* Who pins image id: the containers made from it. image_remove and image_remove_unused
+ * ask it under the store lock, in the section that removes the image, and container
+ * records are written under that lock too, so a container is either seen here or made
+ * after the image is gone (and then refused). Returns how many containers use the image
+ * (0: none) and, when some do, the name of one in *who (caller frees), a running one when
+ * any runs (*running is then true); <0 on error, and the image stays. */
+typedef int image_users_fn(struct store *s, const char *image_id, char **who, bool *running,
+			   struct holt_err *err);
+
 /* Removes the name ref from its image, and the image with its unreferenced layers and
  * blobs when no name is left or ref is an id (an id of an image with several names needs
- * force). Fails on an image used by a container unless force. *untagged gets the names
- * removed, in familiar form ("myimg:1"; NULL-terminated, caller frees with strv_free);
- * *deleted_id (caller frees) the id when the image itself went. */
-int image_remove(struct store *s, const char *ref, bool force, char ***untagged, char **deleted_id,
-		 struct holt_err *err);
+ * force). An image containers use (users, may be NULL when none can) stays: without force
+ * this fails; with force it still fails when one of them runs, and otherwise only the
+ * image's names go (it stays, dangling, until its last container is removed). *untagged
+ * gets the names removed, in familiar form ("myimg:1"; NULL-terminated, caller frees with
+ * strv_free); *deleted_id (caller frees) the id when the image itself went. */
+int image_remove(struct store *s, const char *ref, bool force, image_users_fn *users,
+		 char ***untagged, char **deleted_id, struct holt_err *err);
 
 /* Removes image id (a full id) with its names, as image_remove does, unless a container
- * uses it, it is gone already, or dangling_only and it has a name: then *deleted_id is
- * NULL and nothing changes. *freed is increased by the unpacked bytes of the layers that
- * went with it. */
-int image_remove_unused(struct store *s, const char *id, bool dangling_only, char ***untagged,
-			char **deleted_id, uint64_t *freed, struct holt_err *err);
+ * uses it (users, may be NULL), it is gone already, or dangling_only and it has a name:
+ * then *deleted_id is NULL and nothing changes. *freed is increased by the unpacked bytes
+ * of the layers that went with it. */
+int image_remove_unused(struct store *s, const char *id, bool dangling_only, image_users_fn *users,
+			char ***untagged, char **deleted_id, uint64_t *freed, struct holt_err *err);
+
+/* Whether image id (a full id) is stored; the answer holds only while the caller holds
+ * the store lock. */
+bool image_exists(struct store *s, const char *id);
 
 #endif

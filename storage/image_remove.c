@@ -1,10 +1,11 @@
 /* `rmi`: untag, or delete an image with the layers and blobs no other image uses. */
+#include "core/base/json_file.h"
 #include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image.h"
 #include "storage/image_record.h"
+#include "storage/image_uses.h"
 #include "storage/layer.h"
-#include "storage/record.h"
 #include "storage/reference.h"
 
 #include <errno.h>
@@ -12,74 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The id of a container whose record (containers/<id>/config.json, "Image") uses the
- * image; NULL when none does. */
-static char *container_using(struct store *s, const char *image_id)
+/* How many containers users says pin image id; 0 when users is NULL. */
+static int pins(struct store *s, image_users_fn *users, const char *id, char **who, bool *running,
+		struct holt_err *err)
 {
-	cleanup_free char *dir = xasprintf("%s/containers", store_root(s));
-	cleanup_dir DIR *d = opendir(dir);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		struct holt_err ignored = {0};
-		cleanup_free char *path = xasprintf("%s/%s/config.json", dir, de->d_name);
-		cleanup_json json_object *o = json_file_load(path, &ignored);
-		holt_err_release(&ignored);
-		cleanup_free char *image = o ? json_get_string(o, "Image") : NULL;
-		if (image && !strcmp(image, image_id))
-			return xstrdup(de->d_name);
-	}
-	return NULL;
-}
-
-/* Blobs and layers that images other than id still use. */
-struct in_use {
-	char **blobs;
-	char **layers;
-};
-
-static void in_use_clear(struct in_use *u)
-{
-	strv_free(u->blobs);
-	strv_free(u->layers);
-}
-
-/* Appends the layer digests a manifest lists to *out. */
-static int manifest_layers(struct store *s, const char *digest, char ***out, struct holt_err *err)
-{
-	cleanup_free char *text = blob_read(s, digest, NULL, err);
-	if (!text)
-		return -1;
-	cleanup_free char *what = xasprintf("manifest %s", digest);
-	cleanup_json json_object *m = json_parse(text, what, err);
-	json_object *layers;
-	if (!m)
-		return -1;
-	if (!json_object_object_get_ex(m, "layers", &layers) ||
-	    !json_object_is_type(layers, json_type_array))
-		return 0;
-	for (size_t i = 0; i < json_object_array_length(layers); i++) {
-		json_object *l = json_object_array_get_idx(layers, i), *dg;
-		if (json_object_object_get_ex(l, "digest", &dg))
-			strv_push(out, json_object_get_string(dg));
-	}
-	return 0;
-}
-
-/* Adds what image id uses to u: its blobs (manifest, config, layer blobs) and layers. */
-static int add_uses(struct store *s, const char *id, struct in_use *u, struct holt_err *err)
-{
-	struct image_record rec;
-	if (image_record_load(s, id, &rec, err) < 0)
-		return -1;
-	strv_push(&u->blobs, rec.manifest);
-	strv_push(&u->blobs, rec.config);
-	for (size_t i = 0; rec.layers && rec.layers[i]; i++)
-		strv_push(&u->layers, rec.layers[i]);
-	int ret = manifest_layers(s, rec.manifest, &u->blobs, err);
-	image_record_clear(&rec);
-	return ret;
+	*who = NULL;
+	*running = false;
+	return users ? users(s, id, who, running, err) : 0;
 }
 
 /* Takes image id out of the store: the record first (the image is gone from then on),
@@ -147,8 +87,38 @@ static int drop_image(struct store *s, json_object *names, const char *id, char 
 	return delete_image(s, id, freed, err);
 }
 
-static int remove_locked(struct store *s, const char *ref, bool force, char ***untagged,
-			 char **deleted_id, struct holt_err *err)
+/* A pinned image: refused, or with force (and none of its containers running) only
+ * untagged, so that the containers keep their layers. */
+static int remove_pinned(struct store *s, json_object *names, const char *ref, const char *id,
+			 bool force, const char *who, bool running, char ***untagged,
+			 struct holt_err *err)
+{
+	cleanup_strv char **all = image_names_of(names, id);
+	if (running)
+		return holt_err_set(err, 0,
+				    "remove image \"%s\": running container \"%s\" uses it (stop "
+				    "and remove the container first; force does not override this)",
+				    ref, who);
+	if (!force)
+		return holt_err_set(err, 0,
+				    "remove image \"%s\": container \"%s\" uses it (remove the "
+				    "container first, or force to remove only the image's names)",
+				    ref, who);
+	if (!all)
+		return holt_err_set(err, 0,
+				    "remove image \"%s\": container \"%s\" uses it; it stays until "
+				    "the container is removed",
+				    ref, who);
+	for (size_t i = 0; all[i]; i++) {
+		json_object_object_del(names, all[i]);
+		cleanup_free char *f = familiar(all[i]);
+		strv_push(untagged, f);
+	}
+	return image_names_save(s, names, err);
+}
+
+static int remove_locked(struct store *s, const char *ref, bool force, image_users_fn *users,
+			 char ***untagged, char **deleted_id, struct holt_err *err)
 {
 	cleanup_json json_object *names = image_names_load(s, err);
 	cleanup_free char *name = NULL;
@@ -170,25 +140,27 @@ static int remove_locked(struct store *s, const char *ref, bool force, char ***u
 		return holt_err_set(
 		    err, 0, "remove image \"%s\": it has %zu names; remove them by name, or force",
 		    ref, n);
-	cleanup_free char *user = force ? NULL : container_using(s, id);
-	if (user)
-		return holt_err_set(
-		    err, 0, "remove image \"%s\": container %.12s uses it (force to remove anyway)",
-		    ref, user);
+	cleanup_free char *who = NULL;
+	bool running;
+	int used = pins(s, users, id, &who, &running, err);
+	if (used < 0)
+		return holt_err_wrap(err, "remove image \"%s\"", ref);
+	if (used > 0)
+		return remove_pinned(s, names, ref, id, force, who, running, untagged, err);
 	if (drop_image(s, names, id, all, untagged, NULL, err) < 0)
 		return -1;
 	*deleted_id = steal_pointer(&id);
 	return 0;
 }
 
-int image_remove(struct store *s, const char *ref, bool force, char ***untagged, char **deleted_id,
-		 struct holt_err *err)
+int image_remove(struct store *s, const char *ref, bool force, image_users_fn *users,
+		 char ***untagged, char **deleted_id, struct holt_err *err)
 {
 	*untagged = NULL;
 	*deleted_id = NULL;
 	if (store_lock(s, err) < 0)
 		return -1;
-	int ret = remove_locked(s, ref, force, untagged, deleted_id, err);
+	int ret = remove_locked(s, ref, force, users, untagged, deleted_id, err);
 	store_unlock(s);
 	return ret;
 }
@@ -196,33 +168,35 @@ int image_remove(struct store *s, const char *ref, bool force, char ***untagged,
 /* Under the lock, so that a name or a container that came since the caller listed the
  * images keeps the image. */
 static int remove_unused_locked(struct store *s, const char *id, bool dangling_only,
-				char ***untagged, char **deleted_id, uint64_t *freed,
-				struct holt_err *err)
+				image_users_fn *users, char ***untagged, char **deleted_id,
+				uint64_t *freed, struct holt_err *err)
 {
 	cleanup_json json_object *names = image_names_load(s, err);
 	if (!names)
 		return -1;
 	cleanup_strv char **all = image_names_of(names, id);
-	if (dangling_only && all)
+	if ((dangling_only && all) || !image_exists(s, id))
 		return 0;
-	cleanup_free char *user = container_using(s, id);
-	cleanup_free char *dir = image_dir(s, id);
-	if (user || access(dir, F_OK) < 0)
-		return 0;
+	cleanup_free char *who = NULL;
+	bool running;
+	int used = pins(s, users, id, &who, &running, err);
+	if (used != 0)
+		return used < 0 ? -1 : 0;
 	if (drop_image(s, names, id, all, untagged, freed, err) < 0)
 		return -1;
 	*deleted_id = xstrdup(id);
 	return 0;
 }
 
-int image_remove_unused(struct store *s, const char *id, bool dangling_only, char ***untagged,
-			char **deleted_id, uint64_t *freed, struct holt_err *err)
+int image_remove_unused(struct store *s, const char *id, bool dangling_only, image_users_fn *users,
+			char ***untagged, char **deleted_id, uint64_t *freed, struct holt_err *err)
 {
 	*untagged = NULL;
 	*deleted_id = NULL;
 	if (store_lock(s, err) < 0)
 		return -1;
-	int ret = remove_unused_locked(s, id, dangling_only, untagged, deleted_id, freed, err);
+	int ret =
+	    remove_unused_locked(s, id, dangling_only, users, untagged, deleted_id, freed, err);
 	store_unlock(s);
 	return ret;
 }

@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <sched.h>
 #include <spawn.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -25,16 +28,32 @@ static int fuse_mount(const struct rootfs_layout *layout, struct holt_err *err)
 				    layout->target);
 	if (rootfs_enter_lower_base(layout, err) < 0)
 		return -1;
-	int r = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	/* Its chatter ("unknown argument ignored: lazytime") is not for the user's terminal:
+	 * kept in memory, not a pipe, as the daemon outlives the read, and shown on failure. */
+	cleanup_close int out = memfd_create("fuse-overlayfs-stderr", MFD_CLOEXEC);
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (out >= 0)
+		posix_spawn_file_actions_adddup2(&fa, out, STDERR_FILENO);
+	int r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	if (r)
 		return holt_err_set(err, r,
 				    "run fuse-overlayfs (install the fuse-overlayfs "
 				    "package)");
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		return holt_err_set(err, 0, "fuse-overlayfs on \"%s\": failed with status %d",
-				    layout->target, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		char said[512] = "";
+		ssize_t n = out >= 0 ? pread(out, said, sizeof said - 1, 0) : -1;
+		for (said[n > 0 ? n : 0] = '\0'; n > 0 && said[n - 1] == '\n';)
+			said[--n] = '\0';
+		for (char *nl = said; (nl = strchr(nl, '\n'));)
+			*nl = ';';
+		return holt_err_set(err, 0, "fuse-overlayfs on \"%s\": failed with status %d%s%s",
+				    layout->target, WIFEXITED(st) ? WEXITSTATUS(st) : -1,
+				    said[0] ? ": " : "", said);
+	}
 	/* The daemon shares this mount namespace: the container's pivot_root would move its
 	 * root onto its own mount, and it would deadlock serving itself. Move on to a copy
 	 * of the namespace and leave the daemon in the original. */

@@ -139,8 +139,20 @@ $(short_id image-id)"
 	check_output $'"2.0" 12 other+app\n"1" 12 testimg'
 	run_holt images --format '{{range $k, $v := .}}{{if eq $v "N/A"}}{{$k}} {{end}}{{end}}'
 	check_output $'Containers SharedSize UniqueSize \nContainers SharedSize UniqueSize '
-	run_holt images --format '{{.Nope}}|{{with .Tag}}{{.}}{{end}}'
-	check_output $'<no value>|2.0\n<no value>|1'
+	run_holt images --format '{{with .Tag}}{{.}}{{end}}'
+	check_output $'2.0\n1'
+}
+
+@test "a field the rows lack is an error, as in docker: images, ps, history" {
+	run_holt images --format '{{.Nope}}|{{.Tag}}'
+	check_holt_error 'Nope'
+	[ -z "$output" ] || { show_run; false; }
+	holt create --name fmt "$IMG" true >/dev/null
+	run_holt ps -a --format '{{.Nope}}'
+	check_holt_error 'Nope'
+	holt rm fmt >/dev/null
+	run_holt history --format '{{.Comment}}|{{.Nope}}' "$IMG"
+	check_holt_error 'Nope'
 }
 
 @test "a bad template: exit 125, nothing on stdout, the problem and where it is" {

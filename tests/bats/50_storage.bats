@@ -189,3 +189,57 @@ driver_roundtrip()
 	chmod -R u+rwx "$xdg"
 	rm -rf "$xdg" || unshare --map-auto --map-root-user rm -rf "$xdg"
 }
+
+@test "an image of 130 layers runs on native overlay, its top layer on top" {
+	overlay_or_skip
+	python3 "$HOLT_LIB/mkdeep" "$HOLT_FIXTURES/rootfs.tar.gz" 129 "$HOLT_TMP/deep130.tar"
+	holt load -i "$HOLT_TMP/deep130.tar" >/dev/null
+	run_holt --debug run --rm deep:129 sh -c 'cat /deep/top; ls /deep | wc -l'
+	check_status 0
+	check_output "129
+130"
+	check_stderr_has "holt: debug: rootfs: overlay"
+	holt rmi deep:129 >/dev/null
+}
+
+@test "an image of more layers than overlay stacks runs on the next driver, saying why" {
+	python3 "$HOLT_LIB/mkdeep" "$HOLT_FIXTURES/rootfs.tar.gz" 600 "$HOLT_TMP/deep601.tar"
+	holt load -i "$HOLT_TMP/deep601.tar" >/dev/null
+	run_holt --debug run --rm deep:600 cat /deep/top
+	check_status 0
+	check_output "600"
+	check_stderr_has "the image has 601 layers, overlay stacks 500 at most"
+	check_stderr_matches "holt: debug: rootfs: (fuse-overlayfs|vfs)"
+	holt rmi deep:600 >/dev/null
+}
+
+# Plants a layer and a blob that no image names, as a command killed between its renames
+# leaves them: prints their paths.
+plant_garbage()
+{
+	local hex
+	hex=$(head -c 32 /dev/urandom | sha256sum | cut -c1-64)
+	mkdir -p "$HOLT_ROOT/layers/$hex/diff"
+	echo '{"size": 6}' >"$HOLT_ROOT/layers/$hex/layer.json"
+	echo leaked >"$HOLT_ROOT/layers/$hex/diff/f"
+	head -c 100000 /dev/urandom >"$HOLT_ROOT/blobs/sha256/$hex"
+	echo "$HOLT_ROOT/layers/$hex $HOLT_ROOT/blobs/sha256/$hex"
+}
+
+@test "image prune and rmi reclaim the layers and blobs no image names, and only those" {
+	local garbage before
+	before=$(ls "$HOLT_ROOT/layers" "$HOLT_ROOT/blobs/sha256" | sort)
+	garbage=$(plant_garbage)
+	run_holt image prune -f
+	check_status 0
+	check_output_has "Total reclaimed space: 100"
+	for p in $garbage; do [ ! -e "$p" ] || { echo "$p is still there"; false; }; done
+	[ "$(ls "$HOLT_ROOT/layers" "$HOLT_ROOT/blobs/sha256" | sort)" = "$before" ]
+	garbage=$(plant_garbage)
+	holt tag "$IMG" gc:1
+	run_holt rmi gc:1
+	check_status 0
+	for p in $garbage; do [ ! -e "$p" ] || { echo "$p is still there"; false; }; done
+	run_holt run --rm "$IMG" cat /etc/passwd
+	check_status 0
+}

@@ -908,3 +908,41 @@ assert st["FinishedAt"].startswith("20"), st
 	check_status 0
 	check_output "kept"
 }
+
+@test "a run -d killed at any moment leaves its name free: the next run --name takes it" {
+	local i
+	for i in $(seq 1 16); do
+		"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" run -d --name killed "$IMG" \
+			sleep 100 >/dev/null 2>&1 &
+		sleep "0.00$((i % 9 + 1))"
+		kill -9 $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+		holt rm -f killed >/dev/null 2>&1 || true
+		run_holt run -d --name killed "$IMG" sleep 100
+		check_status 0 || { echo "try $i"; false; }
+		run_holt ps -aq --filter name=killed
+		[ "${#lines[@]}" -eq 1 ] || { echo "try $i: ${#lines[@]} containers named killed"; false; }
+		holt rm -f killed >/dev/null
+	done
+	local half
+	half=$(find "$HOLT_ROOT/containers" -mindepth 1 -maxdepth 1 -name '????????????????????????????????????????????????????????????????' \
+		'!' -exec test -e '{}/config.json' ';' -print)
+	[ -z "$half" ] || { echo "half-made containers: $half"; false; }
+}
+
+@test "rm -f racing run -d leaves no container running that no record describes" {
+	local i
+	for i in $(seq 1 12); do
+		"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" run -d --name raced "$IMG" \
+			sleep 1234 >/dev/null 2>&1 &
+		sleep "0.00$((i % 9 + 1))"
+		holt rm -f raced >/dev/null 2>&1 || true
+		wait $! || true
+		holt rm -f raced >/dev/null 2>&1 || true
+	done
+	sleep 0.2
+	run pgrep -u "$(id -u)" -f 'sleep 1234'
+	[ -z "$output" ] || { echo "left running: $output"; ps -o pid,args -p "$(echo $output | tr ' ' ,)"; false; }
+	run_holt ps -aq --filter name=raced
+	check_output ""
+}

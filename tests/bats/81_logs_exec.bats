@@ -418,3 +418,23 @@ RFC3339_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[
 	check_status 1
 	check_output "not a tty"
 }
+
+@test "a log rotates at 50 MiB by default, one old file kept; max-size=-1 lifts the limit" {
+	local id dir f size
+	id=$(holt run -d --name biglog "$IMG" sh -c \
+		'head -c 56000000 /dev/zero | tr "\0" x | fold -w 4000')
+	holt wait biglog >/dev/null
+	run_holt inspect -f '{{index .HostConfig.LogConfig.Config "max-size"}}' biglog
+	check_output "52428800"
+	dir=$HOLT_ROOT/containers/$id
+	[ -e "$dir/ctr.log.1" ] || { echo "no ctr.log.1:"; ls -la "$dir"; false; }
+	for f in ctr.log ctr.log.1; do
+		size=$(stat -c %s "$dir/$f")
+		((size <= 52428800)) || { echo "$f has $size bytes"; false; }
+	done
+	holt rm biglog >/dev/null
+	holt create --name nolimit --log-opt max-size=-1 "$IMG" true >/dev/null
+	run_holt inspect -f '{{index .HostConfig.LogConfig.Config "max-size"}}' nolimit
+	check_output "-1"
+	holt rm nolimit >/dev/null
+}

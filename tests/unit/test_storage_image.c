@@ -112,6 +112,21 @@ static void test_oci_records(struct store *s, const char *root, const char *id, 
 	json_object_put(config);
 }
 
+/* An image_users_fn with one container, c0ffee, that uses pinned_id. */
+static const char *pinned_id;
+static bool running_user;
+static int one_user(struct store *s, const char *image_id, char **who, bool *running,
+		    struct holt_err *err)
+{
+	(void)s;
+	(void)err;
+	if (!pinned_id || strcmp(image_id, pinned_id) != 0)
+		return 0;
+	*who = xstrdup("c0ffee");
+	*running = running_user;
+	return 1;
+}
+
 int main(void)
 {
 	struct holt_err err = {0};
@@ -123,7 +138,7 @@ int main(void)
 	cleanup_free char *bad = xasprintf("%s/bad.tar", dir);
 	char diff_id[DIGEST_STR_SIZE];
 
-	plan(32);
+	plan(36);
 	struct store *s = store_open(root, run, &err);
 	if (!ok(s != NULL, "open store: %s", err.msg ? err.msg : "ok"))
 		return done();
@@ -194,36 +209,48 @@ int main(void)
 	free(list);
 	ok(image_tag(s, "myimg:1", "localhost:5000/a/b:t", &err) == 0, "tag a second name");
 
-	cleanup_free char *cdir = xasprintf("%s/containers/c0ffee", root);
-	cleanup_free char *cfg = xasprintf("%s/config.json", cdir);
-	mkdir(cdir, 0700);
-	FILE *f = fopen(cfg, "w");
-	fprintf(f, "{\"Image\": \"%s\"}", id2);
-	fclose(f);
+	pinned_id = id2;
 	char **untagged = NULL, *deleted = NULL;
-	int r = image_remove(s, id2, false, &untagged, &deleted, &err);
+	int r = image_remove(s, id2, false, NULL, &untagged, &deleted, &err);
 	ok(r < 0 && strstr(err.msg, "2 names"),
 	   "remove by id of an image with 2 names needs force: %s", err.msg);
 	holt_err_release(&err);
-	ok(image_remove(s, "myimg:1", false, &untagged, &deleted, &err) == 0 && !deleted &&
+	ok(image_remove(s, "myimg:1", false, NULL, &untagged, &deleted, &err) == 0 && !deleted &&
 	       untagged && !strcmp(untagged[0], "myimg:1") && !untagged[1],
 	   "remove myimg:1 only untags it");
 	strv_free(untagged);
-	r = image_remove(s, "localhost:5000/a/b:t", false, &untagged, &deleted, &err);
-	ok(r < 0 && err.msg && strstr(err.msg, "container c0ffee uses it"),
+	r = image_remove(s, "localhost:5000/a/b:t", false, one_user, &untagged, &deleted, &err);
+	ok(r < 0 && err.msg && strstr(err.msg, "container \"c0ffee\" uses it"),
 	   "refuse to remove an image a container uses: %s", err.msg ? err.msg : "(removed)");
 	holt_err_release(&err);
-	store_remove_tree(cdir, &err);
+	running_user = true;
+	r = image_remove(s, "localhost:5000/a/b:t", true, one_user, &untagged, &deleted, &err);
+	ok(r < 0 && err.msg && strstr(err.msg, "running container \"c0ffee\" uses it"),
+	   "force does not remove an image a running container uses: %s",
+	   err.msg ? err.msg : "(removed)");
+	holt_err_release(&err);
+	running_user = false;
+	r = image_remove(s, "localhost:5000/a/b:t", true, one_user, &untagged, &deleted, &err);
+	ok(r == 0 && !deleted && untagged && !strcmp(untagged[0], "localhost:5000/a/b:t") &&
+	       image_exists(s, id2),
+	   "force on an image a stopped container uses only untags it");
+	strv_free(untagged);
+	r = image_remove(s, id2, true, one_user, &untagged, &deleted, &err);
+	ok(r < 0 && image_exists(s, id2), "and its id cannot remove it: %s",
+	   err.msg ? err.msg : "(removed)");
+	holt_err_release(&err);
+	pinned_id = NULL;
+	ok(image_tag(s, id2, "localhost:5000/a/b:t", &err) == 0, "name it again");
 
 	cleanup_free char *layer_dir = xasprintf("%s/layers/%s", root, diff_id + 7);
-	ok(image_remove(s, "localhost:5000/a/b:t", false, &untagged, &deleted, &err) == 0 &&
+	ok(image_remove(s, "localhost:5000/a/b:t", false, NULL, &untagged, &deleted, &err) == 0 &&
 	       deleted && !strcmp(deleted, id2) && untagged &&
 	       !strcmp(untagged[0], "localhost:5000/a/b:t"),
 	   "remove its last name deletes it");
 	strv_free(untagged);
 	free(deleted);
 	ok(access(layer_dir, F_OK) == 0, "the layer another image uses stays");
-	ok(image_remove(s, prefix, false, &untagged, &deleted, &err) == 0 && deleted &&
+	ok(image_remove(s, prefix, false, NULL, &untagged, &deleted, &err) == 0 && deleted &&
 	       !strcmp(deleted, id1) && !untagged,
 	   "remove the unnamed image by id prefix");
 	strv_free(untagged);
@@ -232,7 +259,7 @@ int main(void)
 	cleanup_free char *images = xasprintf("%s/images", root);
 	ok(access(layer_dir, F_OK) < 0 && count_entries(blobs) == 0 && count_entries(images) == 1,
 	   "its layer and blobs went; only names.json is left in images/");
-	r = image_remove(s, "myimg:1", false, &untagged, &deleted, &err);
+	r = image_remove(s, "myimg:1", false, NULL, &untagged, &deleted, &err);
 	ok(r < 0 && err.errnum == ENOENT, "remove of a missing image: %s", err.msg);
 	holt_err_release(&err);
 
