@@ -12,7 +12,7 @@ VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 PKGS      := json-c libarchive libcrypto libseccomp
 # DEVELOPER=1 (on in CI and for make check) makes warnings errors; a release build by a
 # user with a newer compiler is not stopped by a warning it adds.
-ifneq ($(CI)$(filter check unit asan check-clang,$(MAKECMDGOALS)),)
+ifneq ($(CI)$(filter check unit asan check-clang fuzz,$(MAKECMDGOALS)),)
 DEVELOPER ?= 1
 endif
 WARNINGS  := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter -Wmissing-prototypes \
@@ -35,12 +35,18 @@ ifneq ($(SANITIZE),)
 HOLT_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 HOLT_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
+# FUZZ=1: the library instrumented for libFuzzer's coverage (clang), every sanitizer
+# report fatal, so that the fuzzer stops at it and keeps the input.
+ifeq ($(FUZZ),1)
+HOLT_CFLAGS  += -fsanitize=fuzzer-no-link -fno-sanitize-recover=all
+endif
 
 LIB_SRC   := $(sort $(wildcard core/base/*.c core/*.c storage/*.c net/*.c))
 CMD_SRC   := $(sort $(wildcard cmd/*.c))
 # cmd/'s presentation code (templates, tables), which the unit tests also link
-PRESENT_SRC := cmd/template.c cmd/template_func.c cmd/tabwriter.c
+PRESENT_SRC := cmd/template.c cmd/template_func.c cmd/tabwriter.c cmd/safe_text.c
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -48,7 +54,7 @@ LIBHOLT   := $(BUILD)/libholt.a
 LIBPRESENT := $(BUILD)/libholt-present.a
 HELPER    := $(BUILD)/tests/holt-test-tool
 
-.PHONY: all check unit asan demo deps install format check-format check-layers check-clang lint clean help
+.PHONY: all check unit asan fuzz fuzz-long demo deps install format check-format check-layers check-clang lint clean help
 
 all: holt completions
 
@@ -100,15 +106,33 @@ asan:
 	$(MAKE) BUILD=$(ASAN_BUILD) SANITIZE=address,undefined $(ASAN_BUILD)/holt \
 		$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)
 
+# libFuzzer targets (clang): one per parser, in build-fuzz/, run on their seed corpora in
+# tests/fuzz/corpus/<target>/ by make check for a few seconds each (tests/fuzz/run-fuzz);
+# make fuzz-long FUZZ_SECONDS=600 runs each longer. A crash leaves its input in
+# build-fuzz/crashes/.
+FUZZ_BUILD := build-fuzz
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_SECONDS ?= 300
+fuzz:
+	$(MAKE) CC=clang BUILD=$(FUZZ_BUILD) SANITIZE=address,undefined FUZZ=1 DEVELOPER=1 $(FUZZ_BIN)
+
+fuzz-long: fuzz
+	HOLT_FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-fuzz $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIBPRESENT) $(LIBHOLT)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOLT_CFLAGS) $(CFLAGS) -fsanitize=fuzzer $(HOLT_LDFLAGS) -o $@ $< $(LIBPRESENT) \
+		$(LIBHOLT) $(HOLT_LIBS)
+
 # clang's warnings differ from gcc's: CI builds with both.
 CLANG_BUILD := build-clang
 check-clang:
 	$(MAKE) CC=clang BUILD=$(CLANG_BUILD) DEVELOPER=1 $(CLANG_BUILD)/holt \
 		$(UNIT_SRC:tests/unit/%.c=$(CLANG_BUILD)/tests/%)
 
-check: check-layers lint all unit $(HELPER) asan check-clang
+check: check-layers lint all unit $(HELPER) asan check-clang fuzz
 	HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
-		tests/run-checks $(UNIT_BIN)
+		HOLT_FUZZ="$(FUZZ_BIN)" tests/run-checks $(UNIT_BIN)
 
 demo: holt
 	tests/demo
@@ -122,7 +146,7 @@ install: all
 	install -D -m 0644 completions/_holt $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_holt
 	install -D -m 0644 completions/holt.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/holt.fish
 
-FORMAT_SRC = $(wildcard cmd/*.[ch] core/base/*.[ch] core/*.[ch] net/*.[ch] storage/*.[ch] tests/unit/*.[ch] tests/helper/*.c)
+FORMAT_SRC = $(wildcard cmd/*.[ch] core/base/*.[ch] core/*.[ch] net/*.[ch] storage/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch] tests/helper/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRC)
@@ -148,7 +172,7 @@ lint:
 		$(HOLT_CFLAGS)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD) holt completions/holt.bash completions/_holt completions/holt.fish
+	rm -rf $(BUILD) $(ASAN_BUILD) $(CLANG_BUILD) $(FUZZ_BUILD) holt completions/holt.bash completions/_holt completions/holt.fish
 
 help:
 	@echo 'make            build holt and its completions'
@@ -156,6 +180,7 @@ help:
 	@echo 'make demo       build an image from busybox-static and run a container'
 	@echo 'make deps       install the Debian packages holt needs (apt-get)'
 	@echo 'make install    install holt and completions under PREFIX'
+	@echo 'make fuzz       libFuzzer targets in build-fuzz/; fuzz-long runs each FUZZ_SECONDS'
 	@echo 'make format     format the sources; check-format to verify'
 	@echo 'make lint       cppcheck and clang-tidy'
 	@echo 'SANITIZE=address,undefined make ...  build with sanitizers'

@@ -91,8 +91,7 @@ static void apply(struct process_spec *spec, const struct exec_opts *o, char **a
 {
 	strv_free(spec->argv);
 	spec->argv = strv_dup(argv);
-	for (char **e = o->env; e && *e; e++)
-		spec_env_set(&spec->env, *e);
+	spec_env_merge(&spec->env, o->env);
 	if (o->workdir) {
 		free(spec->cwd);
 		spec->cwd = xstrdup(o->workdir);

@@ -88,6 +88,21 @@ static int count(struct cmd_ctx *ctx, struct counts *n, struct holt_err *err)
 	return 0;
 }
 
+/* Real root gets no user namespace: its map is the identity of all ids. */
+static bool uid_map_identity(void)
+{
+	cleanup_file FILE *f = fopen("/proc/self/uid_map", "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	unsigned long inside = 0, outside = 0, size = 0;
+
+	/* getline, not fscanf: cppcheck takes an fscanf'd cleanup_file for a leak */
+	if (!f || getline(&line, &cap, f) < 0 ||
+	    sscanf(line, "%lu %lu %lu", &inside, &outside, &size) != 3)
+		return false;
+	return inside == 0 && outside == 0 && size == 4294967295UL;
+}
+
 static json_object *host_json(const struct utsname *u)
 {
 	json_object *host = json_object_new_object();
@@ -104,12 +119,7 @@ static json_object *host_json(const struct utsname *u)
 	json_object_object_add(ids, "UIDMap", id_map("uid"));
 	json_object_object_add(ids, "GIDMap", id_map("gid"));
 	json_object_object_add(host, "IDMappings", ids);
-	/* real root gets no user namespace: its map is the identity of all ids */
-	cleanup_file FILE *f = fopen("/proc/self/uid_map", "re");
-	unsigned long inside = 0, outside = 0, size = 0;
-	bool identity = f && fscanf(f, "%lu %lu %lu", &inside, &outside, &size) == 3 &&
-			inside == 0 && outside == 0 && size == 4294967295UL;
-	json_object_object_add(security, "Rootless", json_object_new_boolean(!identity));
+	json_object_object_add(security, "Rootless", json_object_new_boolean(!uid_map_identity()));
 	json_object_object_add(host, "Security", security);
 	return host;
 }

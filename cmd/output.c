@@ -2,8 +2,10 @@
  * into a buffer and prints it all at the end, a table through Go's tabwriter algorithm
  * with docker's settings. */
 #include "cmd/output.h"
+#include "cmd/safe_text.h"
 #include "cmd/tabwriter.h"
 #include "cmd/template.h"
+#include "core/base/json.h"
 #include "core/base/util.h"
 
 #include <ctype.h>
@@ -104,7 +106,9 @@ int output_row(struct output *o, json_object *row, struct holt_err *err)
 		json_object_array_add(o->array, json_object_get(row));
 		return 0;
 	}
-	cleanup_free char *text = template_render(o->tmpl, row, err);
+	/* A table's cells are escaped, so that a label's newline cannot forge a row. */
+	cleanup_json json_object *cells = o->kind == OUTPUT_TABLE ? json_cells_escape(row) : NULL;
+	cleanup_free char *text = template_render(o->tmpl, cells ? cells : row, err);
 	if (!text)
 		return holt_err_wrap(err, "template \"%s\"", o->source);
 	fputs(text, o->rows);
@@ -138,6 +142,13 @@ static char *column_header(const char *field, void *data)
 
 static const int json_flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
 
+/* Prints j as JSON that is valid UTF-8 whatever bytes its strings hold. */
+static void print_json(FILE *out, json_object *j)
+{
+	cleanup_free char *text = json_text_fix_utf8(json_object_to_json_string_ext(j, json_flags));
+	fputs(text, out);
+}
+
 /* Go's json.MarshalIndent(v, "", "    "), which docker inspect prints: json-c's pretty
  * printer indents by two and spreads empty arrays and objects over lines. */
 static void print_indented(FILE *out, json_object *j, int depth)
@@ -147,7 +158,7 @@ static void print_indented(FILE *out, json_object *j, int depth)
 	bool object = t == json_type_object && json_object_object_length(j) > 0;
 
 	if (!array && !object) {
-		fputs(json_object_to_json_string_ext(j, json_flags), out);
+		print_json(out, j);
 		return;
 	}
 	fputs(array ? "[\n" : "{\n", out);
@@ -162,8 +173,9 @@ static void print_indented(FILE *out, json_object *j, int depth)
 		json_object_object_foreach(j, key, value)
 		{
 			json_object *k = json_object_new_string(key);
-			fprintf(out, "%*s%s: ", 4 * (depth + 1), "",
-				json_object_to_json_string_ext(k, json_flags));
+			fprintf(out, "%*s", 4 * (depth + 1), "");
+			print_json(out, k);
+			fputs(": ", out);
 			json_object_put(k);
 			print_indented(out, value, depth + 1);
 			fputs(--left ? ",\n" : "\n", out);
@@ -198,7 +210,8 @@ int output_flush(struct output *o, struct holt_err *err)
 		putchar('\n');
 		break;
 	case OUTPUT_ARRAY_COMPACT:
-		puts(json_object_to_json_string_ext(o->array, json_flags));
+		print_json(stdout, o->array);
+		putchar('\n');
 		break;
 	}
 	if (fflush(stdout) != 0 || ferror(stdout))

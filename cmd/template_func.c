@@ -1,6 +1,7 @@
 /* The values and functions of the --format engine: Go's fmt %v and printf over json-c
  * values, Go's truth and comparisons, and the functions docker's templates call. */
 #include "cmd/template_func.h"
+#include "cmd/safe_text.h"
 #include "core/base/util.h"
 
 #include <ctype.h>
@@ -663,8 +664,9 @@ static int fn_printf(struct tvalue *a, size_t n, struct tvalue *out, struct holt
 
 static int fn_json(struct tvalue *a, size_t n, struct tvalue *out, struct holt_err *err)
 {
-	*out = tvalue_own(json_object_new_string(json_object_to_json_string_ext(
-	    a[0].j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
+	cleanup_free char *text = json_text_fix_utf8(json_object_to_json_string_ext(
+	    a[0].j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	*out = tvalue_own(json_object_new_string(text));
 	return 0;
 }
 

@@ -5,8 +5,19 @@
 
 #include "core/base/err.h"
 
-/* Appends the entries of the file at path to *env. */
+#include <stddef.h>
+
+/* The largest env file read. docker sets none; 1 MiB holds tens of thousands of variables,
+ * and the kernel lets a process's arguments and environment together take only a quarter
+ * of its stack limit (2 MiB by default). */
+#define ENVFILE_MAX_SIZE (1 << 20)
+
+/* Appends the entries of the file at path to *env, or none of them on failure. Refuses
+ * what is not a regular file and files over ENVFILE_MAX_SIZE. Linear in the file's size. */
 int envfile_read(const char *path, char ***env, struct holt_err *err);
+
+/* The same for the file's text (len bytes, which the parse overwrites), read from path. */
+int envfile_parse(char *text, size_t len, const char *path, char ***env, struct holt_err *err);
 
 /* Appends one -e entry: KEY=VALUE as given, a bare KEY from holt's environment. Fails on
  * an empty or malformed key. */

@@ -113,8 +113,12 @@ static int fetch_manifest(struct registry *reg, const struct reference *r,
 static int read_config(const struct registry_doc *doc, const struct manifest *m,
 		       const struct platform *asked, char ***diff_ids, struct holt_err *err)
 {
-	cleanup_json json_object *o = json_tokener_parse(doc->body);
+	enum json_tokener_error jerr;
+	cleanup_json json_object *o = json_tokener_parse_verbose(doc->body, &jerr);
 	json_object *rootfs, *ids;
+	if (!o && jerr == json_tokener_error_depth)
+		return holt_err_set(err, 0, "config %s: nested more than %d levels deep",
+				    m->config.digest, JSON_TOKENER_DEFAULT_DEPTH);
 	if (!o || !json_object_object_get_ex(o, "rootfs", &rootfs) ||
 	    !json_object_object_get_ex(rootfs, "diff_ids", &ids) ||
 	    !json_object_is_type(ids, json_type_array))

@@ -33,6 +33,66 @@ void spec_env_set(char ***env, const char *kv)
 	strv_push(env, kv);
 }
 
+/* An open-addressing table from key to position in the list being merged, so that merging
+ * n entries costs O(n), where spec_env_set scans the list for each. */
+struct env_index {
+	size_t *slot; /* position + 1; 0 is empty */
+	size_t mask;
+};
+
+static size_t key_hash(const char *kv, size_t len)
+{
+	size_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)kv[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of kv's key: the one holding it, or the empty one where it belongs. */
+static size_t *index_find(const struct env_index *ix, char *const *env, const char *kv)
+{
+	size_t len = key_len(kv);
+	for (size_t i = key_hash(kv, len) & ix->mask;; i = (i + 1) & ix->mask) {
+		size_t *s = &ix->slot[i];
+		if (*s == 0)
+			return s;
+		const char *have = env[*s - 1];
+		if (key_len(have) == len && strncmp(have, kv, len) == 0)
+			return s;
+	}
+}
+
+void spec_env_merge(char ***env, char *const *add)
+{
+	size_t have = strv_len(*env), extra = strv_len(add), n = have;
+	size_t size = 16;
+
+	if (extra == 0)
+		return;
+	while (size < 2 * (have + extra))
+		size *= 2;
+	struct env_index ix = {xzalloc(size * sizeof *ix.slot), size - 1};
+	char **v = xrealloc(*env, (have + extra + 1) * sizeof *v);
+	for (size_t i = 0; i < have; i++) {
+		size_t *s = index_find(&ix, v, v[i]);
+		if (*s == 0)
+			*s = i + 1;
+	}
+	for (size_t i = 0; i < extra; i++) {
+		size_t *s = index_find(&ix, v, add[i]);
+		if (*s) {
+			free(v[*s - 1]);
+			v[*s - 1] = xstrdup(add[i]);
+		} else {
+			v[n] = xstrdup(add[i]);
+			*s = ++n;
+		}
+	}
+	v[n] = NULL;
+	*env = v;
+	free(ix.slot);
+}
+
 static void append(char ***argv, char *const *v)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -68,10 +128,8 @@ int spec_build(const struct container_config *config, const struct image *img,
 	spec_env_set(&spec->env, hn);
 	if (config->tty)
 		spec_env_set(&spec->env, "TERM=xterm");
-	for (size_t i = 0; img->env && img->env[i]; i++)
-		spec_env_set(&spec->env, img->env[i]);
-	for (size_t i = 0; config->env && config->env[i]; i++)
-		spec_env_set(&spec->env, config->env[i]);
+	spec_env_merge(&spec->env, img->env);
+	spec_env_merge(&spec->env, config->env);
 
 	const char *cwd = config->workdir ? config->workdir : img->workdir;
 	spec->cwd = xstrdup(cwd && *cwd ? cwd : "/");

@@ -26,6 +26,8 @@ void spec_release(struct process_spec *spec);
 
 /* Sets KEY=VALUE in env, replacing an earlier KEY. */
 void spec_env_set(char ***env, const char *kv);
+/* Sets each KEY=VALUE of add in env, as spec_env_set would one by one, in linear time. */
+void spec_env_merge(char ***env, char *const *add);
 /* The value of key in env, or NULL. */
 const char *spec_env_get(char *const *env, const char *key);
 

@@ -125,7 +125,13 @@ int manifest_parse(const char *body, const char *content_type, const char *what,
 		   struct holt_err *err)
 {
 	memset(m, 0, sizeof *m);
-	cleanup_json json_object *o = json_tokener_parse(body);
+	enum json_tokener_error jerr;
+	/* json-c stops at its default depth (JSON_TOKENER_DEFAULT_DEPTH, 32): a document
+	 * nested 10,000 deep is refused after reading 32 levels of it, not built in memory. */
+	cleanup_json json_object *o = json_tokener_parse_verbose(body, &jerr);
+	if (!o && jerr == json_tokener_error_depth)
+		return holt_err_set(err, 0, "%s: nested more than %d levels deep", what,
+				    JSON_TOKENER_DEFAULT_DEPTH);
 	if (!o || !json_object_is_type(o, json_type_object))
 		return holt_err_set(err, 0, "%s: not a JSON object", what);
 	json_object *version;

@@ -22,6 +22,7 @@ struct member {
 	char *target; /* a link's target, cleaned; NULL for a regular file */
 	char *data;   /* the JSON it holds, NUL-terminated; NULL when not kept */
 	size_t len;
+	bool too_big; /* over JSON_MEMBER_MAX: never read into memory */
 };
 
 struct archive_input {
@@ -107,7 +108,8 @@ static bool looks_like_json(const char *data, size_t len)
 static int keep_json(struct archive_input *in, struct archive *a, struct member *m, int64_t size,
 		     struct holt_err *err)
 {
-	if (size <= 0 || (uint64_t)size > JSON_MEMBER_MAX)
+	m->too_big = (uint64_t)size > JSON_MEMBER_MAX;
+	if (size <= 0 || m->too_big)
 		return 0;
 	char *data = xmalloc((size_t)size + 1);
 	la_ssize_t got = archive_read_data(a, data, (size_t)size);
@@ -134,7 +136,7 @@ static int keep_json(struct archive_input *in, struct archive *a, struct member 
 }
 
 /* A link's target as a path from the archive's top: symlinks are relative to their dir,
- * hard links to the top. */
+ * hard links to the top. NULL when it has none or it climbs out of the archive. */
 static char *link_target(const char *path, struct archive_entry *e)
 {
 	const char *hard = archive_entry_hardlink(e);
@@ -142,6 +144,8 @@ static char *link_target(const char *path, struct archive_entry *e)
 		return image_archive_path_clean(hard);
 	const char *sym = archive_entry_symlink(e);
 	const char *slash = strrchr(path, '/');
+	if (!sym || !*sym)
+		return NULL;
 	cleanup_free char *joined =
 	    sym[0] == '/' ? xstrdup(sym)
 			  : xasprintf("%.*s/%s", slash ? (int)(slash - path) : 0, path, sym);
@@ -164,7 +168,9 @@ static int scan_entry(struct archive_input *in, struct archive *a, struct archiv
 	if (link) {
 		m->target = link_target(path, e);
 		if (!m->target)
-			return holt_err_set(err, 0, "member \"%s\": link climbs out of the archive",
+			return holt_err_set(err, 0,
+					    "member \"%s\": link without a target or climbing out "
+					    "of the archive",
 					    name);
 		return 0;
 	}
@@ -234,7 +240,7 @@ const char *archive_input_resolve(struct archive_input *in, const char *path, st
 		m = find(in, m->target);
 	}
 	if (!m)
-		return holt_err_set(err, 0, "member \"%s\": missing", path), NULL;
+		return holt_err_set_code(err, ENOENT, "member \"%s\": missing", path), NULL;
 	return m->path;
 }
 
@@ -245,10 +251,12 @@ static const char *get_json(void *ctx, const char *path, size_t *len, struct hol
 	struct member *m = real ? find(in, real) : NULL;
 	if (!m)
 		return NULL;
-	if (!m->data)
-		return holt_err_set(err, 0, "member \"%s\": not JSON, or over %u MiB", path,
+	if (m->too_big)
+		return holt_err_set(err, 0, "member \"%s\": larger than the limit of %u MiB", path,
 				    JSON_MEMBER_MAX >> 20),
 		       NULL;
+	if (!m->data)
+		return holt_err_set(err, 0, "member \"%s\": not JSON", path), NULL;
 	*len = m->len;
 	return m->data;
 }

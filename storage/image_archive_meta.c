@@ -6,6 +6,7 @@
 #include "storage/record.h"
 #include "storage/reference.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define BLOBS_DIR	  "blobs/sha256/"
@@ -330,10 +331,15 @@ static json_object *top_entries(const struct image_archive_members *m,
 	json_object *list = NULL;
 
 	*format = IMAGE_ARCHIVE_DOCKER;
+	/* Only a missing member means the other format: one too big to read is the error. */
+	if (!text && err->errnum != ENOENT)
+		return NULL;
 	if (!text) {
 		holt_err_release(err);
 		*format = IMAGE_ARCHIVE_OCI;
 		text = m->get(m->ctx, "index.json", &len, err);
+		if (!text && err->errnum != ENOENT)
+			return NULL;
 		if (!text) {
 			holt_err_release(err);
 			return holt_err_set(err, 0,

@@ -12,7 +12,8 @@
 #include <stddef.h>
 
 /* The JSON members of an archive, by cleaned path (image_archive_path_clean). get returns
- * the member's bytes (NUL-terminated) or NULL with err saying why. */
+ * the member's bytes (NUL-terminated) or NULL with err saying why, errnum ENOENT when the
+ * archive has no such member. */
 struct image_archive_members {
 	const char *(*get)(void *ctx, const char *path, size_t *len, struct holt_err *err);
 	void *ctx;

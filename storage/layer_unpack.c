@@ -237,11 +237,55 @@ static bool is_device(struct archive_entry *e)
 	return t == AE_IFCHR || t == AE_IFBLK;
 }
 
+/* xattrs that overlayfs (native with userxattr, or fuse-overlayfs) acts on: a layer that
+ * carried them could whiteout, redirect or make opaque what other layers hold. Overlay's
+ * own markers are made here from the tar's whiteout entries, never taken from the tar. */
+static const char *const overlay_xattr_prefixes[] = {"user.overlay.", "trusted.overlay.",
+						     "user.fuseoverlayfs."};
+
+static bool is_overlay_xattr(const char *name)
+{
+	for (size_t i = 0; i < sizeof overlay_xattr_prefixes / sizeof *overlay_xattr_prefixes; i++)
+		if (!strncmp(name, overlay_xattr_prefixes[i], strlen(overlay_xattr_prefixes[i])))
+			return true;
+	return false;
+}
+
+/* Removes overlay's xattrs from e, keeping the others in their order. */
+static void drop_overlay_xattrs(struct archive_entry *e)
+{
+	const char *name;
+	const void *value;
+	size_t size;
+	bool any = false;
+
+	for (archive_entry_xattr_reset(e);
+	     archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK;)
+		any = any || is_overlay_xattr(name);
+	if (!any)
+		return;
+	cleanup_archive_entry struct archive_entry *keep = archive_entry_new();
+	if (!keep)
+		oom();
+	for (archive_entry_xattr_reset(e);
+	     archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK;)
+		if (!is_overlay_xattr(name))
+			archive_entry_xattr_add_entry(keep, name, value, size);
+	archive_entry_xattr_clear(e);
+	for (archive_entry_xattr_reset(keep);
+	     archive_entry_xattr_next(keep, &name, &value, &size) == ARCHIVE_OK;)
+		archive_entry_xattr_add_entry(e, name, value, size);
+}
+
 /* Extracts one entry. Warnings (an owner the user namespace cannot map, an xattr it may
  * not set) are not errors: the file is there, owned by the user. */
 static int extract_entry(struct unpack *u, struct archive_entry *e, struct holt_err *err)
 {
-	cleanup_free char *path = xstrdup(archive_entry_pathname(e));
+	const char *name = archive_entry_pathname(e);
+	/* libarchive gives no name for a header whose name field is empty. */
+	if (!name || !*name)
+		return holt_err_set(err, 0, "read layer: an entry without a name");
+	cleanup_free char *path = xstrdup(name);
 	const char *hardlink = archive_entry_hardlink(e);
 	if (path_escapes(path))
 		return holt_err_set(err, 0, "entry \"%s\": path escapes the layer", path);
@@ -252,6 +296,7 @@ static int extract_entry(struct unpack *u, struct archive_entry *e, struct holt_
 	if (w != 0)
 		return w < 0 ? -1 : 0;
 
+	drop_overlay_xattrs(e);
 	int r = archive_write_header(u->disk, e);
 	if (r < ARCHIVE_WARN) {
 		if (is_device(e) && archive_errno(u->disk) == EPERM) {

@@ -155,10 +155,6 @@ int reference_parse(const char *s, struct reference *r, struct holt_err *err)
 	}
 	if (!*name)
 		return holt_err_set(err, 0, "invalid reference \"%s\": empty repository name", s);
-	if (strlen(name) > NAME_MAX_LEN)
-		return holt_err_set(
-		    err, 0, "invalid reference \"%s\": repository name longer than %d characters",
-		    s, NAME_MAX_LEN);
 	if (digest_hex_valid(name))
 		return holt_err_set(
 		    err, 0,
@@ -190,6 +186,12 @@ int reference_parse(const char *s, struct reference *r, struct holt_err *err)
 		path = p;
 	}
 
+	/* As docker, the bound is on the name as normalized (docker.io/library/ counts), so
+	 * that what parses here still parses when written out in full. */
+	if (strlen(domain) + 1 + strlen(path) > NAME_MAX_LEN)
+		return holt_err_set(
+		    err, 0, "invalid reference \"%s\": repository name longer than %d characters",
+		    s, NAME_MAX_LEN);
 	r->domain = steal_pointer(&domain);
 	r->path = steal_pointer(&path);
 	if (colon)
@@ -243,6 +245,11 @@ char *reference_familiar_repository(const struct reference *r)
 	size_t n = strlen(OFFICIAL_PREFIX);
 	if (!strncmp(p, OFFICIAL_PREFIX, n) && !strchr(p + n, '/'))
 		p += n;
+	/* docker.io/host.example/x shown as host.example/x would name another registry
+	 * (docker shows it so): keep the domain where dropping it changes the meaning. */
+	const char *slash = strchr(p, '/');
+	if (slash && looks_like_domain(p, (size_t)(slash - p)))
+		return reference_repository(r);
 	return xstrdup(p);
 }
 

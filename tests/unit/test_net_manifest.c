@@ -125,6 +125,17 @@ static void manifests(void)
 	ok(fails_with(manifest_parse("{\"schemaVersion\":2", NULL, "m", &m, &err), &err,
 		      "not a JSON object"),
 	   "truncated JSON");
+	/* 10,000 levels: refused after 32, with a message that says so. */
+	cleanup_free char *deep = xmalloc(2 * 10000 + 20);
+	char *p = stpcpy(deep, "{\"a\":");
+	for (int i = 0; i < 10000; i++)
+		*p++ = '[';
+	for (int i = 0; i < 10000; i++)
+		*p++ = ']';
+	strcpy(p, "}");
+	ok(fails_with(manifest_parse(deep, NULL, "m", &m, &err), &err,
+		      "m: nested more than 32 levels deep"),
+	   "a manifest nested 10,000 deep is refused");
 	ok(fails_with(manifest_parse("{\"schemaVersion\":2,\"config\":{\"digest\":\"" D1
 				     "\",\"size\":1},\"layers\":[{\"mediaType\":\"text/"
 				     "plain\",\"digest\":\"" D2 "\",\"size\":1}]}",
@@ -160,7 +171,7 @@ static void manifests(void)
 
 int main(void)
 {
-	plan(22);
+	plan(23);
 	challenges();
 	manifests();
 	return done();

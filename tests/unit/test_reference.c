@@ -29,6 +29,10 @@ static const struct good goods[] = {
     {"Host/a", "Host/a:latest", "Host/a:latest"},
     {"[::1]:5000/a", "[::1]:5000/a:latest", "[::1]:5000/a:latest"},
     {"localhost:5000", "docker.io/library/localhost:5000", "localhost:5000"},
+    /* Found by fuzz_reference: shown as host.example.qw/co:latest, it named another
+     * registry. */
+    {"index.docker.io/host.example.qw/co", "docker.io/host.example.qw/co:latest",
+     "docker.io/host.example.qw/co:latest"},
     {"a:V1_2.3-x", "docker.io/library/a:V1_2.3-x", "a:V1_2.3-x"},
     {"a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
      "docker.io/library/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -69,7 +73,7 @@ static const struct bad bads[] = {
 int main(void)
 {
 	size_t n_good = sizeof goods / sizeof *goods, n_bad = sizeof bads / sizeof *bads;
-	plan((int)(n_good * 2 + n_bad * 2 + 10));
+	plan((int)(n_good * 2 + n_bad * 2 + 12));
 
 	for (size_t i = 0; i < n_good; i++) {
 		struct holt_err err = {0};
@@ -118,6 +122,19 @@ int main(void)
 	ok(reference_parse("docker.io/busybox", &d, &err) == 0 && !d.is_short,
 	   "docker.io/busybox names its registry");
 	ok(reference_parse("me/app:1", &m, &err) == 0 && m.is_short, "me/app:1 is short");
+
+	/* Found by fuzz_reference: a 240-character name parsed, but not its full form,
+	 * docker.io/library/ and 240 characters. docker bounds the normalized name. */
+	char long_name[241], legacy[300];
+	memset(long_name, 'a', 240);
+	long_name[240] = '\0';
+	cleanup_reference struct reference l = {0}, g = {0};
+	ok(reference_parse(long_name, &l, &err) < 0 && strstr(err.msg, "longer than 255"),
+	   "a name over 255 characters once normalized is refused: %s", err.msg ? err.msg : "");
+	holt_err_release(&err);
+	/* index.docker.io/ becomes docker.io/: 258 characters typed, 252 normalized. */
+	snprintf(legacy, sizeof legacy, "index.docker.io/a/%s", long_name);
+	ok(reference_parse(legacy, &g, &err) == 0, "258 characters that normalize to 252 parse");
 
 	const char *after = reference_after_repository("h:1/a/b:t", "h:1/a/b");
 	ok(after && !strcmp(after, ":t"), "after the repository: the tag");

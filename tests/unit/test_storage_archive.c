@@ -5,6 +5,7 @@
 #include "storage/image_archive_meta.h"
 #include "tap.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define MAX_MEMBERS 8
@@ -26,7 +27,7 @@ static const char *get(void *ctx, const char *path, size_t *len, struct holt_err
 			*len = strlen(members[i].text);
 			return members[i].text;
 		}
-	return holt_err_set(err, 0, "member \"%s\": missing", path), NULL;
+	return holt_err_set_code(err, ENOENT, "member \"%s\": missing", path), NULL;
 }
 
 static const struct image_archive_members archive = {get, NULL};

@@ -151,6 +151,125 @@ static void test_whiteouts(struct store *s, const char *dir)
 	   "whiteout as char 0/0, opaque dir as user.overlay.opaque=y, aufs metadata dropped");
 }
 
+/* A PAX tar whose directory and file carry overlay's xattrs beside an ordinary one. */
+static int tar_write_overlay_xattrs(const char *path)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	int ret = 0;
+
+	archive_write_set_format_pax(a);
+	if (archive_write_open_filename(a, path) != ARCHIVE_OK)
+		ret = -1;
+	for (int i = 0; ret == 0 && i < 2; i++) {
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, i ? "d/f" : "d");
+		archive_entry_set_filetype(e, i ? AE_IFREG : AE_IFDIR);
+		archive_entry_set_perm(e, i ? 0644 : 0755);
+		archive_entry_set_size(e, 0);
+		archive_entry_xattr_add_entry(e, "user.overlay.opaque", "y", 1);
+		archive_entry_xattr_add_entry(e, "user.keep", "1", 1);
+		archive_entry_xattr_add_entry(e, "trusted.overlay.redirect", "/x", 2);
+		archive_entry_xattr_add_entry(e, "user.fuseoverlayfs.opaque", "y", 1);
+		if (archive_write_header(a, e) < ARCHIVE_WARN)
+			ret = -1;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK)
+		ret = -1;
+	archive_entry_free(e);
+	archive_write_free(a);
+	return ret;
+}
+
+/* overlayfs acts on user.overlay.* (userxattr) and trusted.overlay.*, fuse-overlayfs also
+ * on user.fuseoverlayfs.*: a layer must not bring its own. */
+static void test_overlay_xattrs(struct store *s, const char *dir)
+{
+	struct holt_err err = {0};
+	cleanup_free char *path = xasprintf("%s/xattrs.tar", dir);
+	cleanup_free char *probe = xasprintf("%s/xattr-probe", dir);
+	int fd = open(probe, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	bool user_xattrs = fd >= 0 && fsetxattr(fd, "user.probe", "1", 1, 0) == 0;
+	if (fd >= 0)
+		close(fd);
+	unlink(probe);
+	if (!user_xattrs) {
+		skip(2, "this filesystem does not take user xattrs");
+		return;
+	}
+	cleanup_layer_stage struct layer_stage *st = NULL;
+	if (tar_write_overlay_xattrs(path) == 0)
+		st = unpack_file(s, path, NULL, &err);
+	if (!ok(st != NULL, "unpack a layer with overlay xattrs: %s", err.msg ? err.msg : "ok")) {
+		holt_err_release(&err);
+		skip(1, "unpack failed");
+		return;
+	}
+	bool all = layer_commit(s, st, &err) == 0;
+	cleanup_free char *stage_dir = layer_diff_dir(s, layer_stage_info(st)->chain_id);
+	for (int i = 0; i < 2; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", stage_dir, i ? "d/f" : "d");
+		char list[256] = {0};
+		ssize_t n = llistxattr(p, list, sizeof list);
+		char v[2] = {0};
+		all = all && n > 0 && lgetxattr(p, "user.keep", v, 1) == 1 && v[0] == '1' &&
+		      lgetxattr(p, "user.overlay.opaque", v, 1) < 0 &&
+		      lgetxattr(p, "user.fuseoverlayfs.opaque", v, 1) < 0 &&
+		      lgetxattr(p, "trusted.overlay.redirect", v, 2) < 0;
+	}
+	ok(all, "user.overlay.*, trusted.overlay.* and user.fuseoverlayfs.* dropped, "
+		"user.keep kept");
+}
+
+/* A ustar header of a regular file. */
+static void tar_header(unsigned char *h, const char *name, size_t size)
+{
+	unsigned sum = 0;
+
+	memset(h, 0, 512);
+	strcpy((char *)h, name);
+	memcpy(h + 100, "0000644", 8);
+	memcpy(h + 108, "0000000", 8);
+	memcpy(h + 116, "0000000", 8);
+	snprintf((char *)h + 124, 12, "%011zo", size);
+	memcpy(h + 136, "14524770400", 12);
+	h[156] = '0';
+	memcpy(h + 257, "ustar\00000", 8);
+	memset(h + 148, ' ', 8);
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+}
+
+/* Found by fuzz_layer: after a ustar entry, this block (a header's fields, misplaced,
+ * with an empty name) made libarchive give an entry without a pathname, and unpack
+ * crashed on it: import, pull and load alike. */
+static void test_nameless_entry(struct store *s, const char *dir)
+{
+	static const struct {
+		int off;
+		const char *text;
+	} fields[] = {{80, "000644"},	    {87, "0000000"}, {95, "0000000"}, {103, "00000000000"},
+		      {115, "14524770400"}, {127, "006227"}, {134, " 5"}};
+	struct holt_err err = {0};
+	cleanup_free char *path = xasprintf("%s/nameless.tar", dir);
+	unsigned char tar[3 * 512] = {0};
+
+	tar_header(tar, "a", 5);
+	memcpy(tar + 512, "hello", 5);
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+		memcpy(tar + 1024 + fields[i].off, fields[i].text, strlen(fields[i].text));
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool written = fd >= 0 && write(fd, tar, sizeof tar) == (ssize_t)sizeof tar;
+	if (fd >= 0)
+		close(fd);
+	cleanup_layer_stage struct layer_stage *st =
+	    written ? unpack_file(s, path, NULL, &err) : NULL;
+	ok(written && !st && err.msg && strstr(err.msg, "an entry without a name"),
+	   "an entry without a name is refused: %s", err.msg ? err.msg : "(none)");
+	holt_err_release(&err);
+}
+
 static void test_compressions(struct store *s, const char *dir)
 {
 	static const struct {
@@ -230,12 +349,14 @@ int main(void)
 	cleanup_free char *root = xasprintf("%s/root", dir);
 	cleanup_free char *run = xasprintf("%s/run", dir);
 
-	plan(33);
+	plan(36);
 	struct store *s = store_open(root, run, &err);
 	if (!ok(s != NULL, "open store: %s", err.msg ? err.msg : "ok"))
 		return done();
 	test_base(s, dir);
 	test_whiteouts(s, dir);
+	test_overlay_xattrs(s, dir);
+	test_nameless_entry(s, dir);
 	test_compressions(s, dir);
 	test_bad(s, root, dir);
 
