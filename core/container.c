@@ -27,6 +27,7 @@ void container_config_release(struct container_config *c)
 	free(c->hostname);
 	strv_free(c->labels);
 	free(c->stop_signal);
+	security_release(&c->security);
 	memset(c, 0, sizeof *c);
 }
 
@@ -112,14 +113,6 @@ char *container_log_path(const struct container *c)
 	return xasprintf("%s/ctr.log", c->dir);
 }
 
-json_object *container_security_opt_json(const struct container_config *cfg)
-{
-	json_object *opts = json_object_new_array();
-	if (cfg->seccomp_unconfined)
-		json_object_array_add(opts, json_object_new_string("seccomp=unconfined"));
-	return opts;
-}
-
 static json_object *host_config_json(const struct container_config *cfg)
 {
 	json_object *host = json_object_new_object();
@@ -132,7 +125,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 	    json_object_new_string(cfg->network == NETWORK_HOST ? "host" : "none"));
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(host, "Init", json_object_new_boolean(cfg->init));
-	json_object_object_add(host, "SecurityOpt", container_security_opt_json(cfg));
+	security_to_json(&cfg->security, host);
 	json_object_object_add(host, "Memory", json_object_new_int64((int64_t)cfg->memory));
 	json_object_object_add(host, "NanoCpus", json_object_new_int64((int64_t)cfg->nano_cpus));
 	json_object_object_add(restart, "Name",
@@ -280,6 +273,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : xstrndup(c->id, 12);
+	c->config.security = security_dup(&config->security);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
 	if (config->name && !names_valid(config->name))
 		return holt_err_set(err, 0,

@@ -8,6 +8,7 @@
 
 #include "core/base/err.h"
 #include "core/base/json.h"
+#include "core/security.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
@@ -47,7 +48,7 @@ struct container_config {
 	uint64_t memory;       /* --memory, bytes; 0: no limit */
 	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
-	bool seccomp_unconfined; /* --security-opt seccomp=unconfined */
+	struct container_security security; /* caps, seccomp, masks, devices, groups */
 };
 
 enum container_status {
@@ -111,8 +112,6 @@ const char *container_status_name(enum container_status st);
 const char *container_restart_name(enum restart_policy p);
 /* The path of c's log, <dir>/ctr.log; the caller frees it. */
 char *container_log_path(const struct container *c);
-/* HostConfig.SecurityOpt as docker shows it: ["seccomp=unconfined"] or []. */
-json_object *container_security_opt_json(const struct container_config *cfg);
 static inline bool container_is_running(const struct container *c)
 {
 	return c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING ||

@@ -45,10 +45,7 @@ static void host_config_from_json(struct container_config *cfg, json_object *hos
 	cfg->network = net && strcmp(net, "host") == 0 ? NETWORK_HOST : NETWORK_NONE;
 	cfg->remove = json_object_get_boolean(get(host, "AutoRemove"));
 	cfg->init = json_object_get_boolean(get(host, "Init"));
-	cleanup_strv char **security = json_get_strv(host, "SecurityOpt");
-	for (char **o = security; o && *o; o++)
-		if (strcmp(*o, "seccomp=unconfined") == 0)
-			cfg->seccomp_unconfined = true;
+	security_from_json(&cfg->security, host);
 	cfg->memory = (uint64_t)json_object_get_int64(get(host, "Memory"));
 	cfg->nano_cpus = (uint64_t)json_object_get_int64(get(host, "NanoCpus"));
 	if (restart) {

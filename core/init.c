@@ -5,6 +5,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/caps.h"
+#include "core/masks.h"
 #include "core/mounts.h"
 #include "core/pty.h"
 #include "core/seccomp.h"
@@ -45,10 +46,11 @@ static int loopback_up(struct holt_err *err)
 	return 0;
 }
 
-static int switch_user(const struct user_ids *ids, struct holt_err *err)
+static int switch_user(const struct user_ids *ids, bool keep_groups, struct holt_err *err)
 {
-	/* setgroups is denied in a single-uid map; there are no other groups to drop. */
-	if (setgroups(ids->n_groups, ids->groups) < 0 && errno != EPERM)
+	/* setgroups is denied in a single-uid map; there are no other groups to drop.
+	 * keep-groups keeps the caller's, which the host still checks access against. */
+	if (!keep_groups && setgroups(ids->n_groups, ids->groups) < 0 && errno != EPERM)
 		return holt_err_set(err, errno, "set supplementary groups");
 	if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
 		return holt_err_set(err, errno == EINVAL ? 0 : errno,
@@ -172,9 +174,20 @@ static __attribute__((noreturn)) void start_command(const struct init_args *a, b
 	    pty_open_in_container(a->tty_sock, a->has_winsize ? &a->winsize : NULL, ids.uid,
 				  ids.gid, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
+	const struct security_plan *sec = a->security;
+	bool keep_groups = security_keep_groups(sec->sec);
+	for (char **g = sec->sec->group_add; g && *g && !keep_groups; g++)
+		if (user_add_group(&ids, *g, "/etc/group", &err) < 0)
+			fail(a, HOLT_EXIT_ERROR, &err);
+	if (caps_apply(sec->caps, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
+	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		holt_err_set(&err, errno, "set no_new_privs");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
 	/* The filter goes in before the user changes: it needs CAP_SYS_ADMIN. */
-	if (caps_drop_to_default(&err) < 0 || (spec->seccomp && seccomp_load_default(&err) < 0) ||
-	    switch_user(&ids, &err) < 0)
+	if ((sec->filter.len && seccomp_filter_load(&sec->filter, &err) < 0) ||
+	    switch_user(&ids, keep_groups, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
 
 	cleanup_strv char **env = strv_dup(spec->env);
@@ -216,7 +229,9 @@ void init_container(const struct init_args *a)
 	}
 	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
 	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
-	    mounts_pivot(root, &err) < 0 || (a->own_netns && loopback_up(&err) < 0))
+	    devices_apply(root, a->security->sec, &err) < 0 ||
+	    masks_apply(root, a->security->sec, &err) < 0 || mounts_pivot(root, &err) < 0 ||
+	    (a->own_netns && loopback_up(&err) < 0))
 		fail(a, HOLT_EXIT_ERROR, &err);
 	if (sethostname(spec->hostname, strlen(spec->hostname)) < 0) {
 		holt_err_set(&err, errno, "set hostname \"%s\"", spec->hostname);

@@ -2,6 +2,7 @@
 #ifndef HOLT_CORE_INIT_H
 #define HOLT_CORE_INIT_H
 
+#include "core/security.h"
 #include "core/spec.h"
 #include "storage/rootfs.h"
 
@@ -14,6 +15,7 @@ struct init_args {
 	const char *storage_driver; /* NULL: the first that works */
 	const char *container_dir;  /* holds the /etc files to bind */
 	const struct process_spec *spec;
+	const struct security_plan *security; /* capabilities, filter, masks, devices */
 	bool own_netns;
 	bool init;     /* pid 1 is a minimal init that reaps and forwards signals (--init) */
 	int stdio[3];  /* made fds 0-2 first where >= 0 */

@@ -92,7 +92,7 @@ static json_object *host_config_json(const struct container *c)
 	json_object_object_add(h, "RestartPolicy", rp);
 	json_object_object_add(h, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(h, "Init", json_object_new_boolean(cfg->init));
-	json_object_object_add(h, "SecurityOpt", container_security_opt_json(cfg));
+	security_to_json(&cfg->security, h);
 	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
 	if (cfg->log_max_size) {
 		cleanup_free char *size = xasprintf("%llu", (unsigned long long)cfg->log_max_size);
