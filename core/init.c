@@ -46,12 +46,19 @@ static int loopback_up(struct holt_err *err)
 	return 0;
 }
 
-static int switch_user(const struct user_ids *ids, bool keep_groups, struct holt_err *err)
+static int switch_user(const struct user_ids *ids, const struct container_security *sec,
+		       struct holt_err *err)
 {
-	/* setgroups is denied in a single-uid map; there are no other groups to drop.
-	 * keep-groups keeps the caller's, which the host still checks access against. */
-	if (!keep_groups && setgroups(ids->n_groups, ids->groups) < 0 && errno != EPERM)
-		return holt_err_set(err, errno, "set supplementary groups");
+	/* setgroups is denied in a single-uid map; there are no other groups to drop,
+	 * but --group-add cannot be honoured. keep-groups keeps the caller's, which the
+	 * host still checks access against. */
+	if (!security_keep_groups(sec) && setgroups(ids->n_groups, ids->groups) < 0 &&
+	    (errno != EPERM || strv_len(sec->group_add) > 0))
+		return holt_err_set(err, errno,
+				    errno == EPERM
+					? "--group-add: supplementary groups cannot be set "
+					  "without subordinate gids"
+					: "set supplementary groups");
 	if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
 		return holt_err_set(err, errno == EINVAL ? 0 : errno,
 				    "user: gid %u is not mapped in holt's user namespace%s",
@@ -175,8 +182,7 @@ static __attribute__((noreturn)) void start_command(const struct init_args *a, b
 				  ids.gid, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
 	const struct security_plan *sec = a->security;
-	bool keep_groups = security_keep_groups(sec->sec);
-	for (char **g = sec->sec->group_add; g && *g && !keep_groups; g++)
+	for (char **g = sec->sec->group_add; g && *g && !security_keep_groups(sec->sec); g++)
 		if (user_add_group(&ids, *g, "/etc/group", &err) < 0)
 			fail(a, HOLT_EXIT_ERROR, &err);
 	if (caps_apply(sec->caps, &err) < 0)
@@ -187,7 +193,7 @@ static __attribute__((noreturn)) void start_command(const struct init_args *a, b
 	}
 	/* The filter goes in before the user changes: it needs CAP_SYS_ADMIN. */
 	if ((sec->filter.len && seccomp_filter_load(&sec->filter, &err) < 0) ||
-	    switch_user(&ids, keep_groups, &err) < 0)
+	    switch_user(&ids, sec->sec, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
 
 	cleanup_strv char **env = strv_dup(spec->env);

@@ -129,9 +129,8 @@ static bool parse_bool(const char *v, bool *out)
 int security_opt(struct container_security *s, const char *arg, struct holt_err *err)
 {
 	bool b;
-	/* SELinux and AppArmor: holt supports neither; podman users pass label=disable */
-	if (!strncmp(arg, "label=", 6) || !strncmp(arg, "label:", 6) ||
-	    !strncmp(arg, "apparmor=", 9) || !strncmp(arg, "apparmor:", 9))
+	/* SELinux: holt has no support for it; podman users pass label=disable */
+	if (!strncmp(arg, "label=", 6) || !strncmp(arg, "label:", 6))
 		return 0;
 	if (!strncmp(arg, "seccomp=", 8) || !strncmp(arg, "seccomp:", 8)) {
 		const char *v = arg + 8;

@@ -204,6 +204,14 @@ all_caps()
 	check_status 0
 }
 
+@test "--group-add without subordinate gids: refused, not ignored" {
+	nosubids_or_skip
+	run_holt -125 run --rm --group-add 123 "$IMG" true
+	check_stderr_has 'supplementary groups cannot be set without subordinate gids'
+	run_holt run --rm --group-add keep-groups "$IMG" true
+	check_status 0
+}
+
 # --- exec and inspect -----------------------------------------------------------------
 
 @test "exec follows the container's confinement; exec --privileged gets every capability" {
