@@ -47,7 +47,10 @@ CMD_SRC   := $(sort $(wildcard cmd/*.c))
 PRESENT_SRC := cmd/template.c cmd/template_func.c cmd/tabwriter.c cmd/safe_text.c
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# The default seccomp profile, a JSON file, is embedded in the binary (a holt run from
+# the build tree needs nothing installed) together with its digest, the key of the cache.
+GEN_OBJ   := $(BUILD)/gen/seccomp_default.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_OBJ)
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIBHOLT   := $(BUILD)/libholt.a
@@ -61,6 +64,20 @@ all: holt completions
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOLT_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/seccomp_default.c: core/seccomp-default.json
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from $< by make: do not edit. */'; \
+	  echo '#include "core/seccomp.h"'; \
+	  echo 'const char seccomp_default_profile[] = {'; \
+	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0};'; \
+	  echo "const size_t seccomp_default_profile_len = $$(wc -c < $<);"; \
+	  echo "const char seccomp_default_profile_sha256[] = \"$$(sha256sum $< | cut -c1-64)\";"; \
+	} > $@.tmp && mv $@.tmp $@
+
+$(GEN_OBJ): $(BUILD)/gen/seccomp_default.c
+	$(CC) $(HOLT_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBHOLT): $(LIB_OBJ)
 	@rm -f $@

@@ -105,20 +105,6 @@ static int parse_log_opt(const char *arg, struct container_config *cfg, struct h
 			    arg);
 }
 
-/* docker's seccomp=unconfined (and its old seccomp:unconfined); SELinux labels are
- * accepted and ignored, as holt has no SELinux support: podman users pass label=disable. */
-static int parse_security_opt(const char *arg, struct container_config *cfg, struct holt_err *err)
-{
-	if (strcmp(arg, "seccomp=unconfined") == 0 || strcmp(arg, "seccomp:unconfined") == 0) {
-		cfg->seccomp_unconfined = true;
-		return 0;
-	}
-	if (strncmp(arg, "label=", 6) == 0 || strncmp(arg, "label:", 6) == 0)
-		return 0;
-	return holt_err_set(
-	    err, 0, "--security-opt \"%s\": holt knows seccomp=unconfined and label=…", arg);
-}
-
 int container_opt_preserve_fds(const char *arg, unsigned *n, struct holt_err *err)
 {
 	char *end;
@@ -228,7 +214,21 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 	case OPT_CPUS:
 		return parse_cpus(arg, cfg, err);
 	case OPT_SECURITY_OPT:
-		return parse_security_opt(arg, cfg, err);
+		return security_opt(&cfg->security, arg, err);
+	case OPT_CAP_ADD:
+		return security_cap(&cfg->security.cap_add, "--cap-add", arg, err);
+	case OPT_CAP_DROP:
+		return security_cap(&cfg->security.cap_drop, "--cap-drop", arg, err);
+	case OPT_PRIVILEGED:
+		cfg->security.privileged = true;
+		return 0;
+	case OPT_DEVICE:
+		return security_device(&cfg->security, arg, err);
+	case OPT_GROUP_ADD:
+		if (!*arg)
+			return holt_err_set(err, 0, "--group-add: the group is empty");
+		strv_push(&cfg->security.group_add, arg);
+		return 0;
 	case 'v':
 		return mount_spec_parse_volume(arg, &cfg->mounts, &cfg->n_mounts, err);
 	case OPT_MOUNT:
@@ -273,5 +273,5 @@ int container_opts_check(const struct container_config *cfg, struct holt_err *er
 		return holt_err_set(err, 0,
 				    "--restart and --rm conflict: a container cannot both "
 				    "restart and be removed when it exits");
-	return 0;
+	return security_check(&cfg->security, err);
 }

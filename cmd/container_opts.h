@@ -20,6 +20,11 @@ enum {
 	OPT_MEMORY,
 	OPT_CPUS,
 	OPT_SECURITY_OPT,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_PRIVILEGED,
+	OPT_DEVICE,
+	OPT_GROUP_ADD,
 	OPT_PRESERVE_FDS, /* run and exec only */
 	OPT_MOUNT,
 	OPT_TMPFS,
@@ -62,7 +67,7 @@ enum {
 	    {"log-opt", OPT_LOG_OPT, "max-size=SIZE", "rotate the log at SIZE (10k, 5m, 1g)"},     \
 	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
 	    {"security-opt", OPT_SECURITY_OPT, "OPT",                                              \
-	     "seccomp=unconfined: no system-call filter"},                                         \
+	     "seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=PATHS|ALL"},  \
 	    {"volume", 'v', "SRC:DST[:OPTS]",                                                      \
 	     "bind host path or volume SRC at DST (DST alone: anonymous)"},                        \
 	    {"mount", OPT_MOUNT, "type=…,src=…,dst=…", "bind, volume or tmpfs, docker's syntax"},  \
@@ -70,6 +75,13 @@ enum {
 	    {"read-only", OPT_READ_ONLY, NULL, "read-only root; /tmp, /run stay writable"},        \
 	    {"volumes-from", OPT_VOLUMES_FROM, "CTR[:ro|rw]", "the mounts of another container"},  \
 	    {"userns", OPT_USERNS, "host", "user namespace: host, holt's own (the only one yet)"}, \
+	    {"cap-add", OPT_CAP_ADD, "CAP", "add a capability (ALL: every one)"},                  \
+	    {"cap-drop", OPT_CAP_DROP, "CAP", "drop a capability (ALL: every one)"},               \
+	    {"privileged", OPT_PRIVILEGED, NULL,                                                   \
+	     "every capability, no seccomp filter, no masked paths, the host's devices"},          \
+	    {"device", OPT_DEVICE, "HOST[:CONTAINER][:rwm]", "give the container a host device"},  \
+	    {"group-add", OPT_GROUP_ADD, "GROUP",                                                  \
+	     "an extra group (keep-groups: keep the caller's)"},                                   \
 	{                                                                                          \
 		"cpus", OPT_CPUS, "N", "CPU limit (needs a delegated cgroup v2)"                   \
 	}

@@ -24,6 +24,7 @@ static const struct cmd_option exec_options[] = {
     {"workdir", 'w', "DIR", "working directory (default: the container's)"},
     {"user", 'u', "USER[:GROUP]", "user to run as (default: the container's)"},
     {"preserve-fds", OPT_PRESERVE_FDS, "N", "pass fds 3 .. 3+N-1 on to the process"},
+    {"privileged", OPT_PRIVILEGED, NULL, "give the process every capability"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -36,7 +37,7 @@ const struct cmd_info cmd_exec_info = {
 };
 
 struct exec_opts {
-	bool detach, tty, interactive;
+	bool detach, tty, interactive, privileged;
 	unsigned preserve_fds;
 	char **env;
 	const char *workdir, *user;
@@ -73,6 +74,9 @@ static int parse(int argc, char **argv, struct exec_opts *o, struct holt_err *er
 		case 'u':
 			o->user = optarg;
 			break;
+		case OPT_PRIVILEGED:
+			o->privileged = true;
+			break;
 		case OPT_PRESERVE_FDS:
 			if (container_opt_preserve_fds(optarg, &o->preserve_fds, err) < 0)
 				return -1;
@@ -108,10 +112,11 @@ static void apply(struct process_spec *spec, const struct exec_opts *o, char **a
 }
 
 static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image *img,
-		   const struct process_spec *spec, bool detach, struct holt_err *err)
+		   const struct process_spec *spec, const struct exec_opts *o, struct holt_err *err)
 {
 	struct launched l;
 	sigset_t old;
+	bool detach = o->detach;
 	cleanup_close int null = detach ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
 	if (relay_block_signals(&old, err) < 0)
 		return HOLT_EXIT_ERROR;
@@ -123,6 +128,7 @@ static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image 
 	    .stdio = {null, null, null},
 	    .exec = true,
 	    .detached = detach,
+	    .privileged = o->privileged,
 	    .child_mask = &old,
 	};
 	int ret = launch(&lr, &l, err);
@@ -155,7 +161,7 @@ int cmd_exec(int argc, char **argv, struct cmd_ctx *ctx)
 	if (run_prepare(ctx->store, c, &img, &spec, &err) < 0)
 		goto fail;
 	apply(&spec, &o, argv + optind + 1);
-	code = exec_in(ctx, c, img, &spec, o.detach, &err);
+	code = exec_in(ctx, c, img, &spec, &o, &err);
 	if (err.msg) {
 		cmd_error("exec \"%s\": %s", argv[optind], err.msg);
 		holt_err_release(&err);

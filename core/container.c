@@ -31,6 +31,7 @@ void container_config_release(struct container_config *c)
 	mount_specs_free(c->mounts, c->n_mounts);
 	strv_free(c->volumes_from);
 	container_net_release(&c->net);
+	security_release(&c->security);
 	memset(c, 0, sizeof *c);
 }
 
@@ -130,14 +131,6 @@ json_object *container_log_config_json(const struct container_config *cfg)
 	return log;
 }
 
-json_object *container_security_opt_json(const struct container_config *cfg)
-{
-	json_object *opts = json_object_new_array();
-	if (cfg->seccomp_unconfined)
-		json_object_array_add(opts, json_object_new_string("seccomp=unconfined"));
-	return opts;
-}
-
 static json_object *host_config_json(const struct container_config *cfg)
 {
 	json_object *host = json_object_new_object();
@@ -146,7 +139,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 	container_net_to_json(cfg->network, &cfg->net, host);
 	json_object_object_add(host, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(host, "Init", json_object_new_boolean(cfg->init));
-	json_object_object_add(host, "SecurityOpt", container_security_opt_json(cfg));
+	security_to_json(&cfg->security, host);
 	json_object_object_add(host, "Memory", json_object_new_int64((int64_t)cfg->memory));
 	json_object_object_add(host, "NanoCpus", json_object_new_int64((int64_t)cfg->nano_cpus));
 	json_object_object_add(host, "Mounts", mount_specs_to_json(cfg->mounts, cfg->n_mounts));
@@ -341,6 +334,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.mounts = mount_specs_dup(config->mounts, config->n_mounts);
 	c->config.volumes_from = NULL; /* already copied into mounts */
 	container_net_copy(&c->config.net, &config->net);
+	c->config.security = security_dup(&config->security);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
 	if (config->name && !names_valid(config->name))
 		return holt_err_set(err, 0,

@@ -10,6 +10,7 @@
 #include "core/base/json.h"
 #include "core/container_net.h"
 #include "core/mount_spec.h"
+#include "core/security.h"
 #include "storage/image.h"
 #include "storage/store.h"
 
@@ -50,11 +51,11 @@ struct container_config {
 	uint64_t memory;       /* --memory, bytes; 0: no limit */
 	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
-	bool seccomp_unconfined;   /* --security-opt seccomp=unconfined */
 	struct mount_spec *mounts; /* -v, --mount, --tmpfs (and --volumes-from's, once made) */
 	size_t n_mounts;
 	char **volumes_from; /* CONTAINER[:ro|rw]; copied into mounts when the container is made */
 	bool read_only;	     /* --read-only: the root is read-only, /tmp and /run are tmpfs */
+	struct container_security security; /* caps, seccomp, masks, devices, groups */
 };
 
 enum container_status {
@@ -122,8 +123,6 @@ const char *container_restart_name(enum restart_policy p);
 char *container_log_path(const struct container *c);
 /* HostConfig.LogConfig as docker shows it: {"Type": "k8s-file", "Config": {"max-size"}}. */
 json_object *container_log_config_json(const struct container_config *cfg);
-/* HostConfig.SecurityOpt as docker shows it: ["seccomp=unconfined"] or []. */
-json_object *container_security_opt_json(const struct container_config *cfg);
 static inline bool container_is_running(const struct container *c)
 {
 	return c->state.status == STATUS_RUNNING || c->state.status == STATUS_RESTARTING ||

@@ -44,10 +44,7 @@ static void host_config_from_json(struct container_config *cfg, json_object *hos
 	container_net_from_json(host, &cfg->network, &cfg->net);
 	cfg->remove = json_object_get_boolean(get(host, "AutoRemove"));
 	cfg->init = json_object_get_boolean(get(host, "Init"));
-	cleanup_strv char **security = json_get_strv(host, "SecurityOpt");
-	for (char **o = security; o && *o; o++)
-		if (strcmp(*o, "seccomp=unconfined") == 0)
-			cfg->seccomp_unconfined = true;
+	security_from_json(&cfg->security, host);
 	cfg->memory = (uint64_t)json_object_get_int64(get(host, "Memory"));
 	cfg->nano_cpus = (uint64_t)json_object_get_int64(get(host, "NanoCpus"));
 	mount_specs_from_json(get(host, "Mounts"), &cfg->mounts, &cfg->n_mounts);

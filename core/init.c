@@ -6,6 +6,7 @@
 #include "core/base/util.h"
 #include "core/caps.h"
 #include "core/idmap_range.h"
+#include "core/masks.h"
 #include "core/mounts.h"
 #include "core/mounts_user.h"
 #include "core/netns.h"
@@ -60,11 +61,19 @@ static int unmapped_id(const char *which, unsigned id, struct holt_err *err)
 			    which, id, which, range ? range : "unknown", which);
 }
 
-static int switch_user(const struct user_ids *ids, struct holt_err *err)
+static int switch_user(const struct user_ids *ids, const struct container_security *sec,
+		       struct holt_err *err)
 {
-	/* setgroups is denied in a single-uid map; there are no other groups to drop. */
-	if (setgroups(ids->n_groups, ids->groups) < 0 && errno != EPERM)
-		return holt_err_set(err, errno, "set supplementary groups");
+	/* setgroups is denied in a single-uid map; there are no other groups to drop,
+	 * but --group-add cannot be honoured. keep-groups keeps the caller's, which the
+	 * host still checks access against. */
+	if (!security_keep_groups(sec) && setgroups(ids->n_groups, ids->groups) < 0 &&
+	    (errno != EPERM || strv_len(sec->group_add) > 0))
+		return holt_err_set(err, errno,
+				    errno == EPERM
+					? "--group-add: supplementary groups cannot be set "
+					  "without subordinate gids"
+					: "set supplementary groups");
 	if (setresgid(ids->gid, ids->gid, ids->gid) < 0)
 		return unmapped_id("gid", ids->gid, err);
 	if (setresuid(ids->uid, ids->uid, ids->uid) < 0)
@@ -181,9 +190,19 @@ static __attribute__((noreturn)) void start_command(const struct init_args *a, b
 	    pty_open_in_container(a->tty_sock, a->has_winsize ? &a->winsize : NULL, ids.uid,
 				  ids.gid, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
+	const struct security_plan *sec = a->security;
+	for (char **g = sec->sec->group_add; g && *g && !security_keep_groups(sec->sec); g++)
+		if (user_add_group(&ids, *g, "/etc/group", &err) < 0)
+			fail(a, HOLT_EXIT_ERROR, &err);
+	if (caps_apply(sec->caps, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
+	if (sec->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		holt_err_set(&err, errno, "set no_new_privs");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
 	/* The filter goes in before the user changes: it needs CAP_SYS_ADMIN. */
-	if (caps_drop_to_default(&err) < 0 || (spec->seccomp && seccomp_load_default(&err) < 0) ||
-	    switch_user(&ids, &err) < 0)
+	if ((sec->filter.len && seccomp_filter_load(&sec->filter, &err) < 0) ||
+	    switch_user(&ids, sec->sec, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
 
 	cleanup_strv char **env = strv_dup(spec->env);
@@ -233,7 +252,8 @@ void init_container(const struct init_args *a)
 	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
 	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
 	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
-	    mounts_pivot(root, &err) < 0 ||
+	    devices_apply(root, a->security->sec, &err) < 0 ||
+	    masks_apply(root, a->security->sec, &err) < 0 || mounts_pivot(root, &err) < 0 ||
 	    mounts_chown_owner(a->mounts, a->n_mounts, spec->user, &err) < 0 ||
 	    (a->own_netns && a->net_join_fd < 0 && loopback_up(&err) < 0) ||
 	    (a->net_sock >= 0 && netns_child_wait(a->net_sock, &err) < 0))

@@ -2,6 +2,7 @@
 #ifndef HOLT_CORE_INIT_H
 #define HOLT_CORE_INIT_H
 
+#include "core/security.h"
 #include "core/spec.h"
 #include "storage/rootfs.h"
 
@@ -14,7 +15,8 @@ struct init_args {
 	const char *storage_driver; /* NULL: the first that works */
 	const char *container_dir;  /* holds the /etc files to bind */
 	const struct process_spec *spec;
-	bool own_netns;	 /* not the host's network namespace */
+	const struct security_plan *security; /* capabilities, filter, masks, devices */
+	bool own_netns;			      /* not the host's network namespace */
 	int net_join_fd; /* container:NAME: a pidfd whose network namespace to join; else -1 */
 	int net_sock;	 /* slirp: the tap goes to holt here and the word to go on comes
 			  * back; else -1 */

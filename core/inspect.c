@@ -90,7 +90,7 @@ static json_object *host_config_json(const struct container *c)
 	json_object_object_add(h, "RestartPolicy", rp);
 	json_object_object_add(h, "AutoRemove", json_object_new_boolean(cfg->remove));
 	json_object_object_add(h, "Init", json_object_new_boolean(cfg->init));
-	json_object_object_add(h, "SecurityOpt", container_security_opt_json(cfg));
+	security_to_json(&cfg->security, h);
 	json_object_object_add(h, "LogConfig", container_log_config_json(cfg));
 	json_object_object_add(h, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
 	return h;

@@ -153,10 +153,15 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	};
 	int report[2], sock[2] = {-1, -1};
 	cleanup_close int net = -1, net_child = -1, net_join = -1;
+	cleanup_security_plan struct security_plan plan = {0};
 
 	out->pid = -1;
 	out->master = -1;
 	out->status = HOLT_EXIT_ERROR;
+	if (security_plan_make(&c->config.security, req->privileged, store_runroot(req->store),
+			       &plan, err) < 0)
+		return -1;
+	a.security = &plan;
 	/* exec joins the namespaces of the container's first process, held by a pidfd so
 	 * that a recycled pid cannot be joined instead */
 	cleanup_close int pidfd = req->exec ? (int)syscall(SYS_pidfd_open, c->state.pid, 0) : -1;

@@ -20,6 +20,7 @@ struct launch_request {
 	int stdio[3];		    /* the child's fds 0-2, or -1 to inherit */
 	bool exec;		    /* a new process in the running container, not its first */
 	bool detached;		    /* exec -d: the process outlives the command that started it */
+	bool privileged;	    /* exec --privileged: every capability */
 	const sigset_t *child_mask; /* the signal mask the command starts with */
 };
 

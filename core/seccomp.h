@@ -1,11 +1,40 @@
-/* The system-call filter of a container's processes. */
+/* The system-call filter of a container's processes: a profile in docker's JSON format
+ * (holt's default is core/seccomp-default.json, moby's policy), compiled for the
+ * container's capabilities and cached as BPF under the runroot, so that a start costs
+ * one file read rather than a compile. */
 #ifndef HOLT_CORE_SECCOMP_H
 #define HOLT_CORE_SECCOMP_H
 
 #include "core/base/err.h"
 
-/* Loads holt's default filter into the calling thread; it needs CAP_SYS_ADMIN in its
- * user namespace (it sets no no_new_privs, so su and sudo inside keep working). */
-int seccomp_load_default(struct holt_err *err);
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The default profile, embedded at build time (NUL-terminated), and its SHA-256. */
+extern const char seccomp_default_profile[];
+extern const size_t seccomp_default_profile_len;
+extern const char seccomp_default_profile_sha256[];
+
+/* The BPF program of profile (NULL: holt's default) for a container whose bounding set
+ * is caps, from the cache under runroot or compiled into it. source names the profile in
+ * errors. Release with seccomp_filter_release. */
+int seccomp_filter_get(const char *runroot, const char *profile, const char *source, uint64_t caps,
+		       struct sock_fprog *out, struct holt_err *err);
+void seccomp_filter_release(struct sock_fprog *prog);
+
+/* Loads prog into the calling thread; it needs CAP_SYS_ADMIN in its user namespace
+ * unless no_new_privs is set (holt sets it only on request, so su and sudo inside keep
+ * working). */
+int seccomp_filter_load(const struct sock_fprog *prog, struct holt_err *err);
+
+/* Compiles profile (docker's format) for capabilities caps into BPF written to fd.
+ * Errors name source and the entry at fault. With caps CAPS_ALL and check_only, every
+ * entry is checked whatever its conditions and nothing is written. */
+int seccomp_profile_compile(const char *profile, const char *source, uint64_t caps, int fd,
+			    struct holt_err *err);
+
+/* Checks every entry of profile, whatever the conditions on it. */
+int seccomp_profile_check(const char *profile, const char *source, struct holt_err *err);
 
 #endif

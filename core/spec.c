@@ -137,7 +137,6 @@ int spec_build(const struct container_config *config, const struct image *img,
 	spec->user = xstrdup(user && *user ? user : "0");
 	spec->tty = config->tty;
 	spec->interactive = config->interactive;
-	spec->seccomp = !config->seccomp_unconfined;
 	return 0;
 }
 

@@ -15,7 +15,6 @@ struct process_spec {
 	char *hostname;
 	bool tty;
 	bool interactive;
-	bool seccomp;	       /* load the default seccomp filter */
 	unsigned preserve_fds; /* fds 3 .. 3+N-1 of the caller are passed on */
 };
 

@@ -122,3 +122,17 @@ void user_ids_release(struct user_ids *ids)
 	free(ids->home);
 	memset(ids, 0, sizeof *ids);
 }
+
+int user_add_group(struct user_ids *ids, const char *group, const char *group_path,
+		   struct holt_err *err)
+{
+	unsigned long n;
+	gid_t gid;
+	if (parse_id(group, &n))
+		gid = (gid_t)n;
+	else if (!find_group(group_path, group, &gid))
+		return holt_err_set(
+		    err, 0, "--group-add \"%s\": no such group in the image's /etc/group", group);
+	add_group(ids, gid);
+	return 0;
+}

@@ -19,5 +19,8 @@ struct user_ids {
 int user_resolve(const char *spec, const char *passwd_path, const char *group_path,
 		 struct user_ids *out, struct holt_err *err);
 void user_ids_release(struct user_ids *ids);
+/* Adds group (a name in group_path, or a gid) to ids's supplementary groups. */
+int user_add_group(struct user_ids *ids, const char *group, const char *group_path,
+		   struct holt_err *err);
 
 #endif

@@ -197,7 +197,7 @@ static int enter_new(struct userns_info *info, struct holt_err *err)
 	} else {
 		holt_info("user namespace: mapped with newuidmap/newgidmap: 0 -> uid %u, 1.. -> "
 			  "%d subordinate uid range(s) from %u",
-			  uid, nu, (unsigned)ur[0].start);
+			  uid, nu, ur ? (unsigned)ur[0].start : 0U);
 		info->mode = USERNS_RANGES;
 		ret = map_with_helpers(getpid(), uid, gid, ur, nu, gr, ng, err);
 	}

@@ -2,13 +2,18 @@
  * their own. Each subcommand prints one fact in a fixed format, so the bats suites can
  * compare exact output instead of parsing shell one-liners. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/reboot.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -42,7 +47,12 @@ static int usage(void)
 	    "  setgroups GID    try setgroups([GID]): 'setgroups GID: ok' or '…: ERRNO-NAME'\n"
 	    "  key-add DESC DATA  add user key DESC to the session keyring: 'key: ok' or\n"
 	    "                   'key: ERRNO-NAME'\n"
-	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes\n",
+	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes\n"
+	    "  try CALL [ARG]   make one system call, 'CALL: ok' or 'CALL: ERRNO-NAME'; CALL is\n"
+	    "                   mount DIR (a tmpfs), reboot (LINUX_REBOOT_CMD_CAD_OFF, which no\n"
+	    "                   pid namespace but the host's obeys), module (finit_module),\n"
+	    "                   mkdir DIR, unshare (a mount namespace), personality (PER_BSD),\n"
+	    "                   vsock (an AF_VSOCK socket), open FILE (read-write)\n",
 	    stderr);
 	return 2;
 }
@@ -274,6 +284,10 @@ static const char *errno_name(int e)
 		return "EIO";
 	case EINVAL:
 		return "EINVAL";
+	case EROFS:
+		return "EROFS";
+	case ENOENT:
+		return "ENOENT";
 	default:
 		return strerror(e);
 	}
@@ -332,6 +346,37 @@ static int cmd_key_add(const char *desc, const char *data)
 	return 0;
 }
 
+static int cmd_try(const char *call, const char *arg)
+{
+	long r;
+	if (strcmp(call, "mount") == 0)
+		r = mount("none", arg ? arg : "/tmp", "tmpfs", 0, NULL);
+	else if (strcmp(call, "reboot") == 0)
+		r = syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2,
+			    LINUX_REBOOT_CMD_CAD_OFF, NULL);
+	else if (strcmp(call, "module") == 0)
+		r = syscall(SYS_finit_module, -1, "", 0);
+	else if (strcmp(call, "mkdir") == 0)
+		r = mkdir(arg ? arg : "/tmp/holt-test-dir", 0755);
+	else if (strcmp(call, "unshare") == 0)
+		r = unshare(CLONE_NEWNS);
+	else if (strcmp(call, "personality") == 0)
+		r = personality(0x0006); /* PER_BSD */
+	else if (strcmp(call, "vsock") == 0)
+		r = socket(AF_VSOCK, SOCK_STREAM, 0);
+	else if (strcmp(call, "open") == 0)
+		r = arg ? open(arg, O_RDWR) : -1;
+	else
+		return usage();
+	if (r < 0 && errno != EINVAL) {
+		printf("%s: %s\n", call, errno_name(errno));
+		return 1;
+	}
+	/* reboot with CAP_SYS_BOOT in a pid namespace: EINVAL, the call went through */
+	printf("%s: ok\n", call);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -360,6 +405,8 @@ int main(int argc, char **argv)
 		return cmd_owner(argc - 2, argv + 2);
 	if (strcmp(cmd, "caps") == 0)
 		return cmd_caps();
+	if (strcmp(cmd, "try") == 0)
+		return argc > 2 ? cmd_try(argv[2], argc > 3 ? argv[3] : NULL) : usage();
 	if (strcmp(cmd, "pid") == 0) {
 		printf("%d %d\n", (int)getpid(), (int)getppid());
 		return 0;
