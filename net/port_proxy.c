@@ -105,10 +105,11 @@ static struct conn *conn_open(int client, uint16_t ctr_port)
 static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, int pidfd)
 {
 	struct conn *conns = NULL;
-	struct pollfd *fds = NULL;
-	struct conn **owner = NULL; /* per pollfd, with owner_dir: the direction it serves */
-	int *owner_dir = NULL;
-	size_t cap = 0;
+	size_t cap = 2 * (1 + n_ls);
+	struct pollfd *fds = xmalloc(cap * sizeof *fds);
+	/* per pollfd, with owner_dir: the direction it serves */
+	struct conn **owner = xmalloc(cap * sizeof *owner);
+	int *owner_dir = xmalloc(cap * sizeof *owner_dir);
 
 	for (;;) {
 		size_t n = 0, want = 1 + n_ls;
