@@ -52,7 +52,7 @@ enum cmd_flags {
 /* Parses argv with info's table; returns the option value, -1 at the end (optind is
  * then the first operand). --help prints the usage and exits 0; an unknown option
  * prints an error and exits 125. */
-int cmd_getopt(int argc, char **argv, const struct cmd_info *info);
+int cmd_getopt(int argc, char **argv, const struct cmd_info *info) __attribute__((nonnull(3)));
 
 static inline bool cmd_option_value_optional(const struct cmd_option *o)
 {

@@ -35,9 +35,9 @@ int cmd_port(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_fail(&err);
 	netns_live_ports(c, &maps, &n);
 	const char *want = argc - optind == 2 ? argv[optind + 1] : NULL;
-	char *end = NULL;
+	char none[] = "", *end = none;
 	long want_port = want ? strtol(want, &end, 10) : 0;
-	bool want_udp = end && strcmp(end, "/udp") == 0;
+	bool want_udp = strcmp(end, "/udp") == 0;
 	if (want &&
 	    (want_port < 1 || want_port > 65535 || (*end && !want_udp && strcmp(end, "/tcp"))))
 		return cmd_error("port \"%s\": \"%s\" is not PORT[/tcp|udp]", argv[optind], want);
