@@ -137,7 +137,7 @@ teardown()
 	check_status 0
 	run_holt image exists nosuch:1
 	check_status 1
-	[ -z "$stderr" ] || { show_run; false; }
+	check_no_stderr
 }
 
 @test "logs -n N as --tail N; commit -q prints the id alone" {
@@ -199,4 +199,17 @@ teardown()
 	# without it, the name is in use
 	run_holt create --name rp "$IMG" true
 	check_holt_error "already in use"
+}
+
+@test "stats --format: a template per container, table TEMPLATE, json" {
+	holt run -d --name sf "$IMG" sleep 60 >/dev/null
+	run_holt stats --no-stream --format '{{.Name}} {{.PIDs}}'
+	check_status 0
+	check_output "sf 1"
+	run_holt stats --no-stream --format 'table {{.Name}}\t{{.PIDs}}'
+	[[ ${lines[0]} =~ ^NAME\ +PIDS$ && ${lines[1]} =~ ^sf\ +1$ ]] || { show_run; false; }
+	run_holt stats --no-stream --format json
+	python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["Name"] == "sf"' <<<"$output"
+	run_holt stats --no-stream --format '{{.Nope}}'
+	check_holt_error "Nope"
 }
