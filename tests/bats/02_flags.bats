@@ -213,3 +213,13 @@ teardown()
 	run_holt stats --no-stream --format '{{.Nope}}'
 	check_holt_error "Nope"
 }
+
+@test "ps -s: what each container wrote, and that with its image" {
+	holt run --name wrote "$IMG" sh -c 'head -c 20000 /dev/zero >/big' >/dev/null
+	run_holt ps -a -s
+	check_status 0
+	[[ ${lines[0]} == *" SIZE" ]] || { show_run; false; }
+	[[ ${lines[1]} =~ \ [0-9.]+kB\ \(virtual\ [0-9.]+MB\)$ ]] || { show_run; false; }
+	run_holt ps -a --size --format '{{.Names}} {{.Size}}'
+	[[ $output =~ ^wrote\ [0-9.]+kB\ \(virtual ]] || { show_run; false; }
+}
