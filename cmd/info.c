@@ -58,6 +58,15 @@ static json_object *id_map(const char *which)
 	return arr;
 }
 
+/* Real root gets no user namespace: its map is the identity of every id. */
+static bool identity_map(void)
+{
+	cleanup_file FILE *f = fopen("/proc/self/uid_map", "re");
+	unsigned long inside = 0, outside = 0, size = 0;
+	return f && fscanf(f, "%lu %lu %lu", &inside, &outside, &size) == 3 && inside == 0 &&
+	       outside == 0 && size == 4294967295UL;
+}
+
 struct counts {
 	int containers, running, paused, stopped, images;
 };
@@ -104,12 +113,7 @@ static json_object *host_json(const struct utsname *u)
 	json_object_object_add(ids, "UIDMap", id_map("uid"));
 	json_object_object_add(ids, "GIDMap", id_map("gid"));
 	json_object_object_add(host, "IDMappings", ids);
-	/* real root gets no user namespace: its map is the identity of all ids */
-	cleanup_file FILE *f = fopen("/proc/self/uid_map", "re");
-	unsigned long inside = 0, outside = 0, size = 0;
-	bool identity = f && fscanf(f, "%lu %lu %lu", &inside, &outside, &size) == 3 &&
-			inside == 0 && outside == 0 && size == 4294967295UL;
-	json_object_object_add(security, "Rootless", json_object_new_boolean(!identity));
+	json_object_object_add(security, "Rootless", json_object_new_boolean(!identity_map()));
 	json_object_object_add(host, "Security", security);
 	return host;
 }

@@ -327,7 +327,7 @@ static struct image **lookup_ancestors(struct store *s, char **filters)
 {
 	size_t n = strv_len(filters);
 	struct image **imgs = xzalloc((n + 1) * sizeof *imgs);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; filters && filters[i]; i++)
 		if (strncmp(filters[i], "ancestor=", 9) == 0) {
 			struct holt_err e = {0};
 			cleanup_free char *ref = pull_stored_name(s, filters[i] + 9);

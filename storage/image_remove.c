@@ -123,13 +123,12 @@ static char *familiar(const char *full)
 static int drop_image(struct store *s, json_object *names, const char *id, char **all,
 		      char ***untagged, uint64_t *freed, struct holt_err *err)
 {
-	size_t n = strv_len(all);
-	for (size_t i = 0; i < n; i++)
-		json_object_object_del(names, all[i]);
-	if (n > 0 && image_names_save(s, names, err) < 0)
+	for (char **a = all; a && *a; a++)
+		json_object_object_del(names, *a);
+	if (all && image_names_save(s, names, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *f = familiar(all[i]);
+	for (char **a = all; a && *a; a++) {
+		cleanup_free char *f = familiar(*a);
 		strv_push(untagged, f);
 	}
 	return delete_image(s, id, freed, err);
