@@ -10,10 +10,11 @@
 #include <errno.h>
 #include <stdio.h>
 
-enum { OPT_NO_STDIN = OPT_LONG_BASE };
+enum { OPT_NO_STDIN = OPT_LONG_BASE, OPT_DETACH_KEYS };
 
 static const struct cmd_option attach_options[] = {
     {"no-stdin", OPT_NO_STDIN, NULL, "do not send stdin to the container"},
+    {"detach-keys", OPT_DETACH_KEYS, "KEYS", "keys that detach (default: ctrl-p,ctrl-q)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -28,11 +29,17 @@ int cmd_attach(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct holt_err err = {0};
 	bool send_stdin = true;
+	const char *keys_spec = NULL;
+	struct attach_keys keys;
 	int opt;
 
 	while ((opt = cmd_getopt(argc, argv, &cmd_attach_info)) != -1)
 		if (opt == OPT_NO_STDIN)
 			send_stdin = false;
+		else if (opt == OPT_DETACH_KEYS)
+			keys_spec = optarg;
+	if (attach_keys_parse(keys_spec, &keys, &err) < 0)
+		return cmd_fail(&err);
 	if (argc - optind != 1)
 		return cmd_error("attach: name one container");
 	cleanup_container struct container *c = container_lookup(ctx->store, argv[optind], &err);
@@ -53,7 +60,8 @@ int cmd_attach(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (sock < 0)
 		return cmd_fail(&err);
-	int detached = attach_relay(sock, c->config.tty, send_stdin && c->config.interactive, &err);
+	int detached =
+	    attach_relay(sock, c->config.tty, send_stdin && c->config.interactive, &keys, &err);
 	close(sock);
 	if (detached < 0)
 		return cmd_fail(&err);

@@ -87,17 +87,136 @@ static void print_options(const struct cmd_info *info, const char *cur)
 		puts("--help");
 }
 
-static bool takes_image(const char *command)
+/* What a command's operands are, for completion: "i" an image, "c" a container, "s" a
+ * group's subcommand; a trailing '*' repeats the last kind for every further operand. */
+static const struct {
+	const char *command;
+	const char *operands;
+} operand_kinds[] = {
+    {"run", "i"},      {"create", "i"}, {"rmi", "i*"},	 {"history", "i"},   {"tag", "i"},
+    {"save", "i*"},    {"push", "i"},	{"attach", "c"}, {"commit", "c"},    {"cp", "c"},
+    {"diff", "c"},     {"exec", "c"},	{"export", "c"}, {"inspect", "c*"},  {"kill", "c*"},
+    {"logs", "c"},     {"pause", "c*"}, {"port", "c"},	 {"rename", "c"},    {"restart", "c*"},
+    {"rm", "c*"},      {"start", "c*"}, {"stats", "c*"}, {"stop", "c*"},     {"top", "c"},
+    {"unpause", "c*"}, {"wait", "c*"},	{"image", "s"},	 {"container", "s"}, {"system", "s"},
+};
+
+/* The subcommands of the groups, and the top-level command each stands for (or one
+ * whose operands are of the same kind: image exists takes an image as history does). */
+static const struct {
+	const char *group, *name, *as;
+} members[] = {
+    {"image", "exists", "history"},
+    {"image", "history", "history"},
+    {"image", "import", "import"},
+    {"image", "inspect", "rmi"},
+    {"image", "ls", "images"},
+    {"image", "prune", NULL},
+    {"image", "pull", "pull"},
+    {"image", "push", "push"},
+    {"image", "rm", "rmi"},
+    {"image", "tag", "tag"},
+    {"container", "exists", "logs"},
+    {"container", "ls", "ps"},
+    {"container", "prune", NULL},
+    {"container", "attach", "attach"},
+    {"container", "commit", "commit"},
+    {"container", "cp", "cp"},
+    {"container", "create", "create"},
+    {"container", "diff", "diff"},
+    {"container", "exec", "exec"},
+    {"container", "export", "export"},
+    {"container", "inspect", "inspect"},
+    {"container", "kill", "kill"},
+    {"container", "logs", "logs"},
+    {"container", "pause", "pause"},
+    {"container", "port", "port"},
+    {"container", "rename", "rename"},
+    {"container", "restart", "restart"},
+    {"container", "rm", "rm"},
+    {"container", "run", "run"},
+    {"container", "start", "start"},
+    {"container", "stats", "stats"},
+    {"container", "stop", "stop"},
+    {"container", "top", "top"},
+    {"container", "unpause", "unpause"},
+    {"container", "wait", "wait"},
+    {"system", "migrate", NULL},
+    {"system", "info", "info"},
+    {"system", "df", NULL},
+    {"system", "prune", NULL},
+};
+
+/* The values an option takes, where they are few; command NULL: in any command. */
+static const struct {
+	const char *command, *option;
+	const char *const values[8];
+} option_values[] = {
+    {NULL, "network", {"none", "host"}},
+    {NULL, "restart", {"no", "on-failure", "always", "unless-stopped"}},
+    {NULL, "log-level", {"error", "warn", "info", "debug"}},
+    {NULL, "pull", {"missing", "always", "newer", "never"}},
+    {NULL, "storage-driver", {"overlay", "fuse-overlayfs", "vfs"}},
+    {"ps", "filter", {"status=", "name=", "id=", "label=", "ancestor=", "exited="}},
+    {"images", "filter", {"dangling=", "reference=", "before=", "since="}},
+};
+
+static void print_matching(const char *prefix, const char *word, const char *cur)
 {
-	return strcmp(command, "run") == 0 || strcmp(command, "rmi") == 0;
+	cleanup_free char *full = xasprintf("%s%s", prefix, word);
+	if (strncmp(full, cur, strlen(cur)) == 0)
+		puts(full);
+}
+
+/* The values of option o for cur (prefix: "--name=" when typed in one word). */
+static void print_values(const char *command, const struct cmd_option *o, const char *prefix,
+			 const char *cur)
+{
+	for (size_t i = 0; i < sizeof option_values / sizeof *option_values; i++)
+		if (!strcmp(option_values[i].option, o->name) &&
+		    (!option_values[i].command ||
+		     (command && !strcmp(option_values[i].command, command))))
+			for (size_t v = 0; option_values[i].values[v]; v++)
+				print_matching(prefix, option_values[i].values[v], cur);
+}
+
+static char operand_kind(const char *command, int operand)
+{
+	for (size_t i = 0; i < sizeof operand_kinds / sizeof *operand_kinds; i++) {
+		if (strcmp(operand_kinds[i].command, command))
+			continue;
+		const char *k = operand_kinds[i].operands;
+		size_t n = strlen(k);
+		if ((size_t)operand < n && k[operand] != '*')
+			return k[operand];
+		return n > 1 && k[n - 1] == '*' ? k[n - 2] : 0;
+	}
+	return 0;
+}
+
+static struct store *open_store(const char *root, struct holt_err *err)
+{
+	cleanup_free char *def_root = root ? NULL : store_default_root();
+	cleanup_free char *def_runroot = store_default_runroot();
+	return store_open(root ? root : def_root, def_runroot, err);
+}
+
+/* Names of containers, from containers/names/ (no record need be read). */
+static void print_containers(const char *root, const char *cur)
+{
+	cleanup_free char *def_root = root ? NULL : store_default_root();
+	cleanup_free char *dir = xasprintf("%s/containers/names", root ? root : def_root);
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			print_matching("", de->d_name, cur);
 }
 
 static void print_images(const char *root, const char *cur)
 {
 	struct holt_err err = {0};
-	cleanup_free char *def_root = root ? NULL : store_default_root();
-	cleanup_free char *def_runroot = store_default_runroot();
-	struct store *s = store_open(root ? root : def_root, def_runroot, &err);
+	struct store *s = open_store(root, &err);
 	struct image **imgs = NULL;
 	size_t n = 0, len = strlen(cur);
 
@@ -125,12 +244,13 @@ static void print_images(const char *root, const char *cur)
 	store_free(s);
 }
 
-/* Walks the words before the last one to find the command and whether the last word
- * is an option's value, then prints what may stand in the last word's place. */
+/* Walks the words before the last one to find the command (a group's subcommand stands
+ * for the command it runs) and whether the last word is an option's value, then prints
+ * what may stand in the last word's place. */
 int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	const struct cmd_info *info = &cmd_global_info;
-	const char *command = NULL, *root = NULL;
+	const char *command = NULL, *group = NULL, *root = NULL;
 	int operands = 0;
 	const char *cur = argc > 1 ? argv[argc - 1] : "";
 
@@ -141,8 +261,10 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 			if (o && o->argname && !cmd_option_value_optional(o) && !strchr(w, '=')) {
 				if (!command && strcmp(o->name, "root") == 0)
 					root = argv[i + 1];
-				if (++i == argc - 1)
+				if (++i == argc - 1) {
+					print_values(command, o, "", cur);
 					return 0;
+				}
 			}
 			continue;
 		}
@@ -151,11 +273,29 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 				if (strcmp(c->name, w) == 0)
 					info = c->info;
 			command = w;
+		} else if (operand_kind(command, operands) == 's' && !group) {
+			group = command;
+			command = "";
+			for (size_t m = 0; m < sizeof members / sizeof *members; m++)
+				if (!strcmp(members[m].group, group) && !strcmp(members[m].name, w))
+					command = members[m].as ? members[m].as : "";
+			for (const struct cmd_entry *c = cmd_table; *command && c->name; c++)
+				if (strcmp(c->name, command) == 0)
+					info = c->info;
 		} else {
 			operands++;
 		}
 	}
 	if (cur[0] == '-') {
+		const char *eq = strchr(cur, '=');
+		if (cur[1] == '-' && eq) {
+			cleanup_free char *name = xstrndup(cur, (size_t)(eq - cur));
+			cleanup_free char *prefix = xstrndup(cur, (size_t)(eq - cur + 1));
+			const struct cmd_option *o = option_find(info, name);
+			if (o && o->argname)
+				print_values(command, o, prefix, cur);
+			return 0;
+		}
 		print_options(info, cur);
 		return 0;
 	}
@@ -165,7 +305,21 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 				puts(c->name);
 		return 0;
 	}
-	if (takes_image(command) && (operands == 0 || strcmp(command, "rmi") == 0))
+	switch (operand_kind(command, operands)) {
+	case 's':
+		for (size_t m = 0; m < sizeof members / sizeof *members; m++)
+			if (!strcmp(members[m].group, command))
+				print_matching("", members[m].name, cur);
+		break;
+	case 'i':
 		print_images(root, cur);
+		break;
+	case 'c':
+		print_containers(root, cur);
+		/* inspect takes either */
+		if (!strcmp(command, "inspect"))
+			print_images(root, cur);
+		break;
+	}
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "core/pull.h"
 #include "storage/reference.h"
 
+#include <ftw.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,16 @@
 
 enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT, OPT_NOHEADING };
 
+/* with -s */
+static const char size_table[] = "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}"
+				 "\\t{{.Status}}\\t{{.Ports}}\\t{{.Names}}\\t{{.Size}}";
+
 static const struct cmd_option ps_options[] = {
     {"all", 'a', NULL, "show all containers (default: running ones)"},
     {"quiet", 'q', NULL, "show only container ids"},
     {"no-trunc", OPT_NO_TRUNC, NULL, "do not shorten ids and commands"},
     {"noheading", OPT_NOHEADING, NULL, "print the table without its header line (podman)"},
+    {"size", 's', NULL, "show what each container wrote (and its image's size)"},
     {"filter", 'f', "KEY=VALUE", "status=, name=, id=, label=, ancestor=, exited="},
     {"format", OPT_FORMAT, "FORMAT", "table, json, or a Go template"},
     {"last", 'n', "N", "show the N last created containers (all states)"},
@@ -109,8 +115,30 @@ static char *labels_text(char *const *labels)
 	return out;
 }
 
+static unsigned long long tree_bytes;
+
+static int add_bytes(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (flag == FTW_F)
+		tree_bytes += (unsigned long long)st->st_blocks * 512;
+	return 0;
+}
+
+/* docker's -s: "12.3kB (virtual 2.91MB)", what the container wrote and that plus its
+ * image. */
+static char *size_text(const struct container *c, const struct image *img)
+{
+	cleanup_free char *upper = xasprintf("%s/upper", c->dir);
+	tree_bytes = 0;
+	nftw(upper, add_bytes, 16, FTW_PHYS);
+	unsigned long long virt = tree_bytes + (img ? img->size : 0);
+	cleanup_free char *own = humanize_size(tree_bytes);
+	cleanup_free char *all = humanize_size(virt);
+	return xasprintf("%s (virtual %s)", own, all);
+}
+
 static json_object *row(const struct container *c, const struct image *img, bool no_trunc,
-			time_t now)
+			bool size, time_t now)
 {
 	json_object *r = json_object_new_object();
 	cleanup_free char *cmd = command_text(c, img, no_trunc);
@@ -134,7 +162,8 @@ static json_object *row(const struct container *c, const struct image *img, bool
 	json_add_string(r, "Networks", network);
 	json_add_string(r, "Ports", ports);
 	json_add_string(r, "RunningFor", running_for);
-	json_add_string(r, "Size", "0B");
+	cleanup_free char *sz = size ? size_text(c, img) : NULL;
+	json_add_string(r, "Size", sz ? sz : "0B");
 	json_add_string(r, "State", container_status_name(c->state.status));
 	json_add_string(r, "Status", status);
 	return r;
@@ -245,7 +274,7 @@ static void image_cache_release(struct image_cache *c)
 }
 
 struct ps_opts {
-	bool all, quiet, no_trunc, noheading;
+	bool all, quiet, no_trunc, noheading, size;
 	long last;
 	const char *format;
 	char **filters;
@@ -267,6 +296,9 @@ static int parse(int argc, char **argv, struct ps_opts *o, struct holt_err *err)
 			break;
 		case OPT_NOHEADING:
 			o->noheading = true;
+			break;
+		case 's':
+			o->size = true;
 			break;
 		case 'f':
 			if (check_filter(optarg, err) < 0)
@@ -327,7 +359,11 @@ int cmd_ps(int argc, char **argv, struct cmd_ctx *ctx)
 	struct image_cache cache = {0};
 
 	if (parse(argc, argv, &o, &err) < 0 ||
-	    (!o.quiet && !(out = output_new(o.format, default_table, ps_headers, &err))) ||
+	    (!o.quiet &&
+	     !(out = output_new(o.size && (!o.format || !*o.format || !strcmp(o.format, "table"))
+				    ? size_table
+				    : o.format,
+				default_table, ps_headers, &err))) ||
 	    container_list(ctx->store, &list, &n, &err) < 0) {
 		strv_free(o.filters);
 		output_free(out);
@@ -349,7 +385,7 @@ int cmd_ps(int argc, char **argv, struct cmd_ctx *ctx)
 			continue;
 		}
 		json_object *r =
-		    row(c, image_cached(&cache, ctx->store, c->image_id), o.no_trunc, now);
+		    row(c, image_cached(&cache, ctx->store, c->image_id), o.no_trunc, o.size, now);
 		int rr = output_row(out, r, &err);
 		json_object_put(r);
 		if (rr < 0)

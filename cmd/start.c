@@ -11,12 +11,13 @@
 
 #include <stdio.h>
 
-enum { OPT_ALL = OPT_LONG_BASE };
+enum { OPT_ALL = OPT_LONG_BASE, OPT_DETACH_KEYS };
 
 static const struct cmd_option start_options[] = {
     {"attach", 'a', NULL, "attach to the container's output and return its exit code"},
     {"interactive", 'i', NULL, "attach stdin too"},
     {"all", OPT_ALL, NULL, "start every container that is not running (podman)"},
+    {"detach-keys", OPT_DETACH_KEYS, "KEYS", "keys that detach -a (default: ctrl-p,ctrl-q)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -27,7 +28,8 @@ const struct cmd_info cmd_start_info = {
     .options = start_options,
 };
 
-static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactive)
+static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactive,
+			  const struct attach_keys *keys)
 {
 	struct holt_err err = {0};
 	cleanup_container struct container *c = container_lookup(ctx->store, name, &err);
@@ -53,7 +55,7 @@ static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactiv
 		}
 	}
 	int detached =
-	    attach_relay(sock, c->config.tty, interactive && c->config.interactive, &err);
+	    attach_relay(sock, c->config.tty, interactive && c->config.interactive, keys, &err);
 	close(sock);
 	if (detached < 0)
 		return cmd_fail(&err);
@@ -67,6 +69,9 @@ static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactiv
 int cmd_start(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	bool attach = false, interactive = false, all = false;
+	const char *keys_spec = NULL;
+	struct attach_keys keys;
+	struct holt_err kerr = {0};
 	int opt, ret = 0;
 	cleanup_strv char **targets = NULL;
 
@@ -77,6 +82,10 @@ int cmd_start(int argc, char **argv, struct cmd_ctx *ctx)
 			interactive = attach = true;
 		else if (opt == OPT_ALL)
 			all = true;
+		else if (opt == OPT_DETACH_KEYS)
+			keys_spec = optarg;
+	if (attach_keys_parse(keys_spec, &keys, &kerr) < 0)
+		return cmd_fail(&kerr);
 	if (attach && all)
 		return cmd_error("start: -a and -i take one container, not --all");
 	if (cmd_targets(ctx, "start", argc, argv, all, TARGETS_NOT_RUNNING, &targets))
@@ -84,7 +93,7 @@ int cmd_start(int argc, char **argv, struct cmd_ctx *ctx)
 	if (attach) {
 		if (argc - optind > 1)
 			return cmd_error("start: -a and -i take one container");
-		return start_attached(ctx, argv[optind], interactive);
+		return start_attached(ctx, argv[optind], interactive, &keys);
 	}
 	for (int i = 0; targets && targets[i]; i++) {
 		struct holt_err err = {0};

@@ -3,7 +3,9 @@
  * last second, it is the average since the container started (as podman shows it), so
  * that --no-stream answers at once. */
 #include "cmd/cmd.h"
+#include "cmd/output.h"
 #include "core/base/exitcode.h"
+#include "core/base/json.h"
 #include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/container.h"
@@ -13,12 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { OPT_NO_STREAM = OPT_LONG_BASE, OPT_NO_TRUNC };
+enum { OPT_NO_STREAM = OPT_LONG_BASE, OPT_NO_TRUNC, OPT_FORMAT };
 
 static const struct cmd_option stats_options[] = {
     {"all", 'a', NULL, "show every container (default: the running ones)"},
     {"no-stream", OPT_NO_STREAM, NULL, "print one table and exit"},
     {"no-trunc", OPT_NO_TRUNC, NULL, "show full container ids"},
+    {"format", OPT_FORMAT, "FORMAT", "table TEMPLATE, json, or a Go template per container"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -115,6 +118,43 @@ static void add_row(struct table *t, const struct container *c)
 	row[7] = xasprintf("%llu", (unsigned long long)u.pids);
 }
 
+/* docker's field names for the columns, for --format */
+static const char *const fields[COLUMNS] = {
+    "ID", "Name", "CPUPerc", "MemUsage", "MemPerc", "NetIO", "BlockIO", "PIDs",
+};
+static const char *const stats_headers[][2] = {{"ID", "CONTAINER ID"},
+					       {"Container", "CONTAINER"},
+					       {"Name", "NAME"},
+					       {"CPUPerc", "CPU %"},
+					       {"MemUsage", "MEM USAGE / LIMIT"},
+					       {"MemPerc", "MEM %"},
+					       {"NetIO", "NET I/O"},
+					       {"BlockIO", "BLOCK I/O"},
+					       {"PIDs", "PIDS"},
+					       {NULL, NULL}};
+static const char stats_table[] = "table {{.ID}}\\t{{.Name}}\\t{{.CPUPerc}}\\t{{.MemUsage}}"
+				  "\\t{{.MemPerc}}\\t{{.NetIO}}\\t{{.BlockIO}}\\t{{.PIDs}}";
+
+/* The table through --format: a row object per container, docker's fields. */
+static int print_formatted(const struct table *t, const char *format)
+{
+	struct holt_err err = {0};
+	cleanup_output struct output *out = output_new(format, stats_table, stats_headers, &err);
+	if (!out)
+		return cmd_fail(&err);
+	for (size_t r = 0; r < t->rows; r++) {
+		cleanup_json json_object *row = json_object_new_object();
+		for (int k = 0; k < COLUMNS; k++)
+			json_add_string(row, fields[k], t->cells[r][k]);
+		json_add_string(row, "Container", t->cells[r][1]);
+		if (output_row(out, row, &err) < 0)
+			return cmd_fail(&err);
+	}
+	if (output_flush(out, &err) < 0)
+		return cmd_fail(&err);
+	return 0;
+}
+
 /* docker's tabwriter: columns padded by 3, at least 10 wide, the last one not at all. */
 static void print_table(const struct table *t)
 {
@@ -174,6 +214,7 @@ static int fill(struct table *t, struct cmd_ctx *ctx, char **names, int n)
 int cmd_stats(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct table t = {0};
+	const char *format = NULL;
 	bool stream = true;
 	int opt, ret = 0;
 
@@ -184,6 +225,8 @@ int cmd_stats(int argc, char **argv, struct cmd_ctx *ctx)
 			stream = false;
 		else if (opt == OPT_NO_TRUNC)
 			t.no_trunc = true;
+		else if (opt == OPT_FORMAT)
+			format = optarg;
 	}
 	bool redraw = stream && isatty(STDOUT_FILENO);
 	for (;;) {
@@ -193,7 +236,15 @@ int cmd_stats(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 		if (redraw)
 			fputs("\033[2J\033[H", stdout);
-		print_table(&t);
+		if (format && *format) {
+			if (print_formatted(&t, format)) {
+				clear_rows(&t);
+				ret = HOLT_EXIT_ERROR;
+				break;
+			}
+		} else {
+			print_table(&t);
+		}
 		clear_rows(&t);
 		if (!stream || fflush(stdout) == EOF)
 			break;

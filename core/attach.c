@@ -9,7 +9,31 @@
 #include <sys/un.h>
 #include <termios.h>
 
-enum { KEY_CTRL_P = 0x10, KEY_CTRL_Q = 0x11 };
+int attach_keys_parse(const char *spec, struct attach_keys *keys, struct holt_err *err)
+{
+	static const char ctrl_punct[] = "@[\\]^_";
+	keys->len = 0;
+	if (!spec)
+		spec = "ctrl-p,ctrl-q";
+	cleanup_free char *copy = xstrdup(spec);
+	char *rest = copy;
+	for (char *k; (k = strsep(&rest, ","));) {
+		int byte = -1;
+		if (!strncmp(k, "ctrl-", 5) && k[5] && !k[6]) {
+			if ((k[5] >= 'a' && k[5] <= 'z') || strchr(ctrl_punct, k[5]))
+				byte = k[5] & 0x1f;
+		} else if (k[0] && !k[1] && (unsigned char)k[0] < 0x80) {
+			byte = (unsigned char)k[0];
+		}
+		if (byte < 0 || keys->len == ATTACH_KEYS_MAX)
+			return holt_err_set(err, 0,
+					    "--detach-keys \"%s\": \"%s\" is no key (a letter, or "
+					    "ctrl- and a letter or one of @[\\]^_; at most %d)",
+					    spec, k, ATTACH_KEYS_MAX);
+		keys->seq[keys->len++] = (unsigned char)byte;
+	}
+	return 0;
+}
 
 int attach_connect(const struct container *c, struct holt_err *err)
 {
@@ -76,8 +100,9 @@ static bool demux_read(struct demux *d, int sock)
 	return true;
 }
 
-/* Sends stdin on; true when the user typed the detach keys. */
-static bool forward_stdin(int sock, bool *open, bool *after_ctrl_p)
+/* Sends stdin on; true when the user typed the detach keys (*matched: how many of them
+ * the input so far ends with). */
+static bool forward_stdin(int sock, bool *open, const struct attach_keys *keys, size_t *matched)
 {
 	char buf[4096];
 	ssize_t n = read(0, buf, sizeof buf);
@@ -89,18 +114,21 @@ static bool forward_stdin(int sock, bool *open, bool *after_ctrl_p)
 		return false;
 	}
 	for (ssize_t i = 0; i < n; i++) {
-		if (*after_ctrl_p && buf[i] == KEY_CTRL_Q)
+		unsigned char b = (unsigned char)buf[i];
+		*matched = b == keys->seq[*matched] ? *matched + 1 : b == keys->seq[0];
+		if (*matched == keys->len)
 			return true;
-		*after_ctrl_p = buf[i] == KEY_CTRL_P;
 	}
 	write_all(sock, buf, (size_t)n);
 	return false;
 }
 
-int attach_relay(int sock, bool tty, bool send_stdin, struct holt_err *err)
+int attach_relay(int sock, bool tty, bool send_stdin, const struct attach_keys *keys,
+		 struct holt_err *err)
 {
 	struct termios saved, raw;
-	bool is_raw = false, stdin_open = send_stdin, ctrl_p = false;
+	bool is_raw = false, stdin_open = send_stdin;
+	size_t matched = 0;
 	struct demux d = {0};
 	int ret = 0;
 
@@ -120,7 +148,7 @@ int attach_relay(int sock, bool tty, bool send_stdin, struct holt_err *err)
 		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR) && !demux_read(&d, sock))
 			break;
 		if (fds[1].revents & (POLLIN | POLLHUP | POLLERR) &&
-		    forward_stdin(sock, &stdin_open, &ctrl_p)) {
+		    forward_stdin(sock, &stdin_open, keys, &matched)) {
 			ret = 1;
 			break;
 		}

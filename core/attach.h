@@ -9,8 +9,20 @@
 /* Connects to c's monitor; returns the socket, or -1. */
 int attach_connect(const struct container *c, struct holt_err *err);
 
-/* Relays until the container's output ends (0) or the user detaches (1); with tty,
+/* The detach key sequence: up to ATTACH_KEYS_MAX bytes. */
+enum { ATTACH_KEYS_MAX = 8 };
+struct attach_keys {
+	unsigned char seq[ATTACH_KEYS_MAX];
+	size_t len;
+};
+
+/* Parses docker's --detach-keys ("ctrl-p,ctrl-q", "ctrl-a,x": letters, ctrl-LETTER and
+ * ctrl-@ [ \ ] ^ _, comma-separated); NULL spec is ctrl-p,ctrl-q. */
+int attach_keys_parse(const char *spec, struct attach_keys *keys, struct holt_err *err);
+
+/* Relays until the container's output ends (0) or the user types keys (1); with tty,
  * holt's terminal is put in raw mode meanwhile; with send_stdin, stdin goes along. */
-int attach_relay(int sock, bool tty, bool send_stdin, struct holt_err *err);
+int attach_relay(int sock, bool tty, bool send_stdin, const struct attach_keys *keys,
+		 struct holt_err *err);
 
 #endif

@@ -134,7 +134,7 @@ teardown()
 	check_status 0
 	run_holt image exists nosuch:1
 	check_status 1
-	[ -z "$stderr" ] || { show_run; false; }
+	check_no_stderr
 }
 
 @test "logs -n N as --tail N; commit -q prints the id alone" {
@@ -196,4 +196,27 @@ teardown()
 	# without it, the name is in use
 	run_holt create --name rp "$IMG" true
 	check_holt_error "already in use"
+}
+
+@test "stats --format: a template per container, table TEMPLATE, json" {
+	holt run -d --name sf "$IMG" sleep 60 >/dev/null
+	run_holt stats --no-stream --format '{{.Name}} {{.PIDs}}'
+	check_status 0
+	check_output "sf 1"
+	run_holt stats --no-stream --format 'table {{.Name}}\t{{.PIDs}}'
+	[[ ${lines[0]} =~ ^NAME\ +PIDS$ && ${lines[1]} =~ ^sf\ +1$ ]] || { show_run; false; }
+	run_holt stats --no-stream --format json
+	python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); assert d["Name"] == "sf"' <<<"$output"
+	run_holt stats --no-stream --format '{{.Nope}}'
+	check_holt_error "Nope"
+}
+
+@test "ps -s: what each container wrote, and that with its image" {
+	holt run --name wrote "$IMG" sh -c 'head -c 20000 /dev/zero >/big' >/dev/null
+	run_holt ps -a -s
+	check_status 0
+	[[ ${lines[0]} == *" SIZE" ]] || { show_run; false; }
+	[[ ${lines[1]} =~ \ [0-9.]+kB\ \(virtual\ [0-9.]+MB\)$ ]] || { show_run; false; }
+	run_holt ps -a --size --format '{{.Names}} {{.Size}}'
+	[[ $output =~ ^wrote\ [0-9.]+kB\ \(virtual ]] || { show_run; false; }
 }

@@ -79,3 +79,19 @@ after"
 	holt kill fg >/dev/null
 	wait || true
 }
+
+@test "attach --detach-keys: those keys detach, the container runs on; bad keys are 125" {
+	holt run -d -i --name dk "$IMG" sh -c 'cat >/dev/null; echo done' >/dev/null
+	run_holt attach --detach-keys ctrl-a,x dk < <(printf 'abc\001x')
+	check_status 0
+	check_stderr_has "read escape sequence"
+	[ "$(holt inspect -f '{{.State.Status}}' dk)" = running ]
+	# the default, ctrl-p ctrl-q
+	run_holt attach dk < <(printf '\020\021')
+	check_status 0
+	[ "$(holt inspect -f '{{.State.Status}}' dk)" = running ]
+	run_holt attach --detach-keys ctrl-1 dk
+	check_holt_error '"ctrl-1" is no key'
+	run_holt start -a --detach-keys ctrl- dk
+	check_holt_error "--detach-keys"
+}

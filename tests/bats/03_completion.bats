@@ -1,0 +1,75 @@
+#!/usr/bin/env bats
+# Completions as a user meets them in bash: container names, the subcommands of the
+# groups, and the values of options that take few.
+
+load helpers
+
+setup_file()
+{
+	holt_setup_file_with_image
+	holt create --name webserver "$IMG" true >/dev/null
+}
+
+teardown_file()
+{
+	holt rm -f webserver >/dev/null 2>&1 || true
+	holt_teardown_file
+}
+
+# complete WORD...: what bash's completion function (completions/holt.bash) offers for
+# `holt --root STORE WORD...`, the last word being the one under the cursor; sorted, on
+# one line.
+complete()
+{
+	local script=$HOLT_SRC/completions/holt.bash
+	[ -f "$script" ] || script=$BATS_TEST_DIRNAME/../../completions/holt.bash
+	run bash -c '
+		holt() { "$HOLT" "$@"; }
+		source "$1"; shift
+		COMP_WORDS=(holt "$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_holt
+		printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort | tr "\n" " "' \
+		_ "$script" --root "$HOLT_ROOT" "$@"
+	output=${output% }
+}
+
+@test "container commands complete container names" {
+	local cmd
+	for cmd in exec logs rm stop kill start restart attach inspect top; do
+		complete "$cmd" web
+		[ "$output" = webserver ] || { echo "$cmd: '$output'"; false; }
+	done
+	complete container rm w
+	[ "$output" = webserver ] || { echo "container rm: '$output'"; false; }
+	complete rm webserver ""
+	[ "$output" = webserver ] || { echo "rm, second operand: '$output'"; false; }
+	# exec's second word is the command, not a container
+	complete exec webserver ""
+	[[ $output != *webserver* ]] || { echo "exec COMMAND: '$output'"; false; }
+}
+
+@test "the groups complete their subcommands" {
+	complete image ""
+	[ "$output" = "exists history import inspect ls prune pull push rm tag" ] ||
+		{ echo "image: '$output'"; false; }
+	complete container p
+	[ "$output" = "pause port prune" ] || { echo "container p: '$output'"; false; }
+	complete system ""
+	[ "$output" = "df info migrate prune" ] || { echo "system: '$output'"; false; }
+	complete image rm test
+	[ "$output" = "$IMG" ] || { echo "image rm: '$output'"; false; }
+}
+
+@test "option values: --network, --restart, --log-level, --pull, ps --filter" {
+	complete run --network ""
+	[ "$output" = "host none" ] || { echo "--network: '$output'"; false; }
+	complete run --restart=on
+	[ "$output" = "--restart=on-failure" ] || { echo "--restart=: '$output'"; false; }
+	complete --log-level ""
+	[ "$output" = "debug error info warn" ] || { echo "--log-level: '$output'"; false; }
+	complete create --pull n
+	[ "$output" = "never newer" ] || { echo "--pull: '$output'"; false; }
+	complete ps --filter ""
+	[ "$output" = "ancestor= exited= id= label= name= status=" ] ||
+		{ echo "ps --filter: '$output'"; false; }
+}
