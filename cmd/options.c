@@ -136,7 +136,8 @@ int cmd_getopt(int argc, char **argv, const struct cmd_info *info)
 	static struct option *longopts;
 	static char *shortopts;
 
-	if (built_for != info) {
+	/* !built_for first: clang's analyzer otherwise takes info for NULL on the first call */
+	if (!built_for || built_for != info) {
 		size_t n = options_count(info->options), s = 0;
 		free(longopts);
 		free(shortopts);

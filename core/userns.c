@@ -187,8 +187,10 @@ static int enter_new(struct userns_info *info, struct holt_err *err)
 	}
 
 	int ret;
-	if (info->single_reason) {
-		holt_info("user namespace: single-uid map: %s", info->single_reason);
+	/* !ur never holds with no reason set; said for clang's analyzer, which cannot tell */
+	if (info->single_reason || !ur) {
+		holt_info("user namespace: single-uid map: %s",
+			  info->single_reason ? info->single_reason : "no subordinate uid range");
 		info->mode = USERNS_SINGLE;
 		if (unshare(CLONE_NEWUSER) < 0)
 			ret = holt_err_set(err, errno, "create a user namespace");
