@@ -77,6 +77,17 @@ teardown()
 	run_holt system prune -a -f
 	check_status 0
 	[ -z "$(holt images -q)" ] || { holt images; false; }
+}
+
+@test "system prune --volumes: the anonymous volumes no container uses go, named ones stay" {
+	holt volume create keep >/dev/null
+	holt run --name anon -v /data "$IMG" true >/dev/null
+	local anon
+	anon=$(holt inspect -f '{{range .Mounts}}{{.Name}}{{end}}' anon)
+	[ -n "$anon" ]
 	run_holt system prune --volumes -f
-	check_holt_error "--volumes"
+	check_status 0
+	run_holt volume ls -q
+	check_output "keep"
+	holt volume rm keep >/dev/null
 }
