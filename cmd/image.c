@@ -63,8 +63,10 @@ unsigned cmd_image_member_flags(const char *sub)
 {
 	for (const struct image_member *m = members; m->name; m++)
 		if (strcmp(m->name, sub) == 0)
+			/* of its own commands, prune removes files of subordinate ids */
 			return m->command ? cmd_flags_of(m->command, NEEDS_STORE)
-					  : NEEDS_STORE | NEEDS_USERNS;
+			       : strcmp(m->name, "prune") == 0 ? NEEDS_STORE | NEEDS_USERNS
+							       : NEEDS_STORE;
 	return NEEDS_STORE;
 }
 
