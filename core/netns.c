@@ -92,8 +92,9 @@ int netns_start(const struct container *c, char *const *exposed, int tap, int so
 		waitpid(pid, NULL, 0);
 		return -1;
 	}
-	/* A child that failed meanwhile cannot read this: its report says why. */
-	ssize_t sent = write(sock, "g", 1);
+	/* A child that failed meanwhile cannot read this: its report says why, and the
+	 * write must not end holt with SIGPIPE. */
+	ssize_t sent = send(sock, "g", 1, MSG_NOSIGNAL);
 	(void)sent;
 	*helper = pid;
 	return 0;
