@@ -32,7 +32,7 @@ teardown_file()
 	seq 1 100000 | sed 's/^/V/; s/$/=x/' >"$f"
 	echo 'LAST=here' >>"$f"
 	SECONDS=0
-	run holt run --rm --env-file "$f" "$IMG" sh -c 'echo "$V1 $V100000 $LAST"'
+	run --separate-stderr holt run --rm --env-file "$f" "$IMG" sh -c 'echo "$V1 $V100000 $LAST"'
 	[ "$status" -eq 0 ] && [ "$output" = "x x here" ] || { echo "status $status, output: ${output:0:200}"; false; }
 	((SECONDS < 10)) || { echo "took ${SECONDS}s"; false; }
 }
