@@ -12,7 +12,6 @@
 #include <inttypes.h>
 #include <json.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -51,21 +50,6 @@ void container_free(struct container *c)
 	free(c->state.error);
 	container_config_release(&c->config);
 	free(c);
-}
-
-static char *new_id(void)
-{
-	unsigned char raw[32];
-	size_t got = 0;
-	while (got < sizeof raw) {
-		ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-		if (n > 0)
-			got += (size_t)n;
-	}
-	char *hex = xmalloc(65);
-	for (size_t i = 0; i < sizeof raw; i++)
-		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
-	return hex;
 }
 
 static int write_text(const char *dir, const char *file, const char *text, struct holt_err *err)
@@ -315,7 +299,7 @@ struct container *container_create(struct store *s, const struct container_confi
 {
 	cleanup_container struct container *c = xzalloc(sizeof *c);
 
-	c->id = new_id();
+	c->id = random_hex64();
 	c->image_id = xstrdup(img->id);
 	c->image_name = xstrdup(image_name);
 	c->created = util_now_rfc3339();

@@ -2,6 +2,7 @@
  * command was executed, else the child wrote "<exit code> <message>". */
 #include "core/launch.h"
 #include "core/base/exitcode.h"
+#include "core/base/fd_pass.h"
 #include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/init.h"

@@ -1,4 +1,5 @@
 #include "core/netns.h"
+#include "core/base/fd_pass.h"
 #include "core/base/util.h"
 #include "core/container_net.h"
 #include "core/container_record.h"

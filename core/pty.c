@@ -1,4 +1,5 @@
 #include "core/pty.h"
+#include "core/base/fd_pass.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -7,58 +8,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* One byte of payload and room for one descriptor: the message both ends exchange. */
-struct fd_message {
-	char byte;
-	struct iovec iov;
-	struct msghdr msg;
-	/* last: clang sees CMSG_SPACE as a variable size */
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-};
-
-static void fd_message_init(struct fd_message *m)
-{
-	memset(m, 0, sizeof *m);
-	m->byte = 'm';
-	m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
-	m->msg = (struct msghdr){.msg_iov = &m->iov,
-				 .msg_iovlen = 1,
-				 .msg_control = m->u.buf,
-				 .msg_controllen = sizeof m->u.buf};
-}
-
-static int send_fd(int sock, int fd)
-{
-	struct fd_message m;
-	fd_message_init(&m);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	return sendmsg(sock, &m.msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
-}
-
 int pty_receive_master(int sock, struct holt_err *err)
 {
-	struct fd_message m;
-	int fd = -1;
-	ssize_t n;
-
-	fd_message_init(&m);
-	while ((n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
-		return holt_err_set(err, n < 0 ? errno : 0, "receive the container's terminal%s",
-				    n == 0 ? ": the container exited first" : "");
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return holt_err_set(err, 0, "receive the container's terminal: no descriptor");
-	memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	int fd = fd_receive(sock, err);
+	if (fd < 0)
+		holt_err_wrap(err, "receive the container's terminal");
 	return fd;
 }
 
@@ -84,7 +38,7 @@ int pty_open_in_container(int sock, const struct winsize *ws, uid_t uid, gid_t g
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)
 			return holt_err_set(err, errno, "attach \"%s\"", name);
-	if (send_fd(sock, master) < 0)
-		return holt_err_set(err, errno, "send the terminal to holt");
+	if (fd_send(sock, master, err) < 0)
+		return holt_err_wrap(err, "send the terminal to holt");
 	return 0;
 }

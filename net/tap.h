@@ -22,9 +22,4 @@
  * by default through SLIRP_GATEWAY. Returns the tap's fd (close-on-exec, non-blocking). */
 int tap_create(struct holt_err *err);
 
-/* Sends fd over the unix socket sock (SCM_RIGHTS). */
-int fd_send(int sock, int fd, struct holt_err *err);
-/* Receives one fd sent by fd_send; -1 with err when the peer closed first. */
-int fd_receive(int sock, struct holt_err *err);
-
 #endif

@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,21 +35,6 @@ bool volume_name_valid(const char *name)
 char *volume_mountpoint(const struct store *s, const char *name)
 {
 	return xasprintf("%s/volumes/%s/_data", store_root(s), name);
-}
-
-static char *random_name(void)
-{
-	unsigned char raw[32];
-	size_t got = 0;
-	while (got < sizeof raw) {
-		ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-		if (n > 0)
-			got += (size_t)n;
-	}
-	char *hex = xmalloc(65);
-	for (size_t i = 0; i < sizeof raw; i++)
-		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
-	return hex;
 }
 
 static struct volume *volume_new(const struct store *s, const char *name)
@@ -116,7 +100,7 @@ static void sync_dir(const char *path)
 struct volume *volume_create(struct store *s, const char *name, char *const *labels, bool *created,
 			     struct holt_err *err)
 {
-	cleanup_free char *anon = name ? NULL : random_name();
+	cleanup_free char *anon = name ? NULL : random_hex64();
 	if (name && !volume_name_valid(name))
 		return holt_err_set(
 			   err, 0,

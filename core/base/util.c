@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -162,4 +163,19 @@ int mkdir_p(const char *path, mode_t mode)
 	/* p is freed by its cleanup attribute, which the analyzer does not follow */
 	// NOLINTNEXTLINE(clang-analyzer-unix.Malloc)
 	return mkdir(p, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+char *random_hex64(void)
+{
+	unsigned char raw[32];
+	size_t got = 0;
+	while (got < sizeof raw) {
+		ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+		if (n > 0)
+			got += (size_t)n;
+	}
+	char *hex = xmalloc(65);
+	for (size_t i = 0; i < sizeof raw; i++)
+		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+	return hex;
 }
