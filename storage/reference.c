@@ -243,7 +243,9 @@ char *reference_familiar_repository(const struct reference *r)
 		return reference_repository(r);
 	const char *p = r->path;
 	size_t n = strlen(OFFICIAL_PREFIX);
-	if (!strncmp(p, OFFICIAL_PREFIX, n) && !strchr(p + n, '/'))
+	/* "library/x" alone: its last slash is the prefix's (gcc's ASan build warns of a
+	 * read past the prefix at p + n) */
+	if (!strncmp(p, OFFICIAL_PREFIX, n) && strrchr(p, '/') == p + n - 1)
 		p += n;
 	/* docker.io/host.example/x shown as host.example/x would name another registry
 	 * (docker shows it so): keep the domain where dropping it changes the meaning. */
