@@ -23,18 +23,8 @@
 static int read_report(int fd, int *code, struct holt_err *err)
 {
 	char buf[4096];
-	size_t len = 0;
-	ssize_t n;
-	while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len == 0)
+	if (read_report_pipe(fd, buf, sizeof buf) == 0)
 		return 0;
-	buf[len] = '\0';
 	char *msg = strchr(buf, ' ');
 	*code = atoi(buf);
 	holt_err_set(err, 0, "%s", msg ? msg + 1 : buf);

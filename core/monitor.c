@@ -464,17 +464,8 @@ int monitor_start(const struct run_request *req, int *attach_fd, int *status, st
 		;
 
 	char buf[4096];
-	size_t len = 0;
-	ssize_t n;
-	while (len < sizeof buf - 1 && (n = read(ready[0], buf + len, sizeof buf - 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		len += (size_t)n;
-	}
+	size_t len = read_report_pipe(ready[0], buf, sizeof buf);
 	close(ready[0]);
-	buf[len] = '\0';
 	int code = len ? atoi(buf) : HOLT_EXIT_ERROR;
 	if (code) {
 		const char *msg = strchr(buf, ' ');

@@ -331,8 +331,6 @@ pid_t slirp_helper_start(const struct slirp_helper_config *cfg, struct holt_err 
 {
 	int ready[2];
 	char buf[1024];
-	size_t len = 0;
-	ssize_t n;
 
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "network: create the net helper's pipe");
@@ -348,15 +346,8 @@ pid_t slirp_helper_start(const struct slirp_helper_config *cfg, struct holt_err 
 		helper_main(cfg, ready[1], parent);
 	}
 	close(ready[1]);
-	while (len < sizeof buf - 1 && (n = read(ready[0], buf + len, sizeof buf - 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		len += (size_t)n;
-	}
+	size_t len = read_report_pipe(ready[0], buf, sizeof buf);
 	close(ready[0]);
-	buf[len] = '\0';
 	if (strcmp(buf, "ok") == 0)
 		return pid;
 	kill(pid, SIGKILL);

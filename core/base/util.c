@@ -179,3 +179,18 @@ char *random_hex64(void)
 		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
 	return hex;
 }
+
+size_t read_report_pipe(int fd, char *buf, size_t cap)
+{
+	size_t len = 0;
+	ssize_t n;
+	while (len < cap - 1 && (n = read(fd, buf + len, cap - 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return len;
+}

@@ -18,6 +18,9 @@ void *xzalloc(size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* Reads fd until EOF, an error or a full buf, NUL-terminated: what a child wrote to a
+ * report pipe before it exec'd or died. Returns the bytes read. */
+size_t read_report_pipe(int fd, char *buf, size_t cap);
 /* 64 random hex digits: container ids, anonymous volume names. */
 char *random_hex64(void);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
