@@ -109,6 +109,23 @@ static int enter_rootfs_of(pid_t pid, const char *name, struct holt_err *err)
 	return 0;
 }
 
+/* keep-id: the container has a user namespace of its own, and its fuse-overlayfs root
+ * serves only processes in it. Joined as its root where it has one, so what is written
+ * is root's in the container, as docker's cp makes it; else as the user. */
+static int join_userns_of(pid_t pid, const char *name, struct holt_err *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	cleanup_close int ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || setns(ns, CLONE_NEWUSER) < 0)
+		return holt_err_set(err, errno, "join the user namespace of container \"%s\"",
+				    name);
+	if ((setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
+		return holt_err_set(err, errno, "become root in container \"%s\"", name);
+	return 0;
+}
+
 static int enter(const struct setup *s, struct holt_err *err)
 {
 	const struct container *c = s->req->container;
@@ -118,6 +135,8 @@ static int enter(const struct setup *s, struct holt_err *err)
 		char root[64];
 		snprintf(root, sizeof root, "/proc/%d/root", (int)pid);
 		if (check_in_container(pid, c->name, err) < 0)
+			return -1;
+		if (c->config.userns && join_userns_of(pid, c->name, err) < 0)
 			return -1;
 		if (s->req->view == CTR_ROOT_ROOTFS && enter_rootfs_of(pid, c->name, err) < 0)
 			return -1;
