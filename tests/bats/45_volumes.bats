@@ -458,3 +458,17 @@ wrote"
 	run_holt run --rm -v cprvol:/v "$IMG" cat /v/f
 	check_output live
 }
+
+@test "inspect shows HostConfig.Binds as docker lists them: -v binds and named volumes" {
+	mkdir -p b
+	holt create --name src -v "$PWD/b:/from" "$IMG" true >/dev/null
+	run_holt create --name binds -v bv:/v -v "$PWD/b:/b:ro" -v /anon \
+		--mount type=volume,src=mv,dst=/m --tmpfs /t --volumes-from src "$IMG" true
+	check_status 0
+	run_holt inspect -f '{{json .HostConfig.Binds}}' binds
+	check_status 0
+	check_output "[\"bv:/v\",\"$PWD/b:/b:ro\"]"
+	run_holt create --name nobinds --tmpfs /t "$IMG" true
+	run_holt inspect -f '{{json .HostConfig.Binds}}' nobinds
+	check_output null
+}
