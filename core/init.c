@@ -243,6 +243,11 @@ static int enter_keep_id(const struct init_args *a, struct holt_err *err)
 		return 0;
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return holt_err_set(err, errno, "keep-id: become root in the user namespace");
+	/* The change made it undumpable, and its memory is still holt's, whose namespace is
+	 * the host's: the net helper could not join its network (setns of a pidfd checks
+	 * ptrace access) until the exec. */
+	if (prctl(PR_SET_DUMPABLE, 1) < 0)
+		return holt_err_set(err, errno, "keep-id: make the process dumpable");
 	return 0;
 }
 

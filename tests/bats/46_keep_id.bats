@@ -5,6 +5,7 @@
 # mapping). Without subordinate ids the user's id is all there is: every file is theirs.
 
 load helpers
+load registry # free_port
 
 setup_file()
 {
@@ -130,6 +131,18 @@ teardown()
 	run_holt cp kcp:/etc/passwd "$BATS_TEST_TMPDIR/passwd"
 	check_status 0
 	grep -q "^$(id -un):x:$(id -u):" "$BATS_TEST_TMPDIR/passwd"
+}
+
+@test "keep-id: a published port reaches the container (the net helper joins its network)" {
+	local p i got=""
+	p=$(free_port)
+	holt run -d --name kweb --userns keep-id -p "$p:8080" "$IMG" sh -c \
+		'echo served > /tmp/index.html; exec httpd -f -p 8080 -h /tmp' >/dev/null
+	for ((i = 0; i < 100; i++)); do
+		got=$(curl -s --noproxy '*' -m 2 "http://127.0.0.1:$p/" 2>/dev/null) && [ "$got" = served ] && break
+		sleep 0.05
+	done
+	[ "$got" = served ] || { echo "got '$got'"; false; }
 }
 
 @test "--userns: host is the default; auto, private, nomap and junk are refused" {
