@@ -89,18 +89,23 @@ static void print_options(const struct cmd_info *info, const char *cur)
 }
 
 /* What a command's operands are, for completion: "i" an image, "c" a container, "v" a
- * volume, "s" a group's subcommand; a trailing '*' repeats the last kind for every further operand. */
+ * volume, "s" a group's subcommand; a trailing '*' repeats the last kind for every
+ * further operand. */
 static const struct {
 	const char *command;
 	const char *operands;
 } operand_kinds[] = {
-    {"run", "i"},      {"create", "i"}, {"rmi", "i*"},	 {"history", "i"},   {"tag", "i"},
-    {"save", "i*"},    {"push", "i"},	{"attach", "c"}, {"commit", "c"},    {"cp", "c"},
-    {"diff", "c"},     {"exec", "c"},	{"export", "c"}, {"inspect", "c*"},  {"kill", "c*"},
-    {"logs", "c"},     {"pause", "c*"}, {"port", "c"},	 {"rename", "c"},    {"restart", "c*"},
-    {"rm", "c*"},      {"start", "c*"}, {"stats", "c*"}, {"stop", "c*"},     {"top", "c"},
-    {"unpause", "c*"}, {"wait", "c*"},	{"image", "s"},	 {"container", "s"}, {"system", "s"},
-    {"volume", "s"},   {"volume rm", "v*"},  {"volume inspect", "v*"},
+    {"run", "i"},     {"create", "i"},	   {"rmi", "i*"},
+    {"history", "i"}, {"tag", "i"},	   {"save", "i*"},
+    {"push", "i"},    {"attach", "c"},	   {"commit", "c"},
+    {"cp", "c"},      {"diff", "c"},	   {"exec", "c"},
+    {"export", "c"},  {"inspect", "c*"},   {"kill", "c*"},
+    {"logs", "c"},    {"pause", "c*"},	   {"port", "c"},
+    {"rename", "c"},  {"restart", "c*"},   {"rm", "c*"},
+    {"start", "c*"},  {"stats", "c*"},	   {"stop", "c*"},
+    {"top", "c"},     {"unpause", "c*"},   {"wait", "c*"},
+    {"image", "s"},   {"container", "s"},  {"system", "s"},
+    {"volume", "s"},  {"volume rm", "v*"}, {"volume inspect", "v*"},
 };
 
 /* The subcommands of the groups, and the top-level command each stands for (or one
@@ -192,8 +197,7 @@ static void print_values(const char *command, const struct cmd_option *o, const 
 
 /* Names of volumes: the entries of volumes/ (staging ones start with a dot), each
  * followed by suffix (":" where -v's destination comes next). */
-static void print_volumes(const char *root, const char *prefix, const char *suffix,
-			  const char *cur)
+static void print_volumes(const char *root, const char *prefix, const char *suffix, const char *cur)
 {
 	cleanup_free char *def_root = root ? NULL : store_default_root();
 	cleanup_free char *dir = xasprintf("%s/volumes", root ? root : def_root);
@@ -211,8 +215,8 @@ static void print_containers(const char *root, const char *cur);
 /* print_values, and the values that are names in the store: -v's volumes (a path
  * typed as / . or ~ is left to the shell's file completion) and --volumes-from's
  * containers. */
-static void print_option_values(const char *root, const char *command,
-				const struct cmd_option *o, const char *prefix, const char *cur)
+static void print_option_values(const char *root, const char *command, const struct cmd_option *o,
+				const char *prefix, const char *cur)
 {
 	const char *typed = cur + strlen(prefix);
 	print_values(command, o, prefix, cur);
@@ -319,7 +323,8 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 			group = command;
 			command = "";
 			for (size_t m = 0; m < sizeof members / sizeof *members; m++)
-				if (!strcmp(members[m].group, group) && !strcmp(members[m].name, w)) {
+				if (!strcmp(members[m].group, group) &&
+				    !strcmp(members[m].name, w)) {
 					command = members[m].as	    ? members[m].as
 						  : members[m].info ? members[m].info->name
 								    : "";

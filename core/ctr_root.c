@@ -167,8 +167,7 @@ static int enter(const struct setup *s, struct holt_err *err)
 			return holt_err_wrap(err, "mount the root filesystem of container \"%s\"",
 					     c->name);
 		if (s->req->view == CTR_ROOT_LIVE && mount_volumes(s, err) < 0)
-			return holt_err_wrap(err, "mount the volumes of container \"%s\"",
-					     c->name);
+			return holt_err_wrap(err, "mount the volumes of container \"%s\"", c->name);
 		if (chroot(s->layout.target) < 0)
 			return holt_err_set(err, errno, "enter \"%s\"", s->layout.target);
 	}

@@ -54,9 +54,8 @@ int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err)
 		if (r == 0)
 			r = parse_id(o, "gid", &out->gid);
 		if (r <= 0)
-			return holt_err_set(err, 0,
-					    "--userns \"%s\": \"%s\" is not uid=N or gid=N", arg,
-					    o);
+			return holt_err_set(err, 0, "--userns \"%s\": \"%s\" is not uid=N or gid=N",
+					    arg, o);
 	}
 	return 0;
 }
@@ -84,9 +83,10 @@ static int read_own_map(const char *which, unsigned long *host, unsigned long *n
 	unsigned long inside, outside, count;
 	bool has_zero = false;
 
+	*host = 0;
+	*n_ids = 0;
 	if (!f)
 		return holt_err_set(err, errno, "--userns keep-id: read \"%s\"", path);
-	*n_ids = 0;
 	while (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3) {
 		if (inside == 0 && count >= 0xffffffffUL)
 			return holt_err_set(err, 0,
@@ -104,19 +104,33 @@ static int read_own_map(const char *which, unsigned long *host, unsigned long *n
 	return 0;
 }
 
-int keep_id_ids(const struct keep_id *k, uid_t *uid, gid_t *gid, struct holt_err *err)
+struct own_maps {
+	unsigned long host_uid, host_gid, n_uids, n_gids;
+};
+
+static int read_own_maps(struct own_maps *m, struct holt_err *err)
 {
-	unsigned long host_uid, host_gid, n;
-	if (read_own_map("uid", &host_uid, &n, err) < 0 ||
-	    read_own_map("gid", &host_gid, &n, err) < 0)
+	if (read_own_map("uid", &m->host_uid, &m->n_uids, err) < 0 ||
+	    read_own_map("gid", &m->host_gid, &m->n_gids, err) < 0)
 		return -1;
-	*uid = k->uid >= 0 ? (uid_t)k->uid : (uid_t)host_uid;
-	*gid = k->gid >= 0 ? (gid_t)k->gid : (gid_t)host_gid;
 	return 0;
 }
 
-/* proc: lines "inside outside count" for /proc; else fuse-overlayfs's
- * "inside:outside:count:..." */
+static void ids_of(const struct keep_id *k, const struct own_maps *m, uid_t *uid, gid_t *gid)
+{
+	*uid = k->uid >= 0 ? (uid_t)k->uid : (uid_t)m->host_uid;
+	*gid = k->gid >= 0 ? (gid_t)k->gid : (gid_t)m->host_gid;
+}
+
+int keep_id_ids(const struct keep_id *k, uid_t *uid, gid_t *gid, struct holt_err *err)
+{
+	struct own_maps m;
+	if (read_own_maps(&m, err) < 0)
+		return -1;
+	ids_of(k, &m, uid, gid);
+	return 0;
+}
+
 char *keep_id_user(const char *userns)
 {
 	struct keep_id k;
@@ -132,55 +146,56 @@ char *keep_id_user(const char *userns)
 	return xasprintf("%u:%u", uid, gid);
 }
 
+/* proc: lines "inside outside count" for /proc; else fuse-overlayfs's
+ * "inside:outside:count:..." */
 static char *map_text(const struct keep_id_line *l, int n, bool proc)
 {
 	char *text = xstrdup("");
 	for (int i = 0; i < n; i++) {
-		char *t = proc ? xasprintf("%s%lu %lu %lu\n", text, l[i].inside, l[i].outside,
-					   l[i].count)
-			       : xasprintf("%s%s%lu:%lu:%lu", text, i ? ":" : "", l[i].inside,
-					   l[i].outside, l[i].count);
+		char *t =
+		    proc ? xasprintf("%s%lu %lu %lu\n", text, l[i].inside, l[i].outside, l[i].count)
+			 : xasprintf("%s%s%lu:%lu:%lu", text, i ? ":" : "", l[i].inside,
+				     l[i].outside, l[i].count);
 		free(text);
 		text = t;
 	}
 	return text;
 }
 
-static int make_map(unsigned long target, const char *which, char **proc, char **fuse,
-		    struct holt_err *err)
+static void make_map(unsigned long target, unsigned long n_ids, char **proc, char **fuse)
 {
-	unsigned long host, n_ids;
 	struct keep_id_line lines[3];
-
-	if (read_own_map(which, &host, &n_ids, err) < 0)
-		return -1;
 	int n = keep_id_lines(target, n_ids, lines);
+
 	*proc = map_text(lines, n, true);
 	/* Seen from the nested namespace, the image's files owned by holt's id k carry the
 	 * id that maps to k; fuse-overlayfs shows them as k again. With the user's own id
 	 * only, there is no other id to show them as. */
 	*fuse = n_ids > 1 ? map_text(lines, n, false) : NULL;
-	return 0;
 }
 
 int keep_id_maps_make(const struct keep_id *k, struct keep_id_maps *out, struct holt_err *err)
 {
-	unsigned long host_uid, host_gid, n;
+	struct own_maps m;
 
 	memset(out, 0, sizeof *out);
-	if (read_own_map("uid", &host_uid, &n, err) < 0 ||
-	    read_own_map("gid", &host_gid, &n, err) < 0 ||
-	    keep_id_ids(k, &out->uid, &out->gid, err) < 0 ||
-	    make_map(out->uid, "uid", &out->uid_map, &out->fuse_uidmapping, err) < 0 ||
-	    make_map(out->gid, "gid", &out->gid_map, &out->fuse_gidmapping, err) < 0) {
-		keep_id_maps_release(out);
+	if (read_own_maps(&m, err) < 0)
 		return -1;
+	ids_of(k, &m, &out->uid, &out->gid);
+	make_map(out->uid, m.n_uids, &out->uid_map, &out->fuse_uidmapping);
+	make_map(out->gid, m.n_gids, &out->gid_map, &out->fuse_gidmapping);
+	/* Both or neither: fuse-overlayfs maps uids and gids together. */
+	if (!out->fuse_uidmapping != !out->fuse_gidmapping) {
+		keep_id_maps_release(out);
+		return holt_err_set(err, 0,
+				    "--userns keep-id: holt's namespace maps subordinate uids "
+				    "but no gids, or gids but no uids");
 	}
-	const struct passwd *pw = getpwuid((uid_t)host_uid);
+	const struct passwd *pw = getpwuid((uid_t)m.host_uid);
 	if (pw)
 		out->passwd_line = xasprintf("%s:x:%u:%u:%s:%s:/bin/sh", pw->pw_name, out->uid,
 					     out->gid, pw->pw_name, pw->pw_dir);
-	const struct group *gr = getgrgid((gid_t)host_gid);
+	const struct group *gr = getgrgid((gid_t)m.host_gid);
 	if (gr)
 		out->group_line = xasprintf("%s:x:%u:", gr->gr_name, out->gid);
 	return 0;

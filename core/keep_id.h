@@ -10,8 +10,8 @@
 #include <sys/types.h>
 
 struct keep_id {
-	bool on;	/* false: holt's own namespace (--userns host, or none given) */
-	long uid, gid;	/* the user's ids inside; -1: the same as on the host */
+	bool on;       /* false: holt's own namespace (--userns host, or none given) */
+	long uid, gid; /* the user's ids inside; -1: the same as on the host */
 };
 
 /* Parses --userns's value: "" or "host" (holt's namespace), "keep-id[:uid=N,gid=N]".
@@ -31,9 +31,9 @@ int keep_id_lines(unsigned long target, unsigned long n_ids, struct keep_id_line
 
 /* What the parent and the child of a keep-id container need, made in holt's namespace. */
 struct keep_id_maps {
-	uid_t uid;	     /* the user's ids inside */
+	uid_t uid; /* the user's ids inside */
 	gid_t gid;
-	char *uid_map;	     /* for /proc/<pid>/uid_map */
+	char *uid_map; /* for /proc/<pid>/uid_map */
 	char *gid_map;
 	char *fuse_uidmapping; /* fuse-overlayfs's uidmapping= to show the image's owners
 				* unchanged; NULL when holt maps the user's own ids only */

@@ -18,8 +18,7 @@ static void test_parse(void)
 	ok(keep_id_parse("host", &k, &err) == 0 && !k.on, "host is holt's own namespace");
 	ok(keep_id_parse("keep-id", &k, &err) == 0 && k.on && k.uid == -1 && k.gid == -1,
 	   "keep-id keeps the user's own ids");
-	ok(keep_id_parse("keep-id:uid=1000,gid=33", &k, &err) == 0 && k.uid == 1000 &&
-	       k.gid == 33,
+	ok(keep_id_parse("keep-id:uid=1000,gid=33", &k, &err) == 0 && k.uid == 1000 && k.gid == 33,
 	   "keep-id:uid=1000,gid=33");
 	int r = keep_id_parse("keep-id:uid=x", &k, &err);
 	ok(r < 0 && strstr(err.msg, "uid=N"), "a bad option is refused: %s", err.msg);
