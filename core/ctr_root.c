@@ -5,6 +5,7 @@
  * chroot. Failures come back on a pipe as "<errno> <message>". */
 #include "core/ctr_root.h"
 #include "core/base/util.h"
+#include "core/keep_id.h"
 #include "core/mounts_user.h"
 #include "storage/image.h"
 #include "storage/rootfs.h"
@@ -224,6 +225,9 @@ int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *ch
 						  .copy = copy,
 						  .target = merged};
 		s.driver = req->storage_driver;
+		/* read its layer as it was written, or its opaque dirs would not be */
+		if (!s.driver && keep_id_uses_fuse(c->config.userns))
+			s.driver = "fuse-overlayfs";
 		s.volumes_dir = volumes;
 	}
 	if (pipe2(report, O_CLOEXEC) < 0)

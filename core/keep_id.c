@@ -146,6 +146,17 @@ char *keep_id_user(const char *userns)
 	return xasprintf("%u:%u", uid, gid);
 }
 
+bool keep_id_uses_fuse(const char *userns)
+{
+	struct keep_id k;
+	struct holt_err e = {0};
+	struct own_maps m;
+	bool fuse = userns && keep_id_parse(userns, &k, &e) == 0 && k.on &&
+		    read_own_maps(&m, &e) == 0 && m.n_uids > 1;
+	holt_err_release(&e);
+	return fuse;
+}
+
 /* proc: lines "inside outside count" for /proc; else fuse-overlayfs's
  * "inside:outside:count:..." */
 static char *map_text(const struct keep_id_line *l, int n, bool proc)

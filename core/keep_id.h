@@ -49,6 +49,11 @@ int keep_id_ids(const struct keep_id *k, uid_t *uid, gid_t *gid, struct holt_err
  * --userns); NULL when it is not keep-id (or the ids cannot be read: launch says why). */
 char *keep_id_user(const char *userns);
 
+/* Whether a container with userns (the config's --userns) has its root assembled by
+ * fuse-overlayfs: keep-id with subordinate ids. Its writable layer then holds
+ * fuse-overlayfs's marks of opaque directories, which native overlay does not read. */
+bool keep_id_uses_fuse(const char *userns);
+
 /* Reads holt's own maps and makes the container's. Fails for real root, who has no
  * user namespace of holt's to nest in. */
 int keep_id_maps_make(const struct keep_id *k, struct keep_id_maps *out, struct holt_err *err);

@@ -145,6 +145,18 @@ teardown()
 	[ "$got" = served ] || { echo "got '$got'"; false; }
 }
 
+@test "keep-id: a stopped container's layer is read as written (a dir made anew hides the image's)" {
+	local as_root=()
+	! has_subids || as_root=(-u 0) # without, the user owns every file already
+	holt run --name kex --userns keep-id "${as_root[@]}" "$IMG" \
+		sh -c 'rm -rf /home/tester && mkdir /home/tester && echo n > /home/tester/new' >/dev/null
+	run --separate-stderr bash -c "$(holt_cmdline) export kex | tar -t | grep '^home/tester/' | sort"
+	check_status 0
+	check_output "$(printf 'home/tester/\nhome/tester/new')"
+	run --separate-stderr bash -c "$(holt_cmdline) cp kex:/home/tester - | tar -t | sort"
+	check_output "$(printf 'tester/\ntester/new')"
+}
+
 @test "--userns: host is the default; auto, private, nomap and junk are refused" {
 	run_holt run --rm --userns host "$IMG" id -u
 	check_status 0
