@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +198,16 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	if (keep_on) {
 		a.keep_id = &keep;
 		/* the image's owners are shown through fuse-overlayfs's mapping */
+		if (keep.fuse_uidmapping && (plan.caps & (1ULL << CAP_SYS_PTRACE)))
+			/* its daemon lives in the container's pid namespace, with every
+			 * capability there: CAP_SYS_PTRACE would reach it, and through its
+			 * /proc/PID/root the host's files */
+			return holt_err_set(
+			    err, 0,
+			    "--userns keep-id refuses CAP_SYS_PTRACE (--privileged, "
+			    "--cap-add): it would reach the fuse-overlayfs process "
+			    "that serves the container's root, and the host's files "
+			    "through it");
 		if (keep.fuse_uidmapping) {
 			if (a.storage_driver && strcmp(a.storage_driver, "fuse-overlayfs") != 0)
 				return holt_err_set(err, 0,

@@ -157,6 +157,29 @@ teardown()
 	check_output "$(printf 'tester/\ntester/new')"
 }
 
+@test "keep-id refuses CAP_SYS_PTRACE where fuse-overlayfs serves the root: it could reach the host through it" {
+	subids_or_skip # without, there is no fuse-overlayfs process to reach
+	run_holt run --rm --userns keep-id --privileged "$IMG" true
+	check_holt_error "CAP_SYS_PTRACE"
+	run_holt run --rm --userns keep-id --cap-add SYS_PTRACE "$IMG" true
+	check_holt_error "CAP_SYS_PTRACE"
+	holt run -d --name kpriv --userns keep-id "$IMG" sleep 60 >/dev/null
+	run_holt exec --privileged kpriv true
+	check_holt_error "CAP_SYS_PTRACE"
+	# every other capability leaves the process's /proc/PID/root out of reach
+	run_holt run --rm --userns keep-id -u 0 --cap-add ALL --cap-drop SYS_PTRACE "$IMG" sh -c \
+		'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = fuse-overlayfs ] && ls $p/root/; done; true'
+	check_status 0
+	[[ $stderr == *"Permission denied"* ]] || { show_run; false; }
+}
+
+@test "keep-id without subordinate ids takes --privileged: there is no fuse-overlayfs" {
+	nosubids_or_skip
+	run_holt run --rm --userns keep-id --privileged "$IMG" id -u
+	check_status 0
+	check_output "$(id -u)"
+}
+
 @test "--userns: host is the default; auto, private, nomap and junk are refused" {
 	run_holt run --rm --userns host "$IMG" id -u
 	check_status 0
