@@ -84,19 +84,53 @@ static int write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *
 	return 0;
 }
 
-/* keep-id: parses the container's --userns and makes its maps; 0 with m untouched when
- * the container runs in holt's namespace. */
-static int keep_id_prepare(const struct container *c, struct keep_id_maps *m, bool *on,
-			   struct holt_err *err)
+/* keep-id: makes the container's maps into keep and points a at them, with the
+ * fuse-overlayfs mapping and the pipe the child waits on (run and start: *sync_w is for
+ * the parent). Nothing to do when the container runs in holt's namespace. */
+static int keep_id_setup(const struct launch_request *req, const struct security_plan *plan,
+			 struct keep_id_maps *keep, struct init_args *a, int *sync_r, int *sync_w,
+			 struct holt_err *err)
 {
+	const char *userns = req->container->config.userns;
 	struct keep_id k = {0};
-	*on = false;
-	if (!c->config.userns)
+
+	if (!userns)
 		return 0;
-	if (keep_id_parse(c->config.userns, &k, err) < 0 ||
-	    (k.on && keep_id_maps_make(&k, m, err) < 0))
+	if (keep_id_parse(userns, &k, err) < 0)
 		return -1;
-	*on = k.on;
+	if (!k.on)
+		return 0;
+	if (keep_id_maps_make(&k, keep, err) < 0)
+		return -1;
+	a->keep_id = keep;
+	/* the image's owners are shown through fuse-overlayfs's mapping */
+	if (keep->fuse_uidmapping) {
+		/* its daemon lives in the container's pid namespace, with every capability
+		 * there: CAP_SYS_PTRACE would reach it, and through its /proc/PID/root the
+		 * host's files */
+		if (plan->caps & (1ULL << CAP_SYS_PTRACE))
+			return holt_err_set(
+			    err, 0,
+			    "--userns keep-id refuses CAP_SYS_PTRACE (--privileged, "
+			    "--cap-add): it would reach the fuse-overlayfs process that "
+			    "serves the container's root, and the host's files through it");
+		if (a->storage_driver && strcmp(a->storage_driver, "fuse-overlayfs") != 0)
+			return holt_err_set(
+			    err, 0,
+			    "--userns keep-id needs the fuse-overlayfs storage driver, "
+			    "not \"%s\"",
+			    a->storage_driver);
+		a->storage_driver = "fuse-overlayfs";
+		a->layout.uidmapping = keep->fuse_uidmapping;
+		a->layout.gidmapping = keep->fuse_gidmapping;
+	}
+	if (req->exec)
+		return 0;
+	int sync[2];
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "keep-id: create the start-up pipe");
+	a->userns_sync = *sync_r = sync[0];
+	*sync_w = sync[1];
 	return 0;
 }
 
@@ -183,7 +217,6 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	cleanup_close int net = -1, net_child = -1, net_join = -1;
 	cleanup_security_plan struct security_plan plan = {0};
 	cleanup_keep_id_maps struct keep_id_maps keep = {0};
-	bool keep_on;
 	cleanup_close int sync_r = -1, sync_w = -1;
 
 	out->pid = -1;
@@ -193,40 +226,8 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			       &plan, err) < 0)
 		return -1;
 	a.security = &plan;
-	if (keep_id_prepare(c, &keep, &keep_on, err) < 0)
+	if (keep_id_setup(req, &plan, &keep, &a, &sync_r, &sync_w, err) < 0)
 		return -1;
-	if (keep_on) {
-		a.keep_id = &keep;
-		/* the image's owners are shown through fuse-overlayfs's mapping */
-		if (keep.fuse_uidmapping && (plan.caps & (1ULL << CAP_SYS_PTRACE)))
-			/* its daemon lives in the container's pid namespace, with every
-			 * capability there: CAP_SYS_PTRACE would reach it, and through its
-			 * /proc/PID/root the host's files */
-			return holt_err_set(
-			    err, 0,
-			    "--userns keep-id refuses CAP_SYS_PTRACE (--privileged, "
-			    "--cap-add): it would reach the fuse-overlayfs process "
-			    "that serves the container's root, and the host's files "
-			    "through it");
-		if (keep.fuse_uidmapping) {
-			if (a.storage_driver && strcmp(a.storage_driver, "fuse-overlayfs") != 0)
-				return holt_err_set(err, 0,
-						    "--userns keep-id needs the fuse-overlayfs "
-						    "storage driver, not \"%s\"",
-						    a.storage_driver);
-			a.storage_driver = "fuse-overlayfs";
-			a.layout.uidmapping = keep.fuse_uidmapping;
-			a.layout.gidmapping = keep.fuse_gidmapping;
-		}
-		int sync[2];
-		if (!req->exec && pipe2(sync, O_CLOEXEC) < 0)
-			return holt_err_set(err, errno, "keep-id: create the start-up pipe");
-		if (!req->exec) {
-			sync_r = sync[0];
-			sync_w = sync[1];
-		}
-		a.userns_sync = sync_r;
-	}
 	/* exec joins the namespaces of the container's first process, held by a pidfd so
 	 * that a recycled pid cannot be joined instead */
 	cleanup_close int pidfd = req->exec ? (int)syscall(SYS_pidfd_open, c->state.pid, 0) : -1;
