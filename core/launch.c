@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,9 +86,8 @@ static int write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *
 /* keep-id: makes the container's maps into keep and points a at them, with the
  * fuse-overlayfs mapping and the pipe the child waits on (run and start: *sync_w is for
  * the parent). Nothing to do when the container runs in holt's namespace. */
-static int keep_id_setup(const struct launch_request *req, const struct security_plan *plan,
-			 struct keep_id_maps *keep, struct init_args *a, int *sync_r, int *sync_w,
-			 struct holt_err *err)
+static int keep_id_setup(const struct launch_request *req, struct keep_id_maps *keep,
+			 struct init_args *a, int *sync_r, int *sync_w, struct holt_err *err)
 {
 	const char *userns = req->container->config.userns;
 	struct keep_id k = {0};
@@ -105,15 +103,6 @@ static int keep_id_setup(const struct launch_request *req, const struct security
 	a->keep_id = keep;
 	/* the image's owners are shown through fuse-overlayfs's mapping */
 	if (keep->fuse_uidmapping) {
-		/* its daemon lives in the container's pid namespace, with every capability
-		 * there: CAP_SYS_PTRACE would reach it, and through its /proc/PID/root the
-		 * host's files */
-		if (plan->caps & (1ULL << CAP_SYS_PTRACE))
-			return holt_err_set(
-			    err, 0,
-			    "--userns keep-id refuses CAP_SYS_PTRACE (--privileged, "
-			    "--cap-add): it would reach the fuse-overlayfs process that "
-			    "serves the container's root, and the host's files through it");
 		if (a->storage_driver && strcmp(a->storage_driver, "fuse-overlayfs") != 0)
 			return holt_err_set(
 			    err, 0,
@@ -226,7 +215,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			       &plan, err) < 0)
 		return -1;
 	a.security = &plan;
-	if (keep_id_setup(req, &plan, &keep, &a, &sync_r, &sync_w, err) < 0)
+	if (keep_id_setup(req, &keep, &a, &sync_r, &sync_w, err) < 0)
 		return -1;
 	/* exec joins the namespaces of the container's first process, held by a pidfd so
 	 * that a recycled pid cannot be joined instead */

@@ -173,6 +173,14 @@ teardown()
 	[[ $stderr == *"Permission denied"* ]] || { show_run; false; }
 }
 
+@test "the fuse-overlayfs driver refuses CAP_SYS_PTRACE too, without keep-id" {
+	fuse_or_skip
+	run_holt --storage-driver fuse-overlayfs run --rm --privileged "$IMG" true
+	check_holt_error "CAP_SYS_PTRACE"
+	run_holt --storage-driver fuse-overlayfs run --rm "$IMG" true
+	check_status 0
+}
+
 @test "keep-id without subordinate ids takes --privileged: there is no fuse-overlayfs" {
 	nosubids_or_skip
 	run_holt run --rm --userns keep-id --privileged "$IMG" id -u
