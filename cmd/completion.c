@@ -2,6 +2,7 @@
  * `holt __complete WORD...` for candidates, which come from the same command and option
  * tables as the parser, so the two never drift apart. */
 #include "cmd/cmd.h"
+#include "cmd/volume.h"
 #include "core/base/util.h"
 #include "storage/image.h"
 #include "storage/reference.h"
@@ -87,64 +88,77 @@ static void print_options(const struct cmd_info *info, const char *cur)
 		puts("--help");
 }
 
-/* What a command's operands are, for completion: "i" an image, "c" a container, "s" a
- * group's subcommand; a trailing '*' repeats the last kind for every further operand. */
+/* What a command's operands are, for completion: "i" an image, "c" a container, "v" a
+ * volume, "s" a group's subcommand; a trailing '*' repeats the last kind for every
+ * further operand. */
 static const struct {
 	const char *command;
 	const char *operands;
 } operand_kinds[] = {
-    {"run", "i"},      {"create", "i"}, {"rmi", "i*"},	 {"history", "i"},   {"tag", "i"},
-    {"save", "i*"},    {"push", "i"},	{"attach", "c"}, {"commit", "c"},    {"cp", "c"},
-    {"diff", "c"},     {"exec", "c"},	{"export", "c"}, {"inspect", "c*"},  {"kill", "c*"},
-    {"logs", "c"},     {"pause", "c*"}, {"port", "c"},	 {"rename", "c"},    {"restart", "c*"},
-    {"rm", "c*"},      {"start", "c*"}, {"stats", "c*"}, {"stop", "c*"},     {"top", "c"},
-    {"unpause", "c*"}, {"wait", "c*"},	{"image", "s"},	 {"container", "s"}, {"system", "s"},
+    {"run", "i"},     {"create", "i"},	   {"rmi", "i*"},
+    {"history", "i"}, {"tag", "i"},	   {"save", "i*"},
+    {"push", "i"},    {"attach", "c"},	   {"commit", "c"},
+    {"cp", "c"},      {"diff", "c"},	   {"exec", "c"},
+    {"export", "c"},  {"inspect", "c*"},   {"kill", "c*"},
+    {"logs", "c"},    {"pause", "c*"},	   {"port", "c"},
+    {"rename", "c"},  {"restart", "c*"},   {"rm", "c*"},
+    {"start", "c*"},  {"stats", "c*"},	   {"stop", "c*"},
+    {"top", "c"},     {"unpause", "c*"},   {"wait", "c*"},
+    {"image", "s"},   {"container", "s"},  {"system", "s"},
+    {"volume", "s"},  {"volume rm", "v*"}, {"volume inspect", "v*"},
 };
 
 /* The subcommands of the groups, and the top-level command each stands for (or one
- * whose operands are of the same kind: image exists takes an image as history does). */
+ * whose operands are of the same kind: image exists takes an image as history does), or
+ * the member's own options where it is no top-level command (volume's). */
 static const struct {
 	const char *group, *name, *as;
+	const struct cmd_info *info;
 } members[] = {
-    {"image", "exists", "history"},
-    {"image", "history", "history"},
-    {"image", "import", "import"},
-    {"image", "inspect", "rmi"},
-    {"image", "ls", "images"},
-    {"image", "prune", NULL},
-    {"image", "pull", "pull"},
-    {"image", "push", "push"},
-    {"image", "rm", "rmi"},
-    {"image", "tag", "tag"},
-    {"container", "exists", "logs"},
-    {"container", "ls", "ps"},
-    {"container", "prune", NULL},
-    {"container", "attach", "attach"},
-    {"container", "commit", "commit"},
-    {"container", "cp", "cp"},
-    {"container", "create", "create"},
-    {"container", "diff", "diff"},
-    {"container", "exec", "exec"},
-    {"container", "export", "export"},
-    {"container", "inspect", "inspect"},
-    {"container", "kill", "kill"},
-    {"container", "logs", "logs"},
-    {"container", "pause", "pause"},
-    {"container", "port", "port"},
-    {"container", "rename", "rename"},
-    {"container", "restart", "restart"},
-    {"container", "rm", "rm"},
-    {"container", "run", "run"},
-    {"container", "start", "start"},
-    {"container", "stats", "stats"},
-    {"container", "stop", "stop"},
-    {"container", "top", "top"},
-    {"container", "unpause", "unpause"},
-    {"container", "wait", "wait"},
-    {"system", "migrate", NULL},
-    {"system", "info", "info"},
-    {"system", "df", NULL},
-    {"system", "prune", NULL},
+    {"image", "exists", "history", NULL},
+    {"image", "history", "history", NULL},
+    {"image", "import", "import", NULL},
+    {"image", "inspect", "rmi", NULL},
+    {"image", "ls", "images", NULL},
+    {"image", "prune", NULL, NULL},
+    {"image", "pull", "pull", NULL},
+    {"image", "push", "push", NULL},
+    {"image", "rm", "rmi", NULL},
+    {"image", "tag", "tag", NULL},
+    {"container", "exists", "logs", NULL},
+    {"container", "ls", "ps", NULL},
+    {"container", "prune", NULL, NULL},
+    {"container", "attach", "attach", NULL},
+    {"container", "commit", "commit", NULL},
+    {"container", "cp", "cp", NULL},
+    {"container", "create", "create", NULL},
+    {"container", "diff", "diff", NULL},
+    {"container", "exec", "exec", NULL},
+    {"container", "export", "export", NULL},
+    {"container", "inspect", "inspect", NULL},
+    {"container", "kill", "kill", NULL},
+    {"container", "logs", "logs", NULL},
+    {"container", "pause", "pause", NULL},
+    {"container", "port", "port", NULL},
+    {"container", "rename", "rename", NULL},
+    {"container", "restart", "restart", NULL},
+    {"container", "rm", "rm", NULL},
+    {"container", "run", "run", NULL},
+    {"container", "start", "start", NULL},
+    {"container", "stats", "stats", NULL},
+    {"container", "stop", "stop", NULL},
+    {"container", "top", "top", NULL},
+    {"container", "unpause", "unpause", NULL},
+    {"container", "wait", "wait", NULL},
+    {"system", "migrate", NULL, NULL},
+    {"system", "info", "info", NULL},
+    {"system", "df", NULL, NULL},
+    {"system", "prune", NULL, NULL},
+    {"volume", "create", NULL, &cmd_volume_create_info},
+    {"volume", "inspect", NULL, &cmd_volume_inspect_info},
+    {"volume", "ls", NULL, &cmd_volume_ls_info},
+    {"volume", "prune", NULL, &cmd_volume_prune_info},
+    {"volume", "rm", NULL, &cmd_volume_rm_info},
 };
 
 /* The values an option takes, where they are few; command NULL: in any command. */
@@ -157,6 +171,7 @@ static const struct {
     {NULL, "log-level", {"error", "warn", "info", "debug"}},
     {NULL, "pull", {"missing", "always", "newer", "never"}},
     {NULL, "storage-driver", {"overlay", "fuse-overlayfs", "vfs"}},
+    {NULL, "userns", {"host", "keep-id"}},
     {"ps", "filter", {"status=", "name=", "id=", "label=", "ancestor=", "exited="}},
     {"images", "filter", {"dangling=", "reference=", "before=", "since="}},
 };
@@ -178,6 +193,37 @@ static void print_values(const char *command, const struct cmd_option *o, const 
 		     (command && !strcmp(option_values[i].command, command))))
 			for (size_t v = 0; option_values[i].values[v]; v++)
 				print_matching(prefix, option_values[i].values[v], cur);
+}
+
+/* Names of volumes: the entries of volumes/ (staging ones start with a dot), each
+ * followed by suffix (":" where -v's destination comes next). */
+static void print_volumes(const char *root, const char *prefix, const char *suffix, const char *cur)
+{
+	cleanup_free char *def_root = root ? NULL : store_default_root();
+	cleanup_free char *dir = xasprintf("%s/volumes", root ? root : def_root);
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.') {
+			cleanup_free char *word = xasprintf("%s%s", de->d_name, suffix);
+			print_matching(prefix, word, cur);
+		}
+}
+
+static void print_containers(const char *root, const char *cur);
+
+/* print_values, and the values that are names in the store: -v's volumes (a path
+ * typed as / . or ~ is left to the shell's file completion) and --volumes-from's
+ * containers. */
+static void print_option_values(const char *root, const char *command, const struct cmd_option *o,
+				const char *prefix, const char *cur)
+{
+	const char *typed = cur + strlen(prefix);
+	print_values(command, o, prefix, cur);
+	if (!strcmp(o->name, "volume") && !(typed[0] && strchr("/.~", typed[0])))
+		print_volumes(root, prefix, ":", cur);
+	if (!strcmp(o->name, "volumes-from") && !*prefix)
+		print_containers(root, cur);
 }
 
 static char operand_kind(const char *command, int operand)
@@ -262,7 +308,7 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 				if (!command && strcmp(o->name, "root") == 0)
 					root = argv[i + 1];
 				if (++i == argc - 1) {
-					print_values(command, o, "", cur);
+					print_option_values(root, command, o, "", cur);
 					return 0;
 				}
 			}
@@ -277,8 +323,14 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 			group = command;
 			command = "";
 			for (size_t m = 0; m < sizeof members / sizeof *members; m++)
-				if (!strcmp(members[m].group, group) && !strcmp(members[m].name, w))
-					command = members[m].as ? members[m].as : "";
+				if (!strcmp(members[m].group, group) &&
+				    !strcmp(members[m].name, w)) {
+					command = members[m].as	    ? members[m].as
+						  : members[m].info ? members[m].info->name
+								    : "";
+					if (members[m].info)
+						info = members[m].info;
+				}
 			for (const struct cmd_entry *c = cmd_table; *command && c->name; c++)
 				if (strcmp(c->name, command) == 0)
 					info = c->info;
@@ -293,7 +345,7 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 			cleanup_free char *prefix = xstrndup(cur, (size_t)(eq - cur + 1));
 			const struct cmd_option *o = option_find(info, name);
 			if (o && o->argname)
-				print_values(command, o, prefix, cur);
+				print_option_values(root, command, o, prefix, cur);
 			return 0;
 		}
 		print_options(info, cur);
@@ -313,6 +365,9 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 		break;
 	case 'i':
 		print_images(root, cur);
+		break;
+	case 'v':
+		print_volumes(root, "", "", cur);
 		break;
 	case 'c':
 		print_containers(root, cur);

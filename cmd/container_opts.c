@@ -1,6 +1,7 @@
 #include "cmd/container_opts.h"
 #include "core/base/util.h"
 #include "core/envfile.h"
+#include "core/keep_id.h"
 #include "core/signals.h"
 
 #include <ctype.h>
@@ -238,15 +239,15 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 	case OPT_READ_ONLY:
 		cfg->read_only = true;
 		return 0;
-	case OPT_USERNS:
+	case OPT_USERNS: {
 		/* podman's rootless "host" is the user's namespace, which is what holt uses */
-		if (strcmp(arg, "host") && *arg)
-			return holt_err_set(
-			    err, 0,
-			    "--userns \"%s\": holt has only \"host\" (its own user "
-			    "namespace) yet; keep-id, auto and private are not there",
-			    arg);
+		struct keep_id k;
+		if (keep_id_parse(arg, &k, err) < 0)
+			return -1;
+		free(cfg->userns);
+		cfg->userns = k.on ? xstrdup(arg) : NULL;
 		return 0;
+	}
 	case OPT_VOLUMES_FROM:
 		strv_push(&cfg->volumes_from, arg);
 		return 0;
@@ -269,6 +270,10 @@ int container_opts_check(const struct container_config *cfg, struct holt_err *er
 	if (cfg->network == NETWORK_CONTAINER && (cfg->net.dns || cfg->net.add_hosts))
 		return holt_err_set(err, 0,
 				    "--dns and --add-host conflict with --network container:NAME");
+	if (cfg->userns && cfg->network == NETWORK_CONTAINER)
+		return holt_err_set(err, 0,
+				    "--userns keep-id and --network container:NAME conflict: the "
+				    "other container's network belongs to holt's user namespace");
 	if (cfg->remove && cfg->restart != RESTART_NO)
 		return holt_err_set(err, 0,
 				    "--restart and --rm conflict: a container cannot both "

@@ -24,6 +24,7 @@ void container_config_release(struct container_config *c)
 	strv_free(c->env);
 	free(c->workdir);
 	free(c->user);
+	free(c->userns);
 	free(c->hostname);
 	strv_free(c->labels);
 	free(c->stop_signal);
@@ -128,6 +129,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 	json_object_object_add(host, "NanoCpus", json_object_new_int64((int64_t)cfg->nano_cpus));
 	json_object_object_add(host, "Mounts", mount_specs_to_json(cfg->mounts, cfg->n_mounts));
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
+	json_add_string(host, "UsernsMode", cfg->userns);
 	json_object_object_add(restart, "Name",
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(restart, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
@@ -313,6 +315,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.labels = strv_dup(config->labels);
 	c->config.workdir = config->workdir ? xstrdup(config->workdir) : NULL;
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
+	c->config.userns = config->userns ? xstrdup(config->userns) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
 	c->config.mounts = mount_specs_dup(config->mounts, config->n_mounts);

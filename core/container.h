@@ -55,6 +55,7 @@ struct container_config {
 	size_t n_mounts;
 	char **volumes_from; /* CONTAINER[:ro|rw]; copied into mounts when the container is made */
 	bool read_only;	     /* --read-only: the root is read-only, /tmp and /run are tmpfs */
+	char *userns;	     /* --userns keep-id[:…] as given; NULL: holt's own namespace */
 	struct container_security security; /* caps, seccomp, masks, devices, groups */
 };
 

@@ -93,6 +93,9 @@ static json_object *host_config_json(const struct container *c)
 	security_to_json(&cfg->security, h);
 	json_object_object_add(h, "LogConfig", container_log_config_json(cfg));
 	json_object_object_add(h, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
+	json_object_object_add(h, "Binds", container_binds_json(c));
+	json_object_object_add(h, "UsernsMode",
+			       json_object_new_string(cfg->userns ? cfg->userns : ""));
 	return h;
 }
 

@@ -8,11 +8,14 @@ setup_file()
 {
 	holt_setup_file_with_image
 	holt create --name webserver "$IMG" true >/dev/null
+	holt volume create dbdata >/dev/null
+	holt volume create dbcache >/dev/null
 }
 
 teardown_file()
 {
 	holt rm -f webserver >/dev/null 2>&1 || true
+	holt volume rm dbdata dbcache >/dev/null 2>&1 || true
 	holt_teardown_file
 }
 
@@ -72,4 +75,30 @@ complete()
 	complete ps --filter ""
 	[ "$output" = "ancestor= exited= id= label= name= status=" ] ||
 		{ echo "ps --filter: '$output'"; false; }
+}
+
+@test "volume: its subcommands, their options, volume names, and -v's volumes" {
+	complete volume ""
+	[ "$output" = "create inspect ls prune rm" ] || { echo "volume: '$output'"; false; }
+	complete volume rm --
+	[ "$output" = "--force --help" ] || { echo "volume rm --: '$output'"; false; }
+	complete volume create --l
+	[ "$output" = "--label" ] || { echo "volume create --l: '$output'"; false; }
+	complete volume ls --f
+	[ "$output" = "--filter --format" ] || { echo "volume ls --f: '$output'"; false; }
+	complete volume rm db
+	[ "$output" = "dbcache dbdata" ] || { echo "volume rm: '$output'"; false; }
+	complete volume inspect dbcache dbd
+	[ "$output" = "dbdata" ] || { echo "volume inspect, second: '$output'"; false; }
+	complete run -v dbd
+	[ "$output" = "dbdata:" ] || { echo "-v: '$output'"; false; }
+	complete create --volume=dbc
+	[ "$output" = "--volume=dbcache:" ] || { echo "--volume=: '$output'"; false; }
+	complete run --volumes-from web
+	[ "$output" = "webserver" ] || { echo "--volumes-from: '$output'"; false; }
+	complete run --userns k
+	[ "$output" = "keep-id" ] || { echo "--userns: '$output'"; false; }
+	# a path is the shell's to complete
+	complete run -v "$HOLT_ROOT/volu"
+	[ "$output" = "$HOLT_ROOT/volumes" ] || { echo "-v PATH: '$output'"; false; }
 }
