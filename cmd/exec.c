@@ -6,6 +6,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
+#include "core/container_events.h"
 #include "core/envfile.h"
 #include "core/launch.h"
 #include "core/relay.h"
@@ -111,6 +112,19 @@ static void apply(struct process_spec *spec, const struct exec_opts *o, char **a
 		spec_env_set(&spec->env, "TERM=xterm");
 }
 
+/* docker's exec_start event, whose action names the command ("exec_start: sh -c ..."). */
+static void exec_event(const struct container *c, const struct process_spec *spec)
+{
+	cleanup_free char *action = xstrdup("exec_start:");
+	for (char **a = spec->argv; a && *a; a++) {
+		char *longer = xasprintf("%s %s", action, *a);
+		free(action);
+		action = longer;
+	}
+	cleanup_free char *exec_id = random_hex64();
+	container_event(c, action, (const char *const[]){"execID", exec_id, NULL});
+}
+
 static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image *img,
 		   const struct process_spec *spec, const struct exec_opts *o, struct holt_err *err)
 {
@@ -132,6 +146,8 @@ static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image 
 	    .child_mask = &old,
 	};
 	int ret = launch(&lr, &l, err);
+	if (ret == 0)
+		exec_event(c, spec);
 	if (ret < 0 || detach) {
 		if (l.master >= 0)
 			close(l.master);

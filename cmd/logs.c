@@ -57,41 +57,11 @@ static void print_entry(const struct log_entry *e, void *ctx)
 /* docker's --since: RFC 3339, unix seconds[.frac], or a Go duration before now. */
 static int parse_time(const char *opt, const char *arg, struct timespec *out)
 {
-	char *end;
-	if (humanize_parse_time(arg, out))
+	if (humanize_parse_since(arg, out))
 		return 0;
-	double unix_time = strtod(arg, &end);
-	if (*arg && !*end && unix_time > 0) {
-		out->tv_sec = (time_t)unix_time;
-		out->tv_nsec = (long)((unix_time - (double)out->tv_sec) * 1e9);
-		return 0;
-	}
-	double secs = 0;
-	const char *p = arg;
-	while (*p) {
-		double v = strtod(p, &end);
-		if (end == p)
-			break;
-		if (strncmp(end, "ms", 2) == 0)
-			v /= 1000, end += 2;
-		else if (*end == 'h')
-			v *= 3600, end++;
-		else if (*end == 'm')
-			v *= 60, end++;
-		else if (*end == 's')
-			end++;
-		else
-			break;
-		secs += v;
-		p = end;
-	}
-	if (!*arg || *p)
-		return cmd_error("%s \"%s\": not a time (2026-01-02T15:04:05Z, a unix time, or "
-				 "a duration such as 10m)",
-				 opt, arg);
-	clock_gettime(CLOCK_REALTIME, out);
-	out->tv_sec -= (time_t)secs;
-	return 0;
+	return cmd_error("%s \"%s\": not a time (2026-01-02T15:04:05Z, a unix time, or a "
+			 "duration such as 10m)",
+			 opt, arg);
 }
 
 static int parse(int argc, char **argv, struct log_filter *o, struct printer *p)

@@ -1,5 +1,6 @@
 #include "core/attach.h"
 #include "core/base/util.h"
+#include "core/container_events.h"
 #include "core/monitor.h"
 
 #include <errno.h>
@@ -48,6 +49,7 @@ int attach_connect(const struct container *c, struct holt_err *err)
 			close(fd);
 		return holt_err_set(err, e, "attach to container \"%s\"", c->name);
 	}
+	container_event(c, "attach", NULL);
 	return fd;
 }
 

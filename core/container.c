@@ -4,6 +4,7 @@
 #include "core/container.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/container_events.h"
 #include "core/container_record.h"
 #include "core/names.h"
 
@@ -348,6 +349,7 @@ struct container *container_create(struct store *s, const struct container_confi
 		store_remove_tree(c->dir, &(struct holt_err){0});
 		return NULL;
 	}
+	container_event(c, "create", NULL);
 	return steal_pointer(&c);
 }
 
@@ -369,6 +371,7 @@ int container_rename(struct store *s, struct container *c, const char *name, str
 		return -1;
 	}
 	release_name(s, old);
+	container_event(c, "rename", (const char *const[]){"oldName", old, NULL});
 	return 0;
 }
 
@@ -378,5 +381,6 @@ int container_remove(struct store *s, struct container *c, struct holt_err *err)
 		return holt_err_wrap(err, "remove container \"%s\"", c->name);
 	store_remove_tree(c->run_dir, &(struct holt_err){0});
 	release_name(s, c->name);
+	container_event(c, "destroy", NULL);
 	return 0;
 }
