@@ -2,6 +2,7 @@
 #include "core/base/util.h"
 #include "core/envfile.h"
 #include "core/signals.h"
+#include "core/spec.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -184,6 +185,15 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		return 0;
 	case OPT_RESTART:
 		return parse_restart(arg, cfg, err);
+	case OPT_TZ:
+		free(cfg->timezone);
+		cfg->timezone = xstrdup(arg);
+		/* podman sets TZ too, but not for local: the host's TZ may be unset */
+		if (strcmp(arg, "local")) {
+			cleanup_free char *tz = xasprintf("TZ=%s", arg);
+			spec_env_set(&cfg->env, tz);
+		}
+		return 0;
 	case OPT_INIT:
 		cfg->init = true;
 		return 0;

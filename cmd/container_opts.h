@@ -36,6 +36,7 @@ enum {
 	OPT_DNS_OPTION,
 	OPT_DNS_OPT,
 	OPT_ADD_HOST,
+	OPT_TZ,
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -59,6 +60,7 @@ enum {
 	    {"add-host", OPT_ADD_HOST, "NAME:IP",                                                  \
 	     "a line in /etc/hosts (IP may be host-gateway)"},                                     \
 	    {"name", OPT_NAME, "NAME", "name the container"},                                      \
+	    {"tz", OPT_TZ, "TIMEZONE", "local (the host's) or Area/City: /etc/localtime and TZ"},  \
 	    {"restart", OPT_RESTART, "POLICY", "no, on-failure[:MAX], always or unless-stopped"},  \
 	    {"init", OPT_INIT, NULL, "run an init as pid 1 that reaps and forwards signals"},      \
 	    {"label", 'l', "KEY=VALUE", "set a label on the container"},                           \

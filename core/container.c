@@ -7,6 +7,7 @@
 #include "core/container_events.h"
 #include "core/container_record.h"
 #include "core/names.h"
+#include "core/timezone.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@ void container_config_release(struct container_config *c)
 	free(c->workdir);
 	free(c->user);
 	free(c->hostname);
+	free(c->timezone);
 	strv_free(c->labels);
 	free(c->stop_signal);
 	mount_specs_free(c->mounts, c->n_mounts);
@@ -74,7 +76,8 @@ static char *host_resolv_conf(void)
 	return text;
 }
 
-/* The files bind-mounted over the image's /etc/hostname, /etc/hosts, /etc/resolv.conf. */
+/* The files bind-mounted over the image's /etc/hostname, /etc/hosts, /etc/resolv.conf,
+ * and /etc/localtime with --tz. */
 static int write_etc_files(const struct container *c, struct holt_err *err)
 {
 	const struct container_config *cfg = &c->config;
@@ -88,6 +91,10 @@ static int write_etc_files(const struct container *c, struct holt_err *err)
 	if (write_text(dir, "hostname", hn, err) < 0 || write_text(dir, "hosts", hosts, err) < 0 ||
 	    write_text(dir, "resolv.conf", resolv, err) < 0)
 		return -1;
+	if (cfg->timezone) {
+		cleanup_free char *localtime = xasprintf("%s/localtime", dir);
+		return timezone_install(cfg->timezone, localtime, err);
+	}
 	return 0;
 }
 
@@ -156,6 +163,7 @@ static json_object *config_json(const struct container *c)
 	json_add_string(conf, "WorkingDir", cfg->workdir);
 	json_add_string(conf, "User", cfg->user);
 	json_add_string(conf, "Hostname", cfg->hostname);
+	json_add_string(conf, "Timezone", cfg->timezone);
 	json_object_object_add(conf, "Labels", json_labels_object(cfg->labels));
 	json_add_string(conf, "StopSignal", cfg->stop_signal);
 	if (cfg->stop_timeout >= 0)
@@ -316,6 +324,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
+	c->config.timezone = config->timezone ? xstrdup(config->timezone) : NULL;
 	c->config.mounts = mount_specs_dup(config->mounts, config->n_mounts);
 	c->config.volumes_from = NULL; /* already copied into mounts */
 	container_net_copy(&c->config.net, &config->net);

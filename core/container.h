@@ -40,6 +40,7 @@ struct container_config {
 	char *workdir;	   /* NULL: the image's WorkingDir, else / */
 	char *user;	   /* NULL: the image's User, else root */
 	char *hostname;	   /* NULL: the id's first 12 hex digits */
+	char *timezone;	   /* --tz: "local" or Area/City; NULL: the image's /etc/localtime */
 	char **labels;	   /* KEY=VALUE */
 	char *stop_signal; /* NULL: the image's StopSignal, else SIGTERM */
 	int stop_timeout;  /* seconds; -1: 10 */

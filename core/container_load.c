@@ -74,6 +74,7 @@ static void config_from_json(struct container_config *cfg, json_object *conf)
 	cfg->workdir = json_get_string(conf, "WorkingDir");
 	cfg->user = json_get_string(conf, "User");
 	cfg->hostname = json_get_string(conf, "Hostname");
+	cfg->timezone = json_get_string(conf, "Timezone");
 	cfg->labels = labels_from_json(get(conf, "Labels"));
 	cfg->stop_signal = json_get_string(conf, "StopSignal");
 	cfg->stop_timeout = get_int(conf, "StopTimeout", -1);

@@ -72,3 +72,25 @@ teardown()
 	run_holt inspect nosuch
 	check_status 125
 }
+
+@test "--tz Area/City: /etc/localtime from the host's zone files, and TZ; --tz local: the host's" {
+	run_holt run --rm --tz Asia/Tokyo "$IMG" sh -c 'echo "TZ=$TZ"; unset TZ; date +%Z; cat /etc/localtime'
+	check_status 0
+	[ "${lines[0]}" = "TZ=Asia/Tokyo" ] || { show_run; false; }
+	[ "${lines[1]}" = "JST" ] || { show_run; false; }
+	holt run --rm --tz Asia/Tokyo "$IMG" cat /etc/localtime | cmp - /usr/share/zoneinfo/Asia/Tokyo
+	holt run --rm --tz=local "$IMG" cat /etc/localtime | cmp - /etc/localtime
+	run_holt run --rm --tz=local "$IMG" sh -c 'echo "TZ=${TZ-unset}"'
+	check_output "TZ=unset"
+	holt create --name tzc --tz Europe/Paris "$IMG" true >/dev/null
+	run_holt inspect -f '{{.Config.Timezone}}' tzc
+	check_output "Europe/Paris"
+}
+
+@test "--tz with a zone that does not exist: a 125 error naming it, nothing made" {
+	run_holt run --rm --tz Nope/Zone "$IMG" true
+	check_holt_error '--tz "Nope/Zone": no such time zone'
+	run_holt create --tz ../../../etc/passwd "$IMG" true
+	check_holt_error '--tz "../../../etc/passwd"'
+	[ -z "$(holt ps -aq)" ] || { holt ps -a; false; }
+}
