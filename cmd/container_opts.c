@@ -102,8 +102,16 @@ static int parse_log_opt(const char *arg, struct container_config *cfg, struct h
 		return parse_size("--log-opt max-size", arg + 9, &cfg->log_max_size, err);
 	if (strncmp(arg, "max-file=", 9) == 0)
 		return 0; /* one rotated file is kept, whatever the count */
-	return holt_err_set(err, 0, "--log-opt \"%s\": holt knows max-size=SIZE and max-file=N",
-			    arg);
+	if (strncmp(arg, "path=", 5) == 0) {
+		if (arg[5] != '/' || arg[strlen(arg) - 1] == '/')
+			return holt_err_set(err, 0,
+					    "--log-opt \"%s\": the path of a file, absolute", arg);
+		free(cfg->log_path);
+		cfg->log_path = xstrdup(arg + 5);
+		return 0;
+	}
+	return holt_err_set(
+	    err, 0, "--log-opt \"%s\": holt knows max-size=SIZE, max-file=N and path=FILE", arg);
 }
 
 int container_opt_preserve_fds(const char *arg, unsigned *n, struct holt_err *err)
@@ -219,6 +227,16 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 	}
 	case OPT_LOG_OPT:
 		return parse_log_opt(arg, cfg, err);
+	case OPT_LOG_DRIVER: {
+		int d = logfile_driver_parse(arg);
+		if (d < 0)
+			return holt_err_set(err, 0,
+					    "--log-driver \"%s\": not one of k8s-file, json-file, "
+					    "none",
+					    arg);
+		cfg->log_driver = (enum log_driver)d;
+		return 0;
+	}
 	case 'm':
 		return parse_memory(arg, cfg, err);
 	case OPT_CPUS:

@@ -37,6 +37,7 @@ enum {
 	OPT_DNS_OPT,
 	OPT_ADD_HOST,
 	OPT_TZ,
+	OPT_LOG_DRIVER,
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -66,7 +67,8 @@ enum {
 	    {"label", 'l', "KEY=VALUE", "set a label on the container"},                           \
 	    {"stop-signal", OPT_STOP_SIGNAL, "SIGNAL", "signal that stops the container"},         \
 	    {"stop-timeout", OPT_STOP_TIMEOUT, "SECONDS", "how long stop waits before SIGKILL"},   \
-	    {"log-opt", OPT_LOG_OPT, "max-size=SIZE", "rotate the log at SIZE (10k, 5m, 1g)"},     \
+	    {"log-driver", OPT_LOG_DRIVER, "DRIVER", "k8s-file (default), json-file or none"},     \
+	    {"log-opt", OPT_LOG_OPT, "OPT", "max-size=SIZE (10k, 5m, 1g) or path=FILE"},           \
 	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
 	    {"security-opt", OPT_SECURITY_OPT, "OPT",                                              \
 	     "seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=PATHS|ALL"},  \

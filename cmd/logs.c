@@ -46,8 +46,14 @@ static void print_entry(const struct log_entry *e, void *ctx)
 	/* stderr is unbuffered: what stdout holds goes first, to keep the order of 2>&1. */
 	if (e->is_stderr)
 		fflush(stdout);
-	if (p->timestamps && p->at_line_start[e->is_stderr])
-		fprintf(out, "%s ", e->timestamp);
+	if (p->timestamps && p->at_line_start[e->is_stderr]) {
+		/* docker's: UTC, nine fraction digits, whatever the log file holds */
+		struct tm tm;
+		char when[32];
+		gmtime_r(&e->time.tv_sec, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(out, "%s.%09ldZ ", when, e->time.tv_nsec);
+	}
 	fwrite(e->text, 1, e->len, out);
 	if (!e->partial)
 		fputc('\n', out);
@@ -112,6 +118,10 @@ int cmd_logs(int argc, char **argv, struct cmd_ctx *ctx)
 	cleanup_container struct container *c = container_lookup(ctx->store, argv[optind], &err);
 	if (!c)
 		return cmd_fail(&err);
+	if (c->config.log_driver == LOG_DRIVER_NONE)
+		return cmd_error("logs \"%s\": the container's log driver is none: its output was "
+				 "not kept (--log-driver k8s-file or json-file keeps it)",
+				 c->name);
 	if (!log_read(c, &filter, print_entry, &p) && c->state.started_at)
 		cmd_warn("container \"%s\" has no log: it ran only in the foreground, whose output "
 			 "goes to the terminal (run -d or start logs it)",

@@ -28,6 +28,7 @@ void container_config_release(struct container_config *c)
 	free(c->user);
 	free(c->hostname);
 	free(c->timezone);
+	free(c->log_path);
 	strv_free(c->labels);
 	free(c->stop_signal);
 	mount_specs_free(c->mounts, c->n_mounts);
@@ -107,6 +108,8 @@ const char *container_restart_name(enum restart_policy p)
 
 char *container_log_path(const struct container *c)
 {
+	if (c->config.log_path)
+		return xstrdup(c->config.log_path);
 	return xasprintf("%s/ctr.log", c->dir);
 }
 
@@ -117,8 +120,10 @@ json_object *container_log_config_json(const struct container_config *cfg)
 	cleanup_free char *size = cfg->log_max_size == LOG_SIZE_UNLIMITED
 				      ? xstrdup("-1")
 				      : xasprintf("%" PRIu64, cfg->log_max_size);
-	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
+	json_object_object_add(log, "Type",
+			       json_object_new_string(logfile_driver_name(cfg->log_driver)));
 	json_object_object_add(opts, "max-size", json_object_new_string(size));
+	json_add_string(opts, "path", cfg->log_path);
 	json_object_object_add(log, "Config", opts);
 	return log;
 }
@@ -325,6 +330,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
 	c->config.timezone = config->timezone ? xstrdup(config->timezone) : NULL;
+	c->config.log_path = config->log_path ? xstrdup(config->log_path) : NULL;
 	c->config.mounts = mount_specs_dup(config->mounts, config->n_mounts);
 	c->config.volumes_from = NULL; /* already copied into mounts */
 	container_net_copy(&c->config.net, &config->net);

@@ -333,7 +333,9 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 	cleanup_close int lock = container_lock_monitor(m->c, &err);
 	cleanup_free char *log_path = container_log_path(m->c);
 	if (m->sfd < 0 || lock < 0 ||
-	    !(m->log = logfile_open(log_path, m->c->config.log_max_size, &err)) ||
+	    (m->c->config.log_driver != LOG_DRIVER_NONE &&
+	     !(m->log = logfile_open(log_path, m->c->config.log_max_size, m->c->config.log_driver,
+				     &err))) ||
 	    (m->listen_fd = listen_attach(m->c, &err)) < 0) {
 		if (!err.msg)
 			holt_err_set(&err, errno, "create the monitor's signalfd");

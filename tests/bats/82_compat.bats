@@ -94,3 +94,62 @@ teardown()
 	check_holt_error '--tz "../../../etc/passwd"'
 	[ -z "$(holt ps -aq)" ] || { holt ps -a; false; }
 }
+
+@test "--log-driver k8s-file (the default): podman's line format, which logs reads" {
+	local id dir
+	id=$(holt run -d --name k8s "$IMG" sh -c 'echo out; echo err >&2; printf part')
+	holt wait k8s >/dev/null
+	dir=$HOLT_ROOT/containers/$id
+	local ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}[+-][0-9]{2}:[0-9]{2}'
+	run grep -Ec "^$ts (stdout F out|stderr F err|stdout P part)\$" "$dir/ctr.log"
+	[ "$output" = 3 ] || { cat "$dir/ctr.log"; false; }
+	run_holt logs k8s
+	check_output "out"$'\n'"part"
+	run_holt inspect -f '{{.HostConfig.LogConfig.Type}}' k8s
+	check_output "k8s-file"
+}
+
+@test "--log-driver json-file: docker's JSON lines, read back by logs (streams, -t)" {
+	local id dir
+	id=$(holt run -d --name jf --log-driver json-file "$IMG" sh -c 'echo "a \"q\""; echo err >&2; printf part')
+	holt wait jf >/dev/null
+	dir=$HOLT_ROOT/containers/$id
+	run python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    print(o["stream"], repr(o["log"]), o["time"][-1])' "$dir/ctr.log"
+	# the streams come through two pipes: their order between them is not kept
+	output=$(printf '%s\n' "$output" | LC_ALL=C sort)
+	check_output "stderr 'err\\n' Z
+stdout 'a \"q\"\\n' Z
+stdout 'part' Z"
+	run_holt logs jf
+	check_output 'a "q"'$'\n'"part"
+	[ "$stderr" = err ] || { show_run; false; }
+	run_holt logs -t jf
+	[[ ${lines[1]} =~ ^[0-9-]+T[0-9:]+\.[0-9]{9}Z\ part$ ]] || { show_run; false; }
+	run_holt inspect -f '{{.HostConfig.LogConfig.Type}}' jf
+	check_output "json-file"
+}
+
+@test "--log-opt path=FILE: the log goes there; --log-driver none: logs says there is none" {
+	local log=$BATS_TEST_TMPDIR/elsewhere.log
+	holt run -d --name lp --log-opt path="$log" "$IMG" echo hello >/dev/null
+	holt wait lp >/dev/null
+	grep -q ' stdout F hello$' "$log" || { cat "$log"; false; }
+	run_holt logs lp
+	check_output "hello"
+	run_holt inspect -f '{{.LogPath}} {{.HostConfig.LogConfig.Config.path}}' lp
+	check_output "$log $log"
+	local id
+	id=$(holt run -d --name ln --log-driver none "$IMG" echo gone)
+	holt wait ln >/dev/null
+	[ ! -e "$HOLT_ROOT/containers/$id/ctr.log" ]
+	run_holt logs ln
+	check_holt_error 'the container'"'"'s log driver is none'
+	run_holt run --log-driver journald "$IMG" true
+	check_holt_error '--log-driver "journald"'
+	run_holt run --log-opt path=rel.log "$IMG" true
+	check_holt_error '--log-opt "path=rel.log"'
+}

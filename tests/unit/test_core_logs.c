@@ -23,7 +23,7 @@ static void test_write_and_parse(const char *dir)
 {
 	struct holt_err err = {0};
 	cleanup_free char *path = xasprintf("%s/ctr.log", dir);
-	struct logfile *l = logfile_open(path, 0, &err);
+	struct logfile *l = logfile_open(path, 0, LOG_DRIVER_K8S_FILE, &err);
 	ok(l != NULL, "a log opens");
 	logfile_write(l, "stdout", "one\ntwo\nthr", 11);
 	logfile_write(l, "stderr", "oops\n", 5);
@@ -59,7 +59,7 @@ static void test_rotation(const char *dir)
 	struct holt_err err = {0};
 	cleanup_free char *path = xasprintf("%s/rot.log", dir);
 	cleanup_free char *old = xasprintf("%s.1", path);
-	struct logfile *l = logfile_open(path, 200, &err);
+	struct logfile *l = logfile_open(path, 200, LOG_DRIVER_K8S_FILE, &err);
 	for (int i = 0; i < 20; i++)
 		logfile_write(l, "stdout", "0123456789\n", 11);
 	logfile_close(l);
