@@ -153,3 +153,47 @@ stdout 'part' Z"
 	run_holt run --log-opt path=rel.log "$IMG" true
 	check_holt_error '--log-opt "path=rel.log"'
 }
+
+@test "ps --sort: podman's fields (names, created, id, command, status, size); a bad one is a 125" {
+	holt create --name sb "$IMG" sh -c 'echo b' >/dev/null
+	holt run --name sa "$IMG" sh -c 'head -c 200000 /dev/zero >/big' >/dev/null
+	holt run -d --name sc "$IMG" sleep 30 >/dev/null
+	run_holt ps -a --sort names --format '{{.Names}}'
+	check_output $'sa\nsb\nsc'
+	run_holt ps -a --sort created --format '{{.Names}}'
+	check_output $'sc\nsa\nsb'
+	run_holt ps -a --sort runningfor --format '{{.Names}}'
+	check_output $'sc\nsa\nsb'
+	run_holt ps -a --sort id -q --no-trunc
+	check_output "$(holt ps -aq --no-trunc | LC_ALL=C sort)"
+	run_holt ps -a --sort command --format '{{.Names}}'
+	check_output $'sb\nsa\nsc'
+	run_holt ps -a --sort status --format '{{.Status}}'
+	[[ ${lines[0]} == Created && ${lines[1]} == Exited* && ${lines[2]} == Up* ]] || { show_run; false; }
+	run_holt ps -a --sort size --format '{{.Names}}'
+	[ "${lines[2]}" = sa ] || { show_run; false; }
+	run_holt ps --sort nope
+	check_holt_error '--sort "nope"'
+}
+
+@test "images --sort: repository, tag, created, id, size; a bad one is a 125" {
+	holt tag "$IMG" zz/last:a
+	holt tag "$IMG" aa/first:z
+	holt import "$HOLT_FIXTURES/rootfs.tar.gz" mm/newest:m >/dev/null
+	run_holt images --sort repository --format '{{.Repository}}:{{.Tag}}'
+	check_output "aa/first:z
+mm/newest:m
+${IMG%:*}:${IMG#*:}
+zz/last:a"
+	run_holt images --sort tag --format '{{.Tag}}'
+	check_output "$(printf '%s\n' 1 a m z | LC_ALL=C sort)"
+	run_holt images --sort created --format '{{.Repository}}'
+	[ "${lines[0]}" = mm/newest ] || { show_run; false; }
+	run_holt images --sort id -q
+	check_output "$(holt images -q | LC_ALL=C sort)"
+	run_holt images --sort size -q
+	check_status 0
+	run_holt images --sort nope
+	check_holt_error 'images --sort "nope"'
+	holt rmi zz/last:a aa/first:z mm/newest:m >/dev/null
+}
