@@ -38,6 +38,7 @@ enum {
 	OPT_ADD_HOST,
 	OPT_TZ,
 	OPT_LOG_DRIVER,
+	OPT_DETACH_KEYS, /* run and exec only */
 };
 
 #define CONTAINER_OPTIONS                                                                          \

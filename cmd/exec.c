@@ -26,6 +26,8 @@ static const struct cmd_option exec_options[] = {
     {"user", 'u', "USER[:GROUP]", "user to run as (default: the container's)"},
     {"preserve-fds", OPT_PRESERVE_FDS, "N", "pass fds 3 .. 3+N-1 on to the process"},
     {"privileged", OPT_PRIVILEGED, NULL, "give the process every capability"},
+    {"detach-keys", OPT_DETACH_KEYS, "KEYS",
+     "keys that detach -it, the process running on (default: ctrl-p,ctrl-q)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -42,13 +44,18 @@ struct exec_opts {
 	unsigned preserve_fds;
 	char **env;
 	const char *workdir, *user;
+	struct attach_keys keys;
 };
 
 static int parse(int argc, char **argv, struct exec_opts *o, struct holt_err *err)
 {
 	int c;
+	const char *keys = NULL;
 	while ((c = cmd_getopt(argc, argv, &cmd_exec_info)) != -1) {
 		switch (c) {
+		case OPT_DETACH_KEYS:
+			keys = optarg;
+			break;
 		case 'i':
 			o->interactive = true;
 			break;
@@ -84,6 +91,8 @@ static int parse(int argc, char **argv, struct exec_opts *o, struct holt_err *er
 			break;
 		}
 	}
+	if (attach_keys_parse(keys, &o->keys, err) < 0)
+		return -1;
 	if (argc - optind < 2)
 		return holt_err_set(err, 0,
 				    "exec: a container and a command are required (holt exec "
@@ -154,7 +163,11 @@ static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image 
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return ret < 0 ? l.status : 0;
 	}
-	int code = relay_wait(l.pid, l.master, spec->interactive, &old, err);
+	int code = relay_wait(l.pid, l.master, spec->interactive, &o->keys, &old, err);
+	if (code == RELAY_DETACHED) {
+		fputs("\nread escape sequence\n", stderr);
+		return 0;
+	}
 	return code < 0 ? HOLT_EXIT_ERROR : code;
 }
 

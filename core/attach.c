@@ -71,6 +71,8 @@ struct demux {
 	unsigned char hdr[ATTACH_HEADER];
 	size_t have, left;
 	int stream;
+	unsigned char code[4]; /* the ATTACH_EXIT frame's */
+	size_t code_len;
 };
 
 static bool demux_read(struct demux *d, int sock)
@@ -94,7 +96,11 @@ static bool demux_read(struct demux *d, int sock)
 			continue;
 		}
 		size_t take = (size_t)n < d->left ? (size_t)n : d->left;
-		write_all(d->stream == ATTACH_STDERR ? 2 : 1, p, take);
+		if (d->stream == ATTACH_EXIT)
+			for (size_t i = 0; i < take && d->code_len < sizeof d->code; i++)
+				d->code[d->code_len++] = (unsigned char)p[i];
+		else
+			write_all(d->stream == ATTACH_STDERR ? 2 : 1, p, take);
 		p += take;
 		n -= (ssize_t)take;
 		d->left -= take;
@@ -115,18 +121,25 @@ static bool forward_stdin(int sock, bool *open, const struct attach_keys *keys, 
 		shutdown(sock, SHUT_WR);
 		return false;
 	}
-	for (ssize_t i = 0; i < n; i++) {
+	if (attach_keys_typed(keys, buf, (size_t)n, matched))
+		return true;
+	write_all(sock, buf, (size_t)n);
+	return false;
+}
+
+bool attach_keys_typed(const struct attach_keys *keys, const char *buf, size_t n, size_t *matched)
+{
+	for (size_t i = 0; keys->len && i < n; i++) {
 		unsigned char b = (unsigned char)buf[i];
 		*matched = b == keys->seq[*matched] ? *matched + 1 : b == keys->seq[0];
 		if (*matched == keys->len)
 			return true;
 	}
-	write_all(sock, buf, (size_t)n);
 	return false;
 }
 
 int attach_relay(int sock, bool tty, bool send_stdin, const struct attach_keys *keys,
-		 struct holt_err *err)
+		 int *exit_code, struct holt_err *err)
 {
 	struct termios saved, raw;
 	bool is_raw = false, stdin_open = send_stdin;
@@ -157,5 +170,10 @@ int attach_relay(int sock, bool tty, bool send_stdin, const struct attach_keys *
 	}
 	if (is_raw)
 		tcsetattr(0, TCSADRAIN, &saved);
+	if (exit_code)
+		*exit_code = d.code_len == sizeof d.code
+				 ? (int)(d.code[0] | d.code[1] << 8 | d.code[2] << 16 |
+					 (unsigned)d.code[3] << 24)
+				 : -1;
 	return ret;
 }

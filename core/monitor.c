@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -41,6 +42,8 @@ struct monitor {
 	struct launched launched; /* the net helper's pid, to reap after each run */
 	int status;
 	bool exited;
+	int exit_code;		       /* of the last run */
+	const struct winsize *winsize; /* of the terminal that started it, or NULL */
 };
 
 int monitor_attach_addr(const struct container *c, struct sockaddr_un *sa, struct holt_err *err)
@@ -252,6 +255,7 @@ static int start_once(struct monitor *m, const sigset_t *mask, struct holt_err *
 	    .storage_driver = m->req->storage_driver,
 	    .stdio = {in[0], out[1], errp[1]},
 	    .child_mask = mask,
+	    .winsize = m->winsize,
 	};
 	int ret = launch(&lr, &l, err);
 	close_fd(&in[0]);
@@ -348,6 +352,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 		if (code) {
 			struct holt_err e = {0};
 			container_set_exited(m->c, code, err.msg, &e);
+			m->exit_code = code;
 			report(ready, code, err.msg);
 			break;
 		}
@@ -369,6 +374,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 		close_fd(&m->in);
 		launch_reap_net(&m->launched, true);
 		code = relay_exit_code(m->status);
+		m->exit_code = code;
 		if (!restart_due(m, code) || container_set_restarting(m->c, code, &e) < 0 ||
 		    !back_off(m, backoff_ms)) {
 			holt_err_release(&e);
@@ -380,6 +386,11 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 	}
 	/* Between restarts it stays: the next start makes it anew. */
 	cgroup_remove(m->c);
+	/* the code goes to the clients first: with --rm no record keeps it */
+	unsigned char code_le[4] = {(unsigned char)m->exit_code, (unsigned char)(m->exit_code >> 8),
+				    (unsigned char)(m->exit_code >> 16),
+				    (unsigned char)(m->exit_code >> 24)};
+	send_clients(m, ATTACH_EXIT, (const char *)code_le, sizeof code_le);
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (m->clients[i] >= 0)
 			drop_client(m, i);
@@ -433,6 +444,9 @@ int monitor_start(const struct run_request *req, int *attach_fd, int *status, st
 		close(ready[0]), close(ready[1]);
 		return holt_err_set(err, e, "create the attach socket");
 	}
+	/* the pty gets the size of the terminal the container is started from */
+	struct winsize ws;
+	bool has_ws = req->spec->tty && isatty(0) && ioctl(0, TIOCGWINSZ, &ws) == 0;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -452,7 +466,8 @@ int monitor_start(const struct run_request *req, int *attach_fd, int *status, st
 				    .listen_fd = -1,
 				    .out = -1,
 				    .err = -1,
-				    .in = -1};
+				    .in = -1,
+				    .winsize = has_ws ? &ws : NULL};
 		for (int i = 0; i < MAX_CLIENTS; i++)
 			m.clients[i] = -1;
 		if (pair[1] >= 0)

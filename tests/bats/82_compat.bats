@@ -197,3 +197,56 @@ zz/last:a"
 	check_holt_error 'images --sort "nope"'
 	holt rmi zz/last:a aa/first:z mm/newest:m >/dev/null
 }
+
+# pty_start NAME HOLT-ARGS...: runs holt HOLT-ARGS in a terminal (script), its typed input
+# from fd 7, its output in $BATS_TEST_TMPDIR/NAME.out; $spid is script's pid.
+pty_start()
+{
+	local name=$1 cmd
+	shift
+	cmd="exec $(holt_cmdline)$(printf '%q ' "$@")"
+	mkfifo "$BATS_TEST_TMPDIR/$name.in"
+	timeout -k 5 30 script -qefc "$cmd" /dev/null <"$BATS_TEST_TMPDIR/$name.in" \
+		>"$BATS_TEST_TMPDIR/$name.out" 2>&1 &
+	spid=$!
+	exec 7>"$BATS_TEST_TMPDIR/$name.in"
+}
+
+# pty_detach NAME KEYS: types KEYS once the output says ready; script must end with 0.
+pty_detach()
+{
+	local out=$BATS_TEST_TMPDIR/$1.out rc=0
+	wait_for_line "$out" 20 ready || { exec 7>&-; kill "$spid"; false; }
+	printf "$2" >&7
+	wait "$spid" || rc=$?
+	exec 7>&-
+	[ "$rc" -eq 0 ] || { echo "status $rc"; cat -A "$out"; false; }
+	grep -q "read escape sequence" "$out" || { cat -A "$out"; false; }
+}
+
+@test "run -it: ctrl-p ctrl-q detaches, the container runs on, and attach works afterwards" {
+	script_or_skip
+	pty_start rd run -it --name rd "$IMG" sh -c 'echo ready; while :; do echo tick; sleep 0.2; done'
+	pty_detach rd '\020\021'
+	[ "$(holt inspect -f '{{.State.Status}}' rd)" = running ]
+	run timeout 2 "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" attach --no-stdin rd
+	[ "$status" -eq 124 ] || { show_run; false; }
+	[[ $output == *tick* ]] || { show_run; false; }
+	# --detach-keys sets others; ctrl-p ctrl-q then reach the container
+	pty_start rk run -it --rm --detach-keys ctrl-a,x --name rk "$IMG" sh -c 'echo ready; while :; do sleep 0.2; done'
+	pty_detach rk '\001x'
+	[ "$(holt inspect -f '{{.State.Status}}' rk)" = running ]
+	run_holt run -it --detach-keys ctrl-1 "$IMG" true
+	check_holt_error '"ctrl-1" is no key'
+}
+
+@test "exec -it: ctrl-p ctrl-q (or --detach-keys) detaches, the exec'd process runs on" {
+	script_or_skip
+	holt run -d --name ed "$IMG" sleep 60 >/dev/null
+	pty_start ex exec -it ed sh -c 'echo $$ >/tmp/exec.pid; echo ready; sleep 30'
+	pty_detach ex '\020\021'
+	holt exec ed sh -c 'kill -0 "$(cat /tmp/exec.pid)"'
+	pty_start ek exec -it --detach-keys ctrl-x ed sh -c 'echo $$ >/tmp/exec2.pid; echo ready; sleep 30'
+	pty_detach ek '\030'
+	holt exec ed sh -c 'kill -0 "$(cat /tmp/exec2.pid)"'
+}
