@@ -151,7 +151,7 @@ static const struct {
 /* The values an option takes, where they are few; command NULL: in any command. */
 static const struct {
 	const char *command, *option;
-	const char *const values[8];
+	const char *const values[10];
 } option_values[] = {
     {NULL, "network", {"none", "host"}},
     {NULL, "restart", {"no", "on-failure", "always", "unless-stopped"}},
@@ -160,6 +160,10 @@ static const struct {
     {NULL, "storage-driver", {"overlay", "fuse-overlayfs", "vfs"}},
     {"ps", "filter", {"status=", "name=", "id=", "label=", "ancestor=", "exited="}},
     {"images", "filter", {"dangling=", "reference=", "before=", "since="}},
+    {"events", "filter", {"container=", "image=", "event=", "type=", "label=", "volume="}},
+    {NULL, "log-driver", {"k8s-file", "json-file", "none"}},
+    {"ps", "sort", {"command", "created", "id", "image", "names", "runningfor", "size", "status"}},
+    {"images", "sort", {"created", "id", "repository", "size", "tag"}},
 };
 
 static void print_matching(const char *prefix, const char *word, const char *cur)

@@ -140,3 +140,17 @@ fish_complete()
 	fish_complete run --restart ""
 	[ "$output" = "always no on-failure unless-stopped" ] || { echo "--restart: '$output'"; false; }
 }
+
+@test "option values: events --filter, --log-driver, ps and images --sort" {
+	complete events --filter ""
+	[ "$output" = "container= event= image= label= type= volume=" ] ||
+		{ echo "events --filter: '$output'"; false; }
+	complete run --log-driver ""
+	[ "$output" = "json-file k8s-file none" ] || { echo "--log-driver: '$output'"; false; }
+	complete ps --sort r
+	[ "$output" = "runningfor" ] || { echo "ps --sort: '$output'"; false; }
+	complete images --sort ""
+	[ "$output" = "created id repository size tag" ] || { echo "images --sort: '$output'"; false; }
+	complete ev
+	[ "$output" = "events" ] || { echo "ev: '$output'"; false; }
+}
