@@ -132,8 +132,9 @@ int cmd_run(int argc, char **argv, struct cmd_ctx *ctx)
 			     "[COMMAND...])");
 		goto fail;
 	}
-	if (cfg.tty && cfg.interactive && !isatty(0)) {
-		/* docker's refusal: a pty fed from a pipe would wait for ever */
+	if (!detach && cfg.tty && cfg.interactive && !isatty(0)) {
+		/* docker's refusal: a pty fed from a pipe would wait for ever (-dit attaches
+		 * nothing, so scripts run it from anywhere) */
 		holt_err_set(&err, 0,
 			     "run: the input device is not a TTY (drop -t, or run it "
 			     "from a terminal)");

@@ -57,21 +57,46 @@ int monitor_attach_addr(const struct container *c, struct sockaddr_un *sa, struc
 	return dir;
 }
 
+static void drop_client(struct monitor *m, int i)
+{
+	close(m->clients[i]);
+	m->clients[i] = -1;
+}
+
+/* Hands client i the container's pty master, so that it sets the size of its terminal
+ * there, as it is now and whenever it changes. */
+static void send_pty(struct monitor *m, int i)
+{
+	if (!m->req->spec->tty || m->out < 0)
+		return;
+	unsigned char hdr[ATTACH_HEADER] = {ATTACH_PTY, 0, 0, 0, 0};
+	struct iovec iov = {hdr, sizeof hdr};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	memset(&u, 0, sizeof u);
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &m->out, sizeof(int));
+	if (sendmsg(m->clients[i], &msg, MSG_NOSIGNAL) != (ssize_t)sizeof hdr)
+		drop_client(m, i);
+}
+
 static void add_client(struct monitor *m, int fd)
 {
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (m->clients[i] < 0) {
 			m->clients[i] = fd;
 			m->client_in_done[i] = false;
+			send_pty(m, i);
 			return;
 		}
 	close(fd);
-}
-
-static void drop_client(struct monitor *m, int i)
-{
-	close(m->clients[i]);
-	m->clients[i] = -1;
 }
 
 static void send_clients(struct monitor *m, int stream, const char *buf, size_t n)
@@ -363,6 +388,9 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 			report(ready, 0, "");
 			close(steal_fd(&ready));
 		}
+		for (int i = 0; i < MAX_CLIENTS; i++)
+			if (m->clients[i] >= 0)
+				send_pty(m, i);
 		watch(m);
 		if (!m->exited) {
 			/* The output ended early: wait for the exit itself. */

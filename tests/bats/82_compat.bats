@@ -250,3 +250,25 @@ pty_detach()
 	pty_detach ek '\030'
 	holt exec ed sh -c 'kill -0 "$(cat /tmp/exec2.pid)"'
 }
+
+@test "attach from a terminal gives the container's terminal its size" {
+	script_or_skip
+	holt run -dit --name ws "$IMG" sh -c 'while :; do sleep 0.2; done' >/dev/null
+	local cmd
+	cmd="stty rows 13 cols 77; exec $(holt_cmdline)attach ws"
+	mkfifo "$BATS_TEST_TMPDIR/ws.in"
+	timeout -k 5 30 script -qefc "$cmd" /dev/null <"$BATS_TEST_TMPDIR/ws.in" \
+		>"$BATS_TEST_TMPDIR/ws.out" 2>&1 &
+	spid=$!
+	exec 7>"$BATS_TEST_TMPDIR/ws.in"
+	local i size=""
+	for ((i = 0; i < 100; i++)); do
+		size=$(holt exec ws sh -c 'stty size </dev/pts/0' 2>/dev/null) || true
+		[ "$size" = "13 77" ] && break
+		sleep 0.1
+	done
+	printf '\020\021' >&7
+	wait "$spid" || true
+	exec 7>&-
+	[ "$size" = "13 77" ] || { echo "size: '$size'"; cat -A "$BATS_TEST_TMPDIR/ws.out"; false; }
+}
