@@ -94,8 +94,11 @@ static int run_attached(const struct run_request *req, const struct attach_keys 
 		fputs("\nread escape sequence\n", stderr);
 		return 0;
 	}
-	if (exit_code >= 0)
+	if (exit_code >= 0) {
+		/* as after a foreground run, the record is final (or, with --rm, gone) */
+		container_wait_monitor(req->container);
 		return exit_code;
+	}
 	/* the monitor died before it could say */
 	if (control_wait(req->container, err) < 0)
 		return HOLT_EXIT_ERROR;

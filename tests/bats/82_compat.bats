@@ -272,3 +272,12 @@ pty_detach()
 	exec 7>&-
 	[ "$size" = "13 77" ] || { echo "size: '$size'"; cat -A "$BATS_TEST_TMPDIR/ws.out"; false; }
 }
+
+@test "run --rm -it: gone when holt returns, its exit code kept" {
+	script_or_skip
+	mkfifo "$BATS_TEST_TMPDIR/rm.in"
+	run timeout -k 5 30 script -qefc "exec $(holt_cmdline)run --rm -it --name gone-it $IMG sh -c 'exit 6'" \
+		/dev/null <>"$BATS_TEST_TMPDIR/rm.in"
+	[ "$status" -eq 6 ] || { show_run; false; }
+	[ -z "$(holt ps -aq)" ] || { holt ps -a; false; }
+}
