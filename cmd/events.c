@@ -201,13 +201,17 @@ static void print_plain(json_object *msg)
 		strcpy(zone, "Z");
 	else
 		memmove(zone + 4, zone + 3, 3), zone[3] = ':';
-	printf("%s.%09lld%s %s %s %s", when, (long long)(ns % 1000000000), zone, str(msg, "Type"),
-	       str(msg, "Action"), actor_id(msg));
+	const char *type = str(msg, "Type"), *action = str(msg, "Action"), *id = actor_id(msg);
+	printf("%s.%09lld%s %s %s %s", when, (long long)(ns % 1000000000), zone, type ? type : "",
+	       action ? action : "", id ? id : "");
 	cleanup_strv char **pairs = NULL;
-	json_object_object_foreach(attributes(msg), k, v)
-	{
-		cleanup_free char *pair = xasprintf("%s=%s", k, json_object_get_string(v));
-		strv_push(&pairs, pair);
+	json_object *attrs = attributes(msg);
+	if (attrs && json_object_is_type(attrs, json_type_object)) {
+		json_object_object_foreach(attrs, k, v)
+		{
+			cleanup_free char *pair = xasprintf("%s=%s", k, json_object_get_string(v));
+			strv_push(&pairs, pair);
+		}
 	}
 	strv_sort(pairs);
 	for (size_t i = 0; pairs && pairs[i]; i++)

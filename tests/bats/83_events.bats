@@ -151,3 +151,14 @@ volume destroy"
 	run python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$dir/events.log"
 	check_status 0
 }
+
+@test "lines of the journal that are not whole events are skipped or shown as they are" {
+	local dir=$HOLT_ROOT/events
+	mkdir -p "$dir"
+	printf '%s\n' 'not json' '[1,2]' '{"Type":"container","timeNano":2500000000}' >>"$dir/events.log"
+	run_holt events --since 2 --until 3
+	check_status 0
+	[[ $output =~ T[0-9:.]+(Z|[+-][0-9:]+)\ container\ \ $ ]] || { show_run; false; }
+	run_holt events --since 2 --until 3 --format '{{.Type}}|{{.Status}}|{{json .Actor}}'
+	check_output "container||null"
+}
