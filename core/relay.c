@@ -140,7 +140,7 @@ static void hold_master(int master)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	char buf[8192];
-	while (read(3, buf, sizeof buf) > 0 || errno == EINTR)
+	for (ssize_t n; (n = read(3, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
 		;
 	_exit(0);
 }
