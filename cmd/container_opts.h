@@ -36,6 +36,9 @@ enum {
 	OPT_DNS_OPTION,
 	OPT_DNS_OPT,
 	OPT_ADD_HOST,
+	OPT_TZ,
+	OPT_LOG_DRIVER,
+	OPT_DETACH_KEYS, /* run and exec only */
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -59,12 +62,14 @@ enum {
 	    {"add-host", OPT_ADD_HOST, "NAME:IP",                                                  \
 	     "a line in /etc/hosts (IP may be host-gateway)"},                                     \
 	    {"name", OPT_NAME, "NAME", "name the container"},                                      \
+	    {"tz", OPT_TZ, "TIMEZONE", "local (the host's) or Area/City: /etc/localtime and TZ"},  \
 	    {"restart", OPT_RESTART, "POLICY", "no, on-failure[:MAX], always or unless-stopped"},  \
 	    {"init", OPT_INIT, NULL, "run an init as pid 1 that reaps and forwards signals"},      \
 	    {"label", 'l', "KEY=VALUE", "set a label on the container"},                           \
 	    {"stop-signal", OPT_STOP_SIGNAL, "SIGNAL", "signal that stops the container"},         \
 	    {"stop-timeout", OPT_STOP_TIMEOUT, "SECONDS", "how long stop waits before SIGKILL"},   \
-	    {"log-opt", OPT_LOG_OPT, "max-size=SIZE", "rotate the log at SIZE (10k, 5m, 1g)"},     \
+	    {"log-driver", OPT_LOG_DRIVER, "DRIVER", "k8s-file (default), json-file or none"},     \
+	    {"log-opt", OPT_LOG_OPT, "OPT", "max-size=SIZE (10k, 5m, 1g) or path=FILE"},           \
 	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
 	    {"security-opt", OPT_SECURITY_OPT, "OPT",                                              \
 	     "seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=PATHS|ALL"},  \

@@ -56,6 +56,7 @@ static json_object *config_json(const struct container *c, const struct process_
 	char *const *cmd = cfg->cmd ? cfg->cmd : !cfg->entrypoint_set && img ? img->cmd : NULL;
 
 	json_object_object_add(conf, "Hostname", str_or_empty(cfg->hostname));
+	json_object_object_add(conf, "Timezone", str_or_empty(cfg->timezone)); /* podman's */
 	json_object_object_add(conf, "User",
 			       str_or_empty(cfg->user ? cfg->user
 					    : img     ? img->user

@@ -238,7 +238,10 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			return holt_err_set(err, e, "create the terminal socket"), -1;
 		}
 		a.tty_sock = sock[1];
-		a.has_winsize = isatty(0) && ioctl(0, TIOCGWINSZ, &a.winsize) == 0;
+		if (req->winsize)
+			a.winsize = *req->winsize;
+		a.has_winsize =
+		    req->winsize || (isatty(0) && ioctl(0, TIOCGWINSZ, &a.winsize) == 0);
 	}
 	a.report_fd = report[1];
 
