@@ -1,0 +1,326 @@
+/* The expansion of Dockerfile words as BuildKit's shell lexer does it: quotes, the escape
+ * character, $VAR and ${VAR...} forms. One scanner serves both dockerfile_expand (one
+ * string) and dockerfile_words (words split on blanks and on blanks in unquoted values). */
+#include "core/base/util.h"
+#include "core/dockerfile.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+static void sbuf_addn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void sbuf_addc(struct sbuf *b, char c)
+{
+	sbuf_addn(b, &c, 1);
+}
+
+/* Where a scan's output goes: the whole result, and in words mode the words as well. */
+struct sink {
+	struct sbuf all;
+	bool split;    /* words mode */
+	struct sbuf w; /* the word being built */
+	bool in_word;  /* w is a word even when empty (it had quotes) */
+	char **words;
+};
+
+static void sink_end_word(struct sink *k)
+{
+	if (k->in_word)
+		strv_push(&k->words, k->w.s ? k->w.s : "");
+	k->w.len = 0;
+	if (k->w.s)
+		k->w.s[0] = '\0';
+	k->in_word = false;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* An unquoted character, or the characters of an unquoted value: blanks split words. */
+static void sink_split(struct sink *k, const char *s, size_t n)
+{
+	sbuf_addn(&k->all, s, n);
+	if (!k->split)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (is_blank(s[i])) {
+			sink_end_word(k);
+			continue;
+		}
+		sbuf_addc(&k->w, s[i]);
+		k->in_word = true;
+	}
+}
+
+/* Quoted or escaped text: part of the word whatever it holds. */
+static void sink_raw(struct sink *k, const char *s, size_t n)
+{
+	sbuf_addn(&k->all, s, n);
+	if (!k->split)
+		return;
+	sbuf_addn(&k->w, s, n);
+	k->in_word = true;
+}
+
+static void sink_free(struct sink *k)
+{
+	free(k->all.s);
+	free(k->w.s);
+	strv_free(k->words);
+}
+
+struct lex {
+	const char *word; /* the whole input, for messages */
+	const char *p;
+	char escape;
+	char *const *vars;
+	struct holt_err *err;
+};
+
+static __attribute__((format(printf, 2, 3))) int lex_fail(struct lex *lx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cleanup_free char *why = xvasprintf(fmt, ap);
+	va_end(ap);
+	return holt_err_set(lx->err, 0, "expand \"%s\": %s", lx->word, why);
+}
+
+/* The value of name (n bytes) in vars, the last entry winning; NULL when unset. */
+static const char *lookup(char *const *vars, const char *name, size_t n)
+{
+	const char *found = NULL;
+
+	for (char *const *v = vars; v && *v; v++)
+		if (!strncmp(*v, name, n) && (*v)[n] == '=')
+			found = *v + n + 1;
+	return found;
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* A variable name at p: letters, digits and '_', or a run of digits as the shell's
+ * positional parameters. Returns its length. */
+static size_t name_len(const char *p)
+{
+	size_t n = 0;
+
+	if (*p >= '0' && *p <= '9') {
+		while (p[n] >= '0' && p[n] <= '9')
+			n++;
+		return n;
+	}
+	while (is_name_char(p[n]))
+		n++;
+	return n;
+}
+
+static int scan(struct lex *lx, char stop, struct sink *k);
+
+/* '...': everything literal up to the next '. */
+static int single_quote(struct lex *lx, struct sink *k)
+{
+	const char *end = strchr(++lx->p, '\'');
+	if (!end)
+		return lex_fail(lx, "a single quote is not closed");
+	sink_raw(k, lx->p, (size_t)(end - lx->p));
+	lx->p = end + 1;
+	return 0;
+}
+
+static int dollar(struct lex *lx, struct sbuf *out);
+
+/* "...": $ expands; the escape character escapes only ", $ and itself. */
+static int double_quote(struct lex *lx, struct sink *k)
+{
+	struct sbuf b = {0};
+
+	lx->p++;
+	for (;;) {
+		char c = *lx->p;
+		if (!c) {
+			free(b.s);
+			return lex_fail(lx, "a double quote is not closed");
+		}
+		if (c == '"') {
+			lx->p++;
+			break;
+		}
+		if (c == '$') {
+			if (dollar(lx, &b) < 0) {
+				free(b.s);
+				return -1;
+			}
+			continue;
+		}
+		lx->p++;
+		if (c == lx->escape && (*lx->p == '"' || *lx->p == '$' || *lx->p == lx->escape))
+			c = *lx->p++;
+		sbuf_addc(&b, c);
+	}
+	sink_raw(k, b.s ? b.s : "", b.len);
+	free(b.s);
+	return 0;
+}
+
+/* The word of ${VAR:-word} and its kin, up to the closing }. */
+static int subword(struct lex *lx, char **word)
+{
+	struct sink k = {0};
+
+	if (scan(lx, '}', &k) < 0) {
+		sink_free(&k);
+		return -1;
+	}
+	*word = k.all.s ? steal_pointer(&k.all.s) : xstrdup("");
+	sink_free(&k);
+	return 0;
+}
+
+/* ${name<op>word}: op is one of -, +, ?, optionally after ':' which makes an empty
+ * value count as unset. */
+static int braced(struct lex *lx, struct sbuf *out)
+{
+	const char *name = lx->p;
+	size_t n = name_len(name);
+
+	if (!*name)
+		return lex_fail(lx, "a ${ is not closed");
+	if (!n)
+		return lex_fail(lx, "bad substitution");
+	lx->p += n;
+	const char *value = lookup(lx->vars, name, n);
+	char c = *lx->p++;
+	if (c == '}') {
+		sbuf_addn(out, value ? value : "", value ? strlen(value) : 0);
+		return 0;
+	}
+	if (!c)
+		return lex_fail(lx, "a ${ is not closed");
+	bool colon = c == ':';
+	if (colon)
+		c = *lx->p++;
+	if (c != '-' && c != '+' && c != '?')
+		return c ? lex_fail(lx, "unsupported modifier (%c) in substitution", c)
+			 : lex_fail(lx, "a ${ is not closed");
+	cleanup_free char *word = NULL;
+	if (subword(lx, &word) < 0)
+		return -1;
+	bool set = value && (!colon || *value);
+	if (c == '-')
+		value = set ? value : word;
+	else if (c == '+')
+		value = set ? word : "";
+	else if (!set)
+		return lex_fail(lx, "%.*s: %s", (int)n, name,
+				*word ? word : (value ? "is empty" : "is not set"));
+	sbuf_addn(out, value, strlen(value));
+	return 0;
+}
+
+/* $name or ${...} at lx->p; a $ that starts neither is kept. */
+static int dollar(struct lex *lx, struct sbuf *out)
+{
+	lx->p++;
+	if (*lx->p == '{') {
+		lx->p++;
+		return braced(lx, out);
+	}
+	size_t n = name_len(lx->p);
+	if (!n) {
+		sbuf_addc(out, '$');
+		return 0;
+	}
+	const char *value = lookup(lx->vars, lx->p, n);
+	lx->p += n;
+	if (value)
+		sbuf_addn(out, value, strlen(value));
+	return 0;
+}
+
+/* Scans up to stop ('}' inside ${...}) or the end ('\0'). */
+static int scan(struct lex *lx, char stop, struct sink *k)
+{
+	while (*lx->p) {
+		char c = *lx->p;
+		if (stop && c == stop) {
+			lx->p++;
+			return 0;
+		}
+		if (c == '\'') {
+			if (single_quote(lx, k) < 0)
+				return -1;
+		} else if (c == '"') {
+			if (double_quote(lx, k) < 0)
+				return -1;
+		} else if (c == '$') {
+			struct sbuf v = {0};
+			int ret = dollar(lx, &v);
+			if (ret == 0)
+				sink_split(k, v.s ? v.s : "", v.len);
+			free(v.s);
+			if (ret < 0)
+				return -1;
+		} else if (c == lx->escape) {
+			/* an escape at the very end is dropped */
+			if (!*++lx->p)
+				break;
+			sink_raw(k, lx->p++, 1);
+		} else {
+			sink_split(k, lx->p++, 1);
+		}
+	}
+	if (stop)
+		return lex_fail(lx, "a ${ is not closed");
+	return 0;
+}
+
+char *dockerfile_expand(const char *word, char *const *vars, char escape, struct holt_err *err)
+{
+	struct lex lx = {.word = word, .p = word, .escape = escape, .vars = vars, .err = err};
+	struct sink k = {0};
+
+	if (scan(&lx, 0, &k) < 0) {
+		sink_free(&k);
+		return NULL;
+	}
+	char *s = k.all.s ? steal_pointer(&k.all.s) : xstrdup("");
+	sink_free(&k);
+	return s;
+}
+
+char **dockerfile_words(const char *args, char *const *vars, char escape, struct holt_err *err)
+{
+	struct lex lx = {.word = args, .p = args, .escape = escape, .vars = vars, .err = err};
+	struct sink k = {.split = true};
+
+	if (scan(&lx, 0, &k) < 0) {
+		sink_free(&k);
+		return NULL;
+	}
+	sink_end_word(&k);
+	char **words = k.words ? steal_pointer(&k.words) : xzalloc(sizeof *words);
+	sink_free(&k);
+	return words;
+}
