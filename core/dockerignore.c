@@ -111,10 +111,33 @@ static bool class_match(const char *p, const char *end, char c)
 	return fnmatch(cls, s, 0) == 0;
 }
 
+/* A match of a pattern against a path. failed[] remembers the (pattern, path) positions
+ * known not to match, so that many stars cost polynomial time, not exponential. */
+struct globber {
+	const char *p0, *s0;
+	size_t slen;
+	unsigned char *failed;
+};
+
+static bool glob_at(struct globber *g, const char *p, const char *s);
+
+/* glob_at, asked once per pair of positions. */
+static bool glob_memo(struct globber *g, const char *p, const char *s)
+{
+	size_t at = (size_t)(p - g->p0) * (g->slen + 1) + (size_t)(s - g->s0);
+
+	if (g->failed[at])
+		return false;
+	if (glob_at(g, p, s))
+		return true;
+	g->failed[at] = 1;
+	return false;
+}
+
 /* p against s, as patternmatcher's regular expression: '*' and '?' stop at '/'; "**"
  * (with the '/' after it) matches any number of leading directories, and at the end of
  * p anything at all. */
-static bool glob_match(const char *p, const char *s)
+static bool glob_at(struct globber *g, const char *p, const char *s)
 {
 	for (;;) {
 		switch (*p) {
@@ -127,15 +150,15 @@ static bool glob_match(const char *p, const char *s)
 					p++;
 				if (!*p)
 					return true;
-				if (glob_match(p, s))
+				if (glob_memo(g, p, s))
 					return true;
 				for (const char *q = s; *q; q++)
-					if (*q == '/' && glob_match(p, q + 1))
+					if (*q == '/' && glob_memo(g, p, q + 1))
 						return true;
 				return false;
 			}
 			for (const char *q = s;; q++) {
-				if (glob_match(p + 1, q))
+				if (glob_memo(g, p + 1, q))
 					return true;
 				if (!*q || *q == '/')
 					return false;
@@ -161,6 +184,17 @@ static bool glob_match(const char *p, const char *s)
 			p++, s++;
 		}
 	}
+}
+
+static bool glob_match(const char *p, const char *s)
+{
+	size_t plen = strlen(p), slen = strlen(s);
+	struct globber g = {.p0 = p, .s0 = s, .slen = slen};
+
+	g.failed = xzalloc((plen + 1) * (slen + 1));
+	bool m = glob_at(&g, p, s);
+	free(g.failed);
+	return m;
 }
 
 /* Whether the pattern is well formed, as filepath.Match would say. */
@@ -331,13 +365,15 @@ bool dockerignore_excluded(const struct dockerignore *di, const char *path)
 }
 
 /* Whether the exception pattern p could match dir or a path below it: its elements match
- * dir's elements in turn until one of them runs out or a "**" comes. */
+ * dir's elements in turn until one of them runs out. An element with "**" can match
+ * any number of directories, and an escaped '/' does not split elements: either may
+ * match anything below. */
 static bool could_match_below(const char *p, const char *dir)
 {
+	if (strstr(p, "**") || strstr(p, "\\/"))
+		return true;
 	for (;;) {
 		size_t pn = strcspn(p, "/"), dn = strcspn(dir, "/");
-		if (pn >= 2 && p[0] == '*' && p[1] == '*')
-			return true;
 		cleanup_free char *pe = xstrndup(p, pn);
 		cleanup_free char *de = xstrndup(dir, dn);
 		if (!glob_match(pe, de))
