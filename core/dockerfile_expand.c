@@ -4,6 +4,7 @@
 #include "core/base/util.h"
 #include "core/dockerfile.h"
 
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -89,6 +90,7 @@ struct lex {
 	const char *word; /* the whole input, for messages */
 	const char *p;
 	char escape;
+	char stopped; /* the character that ended the last scan with stops */
 	char *const *vars;
 	struct holt_err *err;
 };
@@ -136,7 +138,7 @@ static size_t name_len(const char *p)
 	return n;
 }
 
-static int scan(struct lex *lx, char stop, struct sink *k);
+static int scan(struct lex *lx, const char *stops, struct sink *k);
 
 /* '...': everything literal up to the next '. */
 static int single_quote(struct lex *lx, struct sink *k)
@@ -184,17 +186,78 @@ static int double_quote(struct lex *lx, struct sink *k)
 	return 0;
 }
 
-/* The word of ${VAR:-word} and its kin, up to the closing }. */
-static int subword(struct lex *lx, char **word)
+/* The word of ${VAR:-word} and its kin, up to one of stops. */
+static int subword(struct lex *lx, const char *stops, char **word)
 {
 	struct sink k = {0};
 
-	if (scan(lx, '}', &k) < 0) {
+	if (scan(lx, stops, &k) < 0) {
 		sink_free(&k);
 		return -1;
 	}
 	*word = k.all.s ? steal_pointer(&k.all.s) : xstrdup("");
 	sink_free(&k);
+	return 0;
+}
+
+/* Whether the shell pattern matches value[from, to). */
+static bool match_part(const char *pattern, const char *value, size_t from, size_t to)
+{
+	cleanup_free char *part = xstrndup(value + from, to - from);
+	return fnmatch(pattern, part, 0) == 0;
+}
+
+/* ${name#pattern} and ${name##pattern} remove a prefix, ${name%pattern} and
+ * ${name%%pattern} a suffix (doubled: the longest), ${name/pattern/with} replaces the
+ * first longest match and ${name//pattern/with} every one. */
+static int pattern_op(struct lex *lx, char op, const char *value, struct sbuf *out)
+{
+	bool twice = *lx->p == op;
+	cleanup_free char *pattern = NULL;
+	cleanup_free char *with = NULL;
+	size_t n = strlen(value);
+
+	if (twice)
+		lx->p++;
+	if (subword(lx, op == '/' ? "/}" : "}", &pattern) < 0)
+		return -1;
+	if (op == '/' && lx->stopped == '/' && subword(lx, "}", &with) < 0)
+		return -1;
+	if (op == '#') {
+		for (size_t i = 0; i <= n; i++) {
+			size_t cut = twice ? n - i : i;
+			if (match_part(pattern, value, 0, cut)) {
+				sbuf_addn(out, value + cut, n - cut);
+				return 0;
+			}
+		}
+	} else if (op == '%') {
+		for (size_t i = 0; i <= n; i++) {
+			size_t cut = twice ? i : n - i;
+			if (match_part(pattern, value, cut, n)) {
+				sbuf_addn(out, value, cut);
+				return 0;
+			}
+		}
+	} else {
+		size_t i = 0;
+		bool replaced = false;
+		while (i < n && *pattern && (!replaced || twice)) {
+			size_t j = n + 1;
+			while (j-- > i + 1 && !match_part(pattern, value, i, j))
+				;
+			if (j > i) {
+				sbuf_addn(out, with ? with : "", with ? strlen(with) : 0);
+				i = j;
+				replaced = true;
+			} else {
+				sbuf_addc(out, value[i++]);
+			}
+		}
+		sbuf_addn(out, value + i, n - i);
+		return 0;
+	}
+	sbuf_addn(out, value, n);
 	return 0;
 }
 
@@ -218,6 +281,8 @@ static int braced(struct lex *lx, struct sbuf *out)
 	}
 	if (!c)
 		return lex_fail(lx, "a ${ is not closed");
+	if (c == '#' || c == '%' || c == '/')
+		return pattern_op(lx, c, value ? value : "", out);
 	bool colon = c == ':';
 	if (colon)
 		c = *lx->p++;
@@ -225,7 +290,7 @@ static int braced(struct lex *lx, struct sbuf *out)
 		return c ? lex_fail(lx, "unsupported modifier (%c) in substitution", c)
 			 : lex_fail(lx, "a ${ is not closed");
 	cleanup_free char *word = NULL;
-	if (subword(lx, &word) < 0)
+	if (subword(lx, "}", &word) < 0)
 		return -1;
 	bool set = value && (!colon || *value);
 	if (c == '-')
@@ -259,12 +324,14 @@ static int dollar(struct lex *lx, struct sbuf *out)
 	return 0;
 }
 
-/* Scans up to stop ('}' inside ${...}) or the end ('\0'). */
-static int scan(struct lex *lx, char stop, struct sink *k)
+/* Scans up to one of stops (inside ${...}: '}', and '/' in a pattern), which it leaves
+ * in lx->stopped, or to the end when stops is NULL. */
+static int scan(struct lex *lx, const char *stops, struct sink *k)
 {
 	while (*lx->p) {
 		char c = *lx->p;
-		if (stop && c == stop) {
+		if (stops && strchr(stops, c)) {
+			lx->stopped = c;
 			lx->p++;
 			return 0;
 		}
@@ -291,7 +358,7 @@ static int scan(struct lex *lx, char stop, struct sink *k)
 			sink_split(k, lx->p++, 1);
 		}
 	}
-	if (stop)
+	if (stops)
 		return lex_fail(lx, "a ${ is not closed");
 	return 0;
 }
@@ -301,7 +368,7 @@ char *dockerfile_expand(const char *word, char *const *vars, char escape, struct
 	struct lex lx = {.word = word, .p = word, .escape = escape, .vars = vars, .err = err};
 	struct sink k = {0};
 
-	if (scan(&lx, 0, &k) < 0) {
+	if (scan(&lx, NULL, &k) < 0) {
 		sink_free(&k);
 		return NULL;
 	}
@@ -315,7 +382,7 @@ char **dockerfile_words(const char *args, char *const *vars, char escape, struct
 	struct lex lx = {.word = args, .p = args, .escape = escape, .vars = vars, .err = err};
 	struct sink k = {.split = true};
 
-	if (scan(&lx, 0, &k) < 0) {
+	if (scan(&lx, NULL, &k) < 0) {
 		sink_free(&k);
 		return NULL;
 	}

@@ -113,6 +113,37 @@ static char **json_strings(const char *s)
 	return v ? v : xzalloc(sizeof *v);
 }
 
+char **dockerfile_raw_words(const char *args, char escape)
+{
+	cleanup_free char *w = xmalloc(strlen(args) + 1);
+	char **words = xzalloc(sizeof *words);
+	const char *p = args;
+
+	for (;;) {
+		while (is_space(*p))
+			p++;
+		if (!*p)
+			return words;
+		size_t k = 0;
+		char quote = 0;
+		for (; *p && (quote || !is_space(*p)); p++) {
+			if (quote && *p == quote)
+				quote = 0;
+			else if (!quote && (*p == '\'' || *p == '"'))
+				quote = *p;
+			/* an escape is kept with what it escapes, except in '...' */
+			if (*p == escape && quote != '\'') {
+				if (!p[1])
+					continue;
+				w[k++] = *p++;
+			}
+			w[k++] = *p;
+		}
+		w[k] = '\0';
+		strv_push(&words, w);
+	}
+}
+
 void dockerfile_instruction_clear(struct dockerfile_instruction *ins)
 {
 	free(ins->keyword);

@@ -10,8 +10,10 @@
 #include <string.h>
 
 static char *const test_vars[] = {
-    "EMPTY=",	"FOO=foo", "BAR=bar baz", "X=first", "X=second",
-    "DIR=/srv", "Q=a\"b",  "SPACED= a ",  NULL,
+    "EMPTY=",  "FOO=foo",    "BAR=bar baz",
+    "X=first", "X=second",   "DIR=/srv",
+    "Q=a\"b",  "SPACED= a ", "FILE=/home/tux/book/book.tar.bz2",
+    NULL,
 };
 
 static void expect_expand(const char *word, char escape, const char *want)
@@ -97,6 +99,20 @@ static void test_expand(void)
 	expect_expand("$FOO/bar", '\\', "foo/bar");
 	expect_expand("\\$FOO", '\\', "$FOO");
 	expect_expand("${FOO:-/bar}", '\\', "foo");
+
+	/* pattern removal and replacement, as the reference's examples */
+	expect_expand("${FILE#*/}", '\\', "home/tux/book/book.tar.bz2");
+	expect_expand("${FILE##*/}", '\\', "book.tar.bz2");
+	expect_expand("${FILE%.*}", '\\', "/home/tux/book/book.tar");
+	expect_expand("${FILE%%.*}", '\\', "/home/tux/book/book");
+	expect_expand("${FILE#nomatch}", '\\', "/home/tux/book/book.tar.bz2");
+	expect_expand("${FILE/tux/wilber}", '\\', "/home/wilber/book/book.tar.bz2");
+	expect_expand("${FILE//book/B}", '\\', "/home/tux/B/B.tar.bz2");
+	expect_expand("${FILE/b*k/X}", '\\', "/home/tux/X.tar.bz2");
+	expect_expand("${FILE//o}", '\\', "/hme/tux/bk/bk.tar.bz2");
+	expect_expand("${FOO/$FOO/${DIR}}", '\\', "/srv");
+	expect_expand("${NOPE#x}", '\\', "");
+	expect_expand_error("${FILE/x", "not closed");
 
 	expect_expand_error("${NOPE:?needs a value}", "NOPE: needs a value");
 	expect_expand_error("${EMPTY:?}", "EMPTY: is empty");
