@@ -28,6 +28,7 @@ enum {
 	OPT_LAYERS,
 	OPT_RM,
 	OPT_SECRET,
+	OPT_SQUASH,
 };
 
 static const struct cmd_option build_options[] = {
@@ -45,7 +46,8 @@ static const struct cmd_option build_options[] = {
     {"pull", OPT_PULL, NULL, "pull FROM images even when they are stored"},
     {"platform", OPT_PLATFORM, "OS/ARCH", "accepted for this machine's platform only"},
     {"build-context", OPT_BUILD_CONTEXT, "NAME=DIR", "a dir COPY --from=NAME reads"},
-    {"layers", OPT_LAYERS, "[=BOOL]", "accepted for podman: steps are always cached"},
+    {"layers", OPT_LAYERS, "[=BOOL]", "use the cache of earlier builds (default true)"},
+    {"squash", OPT_SQUASH, NULL, "the new layers of the result as one"},
     {"secret", OPT_SECRET, "id=ID,src=FILE", "a file RUN --mount=type=secret,id=ID reads"},
     {"rm", OPT_RM, "[=BOOL]", "accepted for docker: RUN's containers are always removed"},
     {NULL, 0, NULL, NULL},
@@ -168,6 +170,16 @@ static int parse(int argc, char **argv, struct args *a, struct holt_err *err)
 						    "--network %s: holt build takes "
 						    "slirp, host or none",
 						    optarg);
+			break;
+		case OPT_LAYERS: {
+			bool layers;
+			if (cmd_parse_bool("layers", optarg, &layers))
+				return -1; /* it said why */
+			a->o.no_cache |= !layers;
+			break;
+		}
+		case OPT_SQUASH:
+			a->o.squash = true;
 			break;
 		case OPT_PULL:
 			a->o.pull = true;

@@ -27,6 +27,7 @@ struct build_opts {
 	const char *target;	     /* the stage to build, NULL: the last */
 	bool no_cache;
 	bool pull;
+	bool squash; /* the target stage's own layers as one */
 	enum container_network network;
 	const char *storage_driver;
 	/* The image FROM ref names; pull: fetch it again even when stored. */

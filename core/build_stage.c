@@ -527,6 +527,8 @@ static int stage_from(struct build_stage *st, struct holt_err *err)
 		strv_free(st->shell);
 		st->shell = steal_pointer(&shell);
 	}
+	st->base_id = xstrdup(st->image_id);
+	st->base_layers = st->image->n_layers;
 	cleanup_free char *what = xasprintf("FROM %s", st->image_id);
 	build_key(st->key, "", what);
 	return onbuild_triggers(st, err);
@@ -543,18 +545,22 @@ static int stage_finish(struct build_stage *st, bool target, struct holt_err *er
 		    xasprintf("--label %s", json_text(object_at(st->config, "Labels")));
 		build_key(st->key, st->key, what);
 	}
-	if (st->image_id && !json_object_array_length(st->history) && !labels)
-		return 0;
-	char key[DIGEST_STR_SIZE];
-	memcpy(key, st->key, sizeof key);
-	int cached = build_stage_cached(st, key, err);
-	if (cached != 0)
-		return cached < 0 ? -1 : 0;
-	return build_stage_commit(st, key, NULL, NULL, NULL, err);
+	if (!st->image_id || json_object_array_length(st->history) || labels) {
+		char key[DIGEST_STR_SIZE];
+		memcpy(key, st->key, sizeof key);
+		int cached = build_stage_cached(st, key, err);
+		if (cached < 0 ||
+		    (cached == 0 && build_stage_commit(st, key, NULL, NULL, NULL, err) < 0))
+			return -1;
+	}
+	if (target && st->b->o->squash)
+		return build_squash(st, st->base_id, st->base_layers, err);
+	return 0;
 }
 
 static void stage_release(struct build_stage *st)
 {
+	free(st->base_id);
 	free(st->image_id);
 	if (st->image)
 		image_free(st->image);

@@ -28,6 +28,8 @@ struct build_stage {
 	struct build *b;
 	size_t n; /* its index in the Dockerfile */
 	const struct dockerfile_stage *df;
+	char *base_id;		   /* FROM's image; NULL: scratch */
+	size_t base_layers;	   /* how many layers it has */
 	char *image_id;		   /* its image so far; NULL: scratch with nothing yet */
 	struct image *image;	   /* the same, looked up; NULL with image_id */
 	json_object *config;	   /* the runtime config so far */
@@ -68,6 +70,9 @@ int build_copy(struct build_stage *st, const struct dockerfile_instruction *in, 
 /* Adds the mounts of one RUN --mount=value to cfg, and what they show to key. */
 int build_mounts(struct build_stage *st, const char *value, struct container_config *cfg,
 		 struct digest *key, struct holt_err *err);
+/* --squash: st's image made its base and one layer with what st's steps did. */
+int build_squash(struct build_stage *st, const char *base_id, size_t base_layers,
+		 struct holt_err *err);
 /* WORKDIR's dir, made in a layer when the image lacks it. */
 int build_workdir(struct build_stage *st, const char *dir, const char *created_by,
 		  struct holt_err *err);

@@ -357,3 +357,15 @@ print(sorted(c["ExposedPorts"]), sorted(c["Volumes"]), c["Healthcheck"], c["OnBu
 	run_holt run --rm pr:3
 	check_output $'built v1\ndata'
 }
+
+@test "--squash: the new layers as one above the base, deletions kept; --layers=false skips the cache" {
+	run_holt build -q -t sq:0 - <<<$'FROM testimg:1\nRUN rm /bin/notexec && mkdir /d && echo 1 > /d/f\nRUN echo 2 > /d/g && rm /d/f'
+	check_status 0
+	run_holt build --squash --layers=false -t sq:1 - <<<$'FROM testimg:1\nRUN rm /bin/notexec && mkdir /d && echo 1 > /d/f\nRUN echo 2 > /d/g && rm /d/f'
+	check_status 0
+	[[ $output != *"Using cache"* ]] || { show_run; false; }
+	run_holt history --format '{{.CreatedBy}}' sq:1
+	check_output $'holt build --squash\nholt import'
+	run_holt run --rm sq:1 sh -c 'ls /d; test -e /bin/notexec || echo gone'
+	check_output $'g\ngone'
+}
