@@ -207,6 +207,14 @@ static __attribute__((noreturn)) void start_command(const struct init_args *a, b
 	if ((sec->filter.len && seccomp_filter_load(&sec->filter, &err) < 0) ||
 	    switch_user(&ids, sec->sec, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
+	/* After the user changes, which must really happen; without CAP_SYS_ADMIN now, the
+	 * load needs no_new_privs, which costs nothing where only one id is mapped. */
+	if (sec->fake_root.len && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		holt_err_set(&err, errno, "set no_new_privs for fake-root-ids");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	if (sec->fake_root.len && seccomp_filter_load(&sec->fake_root, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
 
 	cleanup_strv char **env = strv_dup(spec->env);
 	if (!spec_env_get(env, "HOME")) {
