@@ -308,7 +308,8 @@ void init_container(const struct init_args *a)
 	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
 	    refuse_ptrace_over_fuse(a, root, &err) < 0 ||
 	    (a->keep_id && keep_id_add_entries(root, a->keep_id, &err) < 0) ||
-	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
+	    mounts_setup(root, a->container_dir, a->own_netns, a->security->sec->privileged, &err) <
+		0 ||
 	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
 	    devices_apply(root, a->security->sec, &err) < 0 ||
 	    masks_apply(root, a->security->sec, &err) < 0 || mounts_pivot(root, &err) < 0 ||

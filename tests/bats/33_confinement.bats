@@ -262,3 +262,23 @@ all_caps()
 		sh -c 'touch /f && chown 7:7 /f && stat -c %u /f'
 	check_output '0'
 }
+
+@test "--privileged makes /sys writable, as docker does; it stays read-only otherwise" {
+	local opts='awk "\$2 == \"/sys\" { split(\$4, o, \",\"); print o[1] }" /proc/mounts'
+	run_holt run --rm --privileged "$IMG" sh -c "$opts"
+	check_output rw
+	run_holt run --rm "$IMG" sh -c "$opts"
+	check_output ro
+	run_holt run --rm --privileged --network host "$IMG" sh -c "$opts"
+	check_output rw
+}
+
+@test "--device without r or w says it cannot be enforced rootless, and runs" {
+	run_holt run --rm --device /dev/null:/dev/n:r "$IMG" sh -c 'echo x >/dev/n && echo written'
+	check_status 0
+	check_output written
+	[[ $stderr == *'--device /dev/null:/dev/n:r: a rootless container cannot be denied write access'* ]] ||
+		{ echo "stderr: $stderr"; false; }
+	run_holt run --rm --device /dev/null:/dev/n:rw "$IMG" true
+	[[ $stderr != *--device* ]] || { echo "stderr: $stderr"; false; }
+}
