@@ -34,6 +34,18 @@ store_state()
 	(cd "$HOLT_ROOT" && find images layers blobs containers -maxdepth 1 | LC_ALL=C sort)
 }
 
+# runtime_config IMAGE EXPR: EXPR printed by python, c being IMAGE's OCI runtime config.
+runtime_config()
+{
+	local id cfg
+	id=$(holt images -q --no-trunc "$1")
+	id=${id#sha256:}
+	cfg=$(grep -o '"config":"sha256:[0-9a-f]*"' "$HOLT_ROOT/images/$id/image.json")
+	cfg=${cfg#*sha256:}
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]; print(*('"$2"'))' \
+		"$HOLT_ROOT/blobs/sha256/${cfg%\"}"
+}
+
 @test "every instruction: files, owners, modes, env, entrypoint, labels, history" {
 	run_holt build -t all:1 "$CORPUS/all"
 	check_status 0
@@ -82,14 +94,8 @@ from-tar
 	check_output "Holt Tester <tester@example.com>"
 
 	# what inspect does not show, from the OCI config itself
-	local id cfg
-	id=$(holt images -q --no-trunc all:1)
-	id=${id#sha256:}
-	cfg=$(grep -o '"config":"sha256:[0-9a-f]*"' "$HOLT_ROOT/images/$id/image.json")
-	cfg=${cfg#*sha256:}
-	run python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["config"]
-print(sorted(c["ExposedPorts"]), sorted(c["Volumes"]), c["Healthcheck"], c["OnBuild"])' \
-		"$HOLT_ROOT/blobs/sha256/${cfg%\"}"
+	run runtime_config all:1 'sorted(c["ExposedPorts"]), sorted(c["Volumes"]), c["Healthcheck"], c["OnBuild"]'
+
 	check_status 0
 	check_output "['53/udp', '8080/tcp'] ['/data'] {'Test': ['CMD-SHELL', 'cat /app/ran.txt'], 'Interval': 30000000000, 'Retries': 2} ['RUN echo triggered > /tmp/onbuild.txt']"
 
@@ -368,4 +374,29 @@ print(sorted(c["ExposedPorts"]), sorted(c["Volumes"]), c["Healthcheck"], c["OnBu
 	check_output $'holt build --squash\nholt import'
 	run_holt run --rm sq:1 sh -c 'ls /d; test -e /bin/notexec || echo gone'
 	check_output $'g\ngone'
+}
+
+@test "COPY globs and --chown by name, ADD of a .tar.gz unpacked, ADD of a URL refused" {
+	local ctx=$BATS_TEST_TMPDIR/glob
+	mkdir -p "$ctx/src/t" "$ctx/tar/top"
+	echo a >"$ctx/src/a.conf"
+	echo b >"$ctx/src/b.conf"
+	echo c >"$ctx/src/c.txt"
+	echo in-gz >"$ctx/tar/top/f"
+	tar -C "$ctx/tar" -czf "$ctx/pack.tar.gz" top
+	printf '%s\n' 'FROM testimg:1' 'COPY src/*.conf /conf/' 'COPY --chown=tester:users src/c.txt /c.txt' \
+		'ADD pack.tar.gz /unpacked' 'HEALTHCHECK CMD ["cat", "/c.txt"]' >"$ctx/Dockerfile"
+	run_holt build -q -t glob:1 "$ctx"
+	check_status 0
+	run_holt run --rm glob:1 sh -c 'ls /conf; stat -c "%u:%g" /c.txt; cat /unpacked/top/f'
+	check_output "a.conf
+b.conf
+$(has_subids && echo 1000:100 || echo 0:0)
+in-gz"
+	run runtime_config glob:1 'c["Healthcheck"]["Test"],'
+	check_output "['CMD', 'cat', '/c.txt']"
+	printf 'FROM testimg:1\nADD https://example.com/x /x\n' >"$ctx/Dockerfile"
+	run_holt build "$ctx"
+	check_status 125
+	check_stderr_has "ADD of a URL is not supported"
 }
