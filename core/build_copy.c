@@ -588,6 +588,54 @@ static int write_layer(void *ctx, int fd, struct holt_err *err)
 	return 0;
 }
 
+/* rel with the image's symlinks on its way followed, inside the image (usrmerge's
+ * /bin -> usr/bin): a layer that made "bin" a dir would hide the image's link. The last
+ * component is followed only when it leads to a dir. depth bounds link loops. */
+static char *resolve_links(const struct build_tree *image, const char *rel, int depth)
+{
+	char *todo = xstrdup(rel), *done = xstrdup("");
+
+	while (*todo) {
+		size_t n = strcspn(todo, "/");
+		const char *rest = todo[n] ? todo + n + 1 : "";
+		char *next = *done ? xasprintf("%s/%.*s", done, (int)n, todo) : xstrndup(todo, n);
+		struct stat st;
+		cleanup_free char *host = build_tree_find(image, next, &st);
+		char link[4096];
+		ssize_t len = host && S_ISLNK(st.st_mode) && depth < 40
+				  ? readlink(host, link, sizeof link - 1)
+				  : -1;
+		char *then = NULL;
+		if (len > 0) {
+			link[len] = '\0';
+			cleanup_free char *joined = link[0] == '/'
+							? xasprintf("%s/%s", link, rest)
+							: xasprintf("%s/%s/%s", done, link, rest);
+			cleanup_free char *clean = clean_rel(joined);
+			then = resolve_links(image, clean, depth + 1);
+			struct stat ts;
+			cleanup_free char *th = *rest ? NULL : build_tree_find(image, then, &ts);
+			if (!*rest && !(th && S_ISDIR(ts.st_mode))) {
+				free(then);
+				then = NULL;
+			}
+		}
+		if (then) {
+			free(next);
+			free(todo);
+			free(done);
+			return then;
+		}
+		free(done);
+		done = next;
+		char *r = xstrdup(rest);
+		free(todo);
+		todo = r;
+	}
+	free(todo);
+	return done;
+}
+
 /* dest as docker takes it: relative to WORKDIR; a dir when it ends in '/'. */
 static char *dest_path(struct build_stage *st, const char *dest, bool *dir)
 {
@@ -622,7 +670,8 @@ static int copy_plan(struct copy *c, struct holt_err *err)
 	if (n < 2)
 		return holt_err_set(err, 0, "needs a source and a destination");
 	bool dir;
-	cleanup_free char *dest = dest_path(st, words[n - 1], &dir);
+	cleanup_free char *given = dest_path(st, words[n - 1], &dir);
+	cleanup_free char *dest = resolve_links(&c->image, given, 0);
 	struct stat sb;
 	cleanup_free char *there = build_tree_find(&c->image, dest, &sb);
 	bool many = n > 2 || has_glob(words[0]);
@@ -662,12 +711,13 @@ int build_workdir(struct build_stage *st, const char *dir, const char *created_b
 		  struct holt_err *err)
 {
 	struct copy c = {.st = st, .chmod = -1, .now = time(NULL)};
-	cleanup_free char *rel = clean_rel(dir);
+	cleanup_free char *given = clean_rel(dir), *rel = NULL;
 	struct stat sb;
 	int ret = 0;
 
 	if (st->image)
 		build_tree_image(&c.image, st->image);
+	rel = resolve_links(&c.image, given, 0);
 	cleanup_free char *there = *rel ? build_tree_find(&c.image, rel, &sb) : NULL;
 	if (!*rel || there) {
 		build_stage_note(st, created_by);

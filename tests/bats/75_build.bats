@@ -400,3 +400,16 @@ in-gz"
 	check_status 125
 	check_stderr_has "ADD of a URL is not supported"
 }
+
+@test "COPY and WORKDIR through the image's symlinks (usrmerge's /lib -> usr/lib) keep the links" {
+	local ctx=$BATS_TEST_TMPDIR/links
+	mkdir -p "$ctx"
+	echo x >"$ctx/f"
+	printf '%s\n' 'FROM testimg:1' \
+		'RUN mkdir -p /usr/lib/real && ln -s usr/lib /lib && ln -s /usr/lib/real /usr/lib/abs' \
+		'COPY f /lib/real/' 'COPY f /lib/abs/g' 'WORKDIR /lib/abs/w' >"$ctx/Dockerfile"
+	run_holt build -q -t links:1 "$ctx"
+	check_status 0
+	run_holt run --rm links:1 sh -c 'readlink /lib; ls /usr/lib/real; pwd'
+	check_output $'usr/lib\nf\ng\nw\n/usr/lib/real/w'
+}
