@@ -282,8 +282,11 @@ static char *inputs(struct args *a, const char *context, char **df_path, char **
 static int finish(const struct args *a, const char *id, int out)
 {
 	if (a->iidfile) {
-		cleanup_file FILE *f = fopen(a->iidfile, "we");
-		if (!f || fprintf(f, "sha256:%s", id) < 0)
+		FILE *f = fopen(a->iidfile, "we");
+		bool ok = f && fprintf(f, "sha256:%s", id) > 0;
+		if (f && fclose(f) != 0)
+			ok = false;
+		if (!ok)
 			return cmd_error("build: write \"%s\": %s", a->iidfile, strerror(errno));
 	}
 	for (char **t = a->o.tags; !a->quiet && t && *t; t++)

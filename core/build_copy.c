@@ -182,7 +182,7 @@ static char *clean_rel(const char *src)
 			continue;
 		if (!strcmp(tok, "..")) {
 			size_t n = strv_len(parts);
-			if (n) {
+			if (parts && n) {
 				free(parts[n - 1]);
 				parts[n - 1] = NULL;
 			}
@@ -553,7 +553,7 @@ static int write_entry(struct archive *a, const struct copy *c, const struct ent
 		st.st_size = 0;
 	archive_entry_copy_stat(e, &st);
 	archive_entry_set_pathname(e, x->dest);
-	if (S_ISLNK(st.st_mode)) {
+	if (S_ISLNK(st.st_mode) && x->host) {
 		ssize_t n = readlink(x->host, target, sizeof target - 1);
 		if (n < 0)
 			return holt_err_set(err, errno, "read the link \"%s\"", x->host);
@@ -667,7 +667,7 @@ static int copy_plan(struct copy *c, struct holt_err *err)
 		return -1;
 	}
 	size_t n = strv_len(words);
-	if (n < 2)
+	if (!words || n < 2)
 		return holt_err_set(err, 0, "needs a source and a destination");
 	bool dir;
 	cleanup_free char *given = dest_path(st, words[n - 1], &dir);

@@ -28,6 +28,8 @@ static int opts_parse(const char *value, struct mount_opts *m, struct holt_err *
 {
 	cleanup_free char *copy = xstrdup(value);
 	char *save;
+
+	m->type = xstrdup("bind");
 	for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
 		const char *v = eq ? eq + 1 : "";
@@ -55,8 +57,6 @@ static int opts_parse(const char *value, struct mount_opts *m, struct holt_err *
 			return holt_err_set(err, 0, "--mount: unknown option \"%s\"", kv);
 		}
 	}
-	if (!m->type)
-		m->type = xstrdup("bind");
 	return 0;
 }
 
@@ -156,7 +156,7 @@ static int add_cache(struct build_stage *st, const struct mount_opts *m,
 		     struct container_config *cfg, struct holt_err *err)
 {
 	char d[DIGEST_STR_SIZE];
-	const char *id = m->id && *m->id ? m->id : m->target;
+	const char *id = m->id && *m->id ? m->id : m->target ? m->target : "";
 	digest_buf(id, strlen(id), d);
 	cleanup_free char *dir =
 	    xasprintf("%s/build-mounts/%.16s", store_root(st->b->s), digest_hex(d));

@@ -204,7 +204,8 @@ static char *commit_on(struct store *s, const struct image_commit_request *req, 
 	char *id = NULL;
 
 	if (req->write_layer)
-		st.layer = stream_layer(s, req, n ? base->rec.layers[n - 1] : NULL, err);
+		st.layer = stream_layer(
+		    s, req, n && base->rec.layers ? base->rec.layers[n - 1] : NULL, err);
 	if (st.layer || !req->write_layer) {
 		cleanup_json json_object *config =
 		    commit_config(base->config, req, st.layer ? layer_stage_info(st.layer) : NULL);
