@@ -413,3 +413,15 @@ in-gz"
 	run_holt run --rm links:1 sh -c 'readlink /lib; ls /usr/lib/real; pwd'
 	check_output $'usr/lib\nf\ng\nw\n/usr/lib/real/w'
 }
+
+@test "completions: build's options and values, builder's prune" {
+	run_holt __complete build --no
+	check_output $'--no-cache'
+	run_holt __complete build --network ""
+	check_output $'none\nhost\nslirp'
+	run_holt __complete builder ""
+	check_output "prune"
+	run_holt __complete ""
+	check_output_has "build"
+	check_output_has "builder"
+}
