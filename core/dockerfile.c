@@ -320,7 +320,7 @@ static bool valid_stage_name(const char *s)
 static int start_stage(struct parser *ps, struct dockerfile_instruction *from)
 {
 	struct dockerfile *df = ps->df;
-	cleanup_strv char **words = NULL;
+	cleanup_strv char **words = xzalloc(sizeof *words);
 	const char *p = from->args;
 
 	for (;;) {

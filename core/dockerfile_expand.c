@@ -15,7 +15,9 @@ struct sbuf {
 
 static void sbuf_addn(struct sbuf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
+	if (!n)
+		return;
+	if (!b->s || b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
 	}
