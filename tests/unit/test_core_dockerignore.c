@@ -121,6 +121,13 @@ static void test_may_include_below(void)
 	   "element by element, globs included");
 	dockerignore_free(di);
 
+	/* found by fuzz_dockerignore: a '/' in a class does not split elements */
+	di = load("*\n!*[/[a-c]/?\n");
+	ok(di && dockerignore_excluded(di, "a") && !dockerignore_excluded(di, "a/x") &&
+	       dockerignore_may_include_below(di, "a"),
+	   "a class holding '/' stays in its element");
+	dockerignore_free(di);
+
 	di = load("a\n");
 	ok(di && !dockerignore_may_include_below(di, "a"), "no exception: nothing below");
 	dockerignore_free(di);
