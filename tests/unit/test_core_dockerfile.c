@@ -420,6 +420,13 @@ static void test_heredocs(void)
 	ok(i && is(i->keyword, "LABEL") && i->line == 19, "lines counted through heredocs");
 	dockerfile_free(df);
 
+	df = parse("FROM a\nRUN <<EOF\n# kept\n\n  \\\nEOF\nRUN x\n");
+	i = ins_at(df, 0, 0);
+	ok(i && i->n_heredocs == 1 && is(i->heredocs[0].body, "# kept\n\n  \\\n") &&
+	       ins_at(df, 0, 1) && ins_at(df, 0, 1)->line == 7,
+	   "comments, blank lines and escapes in a body are body");
+	dockerfile_free(df);
+
 	df = parse("FROM a\nRUN <<EOF\nEOF\n");
 	i = ins_at(df, 0, 0);
 	ok(i && i->n_heredocs == 1 && is(i->heredocs[0].body, ""), "an empty heredoc");
