@@ -347,6 +347,11 @@ static int start_stage(struct parser *ps, struct dockerfile_instruction *from)
 				       "only letters, digits, '-', '_' and '.'",
 				       words[2]);
 	}
+	for (size_t i = 0; n == 3 && i < df->n_stages; i++)
+		if (df->stages[i].name && !strcmp(df->stages[i].name, words[2]))
+			return fail_at(ps, from->line,
+				       "FROM: stage name \"%s\" is already the stage of line %d",
+				       words[2], df->stages[i].from.line);
 	df->stages = xrealloc(df->stages, (df->n_stages + 1) * sizeof *df->stages);
 	struct dockerfile_stage *st = &df->stages[df->n_stages++];
 	*st = (struct dockerfile_stage){.from = *from, .base = xstrdup(words[0])};

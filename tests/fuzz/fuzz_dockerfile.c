@@ -53,8 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct dockerfile_stage *st = &df->stages[s];
 		if (!st->base || strcmp(st->from.keyword, "FROM"))
 			abort();
-		if (st->name && dockerfile_stage_index(df, st->name) > (long)s)
-			abort(); /* a name finds its stage, or an earlier one of the same name */
+		if (st->name && dockerfile_stage_index(df, st->name) != (long)s)
+			abort(); /* names are unique and find their stage */
 		for (size_t i = 0; i < st->n_instructions; i++)
 			expand_all(&st->instructions[i], df->escape);
 	}

@@ -329,6 +329,8 @@ static void test_meta_args_and_errors(void)
 	expect_error("FROM a AS 1x\n",
 		     "Dockerfile:1: FROM: stage name \"1x\" must start with a letter and hold only "
 		     "letters, digits, '-', '_' and '.'");
+	expect_error("FROM a AS x\nFROM b AS X\n",
+		     "Dockerfile:2: FROM: stage name \"x\" is already the stage of line 1");
 	expect_error("FROM a\nONBUILD FROM b\n",
 		     "Dockerfile:2: ONBUILD: FROM is not allowed after ONBUILD");
 	expect_error("FROM a\nONBUILD BOGUS b\n",
