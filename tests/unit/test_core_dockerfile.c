@@ -132,14 +132,16 @@ static void test_words(void)
 	expect_words("  lead trail  ", '\\', "lead|trail");
 	expect_words("\"a b\" 'c d'", '\\', "a b|c d");
 	expect_words("a\\ b", '\\', "a b");
-	expect_words("$BAR", '\\', "bar|baz");
+	expect_words("$BAR", '\\', "bar baz");
 	expect_words("\"$BAR\"", '\\', "bar baz");
-	expect_words("x$SPACED", '\\', "x|a");
+	expect_words("x$SPACED", '\\', "x a ");
 	expect_words("$EMPTY a", '\\', "a");
 	expect_words("$NOPE", '\\', "");
 	expect_words("\"\" a", '\\', "|a");
 	expect_words("a=\"1 2\" b=$FOO", '\\', "a=1 2|b=foo");
-	expect_words("${NOPE:-x y}", '\\', "x|y");
+	expect_words("${NOPE:-x y}", '\\', "x y");
+	expect_words("\"$EMPTY\" '' $EMPTY", '\\', "|");
+	expect_words("A=$BAR B=${NOPE:-\"1 2\"}", '\\', "A=bar baz|B=1 2");
 	expect_words("", '\\', "");
 
 	struct holt_err err = {0};
@@ -450,6 +452,11 @@ static void test_line(void)
 	       is(ins.text, "cmd [\"a\"]"),
 	   "one line parsed alone");
 	dockerfile_instruction_clear(&ins);
+	cleanup_strv char **raw =
+	    dockerfile_raw_words(" A=\"x y\" B=${C:-1 2} 'q r'\\ s \\\"a ", '\\');
+	ok(strv_len(raw) == 4 && is(raw[0], "A=\"x y\"") && is(raw[1], "B=${C:-1 2}") &&
+	       is(raw[2], "'q r'\\ s") && is(raw[3], "\\\"a"),
+	   "raw words keep quotes and escapes; ${...} groups");
 	ok(dockerfile_line_parse("NOPE x", "change", &ins, &err) < 0 &&
 	       is(err.msg, "change: unknown instruction \"NOPE\""),
 	   "one unknown line: %s", err.msg ? err.msg : "");
