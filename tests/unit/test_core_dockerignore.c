@@ -96,6 +96,8 @@ static void test_rules(void)
 	       (const char *const[]){"-dir/x", "+dir/keep.txt", "-dir/sub/keep.txt", NULL});
 	expect("exception of a directory", "*\n!src\n",
 	       (const char *const[]){"-a", "+src", "+src/deep/f", "-srcx", NULL});
+	expect("the pattern . is ignored, as the reference says", ".\n./\n",
+	       (const char *const[]){"+a", "+a/b", "+.hidden", NULL});
 	expect("CRLF lines", "a\r\nb\r\n", (const char *const[]){"-a", "-b", "+c", NULL});
 
 	expect_error("ok\n[a-\n", ".dockerignore:2: bad pattern \"[a-\"");
