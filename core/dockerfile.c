@@ -320,7 +320,7 @@ static bool valid_stage_name(const char *s)
 static int start_stage(struct parser *ps, struct dockerfile_instruction *from)
 {
 	struct dockerfile *df = ps->df;
-	cleanup_strv char **words = NULL;
+	cleanup_strv char **words = xzalloc(sizeof *words);
 	const char *p = from->args;
 
 	for (;;) {
@@ -347,6 +347,11 @@ static int start_stage(struct parser *ps, struct dockerfile_instruction *from)
 				       "only letters, digits, '-', '_' and '.'",
 				       words[2]);
 	}
+	for (size_t i = 0; n == 3 && i < df->n_stages; i++)
+		if (df->stages[i].name && !strcmp(df->stages[i].name, words[2]))
+			return fail_at(ps, from->line,
+				       "FROM: stage name \"%s\" is already the stage of line %d",
+				       words[2], df->stages[i].from.line);
 	df->stages = xrealloc(df->stages, (df->n_stages + 1) * sizeof *df->stages);
 	struct dockerfile_stage *st = &df->stages[df->n_stages++];
 	*st = (struct dockerfile_stage){.from = *from, .base = xstrdup(words[0])};

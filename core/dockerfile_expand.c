@@ -1,8 +1,8 @@
 /* The expansion of Dockerfile words as BuildKit's shell lexer does it: quotes, the escape
- * character, $VAR and ${VAR...} forms. One scanner serves both dockerfile_expand (one
- * string) and dockerfile_words (words split on blanks and on blanks in unquoted values). */
+ * character, $VAR and ${VAR...} forms. */
 #include "core/base/util.h"
 #include "core/dockerfile.h"
+#include "core/dockerfile_line.h"
 
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -15,7 +15,9 @@ struct sbuf {
 
 static void sbuf_addn(struct sbuf *b, const char *s, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
+	if (!n)
+		return;
+	if (!b->s || b->len + n + 1 > b->cap) {
 		b->cap = (b->len + n + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
 	}
@@ -27,63 +29,6 @@ static void sbuf_addn(struct sbuf *b, const char *s, size_t n)
 static void sbuf_addc(struct sbuf *b, char c)
 {
 	sbuf_addn(b, &c, 1);
-}
-
-/* Where a scan's output goes: the whole result, and in words mode the words as well. */
-struct sink {
-	struct sbuf all;
-	bool split;    /* words mode */
-	struct sbuf w; /* the word being built */
-	bool in_word;  /* w is a word even when empty (it had quotes) */
-	char **words;
-};
-
-static void sink_end_word(struct sink *k)
-{
-	if (k->in_word)
-		strv_push(&k->words, k->w.s ? k->w.s : "");
-	k->w.len = 0;
-	if (k->w.s)
-		k->w.s[0] = '\0';
-	k->in_word = false;
-}
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* An unquoted character, or the characters of an unquoted value: blanks split words. */
-static void sink_split(struct sink *k, const char *s, size_t n)
-{
-	sbuf_addn(&k->all, s, n);
-	if (!k->split)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		if (is_blank(s[i])) {
-			sink_end_word(k);
-			continue;
-		}
-		sbuf_addc(&k->w, s[i]);
-		k->in_word = true;
-	}
-}
-
-/* Quoted or escaped text: part of the word whatever it holds. */
-static void sink_raw(struct sink *k, const char *s, size_t n)
-{
-	sbuf_addn(&k->all, s, n);
-	if (!k->split)
-		return;
-	sbuf_addn(&k->w, s, n);
-	k->in_word = true;
-}
-
-static void sink_free(struct sink *k)
-{
-	free(k->all.s);
-	free(k->w.s);
-	strv_free(k->words);
 }
 
 struct lex {
@@ -138,15 +83,15 @@ static size_t name_len(const char *p)
 	return n;
 }
 
-static int scan(struct lex *lx, const char *stops, struct sink *k);
+static int scan(struct lex *lx, const char *stops, struct sbuf *k);
 
 /* '...': everything literal up to the next '. */
-static int single_quote(struct lex *lx, struct sink *k)
+static int single_quote(struct lex *lx, struct sbuf *k)
 {
 	const char *end = strchr(++lx->p, '\'');
 	if (!end)
 		return lex_fail(lx, "a single quote is not closed");
-	sink_raw(k, lx->p, (size_t)(end - lx->p));
+	sbuf_addn(k, lx->p, (size_t)(end - lx->p));
 	lx->p = end + 1;
 	return 0;
 }
@@ -154,7 +99,7 @@ static int single_quote(struct lex *lx, struct sink *k)
 static int dollar(struct lex *lx, struct sbuf *out);
 
 /* "...": $ expands; the escape character escapes only ", $ and itself. */
-static int double_quote(struct lex *lx, struct sink *k)
+static int double_quote(struct lex *lx, struct sbuf *k)
 {
 	struct sbuf b = {0};
 
@@ -181,7 +126,7 @@ static int double_quote(struct lex *lx, struct sink *k)
 			c = *lx->p++;
 		sbuf_addc(&b, c);
 	}
-	sink_raw(k, b.s ? b.s : "", b.len);
+	sbuf_addn(k, b.s, b.len);
 	free(b.s);
 	return 0;
 }
@@ -189,14 +134,13 @@ static int double_quote(struct lex *lx, struct sink *k)
 /* The word of ${VAR:-word} and its kin, up to one of stops. */
 static int subword(struct lex *lx, const char *stops, char **word)
 {
-	struct sink k = {0};
+	struct sbuf k = {0};
 
 	if (scan(lx, stops, &k) < 0) {
-		sink_free(&k);
+		free(k.s);
 		return -1;
 	}
-	*word = k.all.s ? steal_pointer(&k.all.s) : xstrdup("");
-	sink_free(&k);
+	*word = k.s ? k.s : xstrdup("");
 	return 0;
 }
 
@@ -326,7 +270,7 @@ static int dollar(struct lex *lx, struct sbuf *out)
 
 /* Scans up to one of stops (inside ${...}: '}', and '/' in a pattern), which it leaves
  * in lx->stopped, or to the end when stops is NULL. */
-static int scan(struct lex *lx, const char *stops, struct sink *k)
+static int scan(struct lex *lx, const char *stops, struct sbuf *k)
 {
 	while (*lx->p) {
 		char c = *lx->p;
@@ -342,20 +286,15 @@ static int scan(struct lex *lx, const char *stops, struct sink *k)
 			if (double_quote(lx, k) < 0)
 				return -1;
 		} else if (c == '$') {
-			struct sbuf v = {0};
-			int ret = dollar(lx, &v);
-			if (ret == 0)
-				sink_split(k, v.s ? v.s : "", v.len);
-			free(v.s);
-			if (ret < 0)
+			if (dollar(lx, k) < 0)
 				return -1;
 		} else if (c == lx->escape) {
 			/* an escape at the very end is dropped */
 			if (!*++lx->p)
 				break;
-			sink_raw(k, lx->p++, 1);
+			sbuf_addn(k, lx->p++, 1);
 		} else {
-			sink_split(k, lx->p++, 1);
+			sbuf_addn(k, lx->p++, 1);
 		}
 	}
 	if (stops)
@@ -366,28 +305,28 @@ static int scan(struct lex *lx, const char *stops, struct sink *k)
 char *dockerfile_expand(const char *word, char *const *vars, char escape, struct holt_err *err)
 {
 	struct lex lx = {.word = word, .p = word, .escape = escape, .vars = vars, .err = err};
-	struct sink k = {0};
+	struct sbuf k = {0};
 
 	if (scan(&lx, NULL, &k) < 0) {
-		sink_free(&k);
+		free(k.s);
 		return NULL;
 	}
-	char *s = k.all.s ? steal_pointer(&k.all.s) : xstrdup("");
-	sink_free(&k);
-	return s;
+	return k.s ? k.s : xstrdup("");
 }
 
+/* The words as the parser splits them, quotes kept, each then expanded: a value with
+ * blanks stays one word, as ENV A=$B needs. */
 char **dockerfile_words(const char *args, char *const *vars, char escape, struct holt_err *err)
 {
-	struct lex lx = {.word = args, .p = args, .escape = escape, .vars = vars, .err = err};
-	struct sink k = {.split = true};
+	cleanup_strv char **raw = dockerfile_raw_words(args, escape);
+	cleanup_strv char **words = xzalloc(sizeof *words);
 
-	if (scan(&lx, NULL, &k) < 0) {
-		sink_free(&k);
-		return NULL;
+	for (char **r = raw; *r; r++) {
+		cleanup_free char *w = dockerfile_expand(*r, vars, escape, err);
+		if (!w)
+			return NULL;
+		if (*w || strpbrk(*r, "'\""))
+			strv_push(&words, w);
 	}
-	sink_end_word(&k);
-	char **words = k.words ? steal_pointer(&k.words) : xzalloc(sizeof *words);
-	sink_free(&k);
-	return words;
+	return steal_pointer(&words);
 }

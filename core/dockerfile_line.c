@@ -126,11 +126,16 @@ char **dockerfile_raw_words(const char *args, char escape)
 			return words;
 		size_t k = 0;
 		char quote = 0;
-		for (; *p && (quote || !is_space(*p)); p++) {
+		int braces = 0; /* blanks inside ${...} do not split either */
+		for (; *p && (quote || braces || !is_space(*p)); p++) {
 			if (quote && *p == quote)
 				quote = 0;
 			else if (!quote && (*p == '\'' || *p == '"'))
 				quote = *p;
+			else if (quote != '\'' && *p == '$' && p[1] == '{')
+				braces++;
+			else if (quote != '\'' && *p == '}' && braces)
+				braces--;
 			/* an escape is kept with what it escapes, except in '...' */
 			if (*p == escape && quote != '\'') {
 				if (!p[1])

@@ -15,8 +15,8 @@ int dockerfile_line_parse(const char *line, const char *where, struct dockerfile
 void dockerfile_instruction_clear(struct dockerfile_instruction *ins);
 
 /* Splits args into words as BuildKit's parser does for ENV, LABEL and ARG: blanks
- * separate, quotes group, and quotes and escapes are kept for dockerfile_expand to
- * remove. Returns a NULL-terminated list (empty: a list of one NULL). */
+ * separate, quotes and ${...} group, and quotes and escapes are kept for
+ * dockerfile_expand to remove. Returns a NULL-terminated list (empty: one NULL). */
 char **dockerfile_raw_words(const char *args, char escape);
 
 /* Whether keyword (upper case) may take heredocs: RUN, COPY, ADD. */

@@ -364,6 +364,18 @@ bool dockerignore_excluded(const struct dockerignore *di, const char *path)
 	return excluded;
 }
 
+/* The length of p's first element: up to a '/' that is not in a [...] class. */
+static size_t element_len(const char *p)
+{
+	const char *q = p;
+
+	while (*q && *q != '/') {
+		const char *end = *q == '[' ? class_end(q) : NULL;
+		q = end ? end : q + 1;
+	}
+	return (size_t)(q - p);
+}
+
 /* Whether the exception pattern p could match dir or a path below it: its elements match
  * dir's elements in turn until one of them runs out. An element with "**" can match
  * any number of directories, and an escaped '/' does not split elements: either may
@@ -373,7 +385,7 @@ static bool could_match_below(const char *p, const char *dir)
 	if (strstr(p, "**") || strstr(p, "\\/"))
 		return true;
 	for (;;) {
-		size_t pn = strcspn(p, "/"), dn = strcspn(dir, "/");
+		size_t pn = element_len(p), dn = strcspn(dir, "/");
 		cleanup_free char *pe = xstrndup(p, pn);
 		cleanup_free char *de = xstrndup(dir, dn);
 		if (!glob_match(pe, de))

@@ -16,9 +16,9 @@
 
 struct apply {
 	json_object *config;
-	const char *text;			  /* the whole instruction, for messages */
-	const struct dockerfile_instruction *ins; /* as the parser read it */
-	const char *args;			  /* ins->args */
+	const char *text;		   /* the whole instruction, for messages */
+	struct dockerfile_instruction ins; /* as the parser read it */
+	const char *args;		   /* ins.args */
 	bool cmd_set;
 };
 
@@ -38,8 +38,8 @@ static char **command_of(const struct apply *a)
 {
 	char **v = NULL;
 
-	if (a->ins->json)
-		return strv_dup(a->ins->json);
+	if (a->ins.json)
+		return strv_dup(a->ins.json);
 	strv_push(&v, "/bin/sh");
 	strv_push(&v, "-c");
 	strv_push(&v, a->args);
@@ -240,27 +240,26 @@ static const struct {
 static int apply_one(struct apply *a, struct holt_err *err)
 {
 	cleanup_free char *where = xasprintf("change \"%s\"", a->text);
-	struct dockerfile_instruction ins;
 
-	if (dockerfile_line_parse(a->text, where, &ins, err) < 0)
+	if (dockerfile_line_parse(a->text, where, &a->ins, err) < 0)
 		return -1;
 	size_t i = 0;
-	while (i < sizeof keywords / sizeof *keywords && strcmp(ins.keyword, keywords[i].name))
+	while (i < sizeof keywords / sizeof *keywords && strcmp(a->ins.keyword, keywords[i].name))
 		i++;
 	int ret;
-	a->ins = &ins;
-	a->args = ins.args;
+	a->args = a->ins.args;
 	if (i == sizeof keywords / sizeof *keywords)
 		ret =
 		    invalid(a, err,
 			    "holt takes CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER and "
 			    "WORKDIR, not %s",
-			    ins.keyword);
-	else if (!*a->args && !ins.json)
+			    a->ins.keyword);
+	else if (!*a->args && !a->ins.json)
 		ret = invalid(a, err, "%s needs an argument", keywords[i].name);
 	else
 		ret = keywords[i].apply(a, err);
-	dockerfile_instruction_clear(&ins);
+	dockerfile_instruction_clear(&a->ins);
+	a->args = NULL;
 	return ret;
 }
 

@@ -132,14 +132,16 @@ static void test_words(void)
 	expect_words("  lead trail  ", '\\', "lead|trail");
 	expect_words("\"a b\" 'c d'", '\\', "a b|c d");
 	expect_words("a\\ b", '\\', "a b");
-	expect_words("$BAR", '\\', "bar|baz");
+	expect_words("$BAR", '\\', "bar baz");
 	expect_words("\"$BAR\"", '\\', "bar baz");
-	expect_words("x$SPACED", '\\', "x|a");
+	expect_words("x$SPACED", '\\', "x a ");
 	expect_words("$EMPTY a", '\\', "a");
 	expect_words("$NOPE", '\\', "");
 	expect_words("\"\" a", '\\', "|a");
 	expect_words("a=\"1 2\" b=$FOO", '\\', "a=1 2|b=foo");
-	expect_words("${NOPE:-x y}", '\\', "x|y");
+	expect_words("${NOPE:-x y}", '\\', "x y");
+	expect_words("\"$EMPTY\" '' $EMPTY", '\\', "|");
+	expect_words("A=$BAR B=${NOPE:-\"1 2\"}", '\\', "A=bar baz|B=1 2");
 	expect_words("", '\\', "");
 
 	struct holt_err err = {0};
@@ -329,6 +331,8 @@ static void test_meta_args_and_errors(void)
 	expect_error("FROM a AS 1x\n",
 		     "Dockerfile:1: FROM: stage name \"1x\" must start with a letter and hold only "
 		     "letters, digits, '-', '_' and '.'");
+	expect_error("FROM a AS x\nFROM b AS X\n",
+		     "Dockerfile:2: FROM: stage name \"x\" is already the stage of line 1");
 	expect_error("FROM a\nONBUILD FROM b\n",
 		     "Dockerfile:2: ONBUILD: FROM is not allowed after ONBUILD");
 	expect_error("FROM a\nONBUILD BOGUS b\n",
@@ -420,6 +424,13 @@ static void test_heredocs(void)
 	ok(i && is(i->keyword, "LABEL") && i->line == 19, "lines counted through heredocs");
 	dockerfile_free(df);
 
+	df = parse("FROM a\nRUN <<EOF\n# kept\n\n  \\\nEOF\nRUN x\n");
+	i = ins_at(df, 0, 0);
+	ok(i && i->n_heredocs == 1 && is(i->heredocs[0].body, "# kept\n\n  \\\n") &&
+	       ins_at(df, 0, 1) && ins_at(df, 0, 1)->line == 7,
+	   "comments, blank lines and escapes in a body are body");
+	dockerfile_free(df);
+
 	df = parse("FROM a\nRUN <<EOF\nEOF\n");
 	i = ins_at(df, 0, 0);
 	ok(i && i->n_heredocs == 1 && is(i->heredocs[0].body, ""), "an empty heredoc");
@@ -441,6 +452,11 @@ static void test_line(void)
 	       is(ins.text, "cmd [\"a\"]"),
 	   "one line parsed alone");
 	dockerfile_instruction_clear(&ins);
+	cleanup_strv char **raw =
+	    dockerfile_raw_words(" A=\"x y\" B=${C:-1 2} 'q r'\\ s \\\"a ", '\\');
+	ok(strv_len(raw) == 4 && is(raw[0], "A=\"x y\"") && is(raw[1], "B=${C:-1 2}") &&
+	       is(raw[2], "'q r'\\ s") && is(raw[3], "\\\"a"),
+	   "raw words keep quotes and escapes; ${...} groups");
 	ok(dockerfile_line_parse("NOPE x", "change", &ins, &err) < 0 &&
 	       is(err.msg, "change: unknown instruction \"NOPE\""),
 	   "one unknown line: %s", err.msg ? err.msg : "");

@@ -20,7 +20,8 @@ static char *applied(const char *start, char *const *changes, char **why)
 		holt_err_release(&err);
 		return NULL;
 	}
-	return xstrdup(json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	return xstrdup(json_object_to_json_string_ext(config, JSON_C_TO_STRING_PLAIN |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static void expect(const char *start, char *const *changes, const char *want)

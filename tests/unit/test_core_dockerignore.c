@@ -96,6 +96,8 @@ static void test_rules(void)
 	       (const char *const[]){"-dir/x", "+dir/keep.txt", "-dir/sub/keep.txt", NULL});
 	expect("exception of a directory", "*\n!src\n",
 	       (const char *const[]){"-a", "+src", "+src/deep/f", "-srcx", NULL});
+	expect("the pattern . is ignored, as the reference says", ".\n./\n",
+	       (const char *const[]){"+a", "+a/b", "+.hidden", NULL});
 	expect("CRLF lines", "a\r\nb\r\n", (const char *const[]){"-a", "-b", "+c", NULL});
 
 	expect_error("ok\n[a-\n", ".dockerignore:2: bad pattern \"[a-\"");
@@ -119,6 +121,13 @@ static void test_may_include_below(void)
 	       dockerignore_may_include_below(di, "cc") &&
 	       dockerignore_may_include_below(di, "c/d/e"),
 	   "element by element, globs included");
+	dockerignore_free(di);
+
+	/* found by fuzz_dockerignore: a '/' in a class does not split elements */
+	di = load("*\n!*[/[a-c]/?\n");
+	ok(di && dockerignore_excluded(di, "a") && !dockerignore_excluded(di, "a/x") &&
+	       dockerignore_may_include_below(di, "a"),
+	   "a class holding '/' stays in its element");
 	dockerignore_free(di);
 
 	di = load("a\n");
