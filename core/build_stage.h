@@ -62,6 +62,15 @@ int build_stage_commit(struct build_stage *st, const char *key, const char *crea
 		       int (*write_layer)(void *ctx, int fd, struct holt_err *err), void *ctx,
 		       struct holt_err *err);
 
+/* A step that changes only st->config: 0 when applied, 1 when in is no such step. */
+int build_config(struct build_stage *st, const struct dockerfile_instruction *in,
+		 struct holt_err *err);
+/* EXPOSE, STOPSIGNAL, USER, WORKDIR: expanded, then applied as commit --change is. */
+int build_config_change(struct build_stage *st, const struct dockerfile_instruction *in,
+			struct holt_err *err);
+/* Sets KEY=VALUE pairs in config's Labels. */
+void build_config_labels(json_object *config, char *const *pairs);
+
 /* The steps. */
 int build_run(struct build_stage *st, const struct dockerfile_instruction *in,
 	      struct holt_err *err);
