@@ -5,6 +5,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/platform.h"
 #include "core/base/util.h"
+#include "storage/reference.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -199,6 +200,14 @@ static int parse(int argc, char **argv, struct args *a, struct holt_err *err)
 	}
 	if (optind + 1 != argc)
 		return holt_err_set(err, 0, "build: expected one CONTEXT (a dir, or - for none)");
+	/* a bad name is refused before the build, not after it */
+	for (char **t = a->o.tags; t && *t; t++) {
+		cleanup_reference struct reference r = {0};
+		if (reference_parse(*t, &r, err) < 0)
+			return holt_err_wrap(err, "-t %s", *t);
+		if (r.digest)
+			return holt_err_set(err, 0, "-t %s: a digest cannot name a new image", *t);
+	}
 	return 0;
 }
 

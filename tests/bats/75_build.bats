@@ -238,6 +238,9 @@ from-tar
 	run_holt build "$ctx"
 	check_status 125
 	check_stderr_has 'Dockerfile:2: COPY missing.txt /: "missing.txt": not found in the context'
+	run_holt build -t 'Upper:case' "$ctx"
+	check_status 125
+	check_stderr_has '-t Upper:case: invalid reference'
 	run_holt build --target nope "$ctx"
 	check_status 125
 	check_stderr_has '--target "nope": no such stage'
