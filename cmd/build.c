@@ -124,6 +124,11 @@ static int add_context(const char *arg, char ***contexts, struct holt_err *err)
 	return 0;
 }
 
+static void warn(void *ctx, const char *line)
+{
+	cmd_warn("build: %s", line);
+}
+
 static int parse(int argc, char **argv, struct args *a, struct holt_err *err)
 {
 	int c;
@@ -333,6 +338,7 @@ int cmd_build(int argc, char **argv, struct cmd_ctx *ctx)
 	a.o.storage_driver = ctx->storage_driver;
 	a.o.image = resolve;
 	a.o.say = a.quiet ? NULL : say;
+	a.o.warn = warn;
 	a.o.ctx = ctx;
 	a.o.cancel = &cancelled;
 

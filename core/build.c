@@ -55,6 +55,8 @@ static int meta_args(struct build *b, struct holt_err *err)
 			char *eq = strchr(*w, '=');
 			cleanup_free char *name = xstrndup(*w, eq ? (size_t)(eq - *w) : strlen(*w));
 			const char *v = spec_env_get(b->o->build_args, name);
+			if (!strv_contains(b->used_args, name))
+				strv_push(&b->used_args, name);
 			if (!v)
 				v = eq ? eq + 1 : NULL;
 			if (!v)
@@ -124,6 +126,29 @@ static int load_ignore(struct build *b, struct holt_err *err)
 	return b->ignore ? 0 : -1;
 }
 
+/* As podman: a --build-arg no ARG of the built stages declares is said, not refused.
+ * The proxy variables are predefined ARGs, always taken. */
+static void warn_unused_args(struct build *b)
+{
+	static const char *const proxies[] = {
+	    "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+	    "NO_PROXY",	  "no_proxy",	"ALL_PROXY",   "all_proxy",   NULL};
+	cleanup_free char *unused = NULL;
+	for (char **a = b->o->build_args; a && *a; a++) {
+		cleanup_free char *name = xstrndup(*a, strcspn(*a, "="));
+		if (strv_contains(b->used_args, name) || strv_contains((char **)proxies, name))
+			continue;
+		char *next = unused ? xasprintf("%s %s", unused, name) : xstrdup(name);
+		free(unused);
+		unused = next;
+	}
+	if (unused && b->o->warn) {
+		cleanup_free char *line =
+		    xasprintf("one or more build-args [%s] were not consumed", unused);
+		b->o->warn(b->o->ctx, line);
+	}
+}
+
 static int build_all(struct build *b, struct holt_err *err)
 {
 	cleanup_free bool *needed = xzalloc(b->df->n_stages * sizeof *needed);
@@ -146,6 +171,7 @@ static int build_all(struct build *b, struct holt_err *err)
 	for (size_t n = 0; n <= b->target; n++)
 		if (needed[n] && build_stage(b, n, err) < 0)
 			return -1;
+	warn_unused_args(b);
 	return build_index_save(b, err);
 }
 
@@ -171,6 +197,7 @@ char *build_image(struct store *s, const struct build_opts *o, struct holt_err *
 		free(b.stage_ids[i]);
 	free(b.stage_ids);
 	strv_free(b.meta_args);
+	strv_free(b.used_args);
 	if (b.ignore)
 		dockerignore_free(b.ignore);
 	if (b.index)

@@ -34,6 +34,8 @@ struct build_opts {
 	struct image *(*image)(void *ctx, const char *ref, bool pull, struct holt_err *err);
 	/* A progress line ("STEP 2/5: RUN make"); output of RUN goes to fd 1 and 2. */
 	void (*say)(void *ctx, const char *line);
+	/* Something the user should know that does not stop the build (may be NULL). */
+	void (*warn)(void *ctx, const char *line);
 	void *ctx;
 	/* Set by a signal handler: the build stops between steps and cleans up. */
 	const volatile sig_atomic_t *cancel;

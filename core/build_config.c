@@ -109,6 +109,8 @@ static int do_arg(struct build_stage *st, const struct dockerfile_instruction *i
 		char *eq = strchr(*w, '=');
 		cleanup_free char *name = xstrndup(*w, eq ? (size_t)(eq - *w) : strlen(*w));
 		const char *v = value_in(st->b->o->build_args, name);
+		if (!strv_contains(st->b->used_args, name))
+			strv_push(&st->b->used_args, name);
 		if (!v)
 			v = eq ? eq + 1 : value_in(st->b->meta_args, name);
 		if (!v)

@@ -17,6 +17,7 @@ struct build {
 	struct dockerfile *df;
 	struct dockerignore *ignore; /* the context's, or NULL */
 	char **meta_args;	     /* the ARGs before FROM with their values, KEY=VALUE */
+	char **used_args;	     /* the names of the ARGs declared, for --build-arg's check */
 	char **stage_ids;	     /* per stage: the image it built, NULL when not (yet) */
 	size_t target;		     /* the stage whose image is the result */
 	size_t step, n_steps;	     /* for "STEP n/m" */

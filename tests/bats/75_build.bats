@@ -143,8 +143,10 @@ from-tar
 	check_output "data"
 
 	# --target stops at a stage, --build-arg reaches its ARG
-	run_holt build -q --target builder --build-arg VERSION=2 -t multi:builder "$CORPUS/multistage"
+	run_holt build -q --target builder --build-arg VERSION=2 --build-arg NOPE=1 \
+		-t multi:builder "$CORPUS/multistage"
 	check_status 0
+	check_stderr_has "build-args [NOPE] were not consumed"
 	run_holt run --rm multi:builder cat /out/artifact
 	check_output "built v2"
 	run_holt build --target broken "$CORPUS/multistage"
