@@ -5,6 +5,7 @@
 #include "core/build_stage.h"
 #include "core/container_changes.h"
 #include "core/container_volumes.h"
+#include "core/idmap_range.h"
 #include "core/run.h"
 #include "core/spec.h"
 #include "storage/layer_pack.h"
@@ -43,6 +44,20 @@ static char **run_env(const struct build_stage *st)
 	for (char **e = image_env; e && *e; e++)
 		spec_env_set(&env, *e);
 	return env;
+}
+
+/* Whether this user namespace maps one id; said once a build, when RUN first runs. */
+static bool single_id_map(struct build_stage *st)
+{
+	cleanup_free char *range = idmap_range_text("uid");
+	bool single = range && !strcmp(range, "0-0");
+	if (single && !st->b->fake_root_said && st->b->o->warn) {
+		st->b->o->warn(st->b->o->ctx,
+			       "RUN: no subordinate ids, so chown and setuid calls succeed "
+			       "without effect and file owners are recorded as root");
+		st->b->fake_root_said = true;
+	}
+	return single;
 }
 
 struct run_flags {
@@ -103,8 +118,10 @@ static int run_config(struct build_stage *st, const struct dockerfile_instructio
 	cfg->log_max_size = LOG_SIZE_DEFAULT;
 	/* an init passes ^C on to the command, which pid 1 of a namespace would ignore */
 	cfg->init = true;
-	/* The container's security settings stay holt run's defaults: a root emulation for
-	 * single-uid maps, when there is one, is switched on here in cfg->security. */
+	/* One id mapped (no subordinate ids): chown and setuid calls, which would stop
+	 * package managers, succeed without effect (--security-opt fake-root-ids). */
+	if (single_id_map(st) && security_opt(&cfg->security, "fake-root-ids", err) < 0)
+		return -1;
 	for (char **m = f->mounts; m && *m; m++)
 		if (build_mounts(st, *m, cfg, d, err) < 0)
 			return -1;

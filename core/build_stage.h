@@ -23,6 +23,7 @@ struct build {
 	size_t step, n_steps;	     /* for "STEP n/m" */
 	json_object *index;	     /* the stat index: path -> "stat-key digest" */
 	bool index_changed;
+	bool fake_root_said; /* the single-uid map's warning was given */
 };
 
 struct build_stage {
