@@ -113,6 +113,8 @@ CMD(stats);
 CMD(events);
 CMD(diff);
 CMD(commit);
+CMD(build);
+CMD(builder);
 CMD(cp);
 CMD(export);
 CMD(import);

@@ -107,6 +107,7 @@ static const struct {
     {"top", "c"},     {"unpause", "c*"},   {"wait", "c*"},
     {"image", "s"},   {"container", "s"},  {"system", "s"},
     {"volume", "s"},  {"volume rm", "v*"}, {"volume inspect", "v*"},
+    {"builder", "s"},
 };
 
 /* The subcommands of the groups, and the top-level command each stands for (or one
@@ -116,6 +117,7 @@ static const struct {
 	const char *group, *name, *as;
 	const struct cmd_info *info;
 } members[] = {
+    {"builder", "prune", NULL, &cmd_builder_info},
     {"image", "exists", "history", NULL},
     {"image", "history", "history", NULL},
     {"image", "import", "import", NULL},
@@ -168,6 +170,7 @@ static const struct {
 	const char *const values[10];
 } option_values[] = {
     {NULL, "network", {"none", "host"}},
+    {"build", "network", {"slirp"}},
     {NULL, "restart", {"no", "on-failure", "always", "unless-stopped"}},
     {NULL, "log-level", {"error", "warn", "info", "debug"}},
     {NULL, "pull", {"missing", "always", "newer", "never"}},

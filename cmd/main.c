@@ -34,6 +34,8 @@ const struct cmd_entry cmd_table[] = {
     {"events", cmd_events, &cmd_events_info, NEEDS_STORE},
     {"diff", cmd_diff, &cmd_diff_info, NEEDS_STORE | NEEDS_USERNS},
     {"commit", cmd_commit, &cmd_commit_info, NEEDS_STORE | NEEDS_USERNS},
+    {"build", cmd_build, &cmd_build_info, NEEDS_STORE | NEEDS_USERNS},
+    {"builder", cmd_builder, &cmd_builder_info, NEEDS_STORE | NEEDS_USERNS},
     {"cp", cmd_cp, &cmd_cp_info, NEEDS_STORE | NEEDS_USERNS},
     {"export", cmd_export, &cmd_export_info, NEEDS_STORE | NEEDS_USERNS},
     {"import", cmd_import, &cmd_import_info, NEEDS_STORE | NEEDS_USERNS},

@@ -2,6 +2,7 @@
  * same one-pass unpack a pull uses, which computes its blob digest and diff_id. Nothing
  * is renamed into place before the writer has said it wrote the whole layer. */
 #include "storage/image_commit.h"
+#include "core/base/platform.h"
 #include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/image_record.h"
@@ -55,6 +56,7 @@ static json_object *array_at(json_object *o, const char *key)
 static json_object *commit_config(json_object *base, const struct image_commit_request *req,
 				  const struct layer_info *li)
 {
+	json_object *history;
 	cleanup_free char *now = util_now_rfc3339();
 	json_object *o = NULL, *rootfs;
 
@@ -71,13 +73,19 @@ static json_object *commit_config(json_object *base, const struct image_commit_r
 		json_object_object_add(rootfs, "type", json_object_new_string("layers"));
 		json_object_object_add(o, "rootfs", rootfs);
 	}
+	history = array_at(o, "history");
+	for (size_t i = 0; req->history && i < json_object_array_length(req->history); i++)
+		json_object_array_add(history,
+				      json_object_get(json_object_array_get_idx(req->history, i)));
+	if (!li)
+		return o;
 	json_object_array_add(array_at(rootfs, "diff_ids"), json_object_new_string(li->diff_id));
 	json_object *h = json_object_new_object();
 	json_object_object_add(h, "created", json_object_new_string(now));
 	json_add_string(h, "created_by", req->created_by);
 	json_add_string(h, "author", req->author);
 	json_add_string(h, "comment", req->comment);
-	json_object_array_add(array_at(o, "history"), h);
+	json_object_array_add(history, h);
 	return o;
 }
 
@@ -152,9 +160,27 @@ static void base_clear(struct base *b)
 		json_object_put(b->manifest);
 }
 
+/* No base image: an empty one for the host's platform, as FROM scratch. */
+static void base_scratch(struct base *b)
+{
+	json_object *rootfs = json_object_new_object();
+
+	b->config = json_object_new_object();
+	json_add_string(b->config, "architecture", platform_arch());
+	json_add_string(b->config, "os", platform_os());
+	json_add_string(b->config, "variant", platform_variant());
+	json_object_object_add(rootfs, "type", json_object_new_string("layers"));
+	json_object_object_add(rootfs, "diff_ids", json_object_new_array());
+	json_object_object_add(b->config, "rootfs", rootfs);
+}
+
 static int base_load(struct store *s, const char *id, struct base *b, json_object **layers,
 		     struct holt_err *err)
 {
+	if (!id) {
+		base_scratch(b);
+		return 0;
+	}
 	if (image_record_load(s, id, &b->rec, err) < 0)
 		return -1;
 	b->config = read_json_blob(s, b->rec.config, err);
@@ -177,10 +203,12 @@ static char *commit_on(struct store *s, const struct image_commit_request *req, 
 	size_t n = strv_len(base->rec.layers);
 	char *id = NULL;
 
-	st.layer = stream_layer(s, req, n ? base->rec.layers[n - 1] : NULL, err);
-	if (st.layer) {
+	if (req->write_layer)
+		st.layer = stream_layer(
+		    s, req, n && base->rec.layers ? base->rec.layers[n - 1] : NULL, err);
+	if (st.layer || !req->write_layer) {
 		cleanup_json json_object *config =
-		    commit_config(base->config, req, layer_stage_info(st.layer));
+		    commit_config(base->config, req, st.layer ? layer_stage_info(st.layer) : NULL);
 		if (image_stage_write(s, &st, config, base_layers, base->rec.layers, err) == 0 &&
 		    image_stage_commit(s, &st, name, err) == 0)
 			id = steal_pointer(&st.id);

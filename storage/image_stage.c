@@ -47,7 +47,9 @@ static json_object *manifest_json(const struct blob_writer *config, json_object 
 	for (size_t i = 0; base_layers && i < json_object_array_length(base_layers); i++)
 		json_object_array_add(layers,
 				      json_object_get(json_object_array_get_idx(base_layers, i)));
-	json_object_array_add(layers, descriptor(li->media_type, li->digest, li->blob_size));
+	if (li)
+		json_object_array_add(layers,
+				      descriptor(li->media_type, li->digest, li->blob_size));
 	json_object_object_add(o, "layers", layers);
 	return o;
 }
@@ -55,7 +57,7 @@ static json_object *manifest_json(const struct blob_writer *config, json_object 
 int image_stage_write(struct store *s, struct image_stage *st, json_object *config,
 		      json_object *base_layers, char *const *base_chain_ids, struct holt_err *err)
 {
-	const struct layer_info *li = layer_stage_info(st->layer);
+	const struct layer_info *li = st->layer ? layer_stage_info(st->layer) : NULL;
 	const char *text = json_text(config);
 
 	st->config = blob_stage(s, text, strlen(text), err);
@@ -69,7 +71,8 @@ int image_stage_write(struct store *s, struct image_stage *st, json_object *conf
 	st->id = xstrdup(digest_hex(blob_writer_digest(st->config)));
 
 	cleanup_strv char **layers = strv_dup(base_chain_ids);
-	strv_push(&layers, li->chain_id);
+	if (li)
+		strv_push(&layers, li->chain_id);
 	struct image_record rec = {
 	    .manifest = (char *)blob_writer_digest(st->manifest),
 	    .config = (char *)blob_writer_digest(st->config),
@@ -86,8 +89,8 @@ int image_stage_write(struct store *s, struct image_stage *st, json_object *conf
 static int commit_locked(struct store *s, struct image_stage *st, const char *name,
 			 struct holt_err *err)
 {
-	if (layer_commit(s, st->layer, err) < 0 || blob_writer_commit(st->config, err) < 0 ||
-	    blob_writer_commit(st->manifest, err) < 0)
+	if ((st->layer && layer_commit(s, st->layer, err) < 0) ||
+	    blob_writer_commit(st->config, err) < 0 || blob_writer_commit(st->manifest, err) < 0)
 		return -1;
 	cleanup_free char *dir = image_dir(s, st->id);
 	bool created = rename(st->record_dir, dir) == 0;

@@ -12,7 +12,7 @@
 
 /* Everything a new image writes, staged until image_stage_commit. */
 struct image_stage {
-	struct layer_stage *layer; /* its new top layer */
+	struct layer_stage *layer; /* its new top layer, or NULL: the base's layers only */
 	struct blob_writer *config;
 	struct blob_writer *manifest;
 	char *record_dir; /* holds image.json */
