@@ -86,7 +86,7 @@ static int network_create_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	cleanup_network struct network *n = network_create(ctx->store, &spec, &err);
 	if (!n)
 		return cmd_fail(&err);
-	printf("%s\n", n->name);
+	printf("%s\n", n->id); /* docker's answer; podman's is the name */
 	return 0;
 }
 

@@ -196,6 +196,10 @@ static __attribute__((noreturn)) void helper_main(const struct network *n, const
 	struct netd d = {.dir = xstrdup(dir), .dns = n->dns, .internal = n->internal};
 	cleanup_free char *lock = xasprintf("%s/lock", dir);
 
+	/* what the starting command had open goes, above all its hold of the lock */
+	if (ready > 3)
+		close_range(3, (unsigned)ready - 1, 0);
+	close_range((unsigned)ready + 1, ~0U, 0);
 	setsid();
 	prctl(PR_SET_NAME, helper_comm);
 	signal(SIGPIPE, SIG_IGN);

@@ -242,7 +242,7 @@ static int fill(struct network *n, const struct network_spec *spec, struct netwo
 			return holt_err_set(err, 0, "subnet \"%s\" overlaps network \"%s\"",
 					    spec->subnet, list[j]->name);
 	set_dns(n);
-	n->gateway.s_addr = htonl(ntohl(n->subnet.s_addr) + 1);
+	n->gateway.s_addr = 0; /* not yet taken: any host address but the resolver's may be it */
 	if (spec->gateway) {
 		struct in_addr gw;
 		if (inet_pton(AF_INET, spec->gateway, &gw) != 1 || !network_host_addr(n, gw))
@@ -251,7 +251,8 @@ static int fill(struct network *n, const struct network_spec *spec, struct netwo
 					    "(nor its last one, the resolver's)",
 					    spec->gateway);
 		n->gateway = gw;
-	}
+	} else
+		n->gateway.s_addr = htonl(ntohl(n->subnet.s_addr) + 1);
 	return 0;
 }
 
