@@ -60,8 +60,8 @@ int cmd_attach(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (sock < 0)
 		return cmd_fail(&err);
-	int detached =
-	    attach_relay(sock, c->config.tty, send_stdin && c->config.interactive, &keys, &err);
+	int detached = attach_relay(sock, c->config.tty, send_stdin && c->config.interactive, &keys,
+				    NULL, &err);
 	close(sock);
 	if (detached < 0)
 		return cmd_fail(&err);

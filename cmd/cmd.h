@@ -110,6 +110,7 @@ CMD(container);
 CMD(pause);
 CMD(unpause);
 CMD(stats);
+CMD(events);
 CMD(diff);
 CMD(commit);
 CMD(cp);

@@ -4,6 +4,7 @@
 #include "core/base/util.h"
 #include "core/container.h"
 #include "core/container_commit.h"
+#include "core/container_events.h"
 
 #include <stdio.h>
 
@@ -56,6 +57,7 @@ int cmd_commit(int argc, char **argv, struct cmd_ctx *ctx)
 	cleanup_free char *id = container_commit(ctx->store, ctr, &o, &err);
 	if (!id)
 		return cmd_fail(&err);
+	container_event(ctr, "commit", (const char *const[]){"comment", o.message, NULL});
 	printf("sha256:%s\n", id);
 	return 0;
 }

@@ -1,7 +1,9 @@
 #include "cmd/container_opts.h"
 #include "core/base/util.h"
 #include "core/envfile.h"
+#include "core/keep_id.h"
 #include "core/signals.h"
+#include "core/spec.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -101,8 +103,16 @@ static int parse_log_opt(const char *arg, struct container_config *cfg, struct h
 		return parse_size("--log-opt max-size", arg + 9, &cfg->log_max_size, err);
 	if (strncmp(arg, "max-file=", 9) == 0)
 		return 0; /* one rotated file is kept, whatever the count */
-	return holt_err_set(err, 0, "--log-opt \"%s\": holt knows max-size=SIZE and max-file=N",
-			    arg);
+	if (strncmp(arg, "path=", 5) == 0) {
+		if (arg[5] != '/' || arg[strlen(arg) - 1] == '/')
+			return holt_err_set(err, 0,
+					    "--log-opt \"%s\": the path of a file, absolute", arg);
+		free(cfg->log_path);
+		cfg->log_path = xstrdup(arg + 5);
+		return 0;
+	}
+	return holt_err_set(
+	    err, 0, "--log-opt \"%s\": holt knows max-size=SIZE, max-file=N and path=FILE", arg);
 }
 
 int container_opt_preserve_fds(const char *arg, unsigned *n, struct holt_err *err)
@@ -191,6 +201,15 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		return 0;
 	case OPT_RESTART:
 		return parse_restart(arg, cfg, err);
+	case OPT_TZ:
+		free(cfg->timezone);
+		cfg->timezone = xstrdup(arg);
+		/* podman sets TZ too, but not for local: the host's TZ may be unset */
+		if (strcmp(arg, "local")) {
+			cleanup_free char *tz = xasprintf("TZ=%s", arg);
+			spec_env_set(&cfg->env, tz);
+		}
+		return 0;
 	case OPT_INIT:
 		cfg->init = true;
 		return 0;
@@ -216,6 +235,16 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 	}
 	case OPT_LOG_OPT:
 		return parse_log_opt(arg, cfg, err);
+	case OPT_LOG_DRIVER: {
+		int d = logfile_driver_parse(arg);
+		if (d < 0)
+			return holt_err_set(err, 0,
+					    "--log-driver \"%s\": not one of k8s-file, json-file, "
+					    "none",
+					    arg);
+		cfg->log_driver = (enum log_driver)d;
+		return 0;
+	}
 	case 'm':
 		return parse_memory(arg, cfg, err);
 	case OPT_CPUS:
@@ -245,15 +274,15 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 	case OPT_READ_ONLY:
 		cfg->read_only = true;
 		return 0;
-	case OPT_USERNS:
+	case OPT_USERNS: {
 		/* podman's rootless "host" is the user's namespace, which is what holt uses */
-		if (strcmp(arg, "host") && *arg)
-			return holt_err_set(
-			    err, 0,
-			    "--userns \"%s\": holt has only \"host\" (its own user "
-			    "namespace) yet; keep-id, auto and private are not there",
-			    arg);
+		struct keep_id k;
+		if (keep_id_parse(arg, &k, err) < 0)
+			return -1;
+		free(cfg->userns);
+		cfg->userns = k.on ? xstrdup(arg) : NULL;
 		return 0;
+	}
 	case OPT_VOLUMES_FROM:
 		strv_push(&cfg->volumes_from, arg);
 		return 0;
@@ -286,6 +315,10 @@ int container_opts_check(const struct container_config *cfg, struct holt_err *er
 	if (cfg->network == NETWORK_CONTAINER && (cfg->net.dns || cfg->net.add_hosts))
 		return holt_err_set(err, 0,
 				    "--dns and --add-host conflict with --network container:NAME");
+	if (cfg->userns && cfg->network == NETWORK_CONTAINER)
+		return holt_err_set(err, 0,
+				    "--userns keep-id and --network container:NAME conflict: the "
+				    "other container's network belongs to holt's user namespace");
 	if (cfg->remove && cfg->restart != RESTART_NO)
 		return holt_err_set(err, 0,
 				    "--restart and --rm conflict: a container cannot both "

@@ -38,6 +38,9 @@ enum {
 	OPT_ADD_HOST,
 	OPT_NETWORK_ALIAS,
 	OPT_IP,
+	OPT_TZ,
+	OPT_LOG_DRIVER,
+	OPT_DETACH_KEYS, /* run and exec only */
 };
 
 #define CONTAINER_OPTIONS                                                                          \
@@ -64,12 +67,14 @@ enum {
 	    {"add-host", OPT_ADD_HOST, "NAME:IP",                                                  \
 	     "a line in /etc/hosts (IP may be host-gateway)"},                                     \
 	    {"name", OPT_NAME, "NAME", "name the container"},                                      \
+	    {"tz", OPT_TZ, "TIMEZONE", "local (the host's) or Area/City: /etc/localtime and TZ"},  \
 	    {"restart", OPT_RESTART, "POLICY", "no, on-failure[:MAX], always or unless-stopped"},  \
 	    {"init", OPT_INIT, NULL, "run an init as pid 1 that reaps and forwards signals"},      \
 	    {"label", 'l', "KEY=VALUE", "set a label on the container"},                           \
 	    {"stop-signal", OPT_STOP_SIGNAL, "SIGNAL", "signal that stops the container"},         \
 	    {"stop-timeout", OPT_STOP_TIMEOUT, "SECONDS", "how long stop waits before SIGKILL"},   \
-	    {"log-opt", OPT_LOG_OPT, "max-size=SIZE", "rotate the log at SIZE (10k, 5m, 1g)"},     \
+	    {"log-driver", OPT_LOG_DRIVER, "DRIVER", "k8s-file (default), json-file or none"},     \
+	    {"log-opt", OPT_LOG_OPT, "OPT", "max-size=SIZE (10k, 5m, 1g) or path=FILE"},           \
 	    {"memory", 'm', "SIZE", "memory limit (needs a delegated cgroup v2)"},                 \
 	    {"security-opt", OPT_SECURITY_OPT, "OPT",                                              \
 	     "seccomp=unconfined|PROFILE.json, no-new-privileges, mask=PATHS, unmask=PATHS|ALL"},  \
@@ -79,7 +84,8 @@ enum {
 	    {"tmpfs", OPT_TMPFS, "DST[:OPTS]", "mount a tmpfs at DST (size=16m,mode=1777)"},       \
 	    {"read-only", OPT_READ_ONLY, NULL, "read-only root; /tmp, /run stay writable"},        \
 	    {"volumes-from", OPT_VOLUMES_FROM, "CTR[:ro|rw]", "the mounts of another container"},  \
-	    {"userns", OPT_USERNS, "host", "user namespace: host, holt's own (the only one yet)"}, \
+	    {"userns", OPT_USERNS, "MODE",                                                         \
+	     "host (holt's own, the default) or keep-id[:uid=N,gid=N]"},                           \
 	    {"cap-add", OPT_CAP_ADD, "CAP", "add a capability (ALL: every one)"},                  \
 	    {"cap-drop", OPT_CAP_DROP, "CAP", "drop a capability (ALL: every one)"},               \
 	    {"privileged", OPT_PRIVILEGED, NULL,                                                   \

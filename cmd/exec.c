@@ -6,6 +6,7 @@
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
 #include "core/container.h"
+#include "core/container_events.h"
 #include "core/envfile.h"
 #include "core/launch.h"
 #include "core/relay.h"
@@ -25,6 +26,8 @@ static const struct cmd_option exec_options[] = {
     {"user", 'u', "USER[:GROUP]", "user to run as (default: the container's)"},
     {"preserve-fds", OPT_PRESERVE_FDS, "N", "pass fds 3 .. 3+N-1 on to the process"},
     {"privileged", OPT_PRIVILEGED, NULL, "give the process every capability"},
+    {"detach-keys", OPT_DETACH_KEYS, "KEYS",
+     "keys that detach -it, the process running on (default: ctrl-p,ctrl-q)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -41,13 +44,18 @@ struct exec_opts {
 	unsigned preserve_fds;
 	char **env;
 	const char *workdir, *user;
+	struct attach_keys keys;
 };
 
 static int parse(int argc, char **argv, struct exec_opts *o, struct holt_err *err)
 {
 	int c;
+	const char *keys = NULL;
 	while ((c = cmd_getopt(argc, argv, &cmd_exec_info)) != -1) {
 		switch (c) {
+		case OPT_DETACH_KEYS:
+			keys = optarg;
+			break;
 		case 'i':
 			o->interactive = true;
 			break;
@@ -83,6 +91,8 @@ static int parse(int argc, char **argv, struct exec_opts *o, struct holt_err *er
 			break;
 		}
 	}
+	if (attach_keys_parse(keys, &o->keys, err) < 0)
+		return -1;
 	if (argc - optind < 2)
 		return holt_err_set(err, 0,
 				    "exec: a container and a command are required (holt exec "
@@ -111,6 +121,19 @@ static void apply(struct process_spec *spec, const struct exec_opts *o, char **a
 		spec_env_set(&spec->env, "TERM=xterm");
 }
 
+/* docker's exec_start event, whose action names the command ("exec_start: sh -c ..."). */
+static void exec_event(const struct container *c, const struct process_spec *spec)
+{
+	cleanup_free char *action = xstrdup("exec_start:");
+	for (char **a = spec->argv; a && *a; a++) {
+		char *longer = xasprintf("%s %s", action, *a);
+		free(action);
+		action = longer;
+	}
+	cleanup_free char *exec_id = random_hex64();
+	container_event(c, action, (const char *const[]){"execID", exec_id, NULL});
+}
+
 static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image *img,
 		   const struct process_spec *spec, const struct exec_opts *o, struct holt_err *err)
 {
@@ -132,13 +155,19 @@ static int exec_in(struct cmd_ctx *ctx, struct container *c, const struct image 
 	    .child_mask = &old,
 	};
 	int ret = launch(&lr, &l, err);
+	if (ret == 0)
+		exec_event(c, spec);
 	if (ret < 0 || detach) {
 		if (l.master >= 0)
 			close(l.master);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return ret < 0 ? l.status : 0;
 	}
-	int code = relay_wait(l.pid, l.master, spec->interactive, &old, err);
+	int code = relay_wait(l.pid, l.master, spec->interactive, &o->keys, &old, err);
+	if (code == RELAY_DETACHED) {
+		fputs("\nread escape sequence\n", stderr);
+		return 0;
+	}
 	return code < 0 ? HOLT_EXIT_ERROR : code;
 }
 

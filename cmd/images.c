@@ -2,6 +2,7 @@
  * its filters. */
 #include "cmd/cmd.h"
 #include "cmd/output.h"
+#include "cmd/row_sort.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
 #include "core/pull.h"
@@ -14,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT, OPT_DIGESTS };
+enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT, OPT_DIGESTS, OPT_SORT };
 
 static const struct cmd_option images_options[] = {
     {"all", 'a', NULL, "show all images (holt keeps no intermediate ones)"},
@@ -24,6 +25,7 @@ static const struct cmd_option images_options[] = {
     {"noheading", 'n', NULL, "print the table without its header line (podman)"},
     {"filter", 'f', "FILTER", "dangling=true|false, reference=PATTERN, before=IMAGE, since=IMAGE"},
     {"format", OPT_FORMAT, "FORMAT", "table, table TEMPLATE, json, or a Go TEMPLATE per image"},
+    {"sort", OPT_SORT, "FIELD", "created (the default), id, repository, size or tag (podman)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -191,9 +193,28 @@ static bool repo_tagged(const struct image *img, const struct reference *name)
 	return false;
 }
 
-/* A row per name of img that the filter keeps, or one for an untagged image. */
+/* podman's --sort fields, in the order of sort_names */
+enum images_sort { SORT_CREATED, SORT_ID, SORT_REPOSITORY, SORT_SIZE, SORT_TAG };
+static const char *const sort_names[] = {"created", "id", "repository", "size", "tag", NULL};
+
+/* Keeps row for --sort field: created newest first, size smallest first, the others
+ * alphabetical. */
+static void keep_sorted(struct row_sort *sorted, int field, json_object *row,
+			const struct image *img)
+{
+	static const char *const fields[] = {NULL, "ID", "Repository", NULL, "Tag"};
+	const char *key = fields[field]
+			      ? json_object_get_string(json_object_object_get(row, fields[field]))
+			      : NULL;
+	long long num = field == SORT_CREATED ? -(long long)img->created : (long long)img->size;
+	row_sort_add(sorted, json_object_get(row), key, num, img);
+}
+
+/* A row per name of img that the filter keeps, or one for an untagged image; printed,
+ * or kept in sorted (when not NULL) under --sort field. */
 static int image_rows(struct cmd_ctx *ctx, struct output *out, const struct image *img,
-		      const struct images_filter *f, bool no_trunc, struct holt_err *err)
+		      const struct images_filter *f, bool no_trunc, struct row_sort *sorted,
+		      int field, struct holt_err *err)
 {
 	size_t n = strv_len(img->names);
 	struct holt_err ignored = {0};
@@ -217,7 +238,9 @@ static int image_rows(struct cmd_ctx *ctx, struct output *out, const struct imag
 		cleanup_json json_object *row =
 		    image_row(img, n ? &ref : NULL,
 			      row_digest(n ? &ref : NULL, repo_digests, manifest), no_trunc);
-		if (output_row(out, row, err) < 0)
+		if (sorted)
+			keep_sorted(sorted, field, row, img);
+		else if (output_row(out, row, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -273,7 +296,8 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 	const char *format = NULL;
 	size_t n = 0;
 	bool quiet = false, no_trunc = false, digests = false, noheading = false;
-	int c, ret = 0;
+	int c, ret = 0, field = -1;
+	struct row_sort sorted = {0};
 
 	while ((c = cmd_getopt(argc, argv, &cmd_images_info)) != -1) {
 		if (c == 'q')
@@ -288,6 +312,11 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 			format = optarg;
 		else if (c == 'f' && ret == 0)
 			ret = filter_add(&f, optarg);
+		else if (c == OPT_SORT && (field = row_sort_field(sort_names, optarg)) < 0)
+			return cmd_error(
+			    "images --sort \"%s\": not one of created, id, repository, "
+			    "size, tag",
+			    optarg);
 	}
 	if (ret)
 		return ret;
@@ -308,11 +337,15 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 	    (f.since && filter_image_time(ctx, "since", f.since, &f.since_time, &err) < 0) ||
 	    image_list(ctx->store, &imgs, &n, &err) < 0)
 		return cmd_fail(&err);
-	for (size_t i = 0; i < n; i++) {
-		if (ret == 0)
-			ret = image_rows(ctx, out, imgs[i], &f, no_trunc, &err);
+	for (size_t i = 0; ret == 0 && i < n; i++)
+		ret = image_rows(ctx, out, imgs[i], &f, no_trunc, field >= 0 ? &sorted : NULL,
+				 field, &err);
+	row_sort_run(&sorted, field == SORT_CREATED || field == SORT_SIZE, false);
+	for (size_t i = 0; ret == 0 && i < sorted.n; i++)
+		ret = output_row(out, sorted.v[i].row, &err);
+	row_sort_release(&sorted);
+	for (size_t i = 0; i < n; i++)
 		image_free(imgs[i]);
-	}
 	free(imgs);
 	if (ret == 0)
 		ret = output_flush(out, &err);

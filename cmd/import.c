@@ -1,6 +1,7 @@
 /* `holt import`: a root filesystem tarball becomes a one-layer image. */
 #include "cmd/cmd.h"
 #include "core/base/util.h"
+#include "storage/events.h"
 #include "storage/image.h"
 
 #include <errno.h>
@@ -43,6 +44,9 @@ int cmd_import(int argc, char **argv, struct cmd_ctx *ctx)
 		holt_err_wrap(&err, "import \"%s\"", file);
 		return cmd_fail(&err);
 	}
+	cleanup_free char *event_id = xasprintf("sha256:%s", id);
+	events_record(store_root(ctx->store), "image", "import", event_id,
+		      (const char *const[]){"name", name, NULL});
 	if (skipped)
 		cmd_warn("import \"%s\": skipped %u device node%s that cannot be created "
 			 "without root",

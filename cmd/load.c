@@ -1,6 +1,7 @@
 /* `holt load`: the images of a docker-archive or an oci-archive, from a file or stdin. */
 #include "cmd/cmd.h"
 #include "core/base/util.h"
+#include "storage/events.h"
 #include "storage/image_archive.h"
 #include "storage/reference.h"
 
@@ -68,8 +69,13 @@ int cmd_load(int argc, char **argv, struct cmd_ctx *ctx)
 			holt_err_wrap(&err, "load from stdin");
 		return cmd_fail(&err);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *id = xasprintf("sha256:%s", loaded[i].id);
+		const char *name = loaded[i].names ? loaded[i].names[0] : NULL;
+		events_record(store_root(ctx->store), "image", "load", id,
+			      (const char *const[]){"name", name ? name : id, NULL});
 		print_loaded(&loaded[i]);
+	}
 	image_archive_loaded_free(loaded, n);
 	return 0;
 }

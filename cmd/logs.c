@@ -46,8 +46,14 @@ static void print_entry(const struct log_entry *e, void *ctx)
 	/* stderr is unbuffered: what stdout holds goes first, to keep the order of 2>&1. */
 	if (e->is_stderr)
 		fflush(stdout);
-	if (p->timestamps && p->at_line_start[e->is_stderr])
-		fprintf(out, "%s ", e->timestamp);
+	if (p->timestamps && p->at_line_start[e->is_stderr]) {
+		/* docker's: UTC, nine fraction digits, whatever the log file holds */
+		struct tm tm;
+		char when[32];
+		gmtime_r(&e->time.tv_sec, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(out, "%s.%09ldZ ", when, e->time.tv_nsec);
+	}
 	fwrite(e->text, 1, e->len, out);
 	if (!e->partial)
 		fputc('\n', out);
@@ -57,41 +63,11 @@ static void print_entry(const struct log_entry *e, void *ctx)
 /* docker's --since: RFC 3339, unix seconds[.frac], or a Go duration before now. */
 static int parse_time(const char *opt, const char *arg, struct timespec *out)
 {
-	char *end;
-	if (humanize_parse_time(arg, out))
+	if (humanize_parse_since(arg, out))
 		return 0;
-	double unix_time = strtod(arg, &end);
-	if (*arg && !*end && unix_time > 0) {
-		out->tv_sec = (time_t)unix_time;
-		out->tv_nsec = (long)((unix_time - (double)out->tv_sec) * 1e9);
-		return 0;
-	}
-	double secs = 0;
-	const char *p = arg;
-	while (*p) {
-		double v = strtod(p, &end);
-		if (end == p)
-			break;
-		if (strncmp(end, "ms", 2) == 0)
-			v /= 1000, end += 2;
-		else if (*end == 'h')
-			v *= 3600, end++;
-		else if (*end == 'm')
-			v *= 60, end++;
-		else if (*end == 's')
-			end++;
-		else
-			break;
-		secs += v;
-		p = end;
-	}
-	if (!*arg || *p)
-		return cmd_error("%s \"%s\": not a time (2026-01-02T15:04:05Z, a unix time, or "
-				 "a duration such as 10m)",
-				 opt, arg);
-	clock_gettime(CLOCK_REALTIME, out);
-	out->tv_sec -= (time_t)secs;
-	return 0;
+	return cmd_error("%s \"%s\": not a time (2026-01-02T15:04:05Z, a unix time, or a "
+			 "duration such as 10m)",
+			 opt, arg);
 }
 
 static int parse(int argc, char **argv, struct log_filter *o, struct printer *p)
@@ -142,6 +118,10 @@ int cmd_logs(int argc, char **argv, struct cmd_ctx *ctx)
 	cleanup_container struct container *c = container_lookup(ctx->store, argv[optind], &err);
 	if (!c)
 		return cmd_fail(&err);
+	if (c->config.log_driver == LOG_DRIVER_NONE)
+		return cmd_error("logs \"%s\": the container's log driver is none: its output was "
+				 "not kept (--log-driver k8s-file or json-file keeps it)",
+				 c->name);
 	if (!log_read(c, &filter, print_entry, &p) && c->state.started_at)
 		cmd_warn("container \"%s\" has no log: it ran only in the foreground, whose output "
 			 "goes to the terminal (run -d or start logs it)",

@@ -31,6 +31,7 @@ const struct cmd_entry cmd_table[] = {
     /* in the user namespace: the processes of containers with subordinate ids are not
      * the user's own outside it, and stats reads their /proc files */
     {"stats", cmd_stats, &cmd_stats_info, NEEDS_STORE | NEEDS_USERNS},
+    {"events", cmd_events, &cmd_events_info, NEEDS_STORE},
     {"diff", cmd_diff, &cmd_diff_info, NEEDS_STORE | NEEDS_USERNS},
     {"commit", cmd_commit, &cmd_commit_info, NEEDS_STORE | NEEDS_USERNS},
     {"cp", cmd_cp, &cmd_cp_info, NEEDS_STORE | NEEDS_USERNS},

@@ -5,6 +5,7 @@
 #include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/container.h"
+#include "core/container_events.h"
 
 #include <stdio.h>
 
@@ -41,7 +42,10 @@ static int freeze_one(struct cmd_ctx *ctx, const char *name, bool frozen, struct
 			   : holt_err_set(err, 0, "container \"%s\" is not paused", c->name);
 	if (c->state.status != STATUS_RUNNING && c->state.status != STATUS_PAUSED)
 		return holt_err_set(err, 0, "container \"%s\" is not running", c->name);
-	return cgroup_freeze(c, frozen, err);
+	if (cgroup_freeze(c, frozen, err) < 0)
+		return -1;
+	container_event(c, frozen ? "pause" : "unpause", NULL);
+	return 0;
 }
 
 static int freeze(int argc, char **argv, struct cmd_ctx *ctx, const struct cmd_info *info,

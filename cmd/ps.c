@@ -2,6 +2,7 @@
  * ask), with "running" believed only while a monitor holds the container's lock. */
 #include "cmd/cmd.h"
 #include "cmd/output.h"
+#include "cmd/row_sort.h"
 #include "core/base/exitcode.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
@@ -17,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT, OPT_NOHEADING };
+enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT, OPT_NOHEADING, OPT_SORT };
 
 /* with -s */
 static const char size_table[] = "table {{.ID}}\\t{{.Image}}\\t{{.Command}}\\t{{.RunningFor}}"
@@ -33,6 +34,8 @@ static const struct cmd_option ps_options[] = {
     {"format", OPT_FORMAT, "FORMAT", "table, json, or a Go template"},
     {"last", 'n', "N", "show the N last created containers (all states)"},
     {"latest", 'l', NULL, "show the last created container (all states)"},
+    {"sort", OPT_SORT, "FIELD",
+     "command, created, id, image, names, runningfor, size or status (podman)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -124,15 +127,22 @@ static int add_bytes(const char *path, const struct stat *st, int flag, struct F
 	return 0;
 }
 
-/* docker's -s: "12.3kB (virtual 2.91MB)", what the container wrote and that plus its
- * image. */
-static char *size_text(const struct container *c, const struct image *img)
+/* What the container wrote: the blocks of its writable layer. */
+static unsigned long long written_bytes(const struct container *c)
 {
 	cleanup_free char *upper = xasprintf("%s/upper", c->dir);
 	tree_bytes = 0;
 	nftw(upper, add_bytes, 16, FTW_PHYS);
-	unsigned long long virt = tree_bytes + (img ? img->size : 0);
-	cleanup_free char *own = humanize_size(tree_bytes);
+	return tree_bytes;
+}
+
+/* docker's -s: "12.3kB (virtual 2.91MB)", what the container wrote and that plus its
+ * image. */
+static char *size_text(const struct container *c, const struct image *img)
+{
+	unsigned long long own_bytes = written_bytes(c);
+	unsigned long long virt = own_bytes + (img ? img->size : 0);
+	cleanup_free char *own = humanize_size(own_bytes);
 	cleanup_free char *all = humanize_size(virt);
 	return xasprintf("%s (virtual %s)", own, all);
 }
@@ -273,8 +283,23 @@ static void image_cache_release(struct image_cache *c)
 	free(c->imgs);
 }
 
+/* podman's --sort fields, in the order of sort_names */
+enum ps_sort {
+	SORT_COMMAND,
+	SORT_CREATED,
+	SORT_ID,
+	SORT_IMAGE,
+	SORT_NAMES,
+	SORT_RUNNINGFOR,
+	SORT_SIZE,
+	SORT_STATUS
+};
+static const char *const sort_names[] = {"command",    "created", "id",	    "image", "names",
+					 "runningfor", "size",	  "status", NULL};
+
 struct ps_opts {
 	bool all, quiet, no_trunc, noheading, size;
+	int sort; /* enum ps_sort, or -1: newest first, unsorted */
 	long last;
 	const char *format;
 	char **filters;
@@ -318,6 +343,15 @@ static int parse(int argc, char **argv, struct ps_opts *o, struct holt_err *err)
 		case 'l':
 			o->last = 1;
 			break;
+		case OPT_SORT:
+			o->sort = row_sort_field(sort_names, optarg);
+			if (o->sort < 0)
+				return holt_err_set(
+				    err, 0,
+				    "--sort \"%s\": not one of command, created, id, "
+				    "image, names, runningfor, size, status",
+				    optarg);
+			break;
 		}
 	}
 	if (optind < argc)
@@ -348,9 +382,50 @@ static void free_ancestors(struct image **imgs, size_t n)
 	free(imgs);
 }
 
+/* The key of c's row r under --sort field: a string, or for size a number. */
+static const char *sort_key(const struct container *c, json_object *r, int field)
+{
+	switch (field) {
+	case SORT_COMMAND:
+		return json_object_get_string(json_object_object_get(r, "Command"));
+	case SORT_CREATED:
+		return c->created;
+	case SORT_ID:
+		return c->id;
+	case SORT_IMAGE:
+		return c->image_name;
+	case SORT_NAMES:
+		return c->name;
+	case SORT_RUNNINGFOR:
+		return c->state.started_at;
+	case SORT_STATUS:
+		return json_object_get_string(json_object_object_get(r, "Status"));
+	default:
+		return NULL;
+	}
+}
+
+/* Prints the rows kept for --sort, in its order: podman's newest first for created and
+ * runningfor, smallest first for size, else alphabetical. */
+static int print_sorted(struct row_sort *sorted, const struct ps_opts *o, struct output *out,
+			struct holt_err *err)
+{
+	row_sort_run(sorted, o->sort == SORT_SIZE,
+		     o->sort == SORT_CREATED || o->sort == SORT_RUNNINGFOR);
+	for (size_t i = 0; i < sorted->n; i++) {
+		const struct container *c = sorted->v[i].data;
+		if (o->quiet)
+			printf("%.*s\n", o->no_trunc ? 64 : 12, c->id);
+		else if (output_row(out, sorted->v[i].row, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cmd_ps(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct ps_opts o = {0};
+	struct ps_opts o = {.sort = -1};
+	struct row_sort sorted = {0};
 	struct holt_err err = {0};
 	struct container **list = NULL;
 	size_t n = 0;
@@ -380,6 +455,13 @@ int cmd_ps(int argc, char **argv, struct cmd_ctx *ctx)
 			break;
 		if ((!show_all && !container_is_running(c)) || !filters_match(c, o.filters, anc))
 			continue;
+		if (o.sort >= 0) {
+			json_object *r = row(c, image_cached(&cache, ctx->store, c->image_id),
+					     o.no_trunc, o.size, now);
+			long long bytes = o.sort == SORT_SIZE ? (long long)written_bytes(c) : 0;
+			row_sort_add(&sorted, r, sort_key(c, r, o.sort), bytes, c);
+			continue;
+		}
 		if (o.quiet) {
 			printf("%.*s\n", o.no_trunc ? 64 : 12, c->id);
 			continue;
@@ -391,8 +473,11 @@ int cmd_ps(int argc, char **argv, struct cmd_ctx *ctx)
 		if (rr < 0)
 			goto done;
 	}
+	if (o.sort >= 0 && print_sorted(&sorted, &o, out, &err) < 0)
+		goto done;
 	ret = out && output_flush(out, &err) < 0 ? HOLT_EXIT_ERROR : 0;
 done:
+	row_sort_release(&sorted);
 	if (err.msg)
 		ret = cmd_fail(&err);
 	free_ancestors(anc, strv_len(o.filters));

@@ -4,6 +4,7 @@
 #include "cmd/pull_progress.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
+#include "storage/events.h"
 #include "storage/image.h"
 
 #include <errno.h>
@@ -50,6 +51,9 @@ static char *pull_showing_progress(struct cmd_ctx *ctx, const char *ref, const s
 	}
 	char *id = pull_image(ctx->store, ref, &shown, err);
 	pull_printer_free(&printer);
+	if (id)
+		events_record(store_root(ctx->store), "image", "pull", ref,
+			      (const char *const[]){"name", ref, NULL});
 	return id;
 }
 

@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "core/base/exitcode.h"
 #include "core/base/util.h"
+#include "storage/events.h"
 
 #include <string.h>
 
@@ -59,6 +60,9 @@ int cmd_push(int argc, char **argv, struct cmd_ctx *ctx)
 	if (push_image(ctx->store, argv[optind], optind + 1 < argc ? argv[optind + 1] : NULL, &o,
 		       &out, &err) < 0)
 		return cmd_fail(&err);
+	const char *dest = optind + 1 < argc ? argv[optind + 1] : argv[optind];
+	events_record(store_root(ctx->store), "image", "push", dest,
+		      (const char *const[]){"name", dest, NULL});
 	if (!quiet)
 		printf("%s: digest: %s size: %zu\n", out.tag, out.digest, out.size);
 	pushed_clear(&out);

@@ -4,6 +4,7 @@
 #include "cmd/output_file.h"
 #include "core/base/util.h"
 #include "core/pull.h"
+#include "storage/events.h"
 #include "storage/image_archive.h"
 
 #include <stdio.h>
@@ -26,6 +27,14 @@ const struct cmd_info cmd_save_info = {
 };
 
 /* Mode 0600, as docker's; a partial archive would pass for the images. */
+/* docker's save events, one per image, once the archive is whole */
+static void save_events(struct cmd_ctx *ctx, char **refs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		events_record(store_root(ctx->store), "image", "save", refs[i],
+			      (const char *const[]){"name", refs[i], NULL});
+}
+
 static int save_to_file(struct cmd_ctx *ctx, char **refs, size_t n,
 			enum image_archive_format format, const char *output)
 {
@@ -36,6 +45,7 @@ static int save_to_file(struct cmd_ctx *ctx, char **refs, size_t n,
 	bool whole = image_archive_save(ctx->store, refs, n, format, f.fd, &err) == 0;
 	if (cmd_output_file_close(&f, whole, whole ? &err : NULL) < 0 || !whole)
 		return holt_err_wrap(&err, "save"), cmd_fail(&err);
+	save_events(ctx, refs, n);
 	return 0;
 }
 
@@ -77,5 +87,6 @@ int cmd_save(int argc, char **argv, struct cmd_ctx *ctx)
 		holt_err_wrap(&err, "save");
 		return cmd_fail(&err);
 	}
+	save_events(ctx, refs, n);
 	return 0;
 }

@@ -54,8 +54,8 @@ static int start_attached(struct cmd_ctx *ctx, const char *name, bool interactiv
 			return code;
 		}
 	}
-	int detached =
-	    attach_relay(sock, c->config.tty, interactive && c->config.interactive, keys, &err);
+	int detached = attach_relay(sock, c->config.tty, interactive && c->config.interactive, keys,
+				    NULL, &err);
 	close(sock);
 	if (detached < 0)
 		return cmd_fail(&err);

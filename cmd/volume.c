@@ -32,7 +32,7 @@ static const struct cmd_option create_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info create_info = {
+const struct cmd_info cmd_volume_create_info = {
     .name = "volume create",
     .args = "[OPTIONS] [VOLUME]",
     .summary = "Create a volume",
@@ -46,7 +46,7 @@ static int volume_create_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int c;
 	bool created;
 
-	while ((c = cmd_getopt(argc, argv, &create_info)) != -1) {
+	while ((c = cmd_getopt(argc, argv, &cmd_volume_create_info)) != -1) {
 		if (c == OPT_LABEL) {
 			if (!*optarg || *optarg == '=')
 				return cmd_error("volume create: --label \"%s\": the key is empty",
@@ -90,7 +90,7 @@ static const struct cmd_option inspect_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info inspect_info = {
+const struct cmd_info cmd_volume_inspect_info = {
     .name = "volume inspect",
     .args = "[OPTIONS] VOLUME...",
     .summary = "Show volumes in detail",
@@ -103,7 +103,7 @@ static int volume_inspect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	const char *format = NULL;
 	int c, ret = 0;
 
-	while ((c = cmd_getopt(argc, argv, &inspect_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_volume_inspect_info)) != -1)
 		if (c == 'f')
 			format = optarg;
 	if (optind >= argc)
@@ -133,7 +133,7 @@ static const struct cmd_option ls_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info ls_info = {
+const struct cmd_info cmd_volume_ls_info = {
     .name = "volume ls",
     .args = "[OPTIONS]",
     .summary = "List volumes",
@@ -209,7 +209,7 @@ static int volume_ls_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t n = 0;
 	int c, ret = 0;
 
-	while ((c = cmd_getopt(argc, argv, &ls_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_volume_ls_info)) != -1)
 		if (c == 'q')
 			quiet = true;
 		else if (c == 'f')

@@ -17,7 +17,7 @@ static const struct cmd_option rm_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info rm_info = {
+const struct cmd_info cmd_volume_rm_info = {
     .name = "volume rm",
     .args = "[OPTIONS] VOLUME...",
     .summary = "Remove volumes",
@@ -29,7 +29,7 @@ int cmd_volume_rm(int argc, char **argv, struct cmd_ctx *ctx)
 	bool force = false;
 	int c, ret = 0;
 
-	while ((c = cmd_getopt(argc, argv, &rm_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_volume_rm_info)) != -1)
 		if (c == 'f')
 			force = true;
 	if (optind >= argc)
@@ -56,7 +56,7 @@ static const struct cmd_option prune_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info prune_info = {
+const struct cmd_info cmd_volume_prune_info = {
     .name = "volume prune",
     .args = "[OPTIONS]",
     .summary = "Remove volumes no container uses",
@@ -94,7 +94,7 @@ int cmd_volume_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	bool all = false, force = false, header = false;
 	int c, ret = 0;
 
-	while ((c = cmd_getopt(argc, argv, &prune_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_volume_prune_info)) != -1)
 		if (c == 'a')
 			all = true;
 		else if (c == 'f')

@@ -1,13 +1,18 @@
 #include "core/attach.h"
 #include "core/base/util.h"
+#include "core/container_events.h"
 #include "core/monitor.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
+#include <unistd.h>
 
 int attach_keys_parse(const char *spec, struct attach_keys *keys, struct holt_err *err)
 {
@@ -48,6 +53,7 @@ int attach_connect(const struct container *c, struct holt_err *err)
 			close(fd);
 		return holt_err_set(err, e, "attach to container \"%s\"", c->name);
 	}
+	container_event(c, "attach", NULL);
 	return fd;
 }
 
@@ -69,12 +75,44 @@ struct demux {
 	unsigned char hdr[ATTACH_HEADER];
 	size_t have, left;
 	int stream;
+	unsigned char code[4]; /* the ATTACH_EXIT frame's */
+	size_t code_len;
+	int pty; /* the container's pty master, from an ATTACH_PTY frame, or -1 */
 };
+
+/* Gives the container's terminal the size of holt's. */
+static void resize(const struct demux *d)
+{
+	struct winsize ws;
+	if (d->pty >= 0 && isatty(0) && ioctl(0, TIOCGWINSZ, &ws) == 0)
+		ioctl(d->pty, TIOCSWINSZ, &ws);
+}
+
+/* Reads what the monitor sent, taking the pty master it may pass along. */
+static ssize_t receive(struct demux *d, int sock, char *buf, size_t size)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct iovec iov = {buf, size};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	for (struct cmsghdr *c = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			if (d->pty >= 0)
+				close(d->pty);
+			memcpy(&d->pty, CMSG_DATA(c), sizeof d->pty);
+			resize(d);
+		}
+	return n;
+}
 
 static bool demux_read(struct demux *d, int sock)
 {
 	char buf[16384];
-	ssize_t n = read(sock, buf, sizeof buf);
+	ssize_t n = receive(d, sock, buf, sizeof buf);
 	if (n < 0 && errno == EINTR)
 		return true;
 	if (n <= 0)
@@ -92,7 +130,11 @@ static bool demux_read(struct demux *d, int sock)
 			continue;
 		}
 		size_t take = (size_t)n < d->left ? (size_t)n : d->left;
-		write_all(d->stream == ATTACH_STDERR ? 2 : 1, p, take);
+		if (d->stream == ATTACH_EXIT)
+			for (size_t i = 0; i < take && d->code_len < sizeof d->code; i++)
+				d->code[d->code_len++] = (unsigned char)p[i];
+		else
+			write_all(d->stream == ATTACH_STDERR ? 2 : 1, p, take);
 		p += take;
 		n -= (ssize_t)take;
 		d->left -= take;
@@ -113,37 +155,57 @@ static bool forward_stdin(int sock, bool *open, const struct attach_keys *keys, 
 		shutdown(sock, SHUT_WR);
 		return false;
 	}
-	for (ssize_t i = 0; i < n; i++) {
+	if (attach_keys_typed(keys, buf, (size_t)n, matched))
+		return true;
+	write_all(sock, buf, (size_t)n);
+	return false;
+}
+
+bool attach_keys_typed(const struct attach_keys *keys, const char *buf, size_t n, size_t *matched)
+{
+	for (size_t i = 0; keys->len && i < n; i++) {
 		unsigned char b = (unsigned char)buf[i];
 		*matched = b == keys->seq[*matched] ? *matched + 1 : b == keys->seq[0];
 		if (*matched == keys->len)
 			return true;
 	}
-	write_all(sock, buf, (size_t)n);
 	return false;
 }
 
 int attach_relay(int sock, bool tty, bool send_stdin, const struct attach_keys *keys,
-		 struct holt_err *err)
+		 int *exit_code, struct holt_err *err)
 {
 	struct termios saved, raw;
 	bool is_raw = false, stdin_open = send_stdin;
 	size_t matched = 0;
-	struct demux d = {0};
+	struct demux d = {.pty = -1};
 	int ret = 0;
+	sigset_t winch, old;
 
 	if (tty && send_stdin && isatty(0) && tcgetattr(0, &saved) == 0) {
 		raw = saved;
 		cfmakeraw(&raw);
 		is_raw = tcsetattr(0, TCSADRAIN, &raw) == 0;
 	}
+	/* the terminal's size follows holt's, through the pty the monitor passes */
+	sigemptyset(&winch);
+	sigaddset(&winch, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &winch, &old);
+	int sfd = tty ? signalfd(-1, &winch, SFD_CLOEXEC | SFD_NONBLOCK) : -1;
 	for (;;) {
-		struct pollfd fds[2] = {{sock, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}};
-		if (poll(fds, 2, -1) < 0) {
+		struct pollfd fds[3] = {
+		    {sock, POLLIN, 0}, {stdin_open ? 0 : -1, POLLIN, 0}, {sfd, POLLIN, 0}};
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = holt_err_set(err, errno, "attach: poll");
 			break;
+		}
+		if (fds[2].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+				;
+			resize(&d);
 		}
 		if (fds[0].revents & (POLLIN | POLLHUP | POLLERR) && !demux_read(&d, sock))
 			break;
@@ -155,5 +217,15 @@ int attach_relay(int sock, bool tty, bool send_stdin, const struct attach_keys *
 	}
 	if (is_raw)
 		tcsetattr(0, TCSADRAIN, &saved);
+	if (sfd >= 0)
+		close(sfd);
+	if (d.pty >= 0)
+		close(d.pty);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (exit_code)
+		*exit_code = d.code_len == sizeof d.code
+				 ? (int)(d.code[0] | d.code[1] << 8 | d.code[2] << 16 |
+					 (unsigned)d.code[3] << 24)
+				 : -1;
 	return ret;
 }

@@ -20,9 +20,15 @@ struct attach_keys {
  * ctrl-@ [ \ ] ^ _, comma-separated); NULL spec is ctrl-p,ctrl-q. */
 int attach_keys_parse(const char *spec, struct attach_keys *keys, struct holt_err *err);
 
+/* Whether the input buf of n bytes completes keys; *matched carries how many of them the
+ * input so far ends with, from one call to the next. */
+bool attach_keys_typed(const struct attach_keys *keys, const char *buf, size_t n, size_t *matched);
+
 /* Relays until the container's output ends (0) or the user types keys (1); with tty,
- * holt's terminal is put in raw mode meanwhile; with send_stdin, stdin goes along. */
+ * holt's terminal is put in raw mode meanwhile; with send_stdin, stdin goes along.
+ * exit_code (may be NULL) gets the container's exit code when the monitor sent it
+ * before the end, else -1 (a container removed with --rm has no record to read it from). */
 int attach_relay(int sock, bool tty, bool send_stdin, const struct attach_keys *keys,
-		 struct holt_err *err);
+		 int *exit_code, struct holt_err *err);
 
 #endif

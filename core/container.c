@@ -4,9 +4,11 @@
 #include "core/container.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/container_events.h"
 #include "core/container_record.h"
 #include "core/names.h"
 #include "core/netns_user.h"
+#include "core/timezone.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +27,10 @@ void container_config_release(struct container_config *c)
 	strv_free(c->env);
 	free(c->workdir);
 	free(c->user);
+	free(c->userns);
 	free(c->hostname);
+	free(c->timezone);
+	free(c->log_path);
 	strv_free(c->labels);
 	free(c->stop_signal);
 	mount_specs_free(c->mounts, c->n_mounts);
@@ -62,7 +67,8 @@ static int write_text(const char *dir, const char *file, const char *text, struc
 	return 0;
 }
 
-/* The files bind-mounted over the image's /etc/hostname, /etc/hosts, /etc/resolv.conf. */
+/* The files bind-mounted over the image's /etc/hostname, /etc/hosts, /etc/resolv.conf,
+ * and /etc/localtime with --tz. */
 static int write_etc_files(const struct container *c, struct holt_err *err)
 {
 	const struct container_config *cfg = &c->config;
@@ -76,6 +82,10 @@ static int write_etc_files(const struct container *c, struct holt_err *err)
 	if (write_text(dir, "hostname", hn, err) < 0 || write_text(dir, "hosts", hosts, err) < 0 ||
 	    write_text(dir, "resolv.conf", resolv, err) < 0)
 		return -1;
+	if (cfg->timezone) {
+		cleanup_free char *localtime = xasprintf("%s/localtime", dir);
+		return timezone_install(cfg->timezone, localtime, err);
+	}
 	return 0;
 }
 
@@ -88,6 +98,8 @@ const char *container_restart_name(enum restart_policy p)
 
 char *container_log_path(const struct container *c)
 {
+	if (c->config.log_path)
+		return xstrdup(c->config.log_path);
 	return xasprintf("%s/ctr.log", c->dir);
 }
 
@@ -98,8 +110,10 @@ json_object *container_log_config_json(const struct container_config *cfg)
 	cleanup_free char *size = cfg->log_max_size == LOG_SIZE_UNLIMITED
 				      ? xstrdup("-1")
 				      : xasprintf("%" PRIu64, cfg->log_max_size);
-	json_object_object_add(log, "Type", json_object_new_string("k8s-file"));
+	json_object_object_add(log, "Type",
+			       json_object_new_string(logfile_driver_name(cfg->log_driver)));
 	json_object_object_add(opts, "max-size", json_object_new_string(size));
+	json_add_string(opts, "path", cfg->log_path);
 	json_object_object_add(log, "Config", opts);
 	return log;
 }
@@ -117,6 +131,7 @@ static json_object *host_config_json(const struct container_config *cfg)
 	json_object_object_add(host, "NanoCpus", json_object_new_int64((int64_t)cfg->nano_cpus));
 	json_object_object_add(host, "Mounts", mount_specs_to_json(cfg->mounts, cfg->n_mounts));
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
+	json_add_string(host, "UsernsMode", cfg->userns);
 	json_object_object_add(restart, "Name",
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(restart, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
@@ -144,6 +159,7 @@ static json_object *config_json(const struct container *c)
 	json_add_string(conf, "WorkingDir", cfg->workdir);
 	json_add_string(conf, "User", cfg->user);
 	json_add_string(conf, "Hostname", cfg->hostname);
+	json_add_string(conf, "Timezone", cfg->timezone);
 	json_object_object_add(conf, "Labels", json_labels_object(cfg->labels));
 	json_add_string(conf, "StopSignal", cfg->stop_signal);
 	if (cfg->stop_timeout >= 0)
@@ -307,8 +323,11 @@ struct container *container_create(struct store *s, const struct container_confi
 	c->config.labels = strv_dup(config->labels);
 	c->config.workdir = config->workdir ? xstrdup(config->workdir) : NULL;
 	c->config.user = config->user ? xstrdup(config->user) : NULL;
+	c->config.userns = config->userns ? xstrdup(config->userns) : NULL;
 	c->config.stop_signal = config->stop_signal ? xstrdup(config->stop_signal) : NULL;
 	c->config.hostname = config->hostname ? xstrdup(config->hostname) : default_hostname(c);
+	c->config.timezone = config->timezone ? xstrdup(config->timezone) : NULL;
+	c->config.log_path = config->log_path ? xstrdup(config->log_path) : NULL;
 	c->config.mounts = mount_specs_dup(config->mounts, config->n_mounts);
 	c->config.volumes_from = NULL; /* already copied into mounts */
 	container_net_copy(&c->config.net, &config->net);
@@ -344,6 +363,7 @@ struct container *container_create(struct store *s, const struct container_confi
 		store_remove_tree(c->dir, &(struct holt_err){0});
 		return NULL;
 	}
+	container_event(c, "create", NULL);
 	return steal_pointer(&c);
 }
 
@@ -365,6 +385,7 @@ int container_rename(struct store *s, struct container *c, const char *name, str
 		return -1;
 	}
 	release_name(s, old);
+	container_event(c, "rename", (const char *const[]){"oldName", old, NULL});
 	return 0;
 }
 
@@ -374,5 +395,6 @@ int container_remove(struct store *s, struct container *c, struct holt_err *err)
 		return holt_err_wrap(err, "remove container \"%s\"", c->name);
 	store_remove_tree(c->run_dir, &(struct holt_err){0});
 	release_name(s, c->name);
+	container_event(c, "destroy", NULL);
 	return 0;
 }

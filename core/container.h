@@ -9,6 +9,7 @@
 #include "core/base/err.h"
 #include "core/base/json.h"
 #include "core/container_net.h"
+#include "core/logfile.h"
 #include "core/mount_spec.h"
 #include "core/security.h"
 #include "storage/image.h"
@@ -40,6 +41,7 @@ struct container_config {
 	char *workdir;	   /* NULL: the image's WorkingDir, else / */
 	char *user;	   /* NULL: the image's User, else root */
 	char *hostname;	   /* NULL: the id's first 12 hex digits */
+	char *timezone;	   /* --tz: "local" or Area/City; NULL: the image's /etc/localtime */
 	char **labels;	   /* KEY=VALUE */
 	char *stop_signal; /* NULL: the image's StopSignal, else SIGTERM */
 	int stop_timeout;  /* seconds; -1: 10 */
@@ -48,13 +50,16 @@ struct container_config {
 	enum restart_policy restart;
 	int restart_max;
 	uint64_t log_max_size; /* bytes before the log rotates; LOG_SIZE_UNLIMITED: never */
-	uint64_t memory;       /* --memory, bytes; 0: no limit */
-	uint64_t nano_cpus;    /* --cpus, in billionths of a CPU; 0: no limit */
+	enum log_driver log_driver;
+	char *log_path;	    /* --log-opt path=; NULL: ctr.log in the container's directory */
+	uint64_t memory;    /* --memory, bytes; 0: no limit */
+	uint64_t nano_cpus; /* --cpus, in billionths of a CPU; 0: no limit */
 	bool tty, interactive, remove, init;
 	struct mount_spec *mounts; /* -v, --mount, --tmpfs (and --volumes-from's, once made) */
 	size_t n_mounts;
 	char **volumes_from; /* CONTAINER[:ro|rw]; copied into mounts when the container is made */
 	bool read_only;	     /* --read-only: the root is read-only, /tmp and /run are tmpfs */
+	char *userns;	     /* --userns keep-id[:…] as given; NULL: holt's own namespace */
 	struct container_security security; /* caps, seccomp, masks, devices, groups */
 };
 
@@ -119,9 +124,11 @@ int container_reload_state(struct container *c, struct holt_err *err);
 
 const char *container_status_name(enum container_status st);
 const char *container_restart_name(enum restart_policy p);
-/* The path of c's log, <dir>/ctr.log; the caller frees it. */
+/* The path of c's log, <dir>/ctr.log unless --log-opt path= named another; the caller
+ * frees it. */
 char *container_log_path(const struct container *c);
-/* HostConfig.LogConfig as docker shows it: {"Type": "k8s-file", "Config": {"max-size"}}. */
+/* HostConfig.LogConfig as docker shows it: {"Type": "k8s-file", "Config": {"max-size",
+ * "path"}}. */
 json_object *container_log_config_json(const struct container_config *cfg);
 static inline bool container_is_running(const struct container *c)
 {

@@ -39,7 +39,8 @@ static char **labels_from_json(json_object *obj)
 static void host_config_from_json(struct container_config *cfg, json_object *host)
 {
 	json_object *restart = get(host, "RestartPolicy");
-	json_object *log_opts = get(get(host, "LogConfig"), "Config");
+	json_object *log = get(host, "LogConfig");
+	json_object *log_opts = get(log, "Config");
 
 	container_net_from_json(host, &cfg->network, &cfg->net);
 	cfg->remove = json_object_get_boolean(get(host, "AutoRemove"));
@@ -49,6 +50,7 @@ static void host_config_from_json(struct container_config *cfg, json_object *hos
 	cfg->nano_cpus = (uint64_t)json_object_get_int64(get(host, "NanoCpus"));
 	mount_specs_from_json(get(host, "Mounts"), &cfg->mounts, &cfg->n_mounts);
 	cfg->read_only = json_object_get_boolean(get(host, "ReadonlyRootfs"));
+	cfg->userns = json_get_string(host, "UsernsMode");
 	if (restart) {
 		cleanup_free char *name = json_get_string(restart, "Name");
 		for (int p = RESTART_NO; p <= RESTART_UNLESS_STOPPED; p++)
@@ -61,6 +63,10 @@ static void host_config_from_json(struct container_config *cfg, json_object *hos
 	cfg->log_max_size = !max		     ? LOG_SIZE_DEFAULT
 			    : strcmp(max, "-1") == 0 ? LOG_SIZE_UNLIMITED
 						     : strtoull(max, NULL, 10);
+	cfg->log_path = log_opts ? json_get_string(log_opts, "path") : NULL;
+	cleanup_free char *driver = log ? json_get_string(log, "Type") : NULL;
+	int d = driver ? logfile_driver_parse(driver) : -1;
+	cfg->log_driver = d < 0 ? LOG_DRIVER_K8S_FILE : (enum log_driver)d;
 }
 
 static void config_from_json(struct container_config *cfg, json_object *conf)
@@ -74,6 +80,7 @@ static void config_from_json(struct container_config *cfg, json_object *conf)
 	cfg->workdir = json_get_string(conf, "WorkingDir");
 	cfg->user = json_get_string(conf, "User");
 	cfg->hostname = json_get_string(conf, "Hostname");
+	cfg->timezone = json_get_string(conf, "Timezone");
 	cfg->labels = labels_from_json(get(conf, "Labels"));
 	cfg->stop_signal = json_get_string(conf, "StopSignal");
 	cfg->stop_timeout = get_int(conf, "StopTimeout", -1);

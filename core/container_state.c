@@ -6,10 +6,12 @@
 #include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/container.h"
+#include "core/container_events.h"
 #include "core/container_record.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -195,6 +197,13 @@ static int write_state(struct container *c, struct holt_err *err)
 	return container_write_json(c, "state.json", st, err);
 }
 
+static void die_event(const struct container *c)
+{
+	char code[16];
+	snprintf(code, sizeof code, "%d", c->state.exit_code);
+	container_event(c, "die", (const char *const[]){"exitCode", code, NULL});
+}
+
 int container_set_running(struct container *c, pid_t pid, struct holt_err *err)
 {
 	struct container_state *s = &c->state;
@@ -207,7 +216,10 @@ int container_set_running(struct container *c, pid_t pid, struct holt_err *err)
 	s->started_at = util_now_rfc3339();
 	free(s->error);
 	s->error = NULL;
-	return write_state(c, err);
+	/* after the state, so that a follower that inspects on the event sees it */
+	int ret = write_state(c, err);
+	container_event(c, "start", NULL);
+	return ret;
 }
 
 int container_set_restarting(struct container *c, int exit_code, struct holt_err *err)
@@ -218,7 +230,9 @@ int container_set_restarting(struct container *c, int exit_code, struct holt_err
 	s->exit_code = exit_code;
 	free(s->finished_at);
 	s->finished_at = util_now_rfc3339();
-	return write_state(c, err);
+	int ret = write_state(c, err);
+	die_event(c);
+	return ret;
 }
 
 int container_set_exited(struct container *c, int exit_code, const char *error,
@@ -232,5 +246,7 @@ int container_set_exited(struct container *c, int exit_code, const char *error,
 	s->finished_at = util_now_rfc3339();
 	free(s->error);
 	s->error = error ? xstrdup(error) : NULL;
-	return write_state(c, err);
+	int ret = write_state(c, err);
+	die_event(c);
+	return ret;
 }

@@ -43,6 +43,7 @@ static int copy_volumes_from(struct store *s, struct container_config *cfg, stru
 			mount_spec_copy(copy, m);
 			copy->anonymous = false;
 			copy->create_source = false;
+			copy->in_binds = false; /* docker lists them under VolumesFrom */
 			if (mode)
 				copy->readonly = mode[1] == 'o';
 		}
@@ -152,6 +153,23 @@ json_object *container_mounts_json(const struct container *c)
 							      : m->propagation	    ? m->propagation
 										    : "rprivate"));
 		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+json_object *container_binds_json(const struct container *c)
+{
+	json_object *arr = NULL;
+	for (size_t i = 0; i < c->config.n_mounts; i++) {
+		const struct mount_spec *m = &c->config.mounts[i];
+		if (!m->in_binds)
+			continue;
+		bool mode = m->mode && *m->mode;
+		cleanup_free char *s = xasprintf("%s:%s%s%s", m->source, m->destination,
+						 mode ? ":" : "", mode ? m->mode : "");
+		if (!arr)
+			arr = json_object_new_array();
+		json_object_array_add(arr, json_object_new_string(s));
 	}
 	return arr;
 }

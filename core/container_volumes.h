@@ -35,4 +35,9 @@ int container_remove_volumes_reopen(const struct store *s, const struct containe
  * in docker's shape; a volume's Source is its _data directory. */
 json_object *container_mounts_json(const struct container *c);
 
+/* inspect's HostConfig.Binds: "SOURCE:DESTINATION[:OPTIONS]" for each bind and named
+ * volume given with -v (not --mount, anonymous volumes or --volumes-from), as docker
+ * lists them; NULL (JSON null) when there are none. */
+json_object *container_binds_json(const struct container *c);
+
 #endif

@@ -1,14 +1,23 @@
 #include "core/control.h"
 #include "core/base/util.h"
+#include "core/container_events.h"
 #include "core/monitor.h"
 #include "core/signals.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+static void kill_event(const struct container *c, int sig)
+{
+	char num[16];
+	snprintf(num, sizeof num, "%d", sig);
+	container_event(c, "kill", (const char *const[]){"signal", num, NULL});
+}
 
 int control_kill(struct container *c, int sig, struct holt_err *err)
 {
@@ -17,6 +26,7 @@ int control_kill(struct container *c, int sig, struct holt_err *err)
 		return holt_err_set(err, 0, "container \"%s\" is not running", c->name);
 	if (kill(c->state.pid, sig) < 0 && errno != ESRCH)
 		return holt_err_set(err, errno, "signal container \"%s\"", c->name);
+	kill_event(c, sig);
 	return 0;
 }
 
@@ -55,10 +65,16 @@ int control_stop(struct container *c, int sig, int timeout, struct holt_err *err
 	if (c->state.status != STATUS_RESTARTING && c->state.pid > 0) {
 		if (kill(c->state.pid, sig) < 0 && errno != ESRCH)
 			return holt_err_set(err, errno, "stop container \"%s\"", c->name);
-		if (!exits_within(c->state.pid, timeout * 1000))
+		kill_event(c, sig);
+		if (!exits_within(c->state.pid, timeout * 1000)) {
 			kill(c->state.pid, SIGKILL);
+			kill_event(c, SIGKILL);
+		}
 	}
-	return control_wait(c, err);
+	if (control_wait(c, err) < 0)
+		return -1;
+	container_event(c, "stop", NULL);
+	return 0;
 }
 
 int control_wait(struct container *c, struct holt_err *err)

@@ -5,6 +5,8 @@
  * chroot. Failures come back on a pipe as "<errno> <message>". */
 #include "core/ctr_root.h"
 #include "core/base/util.h"
+#include "core/keep_id.h"
+#include "core/mounts_user.h"
 #include "storage/image.h"
 #include "storage/rootfs.h"
 
@@ -29,6 +31,7 @@ struct setup {
 	bool running;
 	struct rootfs_layout layout; /* stopped */
 	const char *driver;	     /* stopped */
+	const char *volumes_dir;     /* stopped, live view: where its volumes are */
 };
 
 /* Closes every descriptor from 3 on but fd and report, and makes 0 and 1 /dev/null
@@ -109,6 +112,38 @@ static int enter_rootfs_of(pid_t pid, const char *name, struct holt_err *err)
 	return 0;
 }
 
+/* keep-id: the container has a user namespace of its own, and its fuse-overlayfs root
+ * serves only processes in it. Joined as its root where it has one, so what is written
+ * is root's in the container, as docker's cp makes it; else as the user. */
+static int join_userns_of(pid_t pid, const char *name, struct holt_err *err)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	cleanup_close int ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || setns(ns, CLONE_NEWUSER) < 0)
+		return holt_err_set(err, errno, "join the user namespace of container \"%s\"",
+				    name);
+	if ((setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
+		return holt_err_set(err, errno, "become root in container \"%s\"", name);
+	return 0;
+}
+
+/* A stopped container seen live, as docker's cp sees it: its volumes and binds mounted
+ * where it would have them, so a copy reaches what they hold. tmpfs mounts hold nothing
+ * while it is stopped: what is copied there goes to its own layer. */
+static int mount_volumes(const struct setup *s, struct holt_err *err)
+{
+	const struct container_config *cfg = &s->req->container->config;
+	cleanup_free struct mount_spec *keep = xmalloc((cfg->n_mounts + 1) * sizeof *keep);
+	size_t n = 0;
+
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (cfg->mounts[i].type != MOUNT_TMPFS)
+			keep[n++] = cfg->mounts[i];
+	return mounts_user(s->layout.target, keep, n, s->volumes_dir, false, err);
+}
+
 static int enter(const struct setup *s, struct holt_err *err)
 {
 	const struct container *c = s->req->container;
@@ -118,6 +153,8 @@ static int enter(const struct setup *s, struct holt_err *err)
 		char root[64];
 		snprintf(root, sizeof root, "/proc/%d/root", (int)pid);
 		if (check_in_container(pid, c->name, err) < 0)
+			return -1;
+		if (c->config.userns && join_userns_of(pid, c->name, err) < 0)
 			return -1;
 		if (s->req->view == CTR_ROOT_ROOTFS && enter_rootfs_of(pid, c->name, err) < 0)
 			return -1;
@@ -130,6 +167,8 @@ static int enter(const struct setup *s, struct holt_err *err)
 		if (rootfs_mount(s->driver, &s->layout, err) < 0)
 			return holt_err_wrap(err, "mount the root filesystem of container \"%s\"",
 					     c->name);
+		if (s->req->view == CTR_ROOT_LIVE && mount_volumes(s, err) < 0)
+			return holt_err_wrap(err, "mount the volumes of container \"%s\"", c->name);
 		if (chroot(s->layout.target) < 0)
 			return holt_err_set(err, errno, "enter \"%s\"", s->layout.target);
 	}
@@ -168,6 +207,7 @@ int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *ch
 	cleanup_free char *work = xasprintf("%s/work", c->dir);
 	cleanup_free char *copy = xasprintf("%s/rootfs", c->dir);
 	cleanup_free char *merged = xasprintf("%s/merged", c->dir);
+	cleanup_free char *volumes = xasprintf("%s/volumes", store_root(req->store));
 	struct setup s = {.req = req, .running = container_is_running(c)};
 	int report[2];
 
@@ -185,6 +225,10 @@ int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *ch
 						  .copy = copy,
 						  .target = merged};
 		s.driver = req->storage_driver;
+		/* read its layer as it was written, or its opaque dirs would not be */
+		if (!s.driver && keep_id_uses_fuse(c->config.userns))
+			s.driver = "fuse-overlayfs";
+		s.volumes_dir = volumes;
 	}
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "create a pipe");

@@ -78,3 +78,40 @@ char *humanize_size(unsigned long long bytes)
 		v /= 1000, u++;
 	return xasprintf("%.3g%s", v, units[u]);
 }
+
+bool humanize_parse_since(const char *arg, struct timespec *out)
+{
+	char *end;
+	if (humanize_parse_time(arg, out))
+		return true;
+	double unix_time = strtod(arg, &end);
+	if (*arg && !*end && unix_time > 0) {
+		out->tv_sec = (time_t)unix_time;
+		out->tv_nsec = (long)((unix_time - (double)out->tv_sec) * 1e9);
+		return true;
+	}
+	double secs = 0;
+	const char *p = arg;
+	while (*p) {
+		double v = strtod(p, &end);
+		if (end == p)
+			break;
+		if (strncmp(end, "ms", 2) == 0)
+			v /= 1000, end += 2;
+		else if (*end == 'h')
+			v *= 3600, end++;
+		else if (*end == 'm')
+			v *= 60, end++;
+		else if (*end == 's')
+			end++;
+		else
+			break;
+		secs += v;
+		p = end;
+	}
+	if (!*arg || *p)
+		return false;
+	clock_gettime(CLOCK_REALTIME, out);
+	out->tv_sec -= (time_t)secs;
+	return true;
+}

@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -26,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 
 static __attribute__((noreturn)) void fail(const struct init_args *a, int code,
@@ -230,6 +233,45 @@ static void setup_stdio(const struct init_args *a)
 			dup2(a->stdio[fd], fd);
 }
 
+/* fuse-overlayfs serves the root from a process in the container's pid namespace with
+ * every capability there: one with CAP_SYS_PTRACE could open its /proc/PID/root, the
+ * host's root, and reach every file of the user. Without it the kernel refuses, as the
+ * container's capabilities are not a superset of that process's. */
+static int refuse_ptrace_over_fuse(const struct init_args *a, const char *root,
+				   struct holt_err *err)
+{
+	struct statfs st;
+	if (!(a->security->caps & (1ULL << CAP_SYS_PTRACE)) || statfs(root, &st) < 0 ||
+	    st.f_type != FUSE_SUPER_MAGIC)
+		return 0;
+	return holt_err_set(err, 0,
+			    "CAP_SYS_PTRACE (--privileged, --cap-add) is refused when "
+			    "fuse-overlayfs serves the container's root (--userns keep-id, or that "
+			    "storage driver): it would reach that process, and the host's files "
+			    "through it");
+}
+
+/* keep-id: waits for the parent to map the new user namespace, then becomes its root
+ * where there is one (with subordinate ids): fuse-overlayfs, run next, keeps the
+ * capabilities to mount only as root. Without, the user's own id is all there is. */
+static int enter_keep_id(const struct init_args *a, struct holt_err *err)
+{
+	char c;
+	if (read(a->userns_sync, &c, 1) != 1)
+		return holt_err_set(err, 0, "keep-id: the user namespace was not mapped");
+	close(a->userns_sync);
+	if (!a->keep_id->fuse_uidmapping)
+		return 0;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return holt_err_set(err, errno, "keep-id: become root in the user namespace");
+	/* The change made it undumpable, and its memory is still holt's, whose namespace is
+	 * the host's: the net helper could not join its network (setns of a pidfd checks
+	 * ptrace access) until the exec. */
+	if (prctl(PR_SET_DUMPABLE, 1) < 0)
+		return holt_err_set(err, errno, "keep-id: make the process dumpable");
+	return 0;
+}
+
 void init_container(const struct init_args *a)
 {
 	struct holt_err err = {0};
@@ -237,6 +279,12 @@ void init_container(const struct init_args *a)
 	const char *root = a->layout.target;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (a->keep_id && a->userns_sync >= 0) {
+		if (enter_keep_id(a, &err) < 0)
+			fail(a, HOLT_EXIT_ERROR, &err);
+		/* becoming root there cleared it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	}
 	setup_stdio(a);
 	/* The network first: the net helper starts while the rootfs is assembled. */
 	if (a->net_join_fd >= 0 && setns(a->net_join_fd, CLONE_NEWNET) < 0) {
@@ -250,6 +298,8 @@ void init_container(const struct init_args *a)
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
 	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
+	    refuse_ptrace_over_fuse(a, root, &err) < 0 ||
+	    (a->keep_id && keep_id_add_entries(root, a->keep_id, &err) < 0) ||
 	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
 	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
 	    devices_apply(root, a->security->sec, &err) < 0 ||
@@ -273,9 +323,12 @@ void init_exec(const struct init_args *a)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	setup_stdio(a);
 	if (setns(a->join_fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-				  (a->own_netns ? CLONE_NEWNET : 0)) < 0) {
+				  (a->own_netns ? CLONE_NEWNET : 0) |
+				  (a->keep_id ? CLONE_NEWUSER : 0)) < 0) {
 		holt_err_set(&err, errno, "join the container's namespaces");
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
+	if (refuse_ptrace_over_fuse(a, "/", &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
 	start_command(a, false);
 }

@@ -2,6 +2,7 @@
 #ifndef HOLT_CORE_INIT_H
 #define HOLT_CORE_INIT_H
 
+#include "core/keep_id.h"
 #include "core/security.h"
 #include "core/spec.h"
 #include "storage/rootfs.h"
@@ -25,13 +26,16 @@ struct init_args {
 	size_t n_mounts;
 	const char *volumes_dir; /* <root>/volumes */
 	bool read_only;		 /* --read-only */
-	bool init;     /* pid 1 is a minimal init that reaps and forwards signals (--init) */
-	int stdio[3];  /* made fds 0-2 first where >= 0 */
-	int join_fd;   /* exec: a pidfd of the container's first process, whose namespaces
-			* the caller joins instead of setting up new ones; else -1 */
-	bool detached; /* exec -d: no death signal when the parent exits */
-	int report_fd; /* failures go to the parent here, as "<exit code> <message>" */
-	int tty_sock;  /* with a tty: the pty master is sent back on it, else -1 */
+	bool init;    /* pid 1 is a minimal init that reaps and forwards signals (--init) */
+	int stdio[3]; /* made fds 0-2 first where >= 0 */
+	/* keep-id: the container's own user namespace; NULL: holt's */
+	const struct keep_id_maps *keep_id;
+	int userns_sync; /* keep-id: a byte comes here once the parent has written the maps */
+	int join_fd;	 /* exec: a pidfd of the container's first process, whose namespaces
+			  * the caller joins instead of setting up new ones; else -1 */
+	bool detached;	 /* exec -d: no death signal when the parent exits */
+	int report_fd;	 /* failures go to the parent here, as "<exit code> <message>" */
+	int tty_sock;	 /* with a tty: the pty master is sent back on it, else -1 */
 	struct winsize winsize; /* the terminal's size, when has_winsize */
 	bool has_winsize;
 	sigset_t sigmask; /* restored before exec */

@@ -56,6 +56,7 @@ static json_object *config_json(const struct container *c, const struct process_
 	char *const *cmd = cfg->cmd ? cfg->cmd : !cfg->entrypoint_set && img ? img->cmd : NULL;
 
 	json_object_object_add(conf, "Hostname", str_or_empty(cfg->hostname));
+	json_object_object_add(conf, "Timezone", str_or_empty(cfg->timezone)); /* podman's */
 	json_object_object_add(conf, "User",
 			       str_or_empty(cfg->user ? cfg->user
 					    : img     ? img->user
@@ -93,6 +94,9 @@ static json_object *host_config_json(const struct container *c)
 	security_to_json(&cfg->security, h);
 	json_object_object_add(h, "LogConfig", container_log_config_json(cfg));
 	json_object_object_add(h, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
+	json_object_object_add(h, "Binds", container_binds_json(c));
+	json_object_object_add(h, "UsernsMode",
+			       json_object_new_string(cfg->userns ? cfg->userns : ""));
 	return h;
 }
 

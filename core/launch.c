@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -51,7 +52,8 @@ static pid_t spawn(const struct init_args *a)
 {
 	bool exec = a->join_fd >= 0;
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			      (a->own_netns && a->net_join_fd < 0 ? CLONE_NEWNET : 0);
+			      (a->own_netns && a->net_join_fd < 0 ? CLONE_NEWNET : 0) |
+			      (a->keep_id ? CLONE_NEWUSER : 0);
 	if (!exec)
 		return spawn_child(
 		    a, (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL));
@@ -63,6 +65,63 @@ static pid_t spawn(const struct init_args *a)
 		return -1;
 	pid_t pid = fork();
 	return spawn_child(a, pid);
+}
+
+/* keep-id: holt is root in its own namespace and writes the nested one's maps itself. */
+static int write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *err)
+{
+	const char *const which[2] = {"uid_map", "gid_map"};
+	const char *const maps[2] = {m->uid_map, m->gid_map};
+
+	for (int i = 0; i < 2; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/%s", pid, which[i]);
+		cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, maps[i], strlen(maps[i])) != (ssize_t)strlen(maps[i]))
+			return holt_err_set(err, errno, "keep-id: write the container's %s",
+					    which[i]);
+	}
+	return 0;
+}
+
+/* keep-id: makes the container's maps into keep and points a at them, with the
+ * fuse-overlayfs mapping and the pipe the child waits on (run and start: *sync_w is for
+ * the parent). Nothing to do when the container runs in holt's namespace. */
+static int keep_id_setup(const struct launch_request *req, struct keep_id_maps *keep,
+			 struct init_args *a, int *sync_r, int *sync_w, struct holt_err *err)
+{
+	const char *userns = req->container->config.userns;
+	struct keep_id k = {0};
+
+	if (!userns)
+		return 0;
+	if (keep_id_parse(userns, &k, err) < 0)
+		return -1;
+	if (!k.on)
+		return 0;
+	if (keep_id_maps_make(&k, keep, err) < 0)
+		return -1;
+	a->keep_id = keep;
+	/* the image's owners are shown through fuse-overlayfs's mapping */
+	if (keep->fuse_uidmapping) {
+		if (a->storage_driver && strcmp(a->storage_driver, "fuse-overlayfs") != 0)
+			return holt_err_set(
+			    err, 0,
+			    "--userns keep-id needs the fuse-overlayfs storage driver, "
+			    "not \"%s\"",
+			    a->storage_driver);
+		a->storage_driver = "fuse-overlayfs";
+		a->layout.uidmapping = keep->fuse_uidmapping;
+		a->layout.gidmapping = keep->fuse_gidmapping;
+	}
+	if (req->exec)
+		return 0;
+	int sync[2];
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "keep-id: create the start-up pipe");
+	a->userns_sync = *sync_r = sync[0];
+	*sync_w = sync[1];
+	return 0;
 }
 
 /* slirp: the socket the child's tap comes over; container:NAME: the pidfd to join. */
@@ -147,6 +206,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	    .init = c->config.init && !req->exec,
 	    .stdio = {req->stdio[0], req->stdio[1], req->stdio[2]},
 	    .join_fd = -1,
+	    .userns_sync = -1,
 	    .detached = req->detached,
 	    .tty_sock = -1,
 	    .sigmask = *req->child_mask,
@@ -154,6 +214,8 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	int report[2], sock[2] = {-1, -1};
 	cleanup_close int net = -1, net_child = -1, net_join = -1;
 	cleanup_security_plan struct security_plan plan = {0};
+	cleanup_keep_id_maps struct keep_id_maps keep = {0};
+	cleanup_close int sync_r = -1, sync_w = -1;
 
 	out->pid = -1;
 	out->master = -1;
@@ -162,6 +224,8 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			       &plan, err) < 0)
 		return -1;
 	a.security = &plan;
+	if (keep_id_setup(req, &keep, &a, &sync_r, &sync_w, err) < 0)
+		return -1;
 	/* exec joins the namespaces of the container's first process, held by a pidfd so
 	 * that a recycled pid cannot be joined instead */
 	cleanup_close int pidfd = req->exec ? (int)syscall(SYS_pidfd_open, c->state.pid, 0) : -1;
@@ -184,7 +248,10 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			return holt_err_set(err, e, "create the terminal socket"), -1;
 		}
 		a.tty_sock = sock[1];
-		a.has_winsize = isatty(0) && ioctl(0, TIOCGWINSZ, &a.winsize) == 0;
+		if (req->winsize)
+			a.winsize = *req->winsize;
+		a.has_winsize =
+		    req->winsize || (isatty(0) && ioctl(0, TIOCGWINSZ, &a.winsize) == 0);
 	}
 	a.report_fd = report[1];
 
@@ -209,6 +276,21 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		if (sock[0] >= 0)
 			close(sock[0]);
 		return holt_err_set(err, e, "create the container's process"), -1;
+	}
+	if (sync_w >= 0) {
+		close(steal_fd(&sync_r));
+		if (write_maps(pid, &keep, err) < 0 || write(sync_w, "g", 1) != 1) {
+			if (!err->msg)
+				holt_err_set(err, errno, "keep-id: start the container");
+			close(report[0]);
+			if (sock[0] >= 0)
+				close(sock[0]);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			return -1;
+		}
+		close(steal_fd(&sync_w));
 	}
 	if (net >= 0 && start_network(req, net, pid, out, err) < 0) {
 		close(report[0]);

@@ -10,6 +10,7 @@
 #include "storage/store.h"
 
 #include <signal.h>
+#include <sys/ioctl.h>
 
 struct launch_request {
 	struct store *store;
@@ -22,6 +23,7 @@ struct launch_request {
 	bool detached;		    /* exec -d: the process outlives the command that started it */
 	bool privileged;	    /* exec --privileged: every capability */
 	const sigset_t *child_mask; /* the signal mask the command starts with */
+	const struct winsize *winsize; /* the pty's size with spec->tty; NULL: stdin's */
 };
 
 struct launched {

@@ -21,6 +21,7 @@ struct reader {
 	log_emit emit;
 	void *ctx;
 	bool tailing; /* lines go to the ring until the files as they are now are read */
+	bool json;    /* a json-file log */
 	struct ring ring;
 	char *buf;
 	size_t len, cap;
@@ -34,7 +35,7 @@ static bool before(const struct timespec *a, const struct timespec *b)
 static void emit_line(struct reader *r, char *line, size_t len)
 {
 	struct log_entry e;
-	if (!logfile_parse(line, len, &e))
+	if (!(r->json ? logfile_parse_json(line, len, &e) : logfile_parse(line, len, &e)))
 		return;
 	if ((r->f->since.tv_sec && before(&e.time, &r->f->since)) ||
 	    (r->f->until.tv_sec && !before(&e.time, &r->f->until)))
@@ -108,8 +109,11 @@ static bool still_running(struct container *c)
 static void follow(struct reader *r, struct container *c, const char *path, int fd)
 {
 	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	/* the log's directory, which --log-opt path= may put anywhere */
+	cleanup_free char *dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
 	if (in >= 0)
-		inotify_add_watch(in, c->dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO);
+		inotify_add_watch(in, *dir ? dir : "/", IN_MODIFY | IN_CREATE | IN_MOVED_TO);
 	for (;;) {
 		read_lines(r, fd);
 		r->emit(NULL, r->ctx);
@@ -141,7 +145,11 @@ static void follow(struct reader *r, struct container *c, const char *path, int 
 
 int log_read(struct container *c, const struct log_filter *filter, log_emit emit, void *ctx)
 {
-	struct reader r = {.f = filter, .emit = emit, .ctx = ctx, .tailing = filter->tail >= 0};
+	struct reader r = {.f = filter,
+			   .emit = emit,
+			   .ctx = ctx,
+			   .tailing = filter->tail >= 0,
+			   .json = c->config.log_driver == LOG_DRIVER_JSON_FILE};
 	if (filter->tail > 0) {
 		r.ring.cap = (size_t)filter->tail;
 		r.ring.lines = xzalloc(r.ring.cap * sizeof *r.ring.lines);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -41,6 +42,8 @@ struct monitor {
 	struct launched launched; /* the net helper's pid, to reap after each run */
 	int status;
 	bool exited;
+	int exit_code;		       /* of the last run */
+	const struct winsize *winsize; /* of the terminal that started it, or NULL */
 };
 
 int monitor_attach_addr(const struct container *c, struct sockaddr_un *sa, struct holt_err *err)
@@ -54,21 +57,46 @@ int monitor_attach_addr(const struct container *c, struct sockaddr_un *sa, struc
 	return dir;
 }
 
+static void drop_client(struct monitor *m, int i)
+{
+	close(m->clients[i]);
+	m->clients[i] = -1;
+}
+
+/* Hands client i the container's pty master, so that it sets the size of its terminal
+ * there, as it is now and whenever it changes. */
+static void send_pty(struct monitor *m, int i)
+{
+	if (!m->req->spec->tty || m->out < 0)
+		return;
+	unsigned char hdr[ATTACH_HEADER] = {ATTACH_PTY, 0, 0, 0, 0};
+	struct iovec iov = {hdr, sizeof hdr};
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	memset(&u, 0, sizeof u);
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &m->out, sizeof(int));
+	if (sendmsg(m->clients[i], &msg, MSG_NOSIGNAL) != (ssize_t)sizeof hdr)
+		drop_client(m, i);
+}
+
 static void add_client(struct monitor *m, int fd)
 {
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (m->clients[i] < 0) {
 			m->clients[i] = fd;
 			m->client_in_done[i] = false;
+			send_pty(m, i);
 			return;
 		}
 	close(fd);
-}
-
-static void drop_client(struct monitor *m, int i)
-{
-	close(m->clients[i]);
-	m->clients[i] = -1;
 }
 
 static void send_clients(struct monitor *m, int stream, const char *buf, size_t n)
@@ -252,6 +280,7 @@ static int start_once(struct monitor *m, const sigset_t *mask, struct holt_err *
 	    .storage_driver = m->req->storage_driver,
 	    .stdio = {in[0], out[1], errp[1]},
 	    .child_mask = mask,
+	    .winsize = m->winsize,
 	};
 	int ret = launch(&lr, &l, err);
 	close_fd(&in[0]);
@@ -333,7 +362,9 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 	cleanup_close int lock = container_lock_monitor(m->c, &err);
 	cleanup_free char *log_path = container_log_path(m->c);
 	if (m->sfd < 0 || lock < 0 ||
-	    !(m->log = logfile_open(log_path, m->c->config.log_max_size, &err)) ||
+	    (m->c->config.log_driver != LOG_DRIVER_NONE &&
+	     !(m->log = logfile_open(log_path, m->c->config.log_max_size, m->c->config.log_driver,
+				     &err))) ||
 	    (m->listen_fd = listen_attach(m->c, &err)) < 0) {
 		if (!err.msg)
 			holt_err_set(&err, errno, "create the monitor's signalfd");
@@ -346,6 +377,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 		if (code) {
 			struct holt_err e = {0};
 			container_set_exited(m->c, code, err.msg, &e);
+			m->exit_code = code;
 			report(ready, code, err.msg);
 			break;
 		}
@@ -356,6 +388,9 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 			report(ready, 0, "");
 			close(steal_fd(&ready));
 		}
+		for (int i = 0; i < MAX_CLIENTS; i++)
+			if (m->clients[i] >= 0)
+				send_pty(m, i);
 		watch(m);
 		if (!m->exited) {
 			/* The output ended early: wait for the exit itself. */
@@ -367,6 +402,7 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 		close_fd(&m->in);
 		launch_reap_net(&m->launched, true);
 		code = relay_exit_code(m->status);
+		m->exit_code = code;
 		if (!restart_due(m, code) || container_set_restarting(m->c, code, &e) < 0 ||
 		    !back_off(m, backoff_ms)) {
 			holt_err_release(&e);
@@ -378,6 +414,11 @@ static __attribute__((noreturn)) void monitor_main(struct monitor *m, int ready)
 	}
 	/* Between restarts it stays: the next start makes it anew. */
 	cgroup_remove(m->c);
+	/* the code goes to the clients first: with --rm no record keeps it */
+	unsigned char code_le[4] = {(unsigned char)m->exit_code, (unsigned char)(m->exit_code >> 8),
+				    (unsigned char)(m->exit_code >> 16),
+				    (unsigned char)(m->exit_code >> 24)};
+	send_clients(m, ATTACH_EXIT, (const char *)code_le, sizeof code_le);
 	for (int i = 0; i < MAX_CLIENTS; i++)
 		if (m->clients[i] >= 0)
 			drop_client(m, i);
@@ -431,6 +472,9 @@ int monitor_start(const struct run_request *req, int *attach_fd, int *status, st
 		close(ready[0]), close(ready[1]);
 		return holt_err_set(err, e, "create the attach socket");
 	}
+	/* the pty gets the size of the terminal the container is started from */
+	struct winsize ws;
+	bool has_ws = req->spec->tty && isatty(0) && ioctl(0, TIOCGWINSZ, &ws) == 0;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -450,7 +494,8 @@ int monitor_start(const struct run_request *req, int *attach_fd, int *status, st
 				    .listen_fd = -1,
 				    .out = -1,
 				    .err = -1,
-				    .in = -1};
+				    .in = -1,
+				    .winsize = has_ws ? &ws : NULL};
 		for (int i = 0; i < MAX_CLIENTS; i++)
 			m.clients[i] = -1;
 		if (pair[1] >= 0)

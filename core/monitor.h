@@ -26,7 +26,10 @@ int monitor_start_container(struct store *s, struct container *c, const char *st
 /* The attach protocol, monitor to client: frames of one byte naming the stream (1
  * stdout, 2 stderr) and four bytes of length, little-endian, then the bytes. Client to
  * monitor: plain bytes for the container's stdin; shutdown(SHUT_WR) closes it. */
-enum { ATTACH_STDOUT = 1, ATTACH_STDERR = 2, ATTACH_HEADER = 5 };
+/* ATTACH_EXIT: the last frame, the exit code as 4 bytes, little-endian. ATTACH_PTY: no
+ * bytes, and the container's pty master with it (SCM_RIGHTS), for the client to give
+ * it its terminal's size. */
+enum { ATTACH_STDOUT = 1, ATTACH_STDERR = 2, ATTACH_EXIT = 3, ATTACH_PTY = 4, ATTACH_HEADER = 5 };
 
 /* The address of the attach socket. A run directory can be deeper than the 107 bytes a
  * socket path may have, so the address goes through /proc/self/fd and the returned

@@ -171,6 +171,7 @@ int mount_spec_parse_volume(const char *arg, struct mount_spec **mounts, size_t 
 	    .mode = xstrdup(opts),
 	    .anonymous = !src,
 	    .create_source = true,
+	    .in_binds = src != NULL,
 	};
 	m.destination = clean_destination("--volume", dst, err);
 	if (!m.destination || parse_volume_options(arg, opts, &m, err) < 0) {
@@ -411,6 +412,7 @@ json_object *mount_specs_to_json(const struct mount_spec *mounts, size_t n)
 		add_bool(o, "Anonymous", m->anonymous);
 		add_bool(o, "CreateSource", m->create_source);
 		add_bool(o, "ChownOwner", m->chown_owner);
+		add_bool(o, "InBinds", m->in_binds);
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -451,6 +453,7 @@ int mount_specs_from_json(json_object *arr, struct mount_spec **mounts, size_t *
 		m.anonymous = get_bool(o, "Anonymous");
 		m.create_source = get_bool(o, "CreateSource");
 		m.chown_owner = get_bool(o, "ChownOwner");
+		m.in_binds = get_bool(o, "InBinds");
 		*append(mounts, n) = m;
 	}
 	return 0;

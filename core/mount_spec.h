@@ -27,6 +27,7 @@ struct mount_spec {
 	bool anonymous;	    /* volume: made for this container; rm -v and --rm remove it */
 	bool create_source; /* bind: a missing source dir is made (-v), else refused (--mount) */
 	bool chown_owner;   /* -v's U (podman's): the tree is given to the container's user */
+	bool in_binds;	    /* a named volume or bind given with -v: docker's HostConfig.Binds */
 };
 
 /* -v [SOURCE:]DESTINATION[:OPTIONS]; appends to *mounts. */

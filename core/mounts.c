@@ -10,6 +10,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 static int mount_at(const char *src, const char *root, const char *dest, const char *type,
 		    unsigned long flags, const char *data, struct holt_err *err)
@@ -113,6 +114,10 @@ int mounts_setup(const char *rootfs, const char *etc_dir, bool own_netns, struct
 		if (bind_file(src, rootfs, dest, 0, err) < 0)
 			return -1;
 	}
+	/* there only with --tz */
+	cleanup_free char *localtime = xasprintf("%s/localtime", etc_dir);
+	if (access(localtime, F_OK) == 0)
+		return bind_file(localtime, rootfs, "/etc/localtime", 0, err);
 	return 0;
 }
 

@@ -24,6 +24,9 @@ struct relay {
 	bool stdin_open;  /* relaying stdin to the master */
 	bool tty_raw;
 	struct termios saved;
+	const struct attach_keys *keys; /* or NULL */
+	size_t matched;			/* of keys, typed so far */
+	bool detached;
 };
 
 int relay_exit_code(int st)
@@ -94,6 +97,54 @@ static int handle_signal(struct relay *r, int *status)
 	return 0;
 }
 
+/* Copies stdin to the master; false when the user typed the detach keys. */
+static bool pump_stdin(struct relay *r)
+{
+	char buf[8192];
+	ssize_t n = read(0, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0) {
+		r->stdin_open = false;
+		return true;
+	}
+	if (r->keys && attach_keys_typed(r->keys, buf, (size_t)n, &r->matched)) {
+		r->detached = true;
+		return false;
+	}
+	write_all(r->master, buf, n);
+	return true;
+}
+
+/* Keeps master open after a detach, in a process of its own that outlives holt: the
+ * detached process's terminal stays, and what it writes is read and dropped so that it
+ * never blocks on a full terminal. */
+static void hold_master(int master)
+{
+	pid_t pid = fork();
+	if (pid != 0) {
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return;
+	}
+	setsid();
+	if (fork() != 0)
+		_exit(0);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; fd < 3 && null >= 0; fd++)
+		dup2(null, fd);
+	if (dup2(master, 3) < 0)
+		_exit(1);
+	close_range(4, ~0U, 0);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	char buf[8192];
+	for (ssize_t n; (n = read(3, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
+		;
+	_exit(0);
+}
+
 static int wait_loop(struct relay *r)
 {
 	int status = 0;
@@ -115,10 +166,8 @@ static int wait_loop(struct relay *r)
 			if (!pump(r->master, 1))
 				r->master_open = false; /* wait for the exit */
 		}
-		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (!pump(0, fds[1].fd))
-				r->stdin_open = false;
-		}
+		if (fds[2].revents & (POLLIN | POLLHUP | POLLERR) && !pump_stdin(r))
+			break;
 	}
 	return status;
 }
@@ -148,9 +197,10 @@ int relay_block_signals(sigset_t *old, struct holt_err *err)
 	return 0;
 }
 
-int relay_wait(pid_t pid, int master, bool interactive, const sigset_t *old, struct holt_err *err)
+int relay_wait(pid_t pid, int master, bool interactive, const struct attach_keys *keys,
+	       const sigset_t *old, struct holt_err *err)
 {
-	struct relay r = {.pid = pid, .master = master};
+	struct relay r = {.pid = pid, .master = master, .keys = master >= 0 ? keys : NULL};
 	sigset_t block;
 
 	sigprocmask(SIG_BLOCK, NULL, &block);
@@ -168,6 +218,15 @@ int relay_wait(pid_t pid, int master, bool interactive, const sigset_t *old, str
 	}
 	r.master_open = master >= 0;
 	int status = wait_loop(&r);
+	if (r.detached) {
+		hold_master(master);
+		close(master);
+		if (r.tty_raw)
+			tcsetattr(0, TCSADRAIN, &r.saved);
+		close(r.sfd);
+		sigprocmask(SIG_SETMASK, old, NULL);
+		return RELAY_DETACHED;
+	}
 	if (master >= 0) {
 		drain_master(&r);
 		close(master);

@@ -37,7 +37,7 @@ int run_foreground(const struct run_request *req, int *status, struct holt_err *
 	}
 	if (container_set_running(c, l.pid, &serr) < 0)
 		holt_err_release(&serr); /* the container runs all the same */
-	int code = relay_wait(l.pid, l.master, req->spec->interactive, &old, err);
+	int code = relay_wait(l.pid, l.master, req->spec->interactive, NULL, &old, err);
 	launch_reap_net(&l, c->config.net.n_ports || c->config.net.publish_all);
 	cgroup_remove(c);
 	if (code < 0)

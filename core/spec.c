@@ -1,5 +1,6 @@
 #include "core/spec.h"
 #include "core/base/util.h"
+#include "core/keep_id.h"
 
 #include <string.h>
 
@@ -133,7 +134,9 @@ int spec_build(const struct container_config *config, const struct image *img,
 
 	const char *cwd = config->workdir ? config->workdir : img->workdir;
 	spec->cwd = xstrdup(cwd && *cwd ? cwd : "/");
-	const char *user = config->user ? config->user : img->user;
+	/* keep-id runs as the user's ids unless told (podman), whatever the image says */
+	cleanup_free char *keep = config->user ? NULL : keep_id_user(config->userns);
+	const char *user = config->user ? config->user : keep ? keep : img->user;
 	spec->user = xstrdup(user && *user ? user : "0");
 	spec->tty = config->tty;
 	spec->interactive = config->interactive;

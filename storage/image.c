@@ -4,6 +4,7 @@
 #include "core/base/json_file.h"
 #include "core/base/util.h"
 #include "storage/blob.h"
+#include "storage/events.h"
 #include "storage/image_record.h"
 #include "storage/layer.h"
 #include "storage/reference.h"
@@ -293,5 +294,11 @@ int image_tag(struct store *s, const char *ref, const char *new_name, struct hol
 		ret = image_names_save(s, names, err);
 	}
 	store_unlock(s);
+	if (ret == 0) {
+		cleanup_free char *event_id = xasprintf("sha256:%s", id);
+		cleanup_free char *familiar = reference_familiar(&r);
+		events_record(store_root(s), "image", "tag", event_id,
+			      (const char *const[]){"name", familiar, NULL});
+	}
 	return ret;
 }

@@ -2,6 +2,7 @@
 #include "core/base/json_file.h"
 #include "core/base/util.h"
 #include "storage/blob.h"
+#include "storage/events.h"
 #include "storage/image.h"
 #include "storage/image_record.h"
 #include "storage/image_uses.h"
@@ -150,6 +151,19 @@ static int remove_locked(struct store *s, const char *ref, bool force, image_use
 	return 0;
 }
 
+/* docker's events for what a removal did: untag per name, then delete. */
+static void record_removal(struct store *s, char **untagged, const char *deleted_id)
+{
+	for (size_t i = 0; untagged && untagged[i]; i++)
+		events_record(store_root(s), "image", "untag", untagged[i],
+			      (const char *const[]){"name", untagged[i], NULL});
+	if (deleted_id) {
+		cleanup_free char *id = xasprintf("sha256:%s", deleted_id);
+		events_record(store_root(s), "image", "delete", id,
+			      (const char *const[]){"name", id, NULL});
+	}
+}
+
 int image_remove(struct store *s, const char *ref, bool force, image_users_fn *users,
 		 char ***untagged, char **deleted_id, struct holt_err *err)
 {
@@ -159,6 +173,8 @@ int image_remove(struct store *s, const char *ref, bool force, image_users_fn *u
 		return -1;
 	int ret = remove_locked(s, ref, force, users, untagged, deleted_id, err);
 	store_unlock(s);
+	if (ret == 0)
+		record_removal(s, *untagged, *deleted_id);
 	return ret;
 }
 
@@ -195,5 +211,7 @@ int image_remove_unused(struct store *s, const char *id, bool dangling_only, ima
 	int ret =
 	    remove_unused_locked(s, id, dangling_only, users, untagged, deleted_id, freed, err);
 	store_unlock(s);
+	if (ret == 0)
+		record_removal(s, *untagged, *deleted_id);
 	return ret;
 }

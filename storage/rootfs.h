@@ -18,6 +18,10 @@ struct rootfs_layout {
 	const char *work;   /* overlay's work dir, on the same filesystem as upper */
 	const char *copy;   /* vfs: the container's private copy of the layers */
 	const char *target; /* where the root filesystem is mounted */
+	/* fuse-overlayfs's uidmapping= and gidmapping= ("id:shown-as:count:..."), or NULL:
+	 * the owners a nested user namespace would show wrong, shown as stored */
+	const char *uidmapping;
+	const char *gidmapping;
 };
 
 struct rootfs_driver {

@@ -19,6 +19,12 @@ static int fuse_mount(const struct rootfs_layout *layout, struct holt_err *err)
 	cleanup_free char *lower = rootfs_lowerdir_option(layout);
 	cleanup_free char *opts =
 	    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, layout->upper, layout->work);
+	if (layout->uidmapping) {
+		char *mapped = xasprintf("%s,uidmapping=%s,gidmapping=%s", opts, layout->uidmapping,
+					 layout->gidmapping);
+		free(opts);
+		opts = mapped;
+	}
 	char *argv[] = {"fuse-overlayfs", "-o", opts, (char *)layout->target, NULL};
 	pid_t pid;
 	int st;

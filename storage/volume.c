@@ -4,6 +4,7 @@
 #include "storage/volume.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "storage/events.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +136,8 @@ struct volume *volume_create(struct store *s, const char *name, char *const *lab
 	sync_dir(parent); /* the rename is durable; a failure here loses nothing made */
 	store_unlock(s);
 	*created = true;
+	events_record(store_root(s), "volume", "create", v->name,
+		      (const char *const[]){"driver", "local", NULL});
 	return steal_pointer(&v);
 }
 
@@ -236,5 +239,7 @@ int volume_remove(struct store *s, const char *name, struct holt_err *err)
 		return holt_err_set(err, errno, "remove volume \"%s\"", name);
 	if (store_remove_tree(gone, err) < 0)
 		return holt_err_wrap(err, "remove volume \"%s\"", name);
+	events_record(store_root(s), "volume", "destroy", v->name,
+		      (const char *const[]){"driver", "local", NULL});
 	return 0;
 }

@@ -8,11 +8,14 @@ setup_file()
 {
 	holt_setup_file_with_image
 	holt create --name webserver "$IMG" true >/dev/null
+	holt volume create dbdata >/dev/null
+	holt volume create dbcache >/dev/null
 }
 
 teardown_file()
 {
 	holt rm -f webserver >/dev/null 2>&1 || true
+	holt volume rm dbdata dbcache >/dev/null 2>&1 || true
 	holt_teardown_file
 }
 
@@ -72,4 +75,111 @@ complete()
 	complete ps --filter ""
 	[ "$output" = "ancestor= exited= id= label= name= status=" ] ||
 		{ echo "ps --filter: '$output'"; false; }
+}
+
+@test "volume: its subcommands, their options, volume names, and -v's volumes" {
+	complete volume ""
+	[ "$output" = "create inspect ls prune rm" ] || { echo "volume: '$output'"; false; }
+	complete volume rm --
+	[ "$output" = "--force --help" ] || { echo "volume rm --: '$output'"; false; }
+	complete volume create --l
+	[ "$output" = "--label" ] || { echo "volume create --l: '$output'"; false; }
+	complete volume ls --f
+	[ "$output" = "--filter --format" ] || { echo "volume ls --f: '$output'"; false; }
+	complete volume rm db
+	[ "$output" = "dbcache dbdata" ] || { echo "volume rm: '$output'"; false; }
+	complete volume inspect dbcache dbd
+	[ "$output" = "dbdata" ] || { echo "volume inspect, second: '$output'"; false; }
+	complete run -v dbd
+	[ "$output" = "dbdata:" ] || { echo "-v: '$output'"; false; }
+	complete create --volume=dbc
+	[ "$output" = "--volume=dbcache:" ] || { echo "--volume=: '$output'"; false; }
+	complete run --volumes-from web
+	[ "$output" = "webserver" ] || { echo "--volumes-from: '$output'"; false; }
+	complete run --userns k
+	[ "$output" = "keep-id" ] || { echo "--userns: '$output'"; false; }
+	# a path is the shell's to complete
+	complete run -v "$HOLT_ROOT/volu"
+	[ "$output" = "$HOLT_ROOT/volumes" ] || { echo "-v PATH: '$output'"; false; }
+}
+
+# zsh_complete WORD...: what the zsh script (completions/_holt, run as the body of the
+# completion function, with compadd and _files standing in for zsh's) offers for
+# `holt --root STORE WORD...`; sorted, on one line.
+zsh_complete()
+{
+	command -v zsh >/dev/null || skip "zsh not installed (.ci/install-deps installs it)"
+	local script=$HOLT_SRC/completions/_holt
+	[ -f "$script" ] || script=$BATS_TEST_DIRNAME/../../completions/_holt
+	run zsh -f -c '
+		holt() { "$HOLT" "$@" }
+		compadd() { [[ $1 == -a ]] && print -rl -- "${(@P)2}" }
+		_files() { print -r -- "<files>" }
+		script=$1; shift
+		words=(holt "$@"); CURRENT=${#words}
+		source "$script" | LC_ALL=C sort | tr "\n" " "' \
+		_ "$script" --root "$HOLT_ROOT" "$@"
+	output=${output% }
+}
+
+# fish_complete WORD...: what fish itself completes (complete -C) with the fish script
+# loaded, for `holt --root STORE WORD...`; the candidates sorted, on one line.
+fish_complete()
+{
+	command -v fish >/dev/null || skip "fish not installed (.ci/install-deps installs it)"
+	local script=$HOLT_SRC/completions/holt.fish
+	[ -f "$script" ] || script=$BATS_TEST_DIRNAME/../../completions/holt.fish
+	local line="holt --root $(printf '%q' "$HOLT_ROOT")" w
+	for w in "$@"; do line+=" $w"; done
+	run fish --no-config -c '
+		function holt; $HOLT $argv; end
+		source $argv[1]
+		complete -C $argv[2] | string replace -r "\t.*" "" | LC_ALL=C sort | string join " "' \
+		"$script" "$line"
+}
+
+@test "zsh: commands, flags, image and container names, option values complete" {
+	zsh_complete ru
+	[ "$output" = "run" ] || { echo "ru: '$output'"; false; }
+	zsh_complete run --net
+	[ "$output" = "--net --network" ] || { echo "run --net: '$output'"; false; }
+	zsh_complete image ""
+	[ "$output" = "exists history import inspect ls prune pull push rm tag" ] ||
+		{ echo "image: '$output'"; false; }
+	zsh_complete rmi test
+	[ "$output" = "$IMG" ] || { echo "rmi: '$output'"; false; }
+	zsh_complete logs web
+	[ "$output" = webserver ] || { echo "logs: '$output'"; false; }
+	zsh_complete run --restart ""
+	[ "$output" = "always no on-failure unless-stopped" ] || { echo "--restart: '$output'"; false; }
+}
+
+@test "fish: commands, flags, image and container names, option values complete" {
+	fish_complete ru
+	[ "$output" = "run" ] || { echo "ru: '$output'"; false; }
+	fish_complete run --net
+	[ "$output" = "--net --network" ] || { echo "run --net: '$output'"; false; }
+	fish_complete "image "
+	[ "$output" = "exists history import inspect ls prune pull push rm tag" ] ||
+		{ echo "image: '$output'"; false; }
+	fish_complete rmi test
+	[ "$output" = "$IMG" ] || { echo "rmi: '$output'"; false; }
+	fish_complete logs web
+	[ "$output" = webserver ] || { echo "logs: '$output'"; false; }
+	fish_complete run --restart ""
+	[ "$output" = "always no on-failure unless-stopped" ] || { echo "--restart: '$output'"; false; }
+}
+
+@test "option values: events --filter, --log-driver, ps and images --sort" {
+	complete events --filter ""
+	[ "$output" = "container= event= image= label= type= volume=" ] ||
+		{ echo "events --filter: '$output'"; false; }
+	complete run --log-driver ""
+	[ "$output" = "json-file k8s-file none" ] || { echo "--log-driver: '$output'"; false; }
+	complete ps --sort r
+	[ "$output" = "runningfor" ] || { echo "ps --sort: '$output'"; false; }
+	complete images --sort ""
+	[ "$output" = "created id repository size tag" ] || { echo "images --sort: '$output'"; false; }
+	complete ev
+	[ "$output" = "events" ] || { echo "ev: '$output'"; false; }
 }

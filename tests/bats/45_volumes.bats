@@ -409,14 +409,66 @@ wrote"
 	check_holt_error 'U: give "/u" to uid 1000'
 }
 
-@test "--userns host is holt's own namespace; keep-id, auto and private are refused, said so" {
+@test "--userns host is holt's own namespace; auto, private and nomap are refused, said so" {
 	run_holt run --rm --userns host "$IMG" id -u
 	check_status 0 && check_output 0
 	local before
 	before=$(store_listing)
-	for mode in keep-id keep-id:uid=5 auto private; do
+	for mode in auto private nomap keep-id:uid=x; do
 		run_holt run --rm --userns "$mode" "$IMG" true
 		check_holt_error "--userns \"$mode\""
 	done
 	[ "$(store_listing)" = "$before" ]
+}
+
+@test "cp into and out of a stopped container's volume and bind reaches them, as docker's" {
+	mkdir -p b
+	echo from-bind >b/in-bind
+	holt create --name cpv -v cpvol:/v -v "$PWD/b:/b" -v "$PWD/b:/bro:ro" "$IMG" true >/dev/null
+	echo to-volume >f
+	run_holt cp f cpv:/v/f
+	check_status 0
+	run_holt cp f cpv:/b/f
+	check_status 0
+	[ "$(cat b/f)" = to-volume ]
+	run_holt cp cpv:/b/in-bind out
+	check_status 0
+	[ "$(cat out)" = from-bind ]
+	run_holt cp f cpv:/bro/g
+	[ "$status" -ne 0 ] || { show_run; false; }
+	[ ! -e b/g ]
+	# the volume holds it, not the container's layer: another container reads it
+	run_holt run --rm -v cpvol:/data "$IMG" cat /data/f
+	check_status 0 && check_output to-volume
+	run_holt diff cpv
+	[[ $output != *"/v/f"* ]] || { show_run; false; }
+}
+
+@test "cp into and out of a running container's volume" {
+	holt run -d --name cpr -v cprvol:/v "$IMG" sleep 60 >/dev/null
+	echo live >f
+	run_holt cp f cpr:/v/f
+	check_status 0
+	run_holt exec cpr cat /v/f
+	check_output live
+	run_holt cp cpr:/v/f back
+	check_status 0
+	[ "$(cat back)" = live ]
+	holt rm -f cpr >/dev/null
+	run_holt run --rm -v cprvol:/v "$IMG" cat /v/f
+	check_output live
+}
+
+@test "inspect shows HostConfig.Binds as docker lists them: -v binds and named volumes" {
+	mkdir -p b
+	holt create --name src -v "$PWD/b:/from" "$IMG" true >/dev/null
+	run_holt create --name binds -v bv:/v -v "$PWD/b:/b:ro" -v /anon \
+		--mount type=volume,src=mv,dst=/m --tmpfs /t --volumes-from src "$IMG" true
+	check_status 0
+	run_holt inspect -f '{{json .HostConfig.Binds}}' binds
+	check_status 0
+	check_output "[\"bv:/v\",\"$PWD/b:/b:ro\"]"
+	run_holt create --name nobinds --tmpfs /t "$IMG" true
+	run_holt inspect -f '{{json .HostConfig.Binds}}' nobinds
+	check_output null
 }

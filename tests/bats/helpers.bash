@@ -171,11 +171,13 @@ holt_image_ids()
 }
 
 # A listing of the store that changes when anything in it does (names, types, sizes,
-# modes, owners); mtimes are left out since reads may touch them.
+# modes, owners); mtimes are left out since reads may touch them, and the events journal,
+# which records every command by design.
 store_listing()
 {
 	[ -d "$HOLT_ROOT" ] || return 0
-	(cd "$HOLT_ROOT" && find . -printf '%p %y %s %m %U:%G\n' 2>/dev/null | LC_ALL=C sort)
+	(cd "$HOLT_ROOT" && find . -path ./events -prune -o -printf '%p %y %s %m %U:%G\n' 2>/dev/null |
+		LC_ALL=C sort)
 }
 
 # --- gates -----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ static void test_write_and_parse(const char *dir)
 {
 	struct holt_err err = {0};
 	cleanup_free char *path = xasprintf("%s/ctr.log", dir);
-	struct logfile *l = logfile_open(path, 0, &err);
+	struct logfile *l = logfile_open(path, 0, LOG_DRIVER_K8S_FILE, &err);
 	ok(l != NULL, "a log opens");
 	logfile_write(l, "stdout", "one\ntwo\nthr", 11);
 	logfile_write(l, "stderr", "oops\n", 5);
@@ -54,12 +54,44 @@ static void test_write_and_parse(const char *dir)
 	ok(!logfile_parse(bad, strlen(bad), &e), "a malformed line is refused");
 }
 
+static void test_formats(const char *dir)
+{
+	struct holt_err err = {0};
+	struct log_entry e;
+	char podman[] = "2026-11-28T14:35:54.000000001+01:00 stdout F x";
+	ok(logfile_parse(podman, strlen(podman), &e) && e.time.tv_sec == 1795872954 &&
+	       e.time.tv_nsec == 1,
+	   "podman's local time with its offset is read as the same instant");
+
+	cleanup_free char *path = xasprintf("%s/json.log", dir);
+	struct logfile *l = logfile_open(path, 0, LOG_DRIVER_JSON_FILE, &err);
+	logfile_write(l, "stderr", "a \"q\"\tb\npart", 12);
+	logfile_close(l);
+	cleanup_free char *text = slurp(path);
+	char *second = text ? strchr(text, '\n') : NULL;
+	ok(second &&
+	       strncmp(text,
+		       "{\"log\":\"a \\\"q\\\"\\tb\\n\",\"stream\":\"stderr\",\"time\":", 45) == 0,
+	   "json-file: docker's fields, the text escaped, with its newline");
+	*second = '\0';
+	ok(logfile_parse_json(text, strlen(text), &e) && e.is_stderr && !e.partial && e.len == 7 &&
+	       memcmp(e.text, "a \"q\"\tb", 7) == 0 && e.time.tv_sec > 1700000000,
+	   "json-file: a line parses back, decoded");
+	char *rest = second + 1;
+	*strchr(rest, '\n') = '\0';
+	ok(logfile_parse_json(rest, strlen(rest), &e) && e.partial && e.len == 4,
+	   "json-file: a piece of a line has no newline");
+	char bad[] = "{\"log\":1}";
+	ok(!logfile_parse_json(bad, strlen(bad), &e),
+	   "json-file: a line without its fields is refused");
+}
+
 static void test_rotation(const char *dir)
 {
 	struct holt_err err = {0};
 	cleanup_free char *path = xasprintf("%s/rot.log", dir);
 	cleanup_free char *old = xasprintf("%s.1", path);
-	struct logfile *l = logfile_open(path, 200, &err);
+	struct logfile *l = logfile_open(path, 200, LOG_DRIVER_K8S_FILE, &err);
 	for (int i = 0; i < 20; i++)
 		logfile_write(l, "stdout", "0123456789\n", 11);
 	logfile_close(l);
@@ -72,10 +104,11 @@ static void test_rotation(const char *dir)
 int main(void)
 {
 	char dir[] = "/tmp/holt-test-logs-XXXXXX";
-	plan(11);
+	plan(16);
 	if (!mkdtemp(dir))
 		return 1;
 	test_write_and_parse(dir);
+	test_formats(dir);
 	test_rotation(dir);
 	cleanup_free char *cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)

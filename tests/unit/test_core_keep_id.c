@@ -1,0 +1,58 @@
+/* Unit tests of --userns parsing and the keep-id map. */
+#include "core/keep_id.h"
+#include "tests/unit/tap.h"
+
+#include <string.h>
+
+static bool line_is(const struct keep_id_line *l, unsigned long in, unsigned long out,
+		    unsigned long count)
+{
+	return l->inside == in && l->outside == out && l->count == count;
+}
+
+static void test_parse(void)
+{
+	struct keep_id k;
+	struct holt_err err = {0};
+
+	ok(keep_id_parse("host", &k, &err) == 0 && !k.on, "host is holt's own namespace");
+	ok(keep_id_parse("keep-id", &k, &err) == 0 && k.on && k.uid == -1 && k.gid == -1,
+	   "keep-id keeps the user's own ids");
+	ok(keep_id_parse("keep-id:uid=1000,gid=33", &k, &err) == 0 && k.uid == 1000 && k.gid == 33,
+	   "keep-id:uid=1000,gid=33");
+	int r = keep_id_parse("keep-id:uid=x", &k, &err);
+	ok(r < 0 && strstr(err.msg, "uid=N"), "a bad option is refused: %s", err.msg);
+	holt_err_release(&err);
+	ok(keep_id_parse("keep-idx", &k, &err) < 0, "keep-idx is not keep-id");
+	holt_err_release(&err);
+	r = keep_id_parse("auto", &k, &err);
+	ok(r < 0 && strstr(err.msg, "not supported"), "auto is refused as unsupported: %s",
+	   err.msg);
+	holt_err_release(&err);
+}
+
+static void test_lines(void)
+{
+	struct keep_id_line l[3];
+	int n = keep_id_lines(1001, 65537, l);
+
+	ok(n == 3 && line_is(&l[0], 0, 1, 1001) && line_is(&l[1], 1001, 0, 1) &&
+	       line_is(&l[2], 1002, 1002, 64535),
+	   "the user at 1001, the range around it");
+	n = keep_id_lines(0, 65537, l);
+	ok(n == 2 && line_is(&l[0], 0, 0, 1) && line_is(&l[1], 1, 1, 65536),
+	   "uid=0: holt's own map");
+	n = keep_id_lines(100000, 65537, l);
+	ok(n == 2 && line_is(&l[0], 0, 1, 65536) && line_is(&l[1], 100000, 0, 1),
+	   "a uid beyond the range: the range below it");
+	n = keep_id_lines(1002, 1, l);
+	ok(n == 1 && line_is(&l[0], 1002, 0, 1), "no subordinate ids: the user's id only");
+}
+
+int main(void)
+{
+	plan(10);
+	test_parse();
+	test_lines();
+	return done();
+}
