@@ -47,7 +47,7 @@ static const struct cmd_option create_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info create_info = {
+const struct cmd_info cmd_network_create_info = {
     .name = "network create",
     .args = "[OPTIONS] NETWORK",
     .summary = "Create a user network",
@@ -61,7 +61,7 @@ static int network_create_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	struct network_spec spec = {0};
 	int c;
 
-	while ((c = cmd_getopt(argc, argv, &create_info)) != -1) {
+	while ((c = cmd_getopt(argc, argv, &cmd_network_create_info)) != -1) {
 		if (c == OPT_SUBNET)
 			spec.subnet = optarg;
 		else if (c == OPT_GATEWAY)
@@ -155,7 +155,7 @@ static const struct cmd_option inspect_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info inspect_info = {
+const struct cmd_info cmd_network_inspect_info = {
     .name = "network inspect",
     .args = "[OPTIONS] NETWORK...",
     .summary = "Show networks in detail",
@@ -168,7 +168,7 @@ static int network_inspect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	const char *format = NULL;
 	int c, ret = 0;
 
-	while ((c = cmd_getopt(argc, argv, &inspect_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_network_inspect_info)) != -1)
 		if (c == 'f')
 			format = optarg;
 	if (optind >= argc)
@@ -199,7 +199,7 @@ static const struct cmd_option ls_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info ls_info = {
+const struct cmd_info cmd_network_ls_info = {
     .name = "network ls",
     .args = "[OPTIONS]",
     .summary = "List user networks",
@@ -276,7 +276,7 @@ static int network_ls_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t n = 0;
 	int c, ret = 0;
 
-	while ((c = cmd_getopt(argc, argv, &ls_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_network_ls_info)) != -1)
 		if (c == 'q')
 			format = "{{.ID}}";
 		else if (c == 'f')
@@ -312,7 +312,7 @@ static const struct cmd_option connect_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info connect_info = {
+const struct cmd_info cmd_network_connect_info = {
     .name = "network connect",
     .args = "[OPTIONS] NETWORK CONTAINER",
     .summary = "Put a container on a network too",
@@ -326,7 +326,7 @@ static int network_connect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	const char *ip = NULL;
 	int c;
 
-	while ((c = cmd_getopt(argc, argv, &connect_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_network_connect_info)) != -1)
 		if (c == OPT_ALIAS)
 			strv_push(&aliases, optarg);
 		else if (c == OPT_IP)
@@ -340,7 +340,7 @@ static int network_connect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	return 0;
 }
 
-static const struct cmd_info disconnect_info = {
+const struct cmd_info cmd_network_disconnect_info = {
     .name = "network disconnect",
     .args = "NETWORK CONTAINER",
     .summary = "Take a container off a network",
@@ -350,7 +350,7 @@ static const struct cmd_info disconnect_info = {
 static int network_disconnect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct holt_err err = {0};
-	while (cmd_getopt(argc, argv, &disconnect_info) != -1)
+	while (cmd_getopt(argc, argv, &cmd_network_disconnect_info) != -1)
 		;
 	if (argc - optind != 2)
 		return cmd_error("network disconnect: name a network and a container");

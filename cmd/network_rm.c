@@ -16,7 +16,7 @@ static const struct cmd_option rm_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info rm_info = {
+const struct cmd_info cmd_network_rm_info = {
     .name = "network rm",
     .args = "[OPTIONS] NETWORK...",
     .summary = "Remove user networks",
@@ -66,7 +66,7 @@ int cmd_network_rm(int argc, char **argv, struct cmd_ctx *ctx)
 	bool force = false;
 	int c, ret = 0;
 
-	while ((c = cmd_getopt(argc, argv, &rm_info)) != -1)
+	while ((c = cmd_getopt(argc, argv, &cmd_network_rm_info)) != -1)
 		if (c == 'f')
 			force = true;
 	if (optind >= argc)
@@ -92,7 +92,7 @@ static const struct cmd_option prune_options[] = {
     {NULL, 0, NULL, NULL},
 };
 
-static const struct cmd_info prune_info = {
+const struct cmd_info cmd_network_prune_info = {
     .name = "network prune",
     .args = "[OPTIONS]",
     .summary = "Remove the user networks no container is on",
@@ -106,7 +106,7 @@ int cmd_network_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t n = 0;
 	int ret = 0;
 
-	while (cmd_getopt(argc, argv, &prune_info) != -1)
+	while (cmd_getopt(argc, argv, &cmd_network_prune_info) != -1)
 		;
 	if (optind < argc)
 		return cmd_error("network prune: unexpected argument \"%s\"", argv[optind]);
