@@ -58,7 +58,7 @@ static int remove_network(struct cmd_ctx *ctx, const char *name, bool force, str
 		if (remove_container(ctx, *u, err) < 0)
 			return holt_err_wrap(err, "remove container \"%s\"", *u);
 	}
-	return network_remove(ctx->store, n, err);
+	return netns_user_remove(ctx->store, n, err);
 }
 
 int cmd_network_rm(int argc, char **argv, struct cmd_ctx *ctx)
@@ -115,7 +115,7 @@ int cmd_network_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	for (size_t i = 0; i < n; i++) {
 		cleanup_strv char **users = NULL;
 		if (netns_user_users(ctx->store, list[i]->name, &users, &err) < 0 ||
-		    (!users && network_remove(ctx->store, list[i], &err) < 0)) {
+		    (!users && netns_user_remove(ctx->store, list[i], &err) < 0)) {
 			ret = cmd_fail(&err);
 			break;
 		}

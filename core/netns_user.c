@@ -88,7 +88,8 @@ static int record(const struct container *c, const struct network *n, const stru
 /* Attaches c (pidfd) to network name; primary: its first network (the default route, the
  * --ip, the address in /etc/hosts). */
 static int attach(struct store *s, const struct container *c, int pidfd, const char *name,
-		  char *const *aliases, const char *ip, bool primary, struct holt_err *err)
+		  char *const *aliases, const char *ip, bool primary, struct in_addr *addr,
+		  struct holt_err *err)
 {
 	cleanup_network struct network *n = network_lookup(s, name, err);
 	if (!n)
@@ -103,14 +104,14 @@ static int attach(struct store *s, const struct container *c, int pidfd, const c
 				.want = ip,
 				.default_route = primary,
 				.resolv_conf = getenv("HOLT_RESOLV_CONF")};
-	struct in_addr addr;
-	if (netd_attach(n, pidfd, &a, &addr, err) < 0 || record(c, n, &addr, err) < 0)
+	if (netd_attach(n, pidfd, &a, addr, err) < 0 || record(c, n, addr, err) < 0)
 		return -1;
-	return primary ? write_etc(c, n, addr, err) : 0;
+	return primary ? write_etc(c, n, *addr, err) : 0;
 }
 
-static int start_proxy(const struct container *c, char *const *exposed, int pidfd, pid_t *proxy,
-		       struct holt_err *err)
+/* The published TCP ports, proxied to the container's address on its first network. */
+static int start_proxy(const struct container *c, char *const *exposed, int pidfd,
+		       struct in_addr addr, pid_t *proxy, struct holt_err *err)
 {
 	cleanup_free struct port_map *maps = NULL;
 	size_t n = 0;
@@ -122,7 +123,7 @@ static int start_proxy(const struct container *c, char *const *exposed, int pidf
 			maps[tcp++] = maps[i]; /* -P's UDP ports have no way in here */
 	if (!tcp)
 		return 0;
-	pid_t pid = port_proxy_start(maps, tcp, pidfd, err);
+	pid_t pid = port_proxy_start(maps, tcp, pidfd, addr, err);
 	if (pid < 0)
 		return -1;
 	if (netns_record_ports(c, maps, tcp, err) < 0) {
@@ -144,11 +145,15 @@ int netns_user_start(struct store *s, const struct container *c, char *const *ex
 	if (pidfd < 0)
 		return holt_err_set(err, errno, "network: watch the container's process");
 	unlink(path); /* the last run's */
-	for (size_t i = 0; net->networks && net->networks[i]; i++)
+	struct in_addr first = {0}, addr;
+	for (size_t i = 0; net->networks && net->networks[i]; i++) {
 		if (attach(s, c, pidfd, net->networks[i], net->aliases, i ? NULL : net->ip, i == 0,
-			   err) < 0)
+			   &addr, err) < 0)
 			return -1;
-	return start_proxy(c, exposed, pidfd, proxy, err);
+		if (i == 0)
+			first = addr;
+	}
+	return start_proxy(c, exposed, pidfd, first, proxy, err);
 }
 
 int netns_user_connect(struct store *s, struct container *c, const char *name, char *const *aliases,
@@ -171,7 +176,8 @@ int netns_user_connect(struct store *s, struct container *c, const char *name, c
 		cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, c->state.pid, 0);
 		if (pidfd < 0)
 			return holt_err_set(err, errno, "container \"%s\" is not running", c->name);
-		if (attach(s, c, pidfd, n->name, aliases, ip, false, err) < 0)
+		struct in_addr addr;
+		if (attach(s, c, pidfd, n->name, aliases, ip, false, &addr, err) < 0)
 			return -1;
 	}
 	/* a slirp container keeps slirp for its outbound traffic and gains the network */
@@ -215,6 +221,14 @@ int netns_user_disconnect(struct store *s, struct container *c, const char *name
 	if (!kept)
 		c->config.network = NETWORK_SLIRP;
 	return container_save_config(c, err);
+}
+
+int netns_user_remove(struct store *s, const struct network *n, struct holt_err *err)
+{
+	cleanup_free char *dir = netd_dir(store_runroot(s), n->name);
+	if (network_remove(s, n, err) < 0)
+		return -1;
+	return netd_stop(dir, err);
 }
 
 json_object *netns_user_settings(const struct container *c, json_object *top)

@@ -83,6 +83,32 @@ pid_t netd_running(const char *dir)
 	return comm_is(helper, helper_comm) && comm_is(holder, holder_comm) ? holder : 0;
 }
 
+int netd_stop(const char *dir, struct holt_err *err)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return errno == ENOENT ? 0 : holt_err_set(err, errno, "stat \"%s\"", dir);
+	cleanup_close int lock = netd_lock(dir, err);
+	if (lock < 0)
+		return -1;
+	cleanup_free char *path = xasprintf("%s/netd", dir);
+	cleanup_file FILE *f = fopen(path, "re");
+	int helper = 0, holder = 0;
+	if (f && fscanf(f, "%d %d", &helper, &holder) == 2 && helper > 0 &&
+	    comm_is(helper, helper_comm))
+		kill(helper, SIGKILL);
+	/* gone with the helper's namespace: what is left is files */
+	endpoint_prune(dir, NULL);
+	cleanup_free char *endpoints = xasprintf("%s/endpoints", dir);
+	cleanup_free char *lock_path = xasprintf("%s/lock", dir);
+	unlink(path);
+	rmdir(endpoints);
+	unlink(lock_path);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return holt_err_set(err, errno, "remove \"%s\"", dir);
+	return 0;
+}
+
 /* --- the helper ------------------------------------------------------------------------ */
 
 static bool lookup(void *opaque, const char *name, struct in_addr *addr)

@@ -33,4 +33,8 @@ pid_t netd_ensure(const char *dir, const struct network *n, const char *resolv_c
 /* The holder's pid when the network's helper runs, else 0 (lock held or not). */
 pid_t netd_running(const char *dir);
 
+/* For `network rm`, once no container is on the network: ends its helper (the holder
+ * and its namespace go with it) and removes its runtime dir. */
+int netd_stop(const char *dir, struct holt_err *err);
+
 #endif

@@ -356,8 +356,10 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 	struct holt_err err = {0};
 	struct helper h = {.tap = TAP_FD, .exit_fd = PID_FD};
 	struct slirp_net net;
+	struct in_addr ctr;
 
 	slirp_net_default(&net);
+	inet_pton(AF_INET, SLIRP_ADDRESS, &ctr);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
@@ -367,7 +369,7 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 		dprintf(ready, "set up the net helper's descriptors: %s", strerror(errno));
 		_exit(1);
 	}
-	if ((h.proxy = port_proxy_start(cfg->ports, cfg->n_ports, PID_FD, &err)) < 0 ||
+	if ((h.proxy = port_proxy_start(cfg->ports, cfg->n_ports, PID_FD, ctr, &err)) < 0 ||
 	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 || add_forwards(&h, cfg, &err) < 0 ||
 	    privileges_drop_all(&err) < 0) {
 		dprintf(READY_FD, "%s", err.msg ? err.msg : "start libslirp");

@@ -201,6 +201,56 @@ json_get()
 	check_output "hello from the host"
 }
 
+@test "DNS on a network: the containers' names, and the host's resolver (dnsmasq) for the rest" {
+	command -v dnsmasq >/dev/null || skip "dnsmasq not installed (apt-get install dnsmasq-base)"
+	# as in 70_network.bats: dnsmasq on port 53 of the loopback of a network namespace of
+	# the test user's own, where holt runs too
+	local d=$HOLT_TMP/dns
+	mkdir -p "$d/run"
+	echo "nameserver 127.0.0.1" >"$d/resolv.conf"
+	cat >"$d/inside.sh" <<-EOF
+		set -e
+		ip link set lo up
+		dnsmasq --no-daemon --no-resolv --no-hosts --listen-address=127.0.0.1 \\
+			--bind-interfaces --port 53 --address=/only-dnsmasq.test/192.0.2.77 \\
+			--pid-file="$d/dnsmasq.pid" 2>"$d/dnsmasq.log" &
+		dp=\$!
+		h() { HOLT_RESOLV_CONF="$d/resolv.conf" "$HOLT" --root "$d/root" "\$@"; }
+		trap 'h rm -f dnsdb >/dev/null 2>&1; h network rm dnsnet >/dev/null 2>&1;
+			h rmi dns:1 >/dev/null 2>&1; kill \$dp' EXIT
+		for i in \$(seq 50); do [ -s "$d/dnsmasq.pid" ] && break; sleep 0.05; done
+		export XDG_RUNTIME_DIR="$d/run"
+		h import "$HOLT_FIXTURES/rootfs.tar.gz" dns:1 >/dev/null
+		h network create dnsnet >/dev/null
+		h run -d --network dnsnet --name dnsdb --network-alias dbalias dns:1 sleep 100 >/dev/null
+		h run --rm --network dnsnet dns:1 sh -c 'cat /etc/resolv.conf;
+			nslookup -type=a only-dnsmasq.test; nslookup dbalias'
+	EOF
+	run --separate-stderr timeout 60 unshare -rn bash "$d/inside.sh"
+	check_status 0
+	check_output_has "Address: 192.0.2.77"
+	check_output_has "Name:	dbalias"
+	check_output_has "Address: 10.89.0.2"
+}
+
+@test "-p publishes a TCP port of a container on a network" {
+	holt network create app >/dev/null
+	local port
+	port=$(free_port)
+	holt run -d --network app --name pub -p "127.0.0.1:$port:80" "$IMG" sh -c \
+		'mkdir /w && echo from-the-network >/w/index.html && busybox httpd -f -p 80 -h /w' \
+		>/dev/null
+	local i got=""
+	for ((i = 0; i < 100; i++)); do
+		got=$(curl -s --noproxy '*' -m 2 "http://127.0.0.1:$port/" 2>/dev/null) &&
+			[ "$got" = from-the-network ] && break
+		sleep 0.05
+	done
+	[ "$got" = from-the-network ] || { echo "got '$got'"; false; }
+	run_holt port pub
+	check_output "80/tcp -> 127.0.0.1:$port"
+}
+
 @test "containers on different networks do not reach each other" {
 	holt network create n1 >/dev/null
 	holt network create n2 >/dev/null
@@ -256,6 +306,14 @@ json_get()
 	run_holt network rm app
 	check_status 0
 	wait_no_net_procs
+}
+
+@test "network rm ends a helper in its last seconds and leaves no runtime state" {
+	holt network create app >/dev/null
+	holt run --rm --network app "$IMG" true
+	holt network rm app
+	wait_no_net_procs
+	[ ! -e "$HOLT_RUNROOT/networks/app" ] || { ls -la "$HOLT_RUNROOT/networks/app"; false; }
 }
 
 @test "the network helper keeps no capabilities" {
