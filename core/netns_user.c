@@ -12,6 +12,7 @@
 #include "storage/network.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,8 +20,29 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+/* An alias is a name the network's resolver answers: a DNS name, which also keeps the
+ * endpoint records (words on a line) whole. */
+static int check_aliases(char *const *aliases, struct holt_err *err)
+{
+	for (char *const *a = aliases; a && *a; a++) {
+		size_t len = strlen(*a);
+		if (!len || len > 253 || !isalnum((unsigned char)**a) ||
+		    strspn(*a,
+			   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+			len)
+			return holt_err_set(
+			    err, 0,
+			    "--network-alias \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] "
+			    "are allowed, up to 253",
+			    *a);
+	}
+	return 0;
+}
+
 int netns_user_check(struct store *s, const struct container_net *n, struct holt_err *err)
 {
+	if (check_aliases(n->aliases, err) < 0)
+		return -1;
 	for (char **name = n->networks; name && *name; name++) {
 		cleanup_network struct network *net = network_lookup(s, *name, err);
 		if (!net)
@@ -167,7 +189,7 @@ int netns_user_connect(struct store *s, struct container *c, const char *name, c
 		    "user networks join others",
 		    c->name, c->config.network == NETWORK_NONE ? "none" : "host");
 	cleanup_network struct network *n = network_lookup(s, name, err);
-	if (!n)
+	if (!n || check_aliases(aliases, err) < 0)
 		return -1;
 	if (strv_contains(net->networks, n->name))
 		return holt_err_set(err, EEXIST, "container \"%s\" is already on network \"%s\"",

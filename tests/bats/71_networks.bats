@@ -127,6 +127,12 @@ json_get()
 	check_holt_error nosuchnet
 	run_holt run --rm --network-alias x "$IMG" true
 	check_holt_error network-alias
+	holt network create app >/dev/null
+	run_holt run --rm --network app --network-alias 'a b' "$IMG" true
+	check_holt_error 'a b'
+	run_holt run --rm --network app --ip 10.1.1.1 "$IMG" true
+	check_holt_error 10.1.1.1
+	holt network rm app >/dev/null
 	[ -z "$(holt ps -aq)" ]
 }
 
@@ -187,6 +193,21 @@ json_get()
 	check_status 0
 	[ "$(json_get 'list(d[0]["Containers"].values())[0]["Name"]' <<<"$output")" = web ]
 	[[ $(json_get 'list(d[0]["Containers"].values())[0]["IPv4Address"]' <<<"$output") == "$addr/24" ]]
+}
+
+@test "restart, stop/start and exec: a container gets its network, name and alias again" {
+	holt network create app >/dev/null
+	holt run -d --network app --name again --network-alias again2 "$IMG" sleep 100 >/dev/null
+	holt restart -t 0 again >/dev/null
+	run_holt exec again sh -c 'ip -4 addr show eth0'
+	check_status 0
+	[[ $output == *"inet 10.89."* ]] || { show_run; false; }
+	run_holt run --rm --network app "$IMG" busybox ping -c1 -W5 again2
+	check_status 0
+	holt stop -t 0 again >/dev/null
+	holt start again >/dev/null
+	run_holt run --rm --network app "$IMG" busybox ping -c1 -W5 again
+	check_status 0
 }
 
 @test "a container on a network reaches the host's loopback through the gateway" {
