@@ -288,12 +288,17 @@ int netns_user_users(struct store *s, const char *name, char ***names, struct ho
 {
 	struct container **list = NULL;
 	size_t n = 0;
+	struct in_addr addr;
 	*names = NULL;
 	if (container_list(s, &list, &n, err) < 0)
 		return -1;
+	/* those whose config names it, and slirp ones `network connect` put on it live */
+	struct network net = {.name = (char *)name};
 	for (size_t i = 0; i < n; i++)
-		if (list[i]->config.network == NETWORK_USER &&
-		    strv_contains(list[i]->config.net.networks, name))
+		if ((list[i]->config.network == NETWORK_USER &&
+		     strv_contains(list[i]->config.net.networks, name)) ||
+		    (container_is_running(list[i]) &&
+		     netd_endpoint_addr(store_runroot(s), &net, list[i]->id, &addr)))
 			strv_push(names, list[i]->name);
 	container_list_free(list, n);
 	return 0;

@@ -47,7 +47,8 @@ int netns_user_connect(struct store *s, struct container *c, const char *name, c
 int netns_user_disconnect(struct store *s, struct container *c, const char *name,
 			  struct holt_err *err);
 
-/* The names of the containers, running or not, that are on network name. */
+/* The names of the containers, running or not, that are on network name, and of the
+ * running ones `network connect` put on it. */
 int netns_user_users(struct store *s, const char *name, char ***names, struct holt_err *err);
 
 /* `network rm` and `prune`, once netns_user_users found no container on n: removes

@@ -300,6 +300,16 @@ json_get()
 	check_status 0
 	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W2 srv
 	[ "$status" -ne 0 ] || { show_run; false; }
+	# a container on the default network joins one too, and keeps it in use
+	holt run -d --name dflt "$IMG" sleep 100 >/dev/null
+	run_holt network connect n2 dflt
+	check_status 0
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W5 dflt
+	check_status 0
+	run_holt exec dflt wget -qO- "http://10.0.2.2:$HTTP_PORT/"
+	check_output "hello from the host"
+	run_holt network rm n2
+	check_holt_error dflt
 }
 
 @test "nothing is left running after the containers exit, rm -f, kill -9 of a monitor" {
