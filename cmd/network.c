@@ -41,7 +41,7 @@ static const struct cmd_option create_options[] = {
     {"subnet", OPT_SUBNET, "CIDR", "its IPv4 subnet (default: the first free 10.89.N.0/24)"},
     {"gateway", OPT_GATEWAY, "IP", "its gateway, the way out (default: the subnet's first)"},
     {"internal", OPT_INTERNAL, NULL, "no traffic leaves the network"},
-    {"ipv6", OPT_IPV6, NULL, "recorded; the network carries IPv4 only"},
+    {"ipv6", OPT_IPV6, NULL, "refused: holt's user networks carry IPv4 only"},
     {"label", OPT_LABEL, "KEY=VALUE", "set a label on the network"},
     {"driver", 'd', "bridge", "the network driver (only bridge)"},
     {NULL, 0, NULL, NULL},
@@ -69,7 +69,8 @@ static int network_create_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 		else if (c == OPT_INTERNAL)
 			spec.internal = true;
 		else if (c == OPT_IPV6)
-			spec.ipv6 = true;
+			return cmd_error("network create: --ipv6: holt's user networks carry IPv4 "
+					 "only");
 		else if (c == OPT_LABEL) {
 			if (!*optarg || *optarg == '=')
 				return cmd_error("network create: --label \"%s\": the key is empty",
@@ -140,7 +141,7 @@ static json_object *network_json(struct cmd_ctx *ctx, const struct network *n)
 	json_object_object_add(o, "Created", json_object_new_string(n->created));
 	json_object_object_add(o, "Scope", json_object_new_string("local"));
 	json_object_object_add(o, "Driver", json_object_new_string("bridge"));
-	json_object_object_add(o, "EnableIPv6", json_object_new_boolean(n->ipv6));
+	json_object_object_add(o, "EnableIPv6", json_object_new_boolean(false));
 	json_object_object_add(o, "IPAM", ipam);
 	json_object_object_add(o, "Internal", json_object_new_boolean(n->internal));
 	json_object_object_add(o, "Attachable", json_object_new_boolean(false));
@@ -258,7 +259,7 @@ static json_object *ls_row(const struct network *n, bool trunc)
 	json_object_object_add(o, "Scope", json_object_new_string("local"));
 	json_object_object_add(o, "Subnet", json_object_new_string(subnet));
 	json_object_object_add(o, "Internal", json_object_new_boolean(n->internal));
-	json_object_object_add(o, "IPv6", json_object_new_boolean(n->ipv6));
+	json_object_object_add(o, "IPv6", json_object_new_boolean(false));
 	json_object_object_add(o, "Labels", json_object_new_string(labels));
 	json_object_object_add(o, "CreatedAt", json_object_new_string(n->created));
 	return o;

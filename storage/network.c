@@ -99,7 +99,6 @@ static json_object *record_json(const struct network *n)
 	json_object_object_add(o, "Subnet", json_object_new_string(subnet));
 	json_object_object_add(o, "Gateway", json_object_new_string(gw));
 	json_object_object_add(o, "Internal", json_object_new_boolean(n->internal));
-	json_object_object_add(o, "EnableIPv6", json_object_new_boolean(n->ipv6));
 	json_object_object_add(o, "Labels", json_labels_object(n->labels));
 	return o;
 }
@@ -122,8 +121,6 @@ static struct network *record_parse(json_object *o, struct holt_err *err)
 	set_dns(n);
 	if (json_object_object_get_ex(o, "Internal", &v))
 		n->internal = json_object_get_boolean(v);
-	if (json_object_object_get_ex(o, "EnableIPv6", &v))
-		n->ipv6 = json_object_get_boolean(v);
 	if (json_object_object_get_ex(o, "Labels", &v) &&
 	    json_object_is_type(v, json_type_object)) {
 		json_object_object_foreach(v, key, val)
@@ -270,7 +267,6 @@ struct network *network_create(struct store *s, const struct network_spec *spec,
 	n->id = random_hex64();
 	n->created = util_now_rfc3339();
 	n->internal = spec->internal;
-	n->ipv6 = spec->ipv6;
 	n->labels = spec->labels ? strv_dup(spec->labels) : NULL;
 
 	cleanup_free char *dir = xasprintf("%s/networks", store_root(s));

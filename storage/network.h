@@ -20,8 +20,7 @@ struct network {
 	struct in_addr gateway; /* libslirp's side: outbound traffic leaves through it */
 	struct in_addr dns;	/* the embedded resolver: the subnet's last host address */
 	bool internal;		/* no outbound traffic */
-	bool ipv6;
-	char **labels; /* KEY=VALUE */
+	char **labels;		/* KEY=VALUE */
 };
 
 void network_free(struct network *n);
@@ -37,7 +36,7 @@ struct network_spec {
 	const char *name;
 	const char *subnet;
 	const char *gateway;
-	bool internal, ipv6;
+	bool internal;
 	char *const *labels;
 };
 

@@ -121,6 +121,8 @@ json_get()
 	check_status 125
 	run_holt network create --driver macvlan x
 	check_status 125
+	run_holt network create --ipv6 x
+	check_holt_error ipv6
 	run_holt network ls --format '{{.Name}}'
 	check_output ""
 	run_holt run --rm --network nosuchnet "$IMG" true
@@ -270,6 +272,19 @@ json_get()
 	[ "$got" = from-the-network ] || { echo "got '$got'"; false; }
 	run_holt port pub
 	check_output "80/tcp -> 127.0.0.1:$port"
+}
+
+@test "an --internal network: containers reach each other, nothing outside" {
+	holt network create --internal closed >/dev/null
+	run_holt network inspect closed
+	[ "$(json_get 'd[0]["Internal"]' <<<"$output")" = True ]
+	holt run -d --network closed --name inside "$IMG" sleep 100 >/dev/null
+	run_holt run --rm --network closed "$IMG" busybox ping -c1 -W5 inside
+	check_status 0
+	local gw
+	gw=$(holt network inspect closed | json_get 'd[0]["IPAM"]["Config"][0]["Gateway"]')
+	run_holt run --rm --network closed "$IMG" wget -T 3 -qO- "http://$gw:$HTTP_PORT/"
+	[ "$status" -ne 0 ] || { show_run; false; }
 }
 
 @test "containers on different networks do not reach each other" {
