@@ -93,6 +93,25 @@ static int parse_cpus(const char *arg, struct container_config *cfg, struct holt
 	return 0;
 }
 
+/* --device: without 'r' or 'w' the container is still given what the device's own mode
+ * allows the user, since only a devices cgroup could deny it, and an unprivileged user
+ * cannot program one ('m' holds: no user namespace may make device nodes). */
+static int device(struct container_security *sec, const char *arg, struct holt_err *err)
+{
+	if (security_device(sec, arg, err) < 0)
+		return -1;
+	const char *perms = strrchr(sec->devices[strv_len(sec->devices) - 1], ':') + 1;
+	if (!strchr(perms, 'r') || !strchr(perms, 'w'))
+		cmd_warn("--device %s: a rootless container cannot be denied %s access to a "
+			 "device (that takes a devices cgroup, which only root can set up); it "
+			 "gets what the device's own permissions allow you",
+			 arg,
+			 strchr(perms, 'r')   ? "write"
+			 : strchr(perms, 'w') ? "read"
+					      : "read or write");
+	return 0;
+}
+
 static int parse_log_opt(const char *arg, struct container_config *cfg, struct holt_err *err)
 {
 	if (strcmp(arg, "max-size=-1") == 0) {
@@ -259,7 +278,7 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		cfg->security.privileged = true;
 		return 0;
 	case OPT_DEVICE:
-		return security_device(&cfg->security, arg, err);
+		return device(&cfg->security, arg, err);
 	case OPT_GROUP_ADD:
 		if (!*arg)
 			return holt_err_set(err, 0, "--group-add: the group is empty");

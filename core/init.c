@@ -207,6 +207,14 @@ static __attribute__((noreturn)) void start_command(const struct init_args *a, b
 	if ((sec->filter.len && seccomp_filter_load(&sec->filter, &err) < 0) ||
 	    switch_user(&ids, sec->sec, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
+	/* After the user changes, which must really happen; without CAP_SYS_ADMIN now, the
+	 * load needs no_new_privs, which costs nothing where only one id is mapped. */
+	if (sec->fake_root.len && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		holt_err_set(&err, errno, "set no_new_privs for fake-root-ids");
+		fail(a, HOLT_EXIT_ERROR, &err);
+	}
+	if (sec->fake_root.len && seccomp_filter_load(&sec->fake_root, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
 
 	cleanup_strv char **env = strv_dup(spec->env);
 	if (!spec_env_get(env, "HOME")) {
@@ -300,7 +308,8 @@ void init_container(const struct init_args *a)
 	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
 	    refuse_ptrace_over_fuse(a, root, &err) < 0 ||
 	    (a->keep_id && keep_id_add_entries(root, a->keep_id, &err) < 0) ||
-	    mounts_setup(root, a->container_dir, a->own_netns, &err) < 0 ||
+	    mounts_setup(root, a->container_dir, a->own_netns, a->security->sec->privileged, &err) <
+		0 ||
 	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
 	    devices_apply(root, a->security->sec, &err) < 0 ||
 	    masks_apply(root, a->security->sec, &err) < 0 || mounts_pivot(root, &err) < 0 ||

@@ -33,13 +33,14 @@ static int parse_id(const char *opt, const char *key, long *id)
 int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err)
 {
 	*out = (struct keep_id){.on = false, .uid = -1, .gid = -1};
-	if (!*arg || strcmp(arg, "host") == 0)
+	/* private: a namespace of the container's own, which holt's is (podman's rootless
+	 * meaning) */
+	if (!*arg || strcmp(arg, "host") == 0 || strcmp(arg, "private") == 0)
 		return 0;
-	if (strcmp(arg, "auto") == 0 || strncmp(arg, "auto:", 5) == 0 ||
-	    strcmp(arg, "private") == 0 || strcmp(arg, "nomap") == 0)
+	if (strcmp(arg, "auto") == 0 || strncmp(arg, "auto:", 5) == 0 || strcmp(arg, "nomap") == 0)
 		return holt_err_set(err, 0,
-				    "--userns \"%s\": not supported; holt has host (its own user "
-				    "namespace, the default) and keep-id[:uid=N,gid=N]",
+				    "--userns \"%s\": not supported; holt has host and private (its "
+				    "own user namespace, the default) and keep-id[:uid=N,gid=N]",
 				    arg);
 	if (strncmp(arg, "keep-id", 7) != 0 || (arg[7] && arg[7] != ':'))
 		return holt_err_set(err, 0,

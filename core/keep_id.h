@@ -14,8 +14,8 @@ struct keep_id {
 	long uid, gid; /* the user's ids inside; -1: the same as on the host */
 };
 
-/* Parses --userns's value: "" or "host" (holt's namespace), "keep-id[:uid=N,gid=N]".
- * auto, private and nomap are refused with a message saying so. */
+/* Parses --userns's value: "", "host" or "private" (holt's namespace),
+ * "keep-id[:uid=N,gid=N]". auto and nomap are refused with a message saying so. */
 int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err);
 
 /* One line of a uid_map or gid_map: ids inside..inside+count-1 are outside.. in the

@@ -83,27 +83,29 @@ static int setup_dev(const char *root, struct holt_err *err)
 	return 0;
 }
 
-static int setup_sys(const char *root, bool own_netns, struct holt_err *err)
+static int setup_sys(const char *root, bool own_netns, bool writable, struct holt_err *err)
 {
-	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY;
+	const unsigned long flags =
+	    MS_NOSUID | MS_NODEV | MS_NOEXEC | (writable ? 0 : (unsigned long)MS_RDONLY);
 	if (own_netns)
 		return mount_at("sysfs", root, "/sys", "sysfs", flags, NULL, err);
 	/* sysfs may only be mounted by the owner of the network namespace. */
 	if (mount_at("/sys", root, "/sys", NULL, MS_BIND | MS_REC, NULL, err) < 0)
 		return -1;
 	cleanup_free char *target = xasprintf("%s/sys", root);
-	if (mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
+	if (!writable && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
 		return holt_err_set(err, errno, "remount \"/sys\" read-only");
 	return 0;
 }
 
-int mounts_setup(const char *rootfs, const char *etc_dir, bool own_netns, struct holt_err *err)
+int mounts_setup(const char *rootfs, const char *etc_dir, bool own_netns, bool sys_writable,
+		 struct holt_err *err)
 {
 	static const char *const etc_files[] = {"hostname", "hosts", "resolv.conf"};
 
 	if (mount_at("proc", rootfs, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) <
 		0 ||
-	    setup_dev(rootfs, err) < 0 || setup_sys(rootfs, own_netns, err) < 0)
+	    setup_dev(rootfs, err) < 0 || setup_sys(rootfs, own_netns, sys_writable, err) < 0)
 		return -1;
 	cleanup_free char *etc = xasprintf("%s/etc", rootfs);
 	if (mkdir(etc, 0755) < 0 && errno != EEXIST)

@@ -15,6 +15,8 @@
 extern const char seccomp_default_profile[];
 extern const size_t seccomp_default_profile_len;
 extern const char seccomp_default_profile_sha256[];
+/* The fake-root-ids profile (core/seccomp_fake_root.c), in the same format. */
+extern const char seccomp_fake_root_profile[];
 
 /* The BPF program of profile (NULL: holt's default) for a container whose bounding set
  * is caps, from the cache under runroot or compiled into it. source names the profile in

@@ -152,6 +152,11 @@ int security_opt(struct container_security *s, const char *arg, struct holt_err 
 		strv_push(&s->security_opt, arg);
 		return 0;
 	}
+	if (strcmp(arg, "fake-root-ids") == 0) {
+		if (!strv_contains(s->security_opt, arg))
+			strv_push(&s->security_opt, arg);
+		return 0;
+	}
 	if (!strncmp(arg, "mask=", 5) || !strncmp(arg, "unmask=", 7)) {
 		bool unmask = arg[0] == 'u';
 		if (check_paths(arg, arg + (unmask ? 7 : 5), unmask, err) < 0)
@@ -161,8 +166,8 @@ int security_opt(struct container_security *s, const char *arg, struct holt_err 
 	}
 	return holt_err_set(err, 0,
 			    "--security-opt \"%s\": holt knows seccomp=unconfined|PROFILE.json, "
-			    "no-new-privileges[=true|false], mask=PATHS, unmask=PATHS|ALL and "
-			    "label=…",
+			    "no-new-privileges[=true|false], mask=PATHS, unmask=PATHS|ALL, "
+			    "fake-root-ids and label=…",
 			    arg);
 }
 
@@ -301,6 +306,11 @@ bool security_seccomp(const struct container_security *s, const char **profile)
 	return true;
 }
 
+bool security_fake_root_ids(const struct container_security *s)
+{
+	return strv_contains(s->security_opt, "fake-root-ids");
+}
+
 /* Whether path is named by one of the colon-separated lists of option key (globs). */
 static bool listed(char *const *opts, const char *key, const char *path)
 {
@@ -369,6 +379,12 @@ int security_plan_make(const struct container_security *s, bool privileged_exec,
 	    seccomp_filter_get(runroot, profile, "(the container's)", plan->caps, &plan->filter,
 			       err) < 0)
 		return -1;
+	if (security_fake_root_ids(s) &&
+	    seccomp_filter_get(runroot, seccomp_fake_root_profile, "(fake-root-ids)", CAPS_ALL,
+			       &plan->fake_root, err) < 0) {
+		seccomp_filter_release(&plan->filter);
+		return -1;
+	}
 	if (privileged_exec)
 		plan->caps = CAPS_ALL;
 	return 0;
@@ -377,4 +393,5 @@ int security_plan_make(const struct container_security *s, bool privileged_exec,
 void security_plan_release(struct security_plan *plan)
 {
 	seccomp_filter_release(&plan->filter);
+	seccomp_filter_release(&plan->fake_root);
 }

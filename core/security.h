@@ -16,7 +16,7 @@ struct container_security {
 	char **cap_drop;     /* likewise */
 	char **security_opt; /* "seccomp=unconfined", "seccomp=<profile JSON>" (docker keeps the
 			      * profile, not its file), "no-new-privileges[=…]", "mask=…",
-			      * "unmask=…" */
+			      * "unmask=…", "fake-root-ids" */
 	char **devices;	     /* "HOST:CONTAINER:PERMS" */
 	char **group_add;    /* group names or gids, or "keep-groups" alone */
 	bool privileged;
@@ -51,6 +51,9 @@ bool security_seccomp(const struct container_security *s, const char **profile);
 /* Paths masked and made read-only (docker's lists, with podman's mask= and unmask=). */
 char **security_masked_paths(const struct container_security *s);
 char **security_readonly_paths(const struct container_security *s);
+/* True with --security-opt fake-root-ids: calls changing file owners and process ids
+ * succeed without effect, for a user namespace that maps too few ids for them. */
+bool security_fake_root_ids(const struct container_security *s);
 /* True with --group-add keep-groups: the caller's supplementary groups stay. */
 bool security_keep_groups(const struct container_security *s);
 
@@ -59,7 +62,8 @@ struct security_plan {
 	const struct container_security *sec;
 	uint64_t caps;
 	bool no_new_privs;
-	struct sock_fprog filter; /* len 0: none */
+	struct sock_fprog filter;    /* len 0: none */
+	struct sock_fprog fake_root; /* the fake-root-ids filter; len 0: none */
 };
 
 /* Resolves s for a process (privileged_exec: exec --privileged, every capability),

@@ -237,3 +237,48 @@ all_caps()
 	check_output 'true 1'
 	holt rm shown shown2 >/dev/null
 }
+
+@test "fake-root-ids: chown, setuid and device mknod succeed without effect; fifos are real" {
+	local script='touch /f && chown 1234:5678 /f && echo chown-ok; stat -c %u:%g /f
+		mknod /dev/fake c 1 3 && echo mknod-ok; test -e /dev/fake || echo no-node
+		mkfifo /p && test -p /p && echo fifo-real
+		holt-test-tool setuid 4321; id -u'
+	run_holt run --rm --security-opt fake-root-ids "$IMG" sh -c "$script"
+	check_status 0
+	check_output "$(printf 'chown-ok\n0:0\nmknod-ok\nno-node\nfifo-real\nsetuid 4321: ok\n0')"
+	# the same container without it: a single-uid map cannot chown; ranges chown for real
+	run_holt run --rm "$IMG" sh -c 'touch /f; chown 1234:5678 /f 2>/dev/null; stat -c %u:%g /f'
+	if has_subids; then check_output '1234:5678'; else check_output '0:0'; fi
+}
+
+@test "fake-root-ids holds for exec, shows in SecurityOpt, and stacks on seccomp=unconfined" {
+	holt run -d --name fakeroot --security-opt fake-root-ids "$IMG" sleep 60 >/dev/null
+	run_holt exec fakeroot sh -c 'chown 99:99 /etc/hostname && echo chown-ok; grep ^Seccomp: /proc/self/status'
+	check_output "$(printf 'chown-ok\nSeccomp:\t2')"
+	run_holt inspect --format '{{json .HostConfig.SecurityOpt}}' fakeroot
+	check_output '["fake-root-ids"]'
+	holt rm -f fakeroot >/dev/null
+	run_holt run --rm --security-opt seccomp=unconfined --security-opt fake-root-ids "$IMG" \
+		sh -c 'touch /f && chown 7:7 /f && stat -c %u /f'
+	check_output '0'
+}
+
+@test "--privileged makes /sys writable, as docker does; it stays read-only otherwise" {
+	local opts='awk "\$2 == \"/sys\" { split(\$4, o, \",\"); print o[1] }" /proc/mounts'
+	run_holt run --rm --privileged "$IMG" sh -c "$opts"
+	check_output rw
+	run_holt run --rm "$IMG" sh -c "$opts"
+	check_output ro
+	run_holt run --rm --privileged --network host "$IMG" sh -c "$opts"
+	check_output rw
+}
+
+@test "--device without r or w says it cannot be enforced rootless, and runs" {
+	run_holt run --rm --device /dev/null:/dev/n:r "$IMG" sh -c 'echo x >/dev/n && echo written'
+	check_status 0
+	check_output written
+	[[ $stderr == *'--device /dev/null:/dev/n:r: a rootless container cannot be denied write access'* ]] ||
+		{ echo "stderr: $stderr"; false; }
+	run_holt run --rm --device /dev/null:/dev/n:rw "$IMG" true
+	[[ $stderr != *--device* ]] || { echo "stderr: $stderr"; false; }
+}
