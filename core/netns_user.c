@@ -194,7 +194,13 @@ int netns_user_connect(struct store *s, struct container *c, const char *name, c
 	if (strv_contains(net->networks, n->name))
 		return holt_err_set(err, EEXIST, "container \"%s\" is already on network \"%s\"",
 				    c->name, n->name);
-	if (container_is_running(c) && c->state.pid > 0) {
+	bool running = container_is_running(c) && c->state.pid > 0;
+	if (!running && c->config.network == NETWORK_SLIRP)
+		return holt_err_set(err, 0,
+				    "container \"%s\" is not running: one on the default network "
+				    "joins user networks only while it runs",
+				    c->name);
+	if (running) {
 		cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, c->state.pid, 0);
 		if (pidfd < 0)
 			return holt_err_set(err, errno, "container \"%s\" is not running", c->name);

@@ -325,6 +325,16 @@ json_get()
 	check_output "hello from the host"
 	run_holt network rm n2
 	check_holt_error dflt
+	holt create --name dfltstopped "$IMG" true >/dev/null
+	run_holt network connect n2 dfltstopped
+	check_holt_error "not running"
+	# a stopped container on a user network is put on another for its next start
+	holt create --name later --network n1 "$IMG" sleep 100 >/dev/null
+	run_holt network connect n2 later
+	check_status 0
+	holt start later >/dev/null
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W5 later
+	check_status 0
 }
 
 @test "nothing is left running after the containers exit, rm -f, kill -9 of a monitor" {
