@@ -73,12 +73,21 @@ static bool comm_is(pid_t pid, const char *want)
 	return n > 0 && strncmp(comm, want, strlen(want)) == 0 && comm[strlen(want)] == '\n';
 }
 
-pid_t netd_running(const char *dir)
+/* The pids the netd file records: the helper's and the holder's; false when none. */
+static bool read_pids(const char *dir, int *helper, int *holder)
 {
 	cleanup_free char *path = xasprintf("%s/netd", dir);
-	cleanup_file FILE *f = fopen(path, "re");
-	int helper = 0, holder = 0;
-	if (!f || fscanf(f, "%d %d", &helper, &holder) != 2 || helper <= 0 || holder <= 0)
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char text[64] = "";
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+	*helper = *holder = 0;
+	return n > 0 && sscanf(text, "%d %d", helper, holder) == 2 && *helper > 0 && *holder > 0;
+}
+
+pid_t netd_running(const char *dir)
+{
+	int helper, holder;
+	if (!read_pids(dir, &helper, &holder))
 		return 0;
 	return comm_is(helper, helper_comm) && comm_is(holder, holder_comm) ? holder : 0;
 }
@@ -92,10 +101,8 @@ int netd_stop(const char *dir, struct holt_err *err)
 	if (lock < 0)
 		return -1;
 	cleanup_free char *path = xasprintf("%s/netd", dir);
-	cleanup_file FILE *f = fopen(path, "re");
-	int helper = 0, holder = 0;
-	if (f && fscanf(f, "%d %d", &helper, &holder) == 2 && helper > 0 &&
-	    comm_is(helper, helper_comm))
+	int helper, holder;
+	if (read_pids(dir, &helper, &holder) && comm_is(helper, helper_comm))
 		kill(helper, SIGKILL);
 	/* gone with the helper's namespace: what is left is files */
 	endpoint_prune(dir, NULL);

@@ -159,9 +159,10 @@ json_get()
 	holt run -d --name c2 --network busy "$IMG" sleep 100 >/dev/null
 	run_holt network rm busy
 	check_holt_error busy
-	holt rm -f c2
-	run_holt network rm busy
+	run_holt network rm -f busy
 	check_status 0
+	[ -z "$(holt ps -aq)" ] || { echo "rm -f left the container"; holt ps -a; false; }
+	wait_no_net_procs
 }
 
 # --- containers on a network ---------------------------------------------------------------
