@@ -240,11 +240,11 @@ static __attribute__((noreturn)) void loop(struct helper *h)
 		}
 		if (ret > 0 && h->fds[0].revents & POLLIN)
 			read_tap(h);
-		if (ret > 0 && h->fds[2].revents)
+		if (ret > 0 && k && h->fds[2].revents) /* fd -1 (no hooks) never has any */
 			k->watch(k->opaque);
 		h->api->pollfds_poll(h->slirp, ret < 0, get_revents, h);
 		run_timers(h);
-		if (next_tick >= 0 && now_ms() >= next_tick) {
+		if (k && next_tick >= 0 && now_ms() >= next_tick) {
 			k->tick(k->opaque);
 			next_tick = now_ms() + k->tick_ms;
 		}
