@@ -9,6 +9,7 @@
 #include "core/network_endpoint.h"
 #include "net/dns_reply.h"
 #include "net/netlink.h"
+#include "net/privileges.h"
 #include "net/slirp_helper.h"
 #include "net/tap.h"
 
@@ -207,8 +208,10 @@ static __attribute__((noreturn)) void holder_main(int sock, int ready, pid_t par
 	else if ((nl = nl_open(0, &err)) >= 0 && build_bridge(nl, &tap, &err) == 0) {
 		int events = nl_open(RTMGRP_LINK, &err);
 		int query = events >= 0 ? nl_open(0, &err) : -1;
+		/* it only holds the namespace from here: no capability is left to misuse */
 		if (query >= 0 && fd_send(sock, tap, &err) == 0 &&
-		    fd_send(sock, events, &err) == 0 && fd_send(sock, query, &err) == 0) {
+		    fd_send(sock, events, &err) == 0 && fd_send(sock, query, &err) == 0 &&
+		    privileges_drop_all(&err) == 0) {
 			close_range(0, ~0U, 0);
 			sigset_t all;
 			sigfillset(&all);

@@ -373,15 +373,16 @@ json_get()
 	[ ! -e "$HOLT_RUNROOT/networks/app" ] || { ls -la "$HOLT_RUNROOT/networks/app"; false; }
 }
 
-@test "the network helper keeps no capabilities" {
+@test "the network helper and its namespace holder keep no capabilities" {
 	holt network create app >/dev/null
 	holt run -d --network app --name caps "$IMG" sleep 100 >/dev/null
 	local p n=0
 	for p in $(live_net_procs); do
-		[ "$(cat "/proc/$p/comm")" = holt-netd ] || continue
+		case $(cat "/proc/$p/comm") in holt-netd | holt-netns) ;; *) continue ;; esac
 		grep -E '^Cap(Eff|Prm|Bnd):' "/proc/$p/status" | grep -v '0000000000000000$' &&
 			{ echo "process $p keeps capabilities"; false; }
+		grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$p/status"
 		n=$((n + 1))
 	done
-	[ "$n" -eq 1 ] || { echo "expected one network helper, found $n"; false; }
+	[ "$n" -eq 2 ] || { echo "expected a network helper and a holder, found $n"; false; }
 }
