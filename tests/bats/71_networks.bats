@@ -134,6 +134,8 @@ json_get()
 	check_holt_error 'a b'
 	run_holt run --rm --network app --ip 10.1.1.1 "$IMG" true
 	check_holt_error 10.1.1.1
+	run_holt run --rm --network app -p 5353:53/udp "$IMG" true
+	check_holt_error udp
 	holt network rm app >/dev/null
 	[ -z "$(holt ps -aq)" ]
 }
@@ -181,6 +183,20 @@ json_get()
 	run_holt run --rm --network app "$IMG" nslookup database
 	check_status 0
 	[[ $output == *10.89.* ]] || { show_run; false; }
+}
+
+@test "containers starting at once on a network share one helper and get distinct addresses" {
+	holt network create app >/dev/null
+	local i
+	for i in 1 2 3 4 5 6; do
+		holt run --rm --network app "$IMG" sh -c 'sleep 1; ip -4 addr show eth0' \
+			>"$HOLT_TMP/par$i.out" 2>&1 &
+	done
+	wait
+	local addrs
+	addrs=$(grep -ho 'inet 10\.89\.[0-9.]*' "$HOLT_TMP"/par*.out | sort -u | wc -l)
+	[ "$addrs" -eq 6 ] || { cat "$HOLT_TMP"/par*.out; false; }
+	wait_no_net_procs
 }
 
 @test "inspect shows the container on its network, with its address" {
