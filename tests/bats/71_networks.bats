@@ -151,6 +151,17 @@ json_get()
 	check_output "used"
 }
 
+@test "system prune removes the networks no container is on, as docker's" {
+	holt network create keptnet >/dev/null
+	holt network create gonenet >/dev/null
+	holt create --name keeper --network keptnet "$IMG" sleep 100 >/dev/null
+	holt start keeper >/dev/null
+	run_holt system prune -f
+	check_status 0
+	run_holt network ls --format '{{.Name}}'
+	check_output "keptnet"
+}
+
 @test "network rm refuses a network in use, running or not" {
 	holt network create busy >/dev/null
 	holt create --name c1 --network busy "$IMG" true >/dev/null
