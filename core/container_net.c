@@ -269,9 +269,11 @@ static char *resolv_text(enum container_network mode, const struct container_net
 			strv_push(&first, *d);
 		strv_free(search);
 		search = steal_pointer(&first);
+		/* alone: it passes every other name to the host's resolvers, and a second
+		 * server asked at once (musl asks all) could answer NXDOMAIN for a container */
 		strv_push(&use, slirp_dns);
 	}
-	for (char **s = servers; s && *s; s++) {
+	for (char **s = servers; !domain && s && *s; s++) {
 		struct in_addr a;
 		bool loopback =
 		    (inet_pton(AF_INET, *s, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127) ||

@@ -194,6 +194,11 @@ json_get()
 	run_holt run --rm --network app "$IMG" nslookup database
 	check_status 0
 	[[ $output == *10.89.* ]] || { show_run; false; }
+	# the network's resolver alone: it passes other names on to the host's
+	run_holt run --rm --network app "$IMG" grep -c '^nameserver' /etc/resolv.conf
+	check_output 1
+	run_holt run --rm --network app "$IMG" grep '^nameserver' /etc/resolv.conf
+	check_output "nameserver 10.89.0.254"
 }
 
 @test "containers starting at once on a network share one helper and get distinct addresses" {
