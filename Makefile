@@ -151,7 +151,7 @@ check-clang:
 	$(MAKE) CC=clang BUILD=$(CLANG_BUILD) DEVELOPER=1 $(CLANG_BUILD)/holt \
 		$(UNIT_SRC:tests/unit/%.c=$(CLANG_BUILD)/tests/%)
 
-check: check-layers lint all unit $(HELPER) asan check-clang fuzz
+check: check-layers check-format lint all unit $(HELPER) asan check-clang fuzz
 	HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
 		HOLT_FUZZ="$(FUZZ_BIN)" tests/run-checks $(UNIT_BIN)
 
@@ -173,7 +173,7 @@ format:
 	clang-format -i $(FORMAT_SRC)
 
 check-format:
-	clang-format --dry-run --Werror $(FORMAT_SRC)
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "check-format: every file formatted"
 
 # The library's layers run one way: core/base/ includes nothing above it, storage/ and
 # net/ include only core/base/ and themselves, and nothing below cmd/ includes cmd/.

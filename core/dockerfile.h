@@ -19,9 +19,10 @@ struct dockerfile_heredoc {
 
 struct dockerfile_instruction {
 	char *keyword; /* upper case: "RUN", "COPY" */
-	char **flags;  /* the --name[=value] words before the arguments, unexpanded; NULL-terminated */
-	char *args;    /* the rest of the instruction, continuations joined, unexpanded */
-	char **json;   /* the exec (JSON array) form's strings, else NULL: the shell form */
+	char *
+	    *flags; /* the --name[=value] words before the arguments, unexpanded; NULL-terminated */
+	char *args; /* the rest of the instruction, continuations joined, unexpanded */
+	char **json; /* the exec (JSON array) form's strings, else NULL: the shell form */
 	struct dockerfile_heredoc *heredocs; /* in the order their << appear */
 	size_t n_heredocs;
 	char *text; /* the instruction as written (continuations joined): history and messages */
@@ -30,16 +31,16 @@ struct dockerfile_instruction {
 
 struct dockerfile_stage {
 	struct dockerfile_instruction from; /* the FROM itself: flags (--platform), args */
-	char *base;			    /* FROM's image word, unexpanded: "debian:${V}", "scratch" */
-	char *name;			    /* AS name, lower-cased, or NULL */
+	char *base; /* FROM's image word, unexpanded: "debian:${V}", "scratch" */
+	char *name; /* AS name, lower-cased, or NULL */
 	struct dockerfile_instruction *instructions; /* those after FROM, up to the next FROM */
 	size_t n_instructions;
 };
 
 struct dockerfile {
-	char *path;  /* as given to dockerfile_parse, for messages */
-	char escape; /* '\\' or '`', from the escape directive */
-	char *syntax;			      /* the syntax directive, or NULL; holt ignores it */
+	char *path;   /* as given to dockerfile_parse, for messages */
+	char escape;  /* '\\' or '`', from the escape directive */
+	char *syntax; /* the syntax directive, or NULL; holt ignores it */
 	struct dockerfile_instruction *meta_args; /* the ARGs before the first FROM */
 	size_t n_meta_args;
 	struct dockerfile_stage *stages;

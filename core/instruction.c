@@ -1,6 +1,10 @@
-/* Dockerfile instructions read as docker's builder reads them for `commit --change`. */
+/* Dockerfile instructions read as docker's builder reads them for `commit --change`:
+ * the line read by the Dockerfile parser, its words expanded with the config's Env as
+ * the builder's dispatchers expand them. */
 #include "core/instruction.h"
 #include "core/base/util.h"
+#include "core/dockerfile.h"
+#include "core/dockerfile_line.h"
 #include "core/signals.h"
 #include "core/spec.h"
 
@@ -9,12 +13,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 struct apply {
 	json_object *config;
-	const char *text; /* the whole instruction, for messages */
-	char *args;	  /* what follows the keyword, without surrounding blanks */
+	const char *text;		   /* the whole instruction, for messages */
+	struct dockerfile_instruction ins; /* as the parser read it */
+	const char *args;		   /* ins.args */
 	bool cmd_set;
 };
 
@@ -29,103 +33,70 @@ static __attribute__((format(printf, 3, 4))) int invalid(const struct apply *a,
 	return holt_err_set(err, 0, "change \"%s\": %s", a->text, why);
 }
 
-/* The exec form, a JSON array of strings; anything else is the shell form. */
-static char **parse_command(const char *args)
+/* The exec form as written, else the shell form run by /bin/sh -c. */
+static char **command_of(const struct apply *a)
 {
 	char **v = NULL;
-	cleanup_json json_object *o = args[0] == '[' ? json_tokener_parse(args) : NULL;
-	if (o && json_object_is_type(o, json_type_array)) {
-		size_t n = json_object_array_length(o);
-		for (size_t i = 0; i < n; i++) {
-			json_object *s = json_object_array_get_idx(o, i);
-			if (!json_object_is_type(s, json_type_string)) {
-				strv_free(v);
-				v = NULL;
-				break;
-			}
-			strv_push(&v, json_object_get_string(s));
-		}
-		/* [] is a command too: an empty one */
-		if (n == 0)
-			v = xzalloc(sizeof *v);
-		if (v)
-			return v;
-	}
+
+	if (a->ins.json)
+		return strv_dup(a->ins.json);
 	strv_push(&v, "/bin/sh");
 	strv_push(&v, "-c");
-	strv_push(&v, args);
+	strv_push(&v, a->args);
 	return v;
 }
 
-/* Splits s into words as a shell would: blanks separate, quotes group, a backslash
- * escapes. NULL when a quote is left open. */
-static char **split_words(const char *s)
+/* word expanded with the config's Env, as the builder expands it. */
+static char *expand(const struct apply *a, const char *word, struct holt_err *err)
 {
-	cleanup_free char *w = xmalloc(strlen(s) + 1);
-	char **v = NULL;
-	size_t k = 0;
-	bool in_word = false;
-	char quote = 0;
-
-	for (const char *p = s; *p; p++) {
-		if (quote && *p == quote) {
-			quote = 0;
-		} else if (quote) {
-			if (*p == '\\' && quote == '"' && p[1])
-				p++;
-			w[k++] = *p;
-		} else if (isspace((unsigned char)*p)) {
-			if (in_word) {
-				w[k] = '\0';
-				strv_push(&v, w);
-				k = 0;
-				in_word = false;
-			}
-		} else {
-			in_word = true;
-			if (*p == '"' || *p == '\'')
-				quote = *p;
-			else
-				w[k++] = *p == '\\' && p[1] ? *++p : *p;
-		}
-	}
-	if (quote) {
-		strv_free(v);
-		return NULL;
-	}
-	if (in_word) {
-		w[k] = '\0';
-		strv_push(&v, w);
-	}
-	return v;
+	cleanup_strv char **env = json_get_strv(a->config, "Env");
+	char *s = dockerfile_expand(word, env, '\\', err);
+	if (!s)
+		holt_err_wrap(err, "change \"%s\"", a->text);
+	return s;
 }
 
-/* KEY=VALUE words, or the old form KEY VALUE (the rest of the line): "KEY=VALUE"s. */
+/* KEY=VALUE words, or the old form KEY VALUE (the rest of the line): "KEY=VALUE"s,
+ * each side expanded. */
 static char **parse_pairs(const struct apply *a, struct holt_err *err)
 {
-	cleanup_strv char **words = split_words(a->args);
-	char **pairs = NULL;
+	cleanup_strv char **words = dockerfile_raw_words(a->args, '\\');
+	cleanup_strv char **pairs = NULL;
 
-	if (!words)
-		return invalid(a, err, "a quote is not closed"), NULL;
 	if (!strchr(words[0], '=')) {
 		size_t key_len = strcspn(a->args, " \t");
-		const char *value = a->args + key_len + strspn(a->args + key_len, " \t");
-		if (!*value)
+		const char *rest = a->args + key_len + strspn(a->args + key_len, " \t");
+		if (!*rest)
 			return invalid(a, err, "\"%s\" needs a value", words[0]), NULL;
-		cleanup_free char *kv = xasprintf("%.*s=%s", (int)key_len, a->args, value);
+		cleanup_free char *raw_key = xstrndup(a->args, key_len);
+		cleanup_free char *key = expand(a, raw_key, err);
+		cleanup_free char *value = key ? expand(a, rest, err) : NULL;
+		if (!value)
+			return NULL;
+		cleanup_free char *kv = xasprintf("%s=%s", key, value);
 		strv_push(&pairs, kv);
-		return pairs;
+		return steal_pointer(&pairs);
 	}
-	for (char **w = words; *w; w++)
-		if (!strchr(*w, '=') || **w == '=')
+	for (char **w = words; *w; w++) {
+		char *eq = strchr(*w, '=');
+		if (!eq || eq == *w)
 			return invalid(a, err, "\"%s\" is not KEY=VALUE", *w), NULL;
-	return steal_pointer(&words);
+		*eq = '\0';
+		cleanup_free char *key = expand(a, *w, err);
+		cleanup_free char *value = key ? expand(a, eq + 1, err) : NULL;
+		if (!value)
+			return NULL;
+		if (!*key)
+			return invalid(a, err, "\"%s=%s\" is not KEY=VALUE", *w, eq + 1), NULL;
+		cleanup_free char *kv = xasprintf("%s=%s", key, value);
+		strv_push(&pairs, kv);
+	}
+	return steal_pointer(&pairs);
 }
 
 static int apply_cmd(struct apply *a, struct holt_err *err)
 {
-	cleanup_strv char **argv = parse_command(a->args);
+	cleanup_strv char **argv = command_of(a);
 	json_add_strv(a->config, "Cmd", argv);
 	a->cmd_set = true;
 	return 0;
@@ -133,7 +104,7 @@ static int apply_cmd(struct apply *a, struct holt_err *err)
 
 static int apply_entrypoint(struct apply *a, struct holt_err *err)
 {
-	cleanup_strv char **argv = parse_command(a->args);
+	cleanup_strv char **argv = command_of(a);
 	json_add_strv(a->config, "Entrypoint", argv);
 	/* The base's Cmd was meant as arguments to another entrypoint. */
 	if (!a->cmd_set)
@@ -212,9 +183,10 @@ static int expose_one(struct apply *a, json_object *ports, const char *spec, str
 
 static int apply_expose(struct apply *a, struct holt_err *err)
 {
-	cleanup_strv char **words = split_words(a->args);
+	cleanup_strv char **env = json_get_strv(a->config, "Env");
+	cleanup_strv char **words = dockerfile_words(a->args, env, '\\', err);
 	if (!words)
-		return invalid(a, err, "a quote is not closed");
+		return holt_err_wrap(err, "change \"%s\"", a->text);
 	json_object *ports = object_at(a->config, "ExposedPorts");
 	for (char **w = words; *w; w++)
 		if (expose_one(a, ports, *w, err) < 0)
@@ -224,15 +196,21 @@ static int apply_expose(struct apply *a, struct holt_err *err)
 
 static int apply_stopsignal(struct apply *a, struct holt_err *err)
 {
-	if (signals_parse(a->args) < 0)
-		return invalid(a, err, "\"%s\" is not a signal", a->args);
-	json_object_object_add(a->config, "StopSignal", json_object_new_string(a->args));
+	cleanup_free char *sig = expand(a, a->args, err);
+	if (!sig)
+		return -1;
+	if (signals_parse(sig) < 0)
+		return invalid(a, err, "\"%s\" is not a signal", sig);
+	json_object_object_add(a->config, "StopSignal", json_object_new_string(sig));
 	return 0;
 }
 
 static int apply_user(struct apply *a, struct holt_err *err)
 {
-	json_object_object_add(a->config, "User", json_object_new_string(a->args));
+	cleanup_free char *user = expand(a, a->args, err);
+	if (!user)
+		return -1;
+	json_object_object_add(a->config, "User", json_object_new_string(user));
 	return 0;
 }
 
@@ -240,10 +218,12 @@ static int apply_user(struct apply *a, struct holt_err *err)
 static int apply_workdir(struct apply *a, struct holt_err *err)
 {
 	cleanup_free char *cur = json_get_string(a->config, "WorkingDir");
+	cleanup_free char *arg = expand(a, a->args, err);
+	if (!arg)
+		return -1;
 	cleanup_free char *dir =
-	    a->args[0] == '/'
-		? xstrdup(a->args)
-		: xasprintf("%s/%s", cur && *cur && strcmp(cur, "/") ? cur : "", a->args);
+	    arg[0] == '/' ? xstrdup(arg)
+			  : xasprintf("%s/%s", cur && *cur && strcmp(cur, "/") ? cur : "", arg);
 	json_object_object_add(a->config, "WorkingDir", json_object_new_string(dir));
 	return 0;
 }
@@ -259,27 +239,28 @@ static const struct {
 
 static int apply_one(struct apply *a, struct holt_err *err)
 {
-	const char *s = a->text + strspn(a->text, " \t");
-	size_t len = strcspn(s, " \t");
-	const char *rest = s + len + strspn(s + len, " \t");
-	size_t rest_len = strlen(rest);
+	cleanup_free char *where = xasprintf("change \"%s\"", a->text);
 
-	while (rest_len && isspace((unsigned char)rest[rest_len - 1]))
-		rest_len--;
-	for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++) {
-		if (len != strlen(keywords[i].name) || strncasecmp(s, keywords[i].name, len))
-			continue;
-		if (!rest_len)
-			return invalid(a, err, "%s needs an argument", keywords[i].name);
-		a->args = xstrndup(rest, rest_len);
-		int ret = keywords[i].apply(a, err);
-		free(a->args);
-		return ret;
-	}
-	return invalid(a, err,
-		       "unknown instruction \"%.*s\" (holt takes CMD, ENTRYPOINT, ENV, EXPOSE, "
-		       "LABEL, STOPSIGNAL, USER, WORKDIR)",
-		       (int)len, s);
+	if (dockerfile_line_parse(a->text, where, &a->ins, err) < 0)
+		return -1;
+	size_t i = 0;
+	while (i < sizeof keywords / sizeof *keywords && strcmp(a->ins.keyword, keywords[i].name))
+		i++;
+	int ret;
+	a->args = a->ins.args;
+	if (i == sizeof keywords / sizeof *keywords)
+		ret =
+		    invalid(a, err,
+			    "holt takes CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER and "
+			    "WORKDIR, not %s",
+			    a->ins.keyword);
+	else if (!*a->args && !a->ins.json)
+		ret = invalid(a, err, "%s needs an argument", keywords[i].name);
+	else
+		ret = keywords[i].apply(a, err);
+	dockerfile_instruction_clear(&a->ins);
+	a->args = NULL;
+	return ret;
 }
 
 int instructions_apply(json_object *config, char *const *instructions, struct holt_err *err)

@@ -38,10 +38,11 @@ int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err)
 	if (!*arg || strcmp(arg, "host") == 0 || strcmp(arg, "private") == 0)
 		return 0;
 	if (strcmp(arg, "auto") == 0 || strncmp(arg, "auto:", 5) == 0 || strcmp(arg, "nomap") == 0)
-		return holt_err_set(err, 0,
-				    "--userns \"%s\": not supported; holt has host and private (its "
-				    "own user namespace, the default) and keep-id[:uid=N,gid=N]",
-				    arg);
+		return holt_err_set(
+		    err, 0,
+		    "--userns \"%s\": not supported; holt has host and private (its "
+		    "own user namespace, the default) and keep-id[:uid=N,gid=N]",
+		    arg);
 	if (strncmp(arg, "keep-id", 7) != 0 || (arg[7] && arg[7] != ':'))
 		return holt_err_set(err, 0,
 				    "--userns \"%s\": not one of host, keep-id[:uid=N,gid=N]", arg);

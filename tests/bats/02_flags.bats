@@ -186,7 +186,8 @@ teardown()
 }
 
 @test "--replace: the container of that name is stopped and removed first" {
-	holt run -d --name rp "$IMG" sleep 60 >/dev/null
+	# sleep, as pid 1, ignores SIGTERM: without a short timeout the stop takes 10 s
+	holt run -d --name rp --stop-timeout 1 "$IMG" sleep 60 >/dev/null
 	local old
 	old=$(holt inspect -f '{{.Id}}' rp)
 	run_holt run -d --replace --name rp "$IMG" sleep 60
