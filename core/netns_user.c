@@ -110,8 +110,8 @@ static int record(const struct container *c, const struct network *n, const stru
 /* Attaches c (pidfd) to network name; primary: its first network (the default route, the
  * --ip, the address in /etc/hosts). */
 static int attach(struct store *s, const struct container *c, int pidfd, const char *name,
-		  char *const *aliases, const char *ip, bool primary, struct in_addr *addr,
-		  struct holt_err *err)
+		  char *const *aliases, const char *ip, bool primary, bool fresh,
+		  struct in_addr *addr, struct holt_err *err)
 {
 	cleanup_network struct network *n = network_lookup(s, name, err);
 	if (!n)
@@ -125,6 +125,7 @@ static int attach(struct store *s, const struct container *c, int pidfd, const c
 				.names = names,
 				.want = ip,
 				.default_route = primary,
+				.fresh = fresh,
 				.resolv_conf = getenv("HOLT_RESOLV_CONF")};
 	if (netd_attach(n, pidfd, &a, addr, err) < 0 || record(c, n, addr, err) < 0)
 		return -1;
@@ -170,7 +171,7 @@ int netns_user_start(struct store *s, const struct container *c, char *const *ex
 	struct in_addr first = {0}, addr;
 	for (size_t i = 0; net->networks && net->networks[i]; i++) {
 		if (attach(s, c, pidfd, net->networks[i], net->aliases, i ? NULL : net->ip, i == 0,
-			   &addr, err) < 0)
+			   true, &addr, err) < 0)
 			return -1;
 		if (i == 0)
 			first = addr;
@@ -205,7 +206,7 @@ int netns_user_connect(struct store *s, struct container *c, const char *name, c
 		if (pidfd < 0)
 			return holt_err_set(err, errno, "container \"%s\" is not running", c->name);
 		struct in_addr addr;
-		if (attach(s, c, pidfd, n->name, aliases, ip, false, &addr, err) < 0)
+		if (attach(s, c, pidfd, n->name, aliases, ip, false, false, &addr, err) < 0)
 			return -1;
 	}
 	/* a slirp container keeps slirp for its outbound traffic and gains the network */

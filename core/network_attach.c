@@ -25,10 +25,31 @@ static void free_ifname(char *name, size_t cap)
 	}
 }
 
+/* In the worker: the bridge end of a veth of the container's last run, when the kernel
+ * has not yet taken it with that run's namespace; the new one has its name. */
+static int drop_stale_peer(int bridge_ns, const char *peer, struct holt_err *err)
+{
+	if (setns(bridge_ns, CLONE_NEWNET) < 0)
+		return holt_err_set(err, errno, "enter the network's namespace");
+	cleanup_close int nl = nl_open(0, err);
+	if (nl < 0)
+		return -1;
+	int idx = (int)if_nametoindex(peer);
+	if (idx && nl_link_delete(nl, idx, err) < 0) {
+		if (err->errnum != ENODEV)
+			return -1;
+		holt_err_release(err); /* the kernel took it meanwhile */
+	}
+	return 0;
+}
+
 /* In the worker: the veth, its container end addressed and up, its bridge end on br0. */
 static int plumb(int pidfd, int bridge_ns, const char *peer, const struct network *n,
-		 struct in_addr addr, bool route, char *ifname, size_t cap, struct holt_err *err)
+		 struct in_addr addr, bool route, bool stale, char *ifname, size_t cap,
+		 struct holt_err *err)
 {
+	if (stale && drop_stale_peer(bridge_ns, peer, err) < 0)
+		return -1;
 	if (setns(pidfd, CLONE_NEWNET) < 0)
 		return holt_err_set(err, errno, "enter the container's network namespace");
 	cleanup_close int nl = nl_open(0, err);
@@ -65,7 +86,7 @@ struct job {
 	const char *peer, *ifname;
 	const struct network *n;
 	struct in_addr addr;
-	bool route, detach;
+	bool route, stale, detach;
 };
 
 /* Runs job in a worker; its report is "ok IFNAME" or why it failed. */
@@ -82,7 +103,7 @@ static int run_worker(const struct job *j, char *ifname, size_t cap, struct holt
 		close(pipefd[0]);
 		int r = j->detach ? unplumb(j->pidfd, j->ifname, &werr)
 				  : plumb(j->pidfd, j->bridge_ns, j->peer, j->n, j->addr, j->route,
-					  name, sizeof name, &werr);
+					  j->stale, name, sizeof name, &werr);
 		if (r < 0)
 			dprintf(pipefd[1], "%s%s%s", werr.msg, werr.errnum ? ": " : "",
 				werr.errnum ? strerror(werr.errnum) : "");
@@ -122,9 +143,15 @@ static int attach_locked(const char *dir, const struct network *n, int pidfd,
 			 const struct netd_attach *a, struct in_addr *addr, struct holt_err *err)
 {
 	struct endpoint e = {0};
+	bool stale = false;
 	if (endpoint_find(dir, a->ctr_id, &e)) {
+		if (!a->fresh) {
+			endpoint_release(&e);
+			return holt_err_set(err, EEXIST, "the container is already on it");
+		}
+		endpoint_remove(dir, e.peer);
 		endpoint_release(&e);
-		return holt_err_set(err, EEXIST, "the container is already on it");
+		stale = true;
 	}
 	pid_t holder = netd_ensure(dir, n, a->resolv_conf, err);
 	if (holder < 0 || endpoint_choose_addr(dir, n, a->want, addr, err) < 0)
@@ -139,7 +166,8 @@ static int attach_locked(const char *dir, const struct network *n, int pidfd,
 			.peer = peer,
 			.n = n,
 			.addr = *addr,
-			.route = a->default_route};
+			.route = a->default_route,
+			.stale = stale};
 	if (run_worker(&j, ifname, sizeof ifname, err) < 0)
 		return -1;
 	e = (struct endpoint){.addr = *addr,

@@ -13,9 +13,11 @@
 struct netd_attach {
 	const char *runroot;
 	const char *ctr_id;
-	char *const *names;	 /* the container's name and aliases, resolvable on the network */
-	const char *want;	 /* --ip, or NULL */
-	bool default_route;	 /* the container's first network */
+	char *const *names; /* the container's name and aliases, resolvable on the network */
+	const char *want;   /* --ip, or NULL */
+	bool default_route; /* the container's first network */
+	bool fresh; /* at the container's start: a record of it is its last run's, whose veth
+		     * may outlive that run's namespace for a moment */
 	const char *resolv_conf; /* the host's resolvers for the network's helper, or NULL */
 };
 
