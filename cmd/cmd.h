@@ -133,6 +133,7 @@ CMD(image_prune);
 CMD(image_exists);
 CMD(container_exists);
 CMD(volume);
+CMD(network);
 CMD(system);
 CMD(system_check);
 CMD(info);

@@ -2,6 +2,7 @@
  * `holt __complete WORD...` for candidates, which come from the same command and option
  * tables as the parser, so the two never drift apart. */
 #include "cmd/cmd.h"
+#include "cmd/network.h"
 #include "cmd/volume.h"
 #include "core/base/util.h"
 #include "storage/image.h"
@@ -90,24 +91,51 @@ static void print_options(const struct cmd_info *info, const char *cur)
 }
 
 /* What a command's operands are, for completion: "i" an image, "c" a container, "v" a
- * volume, "s" a group's subcommand; a trailing '*' repeats the last kind for every
- * further operand. */
+ * volume, "n" a user network, "s" a group's subcommand; a trailing '*' repeats the last
+ * kind for every further operand. */
 static const struct {
 	const char *command;
 	const char *operands;
 } operand_kinds[] = {
-    {"run", "i"},     {"create", "i"},	   {"rmi", "i*"},
-    {"history", "i"}, {"tag", "i"},	   {"save", "i*"},
-    {"push", "i"},    {"attach", "c"},	   {"commit", "c"},
-    {"cp", "c"},      {"diff", "c"},	   {"exec", "c"},
-    {"export", "c"},  {"inspect", "c*"},   {"kill", "c*"},
-    {"logs", "c"},    {"pause", "c*"},	   {"port", "c"},
-    {"rename", "c"},  {"restart", "c*"},   {"rm", "c*"},
-    {"start", "c*"},  {"stats", "c*"},	   {"stop", "c*"},
-    {"top", "c"},     {"unpause", "c*"},   {"wait", "c*"},
-    {"image", "s"},   {"container", "s"},  {"system", "s"},
-    {"volume", "s"},  {"volume rm", "v*"}, {"volume inspect", "v*"},
+    {"run", "i"},
+    {"create", "i"},
+    {"rmi", "i*"},
+    {"history", "i"},
+    {"tag", "i"},
+    {"save", "i*"},
+    {"push", "i"},
+    {"attach", "c"},
+    {"commit", "c"},
+    {"cp", "c"},
+    {"diff", "c"},
+    {"exec", "c"},
+    {"export", "c"},
+    {"inspect", "c*"},
+    {"kill", "c*"},
+    {"logs", "c"},
+    {"pause", "c*"},
+    {"port", "c"},
+    {"rename", "c"},
+    {"restart", "c*"},
+    {"rm", "c*"},
+    {"start", "c*"},
+    {"stats", "c*"},
+    {"stop", "c*"},
+    {"top", "c"},
+    {"unpause", "c*"},
+    {"wait", "c*"},
+    {"image", "s"},
+    {"container", "s"},
+    {"system", "s"},
+    {"volume", "s"},
+    {"volume rm", "v*"},
+    {"volume inspect", "v*"},
     {"builder", "s"},
+    {"network", "s"},
+    {"network rm", "n*"},
+    {"network inspect", "n*"},
+    {"network connect", "nc"},
+    {"network disconnect", "nc"},
 };
 
 /* The subcommands of the groups, and the top-level command each stands for (or one
@@ -162,6 +190,13 @@ static const struct {
     {"volume", "ls", NULL, &cmd_volume_ls_info},
     {"volume", "prune", NULL, &cmd_volume_prune_info},
     {"volume", "rm", NULL, &cmd_volume_rm_info},
+    {"network", "connect", NULL, &cmd_network_connect_info},
+    {"network", "create", NULL, &cmd_network_create_info},
+    {"network", "disconnect", NULL, &cmd_network_disconnect_info},
+    {"network", "inspect", NULL, &cmd_network_inspect_info},
+    {"network", "ls", NULL, &cmd_network_ls_info},
+    {"network", "prune", NULL, &cmd_network_prune_info},
+    {"network", "rm", NULL, &cmd_network_rm_info},
 };
 
 /* The values an option takes, where they are few; command NULL: in any command. */
@@ -218,11 +253,27 @@ static void print_volumes(const char *root, const char *prefix, const char *suff
 		}
 }
 
+/* Names of user networks: networks/<name>.json. */
+static void print_networks(const char *root, const char *cur)
+{
+	cleanup_free char *def_root = root ? NULL : store_default_root();
+	cleanup_free char *dir = xasprintf("%s/networks", root ? root : def_root);
+	cleanup_dir DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t len;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && (len = strlen(de->d_name)) > 5 &&
+		    !strcmp(de->d_name + len - 5, ".json")) {
+			cleanup_free char *name = xstrndup(de->d_name, len - 5);
+			print_matching("", name, cur);
+		}
+}
+
 static void print_containers(const char *root, const char *cur);
 
 /* print_values, and the values that are names in the store: -v's volumes (a path
- * typed as / . or ~ is left to the shell's file completion) and --volumes-from's
- * containers. */
+ * typed as / . or ~ is left to the shell's file completion), --network's user networks
+ * and --volumes-from's containers. */
 static void print_option_values(const char *root, const char *command, const struct cmd_option *o,
 				const char *prefix, const char *cur)
 {
@@ -230,6 +281,8 @@ static void print_option_values(const char *root, const char *command, const str
 	print_values(command, o, prefix, cur);
 	if (!strcmp(o->name, "volume") && !(typed[0] && strchr("/.~", typed[0])))
 		print_volumes(root, prefix, ":", cur);
+	if (!strcmp(o->name, "network") && !*prefix)
+		print_networks(root, cur);
 	if (!strcmp(o->name, "volumes-from") && !*prefix)
 		print_containers(root, cur);
 }
@@ -376,6 +429,9 @@ int cmd_complete(int argc, char **argv, struct cmd_ctx *ctx)
 		break;
 	case 'v':
 		print_volumes(root, "", "", cur);
+		break;
+	case 'n':
+		print_networks(root, cur);
 		break;
 	case 'c':
 		print_containers(root, cur);

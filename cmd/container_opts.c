@@ -207,6 +207,13 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		return 0;
 	case OPT_ADD_HOST:
 		return container_net_add_host(&cfg->net, arg, err);
+	case OPT_NETWORK_ALIAS:
+		strv_push(&cfg->net.aliases, arg);
+		return 0;
+	case OPT_IP:
+		free(cfg->net.ip);
+		cfg->net.ip = xstrdup(arg);
+		return 0;
 	case OPT_NAME:
 		free(cfg->name);
 		cfg->name = xstrdup(arg);
@@ -307,7 +314,17 @@ int container_opts_check(const struct container_config *cfg, struct holt_err *er
 {
 	if (mount_spec_check(cfg->mounts, cfg->n_mounts, err) < 0)
 		return -1;
-	if (cfg->network != NETWORK_SLIRP && (cfg->net.n_ports || cfg->net.publish_all)) {
+	if ((cfg->net.aliases || cfg->net.ip) && cfg->network != NETWORK_USER)
+		return holt_err_set(
+		    err, 0, "--network-alias and --ip need a user network (--network NAME)");
+	for (size_t i = 0; cfg->network == NETWORK_USER && i < cfg->net.n_ports; i++)
+		if (cfg->net.ports[i].udp)
+			return holt_err_set(err, 0,
+					    "--publish %u/udp: UDP ports are published from the "
+					    "default network (slirp) only",
+					    cfg->net.ports[i].ctr_port);
+	if (cfg->network != NETWORK_SLIRP && cfg->network != NETWORK_USER &&
+	    (cfg->net.n_ports || cfg->net.publish_all)) {
 		cleanup_free char *mode = container_net_mode_name(cfg->network, &cfg->net);
 		return holt_err_set(err, 0,
 				    "--publish and --network %s conflict: ports are published from "

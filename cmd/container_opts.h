@@ -36,6 +36,8 @@ enum {
 	OPT_DNS_OPTION,
 	OPT_DNS_OPT,
 	OPT_ADD_HOST,
+	OPT_NETWORK_ALIAS,
+	OPT_IP,
 	OPT_TZ,
 	OPT_LOG_DRIVER,
 	OPT_DETACH_KEYS, /* run and exec only */
@@ -51,8 +53,11 @@ enum {
 	    {"user", 'u', "USER[:GROUP]", "user (name or uid) and group to run as"},               \
 	    {"hostname", 'h', "NAME", "the container's hostname"},                                 \
 	    {"entrypoint", OPT_ENTRYPOINT, "CMD", "replace the image's entrypoint"},               \
-	    {"network", OPT_NETWORK, "MODE", "slirp (default), none, host or container:NAME"},     \
+	    {"network", OPT_NETWORK, "MODE",                                                       \
+	     "slirp (default), none, host, container:NAME or a user NETWORK (repeatable)"},        \
 	    {"net", OPT_NETWORK, "MODE", "the same as --network"},                                 \
+	    {"network-alias", OPT_NETWORK_ALIAS, "ALIAS", "another name on its user networks"},    \
+	    {"ip", OPT_IP, "IPV4", "its address on its (first) user network"},                     \
 	    {"publish", 'p', "PORT", "publish a container's port on the host"},                    \
 	    {"publish-all", 'P', NULL, "publish the image's exposed ports on free host ports"},    \
 	    {"dns", OPT_DNS, "IP", "a nameserver for the container's resolv.conf"},                \

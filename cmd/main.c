@@ -52,6 +52,7 @@ const struct cmd_entry cmd_table[] = {
     {"image", cmd_image, &cmd_image_info, NEEDS_STORE},
     /* rm and prune delete files that subordinate ids may own */
     {"volume", cmd_volume, &cmd_volume_info, NEEDS_STORE | NEEDS_USERNS},
+    {"network", cmd_network, &cmd_network_info, NEEDS_STORE | NEEDS_USERNS},
     {"system", cmd_system, &cmd_system_info, 0},
     {"info", cmd_info, &cmd_info_info, NEEDS_STORE | NEEDS_USERNS},
     {"version", cmd_version, &cmd_version_info, 0},

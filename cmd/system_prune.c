@@ -1,7 +1,9 @@
 /* `holt system prune`: stopped containers, then dangling images (every unused one with
- * -a), and with --volumes the anonymous volumes no container uses, after one question, as
- * docker asks it. Each part is its own prune command. */
+ * -a), the user networks no container is on, and with --volumes the anonymous volumes no
+ * container uses, after one question, as docker asks it. Each part is its own prune
+ * command. */
 #include "cmd/cmd.h"
+#include "cmd/network.h"
 #include "cmd/volume.h"
 #include "core/base/exitcode.h"
 
@@ -29,6 +31,7 @@ static bool confirmed(bool all, bool volumes)
 	char answer[16] = "";
 	printf("WARNING! This will remove:\n"
 	       "  - all stopped containers\n"
+	       "  - all networks not used by at least one container\n"
 	       "%s"
 	       "  - %s\n\n"
 	       "Are you sure you want to continue? [y/N] ",
@@ -63,7 +66,11 @@ int cmd_system_prune(int argc, char **argv, struct cmd_ctx *ctx)
 	optind = 0;
 	if (cmd_image_prune(all ? 3 : 2, images, ctx))
 		ret = HOLT_EXIT_ERROR;
-	/* after the containers: the volumes they held are unused now */
+	/* after the containers: the networks and volumes they held are unused now */
+	char *nets[] = {"network prune", "-f", NULL};
+	optind = 0;
+	if (cmd_network_prune(2, nets, ctx))
+		ret = HOLT_EXIT_ERROR;
 	char *vols[] = {"volume prune", "-f", NULL};
 	optind = 0;
 	if (volumes && cmd_volume_prune(2, vols, ctx))

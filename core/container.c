@@ -7,6 +7,7 @@
 #include "core/container_events.h"
 #include "core/container_record.h"
 #include "core/names.h"
+#include "core/netns_user.h"
 #include "core/timezone.h"
 
 #include <errno.h>
@@ -66,18 +67,6 @@ static int write_text(const char *dir, const char *file, const char *text, struc
 	return 0;
 }
 
-static char *host_resolv_conf(void)
-{
-	cleanup_file FILE *f = fopen(container_net_host_resolv_path(), "re");
-	char *text = NULL;
-	size_t len = 0;
-	if (!f || getdelim(&text, &len, '\0', f) < 0) {
-		free(text);
-		return xstrdup("");
-	}
-	return text;
-}
-
 /* The files bind-mounted over the image's /etc/hostname, /etc/hosts, /etc/resolv.conf,
  * and /etc/localtime with --tz. */
 static int write_etc_files(const struct container *c, struct holt_err *err)
@@ -87,7 +76,7 @@ static int write_etc_files(const struct container *c, struct holt_err *err)
 	cleanup_free char *hn = xasprintf("%s\n", cfg->hostname);
 	cleanup_free char *hosts =
 	    container_net_hosts(cfg->network, &cfg->net, cfg->hostname, c->name);
-	cleanup_free char *host_resolv = host_resolv_conf();
+	cleanup_free char *host_resolv = container_net_host_resolv_text();
 	cleanup_free char *resolv = container_net_resolv(cfg->network, &cfg->net, host_resolv);
 
 	if (write_text(dir, "hostname", hn, err) < 0 || write_text(dir, "hosts", hosts, err) < 0 ||
@@ -258,6 +247,11 @@ static int write_config(struct container *c, struct holt_err *err)
 	return r;
 }
 
+int container_save_config(struct container *c, struct holt_err *err)
+{
+	return write_config(c, err);
+}
+
 /* Claims c's generated name, or another when it is taken, its record following. */
 static int claim_generated_name(struct store *s, struct container *c, struct holt_err *err)
 {
@@ -339,6 +333,8 @@ struct container *container_create(struct store *s, const struct container_confi
 	container_net_copy(&c->config.net, &config->net);
 	c->config.security = security_dup(&config->security);
 	c->run_dir = xasprintf("%s/containers/%s", store_runroot(s), c->id);
+	if (config->network == NETWORK_USER && netns_user_check(s, &config->net, err) < 0)
+		return NULL;
 	if (config->name && !names_valid(config->name))
 		return holt_err_set(err, 0,
 				    "container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are "

@@ -153,6 +153,9 @@ int container_set_restarting(struct container *c, int exit_code, struct holt_err
 int container_set_exited(struct container *c, int exit_code, const char *error,
 			 struct holt_err *err);
 
+/* Writes c's config.json again after a change to c->config (network connect). */
+int container_save_config(struct container *c, struct holt_err *err);
+
 /* Gives the container a new name. */
 int container_rename(struct store *s, struct container *c, const char *name, struct holt_err *err);
 

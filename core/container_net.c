@@ -1,5 +1,6 @@
 #include "core/container_net.h"
 #include "core/base/util.h"
+#include "net/dns_reply.h"
 #include "net/tap.h"
 
 #include <arpa/inet.h>
@@ -15,6 +16,9 @@ static char **dup_or_null(char *const *v)
 void container_net_copy(struct container_net *dst, const struct container_net *src)
 {
 	dst->container = src->container ? xstrdup(src->container) : NULL;
+	dst->networks = src->networks ? strv_dup(src->networks) : NULL;
+	dst->aliases = src->aliases ? strv_dup(src->aliases) : NULL;
+	dst->ip = src->ip ? xstrdup(src->ip) : NULL;
 	dst->n_ports = src->n_ports;
 	dst->ports = NULL;
 	if (src->n_ports) {
@@ -31,6 +35,9 @@ void container_net_copy(struct container_net *dst, const struct container_net *s
 void container_net_release(struct container_net *n)
 {
 	free(n->container);
+	strv_free(n->networks);
+	strv_free(n->aliases);
+	free(n->ip);
 	free(n->ports);
 	strv_free(n->dns);
 	strv_free(n->dns_search);
@@ -44,6 +51,10 @@ int container_net_parse_mode(const char *arg, enum container_network *mode, stru
 {
 	free(n->container);
 	n->container = NULL;
+	if (*mode != NETWORK_USER) {
+		strv_free(n->networks);
+		n->networks = NULL;
+	}
 	/* bridge and slirp4netns: what docker and podman users type for the default */
 	if (!strcmp(arg, "slirp") || !strcmp(arg, "slirp4netns") || !strcmp(arg, "bridge") ||
 	    !strcmp(arg, "default"))
@@ -55,11 +66,20 @@ int container_net_parse_mode(const char *arg, enum container_network *mode, stru
 	else if (!strncmp(arg, "container:", 10) && arg[10]) {
 		*mode = NETWORK_CONTAINER;
 		n->container = xstrdup(arg + 10);
+	} else if (*arg && !strchr(arg, ':') && !strchr(arg, '/')) {
+		/* a user network: whether it exists is the creation's to check */
+		*mode = NETWORK_USER;
+		if (!strv_contains(n->networks, arg))
+			strv_push(&n->networks, arg);
 	} else
 		return holt_err_set(err, 0,
 				    "--network \"%s\": holt supports slirp (the default), none, "
-				    "host and container:NAME",
+				    "host, container:NAME and user networks (network create)",
 				    arg);
+	if (*mode != NETWORK_USER) {
+		strv_free(n->networks);
+		n->networks = NULL;
+	}
 	return 0;
 }
 
@@ -89,6 +109,8 @@ char *container_net_mode_name(enum container_network mode, const struct containe
 		return xstrdup("host");
 	case NETWORK_CONTAINER:
 		return xasprintf("container:%s", n->container);
+	case NETWORK_USER:
+		return xstrdup(n->networks && *n->networks ? *n->networks : "slirp");
 	default:
 		return xstrdup("slirp");
 	}
@@ -105,6 +127,12 @@ void container_net_to_json(enum container_network mode, const struct container_n
 	json_add_strv(host, "DnsSearch", n->dns_search ? n->dns_search : (char *[]){NULL});
 	json_add_strv(host, "DnsOptions", n->dns_options ? n->dns_options : (char *[]){NULL});
 	json_add_strv(host, "ExtraHosts", n->add_hosts ? n->add_hosts : (char *[]){NULL});
+	if (mode == NETWORK_USER) {
+		/* holt's own keys: docker keeps these in NetworkingConfig, outside HostConfig */
+		json_add_strv(host, "HoltNetworks", n->networks);
+		json_add_strv(host, "HoltNetworkAliases", n->aliases);
+		json_add_string(host, "HoltIP", n->ip);
+	}
 }
 
 static char **json_get_list(json_object *obj, const char *key)
@@ -132,6 +160,12 @@ void container_net_from_json(json_object *host, enum container_network *mode,
 	n->dns_search = json_get_list(host, "DnsSearch");
 	n->dns_options = json_get_list(host, "DnsOptions");
 	n->add_hosts = json_get_list(host, "ExtraHosts");
+	if (*mode == NETWORK_USER) {
+		strv_free(n->networks);
+		n->networks = json_get_list(host, "HoltNetworks");
+		n->aliases = json_get_list(host, "HoltNetworkAliases");
+		n->ip = json_get_string(host, "HoltIP");
+	}
 }
 
 static const char *host_gateway(enum container_network mode)
@@ -139,17 +173,16 @@ static const char *host_gateway(enum container_network mode)
 	return mode == NETWORK_HOST || mode == NETWORK_NONE ? "127.0.0.1" : SLIRP_GATEWAY;
 }
 
-char *container_net_hosts(enum container_network mode, const struct container_net *n,
-			  const char *hostname, const char *name)
+static char *hosts_text(bool outside, const struct container_net *n, const char *hostname,
+			const char *name, const char *self, const char *gateway)
 {
-	bool slirp = mode == NETWORK_SLIRP || mode == NETWORK_CONTAINER;
 	char *text = xasprintf("127.0.0.1\tlocalhost\n"
 			       "::1\tlocalhost ip6-localhost ip6-loopback\n"
 			       "%s\t%s %s\n",
-			       slirp ? SLIRP_ADDRESS : "127.0.1.1", hostname, name);
-	if (mode != NETWORK_NONE) {
+			       self, hostname, name);
+	if (outside) {
 		char *more = xasprintf("%s%s\thost.containers.internal host.docker.internal\n",
-				       text, host_gateway(mode));
+				       text, gateway);
 		free(text);
 		text = more;
 	}
@@ -157,12 +190,26 @@ char *container_net_hosts(enum container_network mode, const struct container_ne
 		const char *ip = strchr(*h, ':') + 1;
 		cleanup_free char *host = xstrndup(*h, (size_t)(ip - 1 - *h));
 		if (!strcmp(ip, "host-gateway"))
-			ip = host_gateway(mode);
+			ip = gateway;
 		char *more = xasprintf("%s%s\t%s\n", text, ip, host);
 		free(text);
 		text = more;
 	}
 	return text;
+}
+
+char *container_net_hosts(enum container_network mode, const struct container_net *n,
+			  const char *hostname, const char *name)
+{
+	bool slirp = mode == NETWORK_SLIRP || mode == NETWORK_CONTAINER || mode == NETWORK_USER;
+	return hosts_text(mode != NETWORK_NONE, n, hostname, name,
+			  slirp ? SLIRP_ADDRESS : "127.0.1.1", host_gateway(mode));
+}
+
+char *container_net_hosts_user(const struct container_net *n, const char *hostname,
+			       const char *name, const char *addr, const char *gateway)
+{
+	return hosts_text(true, n, hostname, name, addr, gateway);
 }
 
 static void append(char **text, const char *more)
@@ -205,29 +252,46 @@ static void parse_resolv(const char *text, char ***servers, char ***search, char
 	}
 }
 
-char *container_net_resolv(enum container_network mode, const struct container_net *n,
-			   const char *host_text)
+static char *resolv_text(enum container_network mode, const struct container_net *n,
+			 const char *host_text, const char *slirp_dns, const char *domain)
 {
 	cleanup_strv char **servers = NULL, **search = NULL, **options = NULL;
 	cleanup_strv char **use = NULL;
-	bool slirp = mode == NETWORK_SLIRP || mode == NETWORK_CONTAINER;
+	bool slirp = mode != NETWORK_NONE && mode != NETWORK_HOST;
 	char *text = xstrdup("");
 
 	parse_resolv(host_text, &servers, &search, &options);
-	for (char **s = servers; s && *s; s++) {
+	if (domain) {
+		/* the network's own names first, wherever the host's search list leads */
+		cleanup_strv char **first = NULL;
+		strv_push(&first, domain);
+		for (char **d = n->dns_search ? n->dns_search : search; d && *d; d++)
+			strv_push(&first, *d);
+		strv_free(search);
+		search = steal_pointer(&first);
+		/* alone: it passes every other name to the host's resolvers, and a second
+		 * server asked at once (musl asks all) could answer NXDOMAIN for a container */
+		strv_push(&use, slirp_dns);
+	}
+	for (char **s = servers; !domain && s && *s; s++) {
 		struct in_addr a;
 		bool loopback =
 		    (inet_pton(AF_INET, *s, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127) ||
 		    !strcmp(*s, "::1");
 		/* slirp reaches the host's loopback resolvers through 10.0.2.3 */
-		const char *server = slirp && loopback ? SLIRP_DNS : *s;
+		const char *server = slirp && loopback ? slirp_dns : *s;
 		if ((mode != NETWORK_NONE || !loopback) && !strv_contains(use, server))
 			strv_push(&use, server);
 	}
 	if (slirp && !use)
-		strv_push(&use, SLIRP_DNS);
+		strv_push(&use, slirp_dns);
 	if (n->dns_search || search)
-		append_list(&text, "search", n->dns_search ? n->dns_search : search);
+		append_list(&text, "search", n->dns_search && !domain ? n->dns_search : search);
+	if (domain && n->dns) {
+		/* --dns adds to the network's resolver, which alone knows the containers */
+		cleanup_free char *line = xasprintf("nameserver %s\n", slirp_dns);
+		append(&text, line);
+	}
 	for (char *const *s = n->dns ? n->dns : use; s && *s; s++) {
 		cleanup_free char *line = xasprintf("nameserver %s\n", *s);
 		append(&text, line);
@@ -237,8 +301,32 @@ char *container_net_resolv(enum container_network mode, const struct container_n
 	return text;
 }
 
+char *container_net_resolv(enum container_network mode, const struct container_net *n,
+			   const char *host_text)
+{
+	return resolv_text(mode, n, host_text, SLIRP_DNS, NULL);
+}
+
+char *container_net_resolv_user(const struct container_net *n, const char *host_text,
+				const char *dns)
+{
+	return resolv_text(NETWORK_USER, n, host_text, dns, DNS_DOMAIN);
+}
+
 const char *container_net_host_resolv_path(void)
 {
 	const char *path = getenv("HOLT_RESOLV_CONF");
 	return path && *path ? path : "/etc/resolv.conf";
+}
+
+char *container_net_host_resolv_text(void)
+{
+	cleanup_file FILE *f = fopen(container_net_host_resolv_path(), "re");
+	char *text = NULL;
+	size_t len = 0;
+	if (!f || getdelim(&text, &len, '\0', f) < 0) {
+		free(text);
+		return xstrdup("");
+	}
+	return text;
 }

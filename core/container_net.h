@@ -15,10 +15,14 @@ enum container_network {
 	NETWORK_HOST,	   /* the host's network namespace */
 	NETWORK_SLIRP,	   /* its own namespace, tap0 to a libslirp helper (the default) */
 	NETWORK_CONTAINER, /* another container's namespace (container:NAME) */
+	NETWORK_USER,	   /* its own namespace on user networks (network create) */
 };
 
 struct container_net {
 	char *container; /* NETWORK_CONTAINER: the container named */
+	char **networks; /* NETWORK_USER: the user networks, the first routes by default */
+	char **aliases;	 /* --network-alias: more names on them */
+	char *ip;	 /* --ip: the address on the first */
 	struct port_map *ports;
 	size_t n_ports;
 	bool publish_all; /* -P */
@@ -29,12 +33,14 @@ struct container_net {
 void container_net_copy(struct container_net *dst, const struct container_net *src);
 void container_net_release(struct container_net *n);
 
-/* Parses a --network value. */
+/* Parses a --network value; user network names add up (a container may be on several),
+ * the other modes replace. */
 int container_net_parse_mode(const char *arg, enum container_network *mode, struct container_net *n,
 			     struct holt_err *err);
 /* Checks --add-host NAME:IP and appends it. */
 int container_net_add_host(struct container_net *n, const char *arg, struct holt_err *err);
-/* What NetworkMode records: "slirp", "none", "host", "container:NAME". */
+/* What NetworkMode records: "slirp", "none", "host", "container:NAME", or the first
+ * user network's name. */
 char *container_net_mode_name(enum container_network mode, const struct container_net *n);
 
 /* HostConfig's NetworkMode, PortBindings, PublishAllPorts, Dns, DnsSearch, DnsOptions,
@@ -47,14 +53,22 @@ void container_net_from_json(json_object *host, enum container_network *mode,
 /* /etc/hosts for a container with this hostname and name. */
 char *container_net_hosts(enum container_network mode, const struct container_net *n,
 			  const char *hostname, const char *name);
+/* The same on a user network: the container at addr, the host at gateway. */
+char *container_net_hosts_user(const struct container_net *n, const char *hostname,
+			       const char *name, const char *addr, const char *gateway);
 /* /etc/resolv.conf from the host's (host_text): its nameservers, with those on the
  * host's loopback (unreachable from a container) replaced by slirp's resolver; --dns,
  * --dns-search, --dns-option replace theirs. */
 char *container_net_resolv(enum container_network mode, const struct container_net *n,
 			   const char *host_text);
+/* The same on a user network: its resolver at dns first, searching its domain first. */
+char *container_net_resolv_user(const struct container_net *n, const char *host_text,
+				const char *dns);
 
 /* The file holt takes the host's resolvers from: $HOLT_RESOLV_CONF, else
  * /etc/resolv.conf. */
 const char *container_net_host_resolv_path(void);
+/* That file's text ("" when unreadable). */
+char *container_net_host_resolv_text(void);
 
 #endif

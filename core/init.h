@@ -20,7 +20,8 @@ struct init_args {
 	bool own_netns;			      /* not the host's network namespace */
 	int net_join_fd; /* container:NAME: a pidfd whose network namespace to join; else -1 */
 	int net_sock;	 /* slirp: the tap goes to holt here and the word to go on comes
-			  * back; else -1 */
+			  * back; user networks: only that word; else -1 */
+	bool net_user;	 /* on user networks: holt plumbs the namespace, no tap is made */
 	const struct mount_spec *mounts; /* -v, --mount, --tmpfs */
 	size_t n_mounts;
 	const char *volumes_dir; /* <root>/volumes */

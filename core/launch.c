@@ -7,6 +7,7 @@
 #include "core/cgroup.h"
 #include "core/init.h"
 #include "core/netns.h"
+#include "core/netns_user.h"
 #include "core/pty.h"
 #include "net/tap.h"
 
@@ -132,7 +133,7 @@ static int open_network(const struct launch_request *req, int *net, int *net_chi
 		*net_join = netns_open_shared(req->store, c, err);
 		return *net_join;
 	}
-	if (c->config.network != NETWORK_SLIRP)
+	if (c->config.network != NETWORK_SLIRP && c->config.network != NETWORK_USER)
 		return 0;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
@@ -147,13 +148,21 @@ static int start_network(const struct launch_request *req, int net, pid_t pid, s
 			 struct holt_err *err)
 {
 	struct holt_err terr = {0};
+	char *const *exposed = req->image ? req->image->exposed_ports : NULL;
+	if (req->container->config.network == NETWORK_USER) {
+		if (netns_user_start(req->store, req->container, exposed, pid, &out->net_helper,
+				     err) < 0)
+			return -1;
+		ssize_t sent = send(net, "g", 1, MSG_NOSIGNAL);
+		(void)sent; /* a child that failed meanwhile says why in its report */
+		return 0;
+	}
 	cleanup_close int tap = fd_receive(net, &terr);
 	if (tap < 0) {
 		holt_err_release(&terr);
 		return 0;
 	}
-	return netns_start(req->container, req->image ? req->image->exposed_ports : NULL, tap, net,
-			   pid, &out->net_helper, err);
+	return netns_start(req->container, exposed, tap, net, pid, &out->net_helper, err);
 }
 
 void launch_reap_net(struct launched *l, bool wait)
@@ -228,6 +237,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	if (!req->exec && open_network(req, &net, &net_child, &net_join, err) < 0)
 		return -1;
 	a.net_sock = net_child;
+	a.net_user = c->config.network == NETWORK_USER;
 	a.net_join_fd = net_join;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "create the start-up pipe"), -1;

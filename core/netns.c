@@ -3,6 +3,7 @@
 #include "core/base/util.h"
 #include "core/container_net.h"
 #include "core/container_record.h"
+#include "core/netns_user.h"
 #include "net/slirp_helper.h"
 #include "net/tap.h"
 
@@ -38,8 +39,8 @@ int netns_child_wait(int sock, struct holt_err *err)
 }
 
 /* The ports to publish, with -P's and the unnumbered ones given free host ports. */
-static int ports_to_publish(const struct container *c, char *const *exposed, struct port_map **maps,
-			    size_t *n, struct holt_err *err)
+int netns_ports_to_publish(const struct container *c, char *const *exposed, struct port_map **maps,
+			   size_t *n, struct holt_err *err)
 {
 	const struct container_net *net = &c->config.net;
 	*n = net->n_ports;
@@ -53,8 +54,8 @@ static int ports_to_publish(const struct container *c, char *const *exposed, str
 	return ports_choose_free(*maps, *n, err);
 }
 
-static int record_ports(const struct container *c, const struct port_map *maps, size_t n,
-			struct holt_err *err)
+int netns_record_ports(const struct container *c, const struct port_map *maps, size_t n,
+		       struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/ports.json", c->run_dir);
 	cleanup_free char *tmp = xasprintf("%s/ports.json.tmp", c->run_dir);
@@ -76,7 +77,7 @@ int netns_start(const struct container *c, char *const *exposed, int tap, int so
 	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, child, 0);
 	if (pidfd < 0)
 		return holt_err_set(err, errno, "network: watch the container's process");
-	if (ports_to_publish(c, exposed, &maps, &n, err) < 0)
+	if (netns_ports_to_publish(c, exposed, &maps, &n, err) < 0)
 		return -1;
 	struct slirp_helper_config cfg = {
 	    .tap_fd = tap,
@@ -88,7 +89,7 @@ int netns_start(const struct container *c, char *const *exposed, int tap, int so
 	pid_t pid = slirp_helper_start(&cfg, err);
 	if (pid < 0)
 		return -1;
-	if (n && record_ports(c, maps, n, err) < 0) {
+	if (n && netns_record_ports(c, maps, n, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;
@@ -165,9 +166,15 @@ json_object *netns_settings_json(const struct container *c)
 	json_object *endpoint = json_object_new_object();
 
 	add_addresses(o, slirp);
-	add_addresses(endpoint, slirp);
-	/* docker keys its endpoints by network name: .NetworkSettings.Networks.slirp */
-	json_object_object_add(networks, mode, endpoint);
+	if (c->config.network == NETWORK_USER) {
+		json_object_put(endpoint);
+		json_object_put(networks);
+		networks = netns_user_settings(c, o);
+	} else {
+		add_addresses(endpoint, slirp);
+		/* docker keys its endpoints by network name: .NetworkSettings.Networks.slirp */
+		json_object_object_add(networks, mode, endpoint);
+	}
 	json_object_object_add(o, "Networks", networks);
 	netns_live_ports(c, &maps, &n);
 	json_object_object_add(o, "Ports", ports_to_json(maps, n));

@@ -19,6 +19,13 @@ int netns_child_wait(int sock, struct holt_err *err);
 int netns_start(const struct container *c, char *const *exposed, int tap, int sock, pid_t child,
 		pid_t *helper, struct holt_err *err);
 
+/* The ports to publish: -p's, with -P's and the unnumbered ones given free host ports. */
+int netns_ports_to_publish(const struct container *c, char *const *exposed, struct port_map **maps,
+			   size_t *n, struct holt_err *err);
+/* Records them in the runtime dir, for ps, port and inspect. */
+int netns_record_ports(const struct container *c, const struct port_map *maps, size_t n,
+		       struct holt_err *err);
+
 /* Opens the network namespace of the running container c->config.net.container names,
  * for --network container:NAME. */
 int netns_open_shared(struct store *s, const struct container *c, struct holt_err *err);

@@ -4,7 +4,6 @@
 #include "net/port_proxy.h"
 #include "core/base/util.h"
 #include "net/privileges.h"
-#include "net/tap.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -75,10 +74,10 @@ static void pump(struct direction *d, struct direction *other)
 	}
 }
 
-static struct conn *conn_open(int client, uint16_t ctr_port)
+static struct conn *conn_open(int client, uint16_t ctr_port, struct in_addr ctr)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(ctr_port)};
-	inet_pton(AF_INET, SLIRP_ADDRESS, &sa.sin_addr);
+	struct sockaddr_in sa = {
+	    .sin_family = AF_INET, .sin_port = htons(ctr_port), .sin_addr = ctr};
 	/* In the container's namespace now: the connection is local to it, and completes
 	 * (or is refused) at once. */
 	int server = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -102,7 +101,8 @@ static struct conn *conn_open(int client, uint16_t ctr_port)
 	return c;
 }
 
-static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, int pidfd)
+static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, int pidfd,
+					    struct in_addr ctr)
 {
 	struct conn *conns = NULL;
 	size_t cap = 2 * (1 + n_ls);
@@ -146,7 +146,8 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 			if (!(fds[1 + i].revents & POLLIN))
 				continue;
 			int client = accept4(ls[i].fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-			struct conn *c = client >= 0 ? conn_open(client, ls[i].ctr_port) : NULL;
+			struct conn *c =
+			    client >= 0 ? conn_open(client, ls[i].ctr_port, ctr) : NULL;
 			if (c) {
 				c->next = conns;
 				conns = c;
@@ -202,7 +203,8 @@ static int listen_on(const struct port_map *m, struct holt_err *err)
 	return steal_fd(&fd);
 }
 
-pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct holt_err *err)
+pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct in_addr ctr,
+		       struct holt_err *err)
 {
 	struct listener *ls = xmalloc((n ? n : 1) * sizeof *ls);
 	size_t n_ls = 0;
@@ -236,7 +238,7 @@ pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct 
 		if (setns(pidfd, CLONE_NEWNET) < 0 ||
 		    privileges_drop_all(&(struct holt_err){0}) < 0)
 			_exit(1);
-		serve(ls, n_ls, pidfd);
+		serve(ls, n_ls, pidfd, ctr);
 	}
 out:
 	for (size_t i = 0; i < n_ls; i++)

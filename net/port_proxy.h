@@ -8,11 +8,14 @@
 #include "core/base/err.h"
 #include "net/ports.h"
 
+#include <netinet/in.h>
 #include <sys/types.h>
 
 /* Binds a listener for each TCP map (so a port in use fails here), then forks the proxy,
- * which joins the network namespace of pidfd's process and serves until that process
- * exits or the caller dies. Returns the proxy's pid, 0 when there is no TCP port. */
-pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct holt_err *err);
+ * which joins the network namespace of pidfd's process, connects to the container's
+ * address ctr there, and serves until that process exits or the caller dies. Returns
+ * the proxy's pid, 0 when there is no TCP port. */
+pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct in_addr ctr,
+		       struct holt_err *err);
 
 #endif

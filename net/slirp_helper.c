@@ -32,6 +32,9 @@ struct timer {
 };
 
 struct helper {
+	int tap;
+	int exit_fd; /* readable: time to go (the container's pidfd), or -1 */
+	const struct slirp_hooks *hooks;
 	const struct slirp_api *api;
 	Slirp *slirp;
 	struct pollfd *fds;
@@ -50,7 +53,8 @@ static int64_t now_ms(void)
 /* SlirpCb.send_packet: a frame for the container. A full tap queue drops it; TCP resends. */
 static ssize_t send_packet(const void *buf, size_t len, void *opaque)
 {
-	ssize_t n = write(TAP_FD, buf, len);
+	const struct helper *h = opaque;
+	ssize_t n = write(h->tap, buf, len);
 	if (n < 0 && errno == EAGAIN)
 		return (ssize_t)len;
 	return n;
@@ -192,24 +196,39 @@ static void read_tap(struct helper *h)
 {
 	static uint8_t frame[SLIRP_MTU + 14];
 	for (int i = 0; i < FRAMES_PER_WAKE; i++) {
-		ssize_t n = read(TAP_FD, frame, sizeof frame);
+		ssize_t n = read(h->tap, frame, sizeof frame);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
 		if (n <= 0)
 			_exit(0); /* the tap went with the container's network namespace */
+		if (h->hooks && h->hooks->frame &&
+		    h->hooks->frame(h->hooks->opaque, frame, (size_t)n))
+			continue;
 		h->api->input(h->slirp, frame, (int)n);
 	}
 }
 
+static int tick_timeout(const struct helper *h, int timeout, int64_t next_tick)
+{
+	if (next_tick < 0)
+		return timeout;
+	int64_t left = next_tick > now_ms() ? next_tick - now_ms() : 0;
+	return timeout < 0 || left < timeout ? (int)left : timeout;
+}
+
 static __attribute__((noreturn)) void loop(struct helper *h)
 {
+	const struct slirp_hooks *k = h->hooks;
+	int64_t next_tick = k && k->tick ? now_ms() + k->tick_ms : -1;
 	for (;;) {
 		uint32_t slirp_ms = UINT32_MAX;
 		h->n_fds = 0;
-		add_poll(TAP_FD, SLIRP_POLL_IN, h);
-		add_poll(PID_FD, SLIRP_POLL_IN, h);
+		add_poll(h->tap, SLIRP_POLL_IN, h);
+		add_poll(h->exit_fd, SLIRP_POLL_IN, h);
+		add_poll(k ? k->watch_fd : -1, SLIRP_POLL_IN, h);
 		h->api->pollfds_fill(h->slirp, &slirp_ms, add_poll, h);
-		int ret = poll(h->fds, h->n_fds, poll_timeout(h, slirp_ms));
+		int ret =
+		    poll(h->fds, h->n_fds, tick_timeout(h, poll_timeout(h, slirp_ms), next_tick));
 		if (ret < 0 && errno != EINTR)
 			_exit(1);
 		if (ret > 0 && h->fds[1].revents) {
@@ -221,8 +240,14 @@ static __attribute__((noreturn)) void loop(struct helper *h)
 		}
 		if (ret > 0 && h->fds[0].revents & POLLIN)
 			read_tap(h);
+		if (ret > 0 && k && h->fds[2].revents) /* fd -1 (no hooks) never has any */
+			k->watch(k->opaque);
 		h->api->pollfds_poll(h->slirp, ret < 0, get_revents, h);
 		run_timers(h);
+		if (k && next_tick >= 0 && now_ms() >= next_tick) {
+			k->tick(k->opaque);
+			next_tick = now_ms() + k->tick_ms;
+		}
 	}
 }
 
@@ -261,27 +286,51 @@ static int add_forwards(struct helper *h, const struct slirp_helper_config *cfg,
 	return 0;
 }
 
-static int start_slirp(struct helper *h, const struct slirp_helper_config *cfg,
+static int start_slirp(struct helper *h, const struct slirp_net *net, const char *resolv_conf,
 		       struct holt_err *err)
 {
 	SlirpConfig sc = {
 	    .version = 4,
+	    .restricted = net->restricted,
 	    .in_enabled = true,
 	    .if_mtu = SLIRP_MTU,
 	    .if_mru = SLIRP_MTU,
+	    .vnetwork = net->network,
+	    .vnetmask = {.s_addr = htonl(~0U << (32 - net->prefix))},
+	    .vhost = net->gateway,
+	    .vnameserver = net->dns,
 	};
-	inet_pton(AF_INET, SLIRP_NETWORK, &sc.vnetwork);
-	sc.vnetmask.s_addr = htonl(~0U << (32 - SLIRP_PREFIX));
-	inet_pton(AF_INET, SLIRP_GATEWAY, &sc.vhost);
-	inet_pton(AF_INET, SLIRP_DNS, &sc.vnameserver);
-	inet_pton(AF_INET, "10.0.2.15", &sc.vdhcp_start);
-
-	if (use_resolv_conf(cfg->resolv_conf, err) < 0 || !(h->api = slirp_api(err)))
+	/* no DHCP is served to anyone: addresses are set statically; this one is unused */
+	sc.vdhcp_start.s_addr = htonl(ntohl(net->network.s_addr) + 15);
+	if (use_resolv_conf(resolv_conf, err) < 0 || !(h->api = slirp_api(err)))
 		return -1;
 	h->slirp = h->api->new (&sc, &callbacks, h);
 	if (!h->slirp)
 		return holt_err_set(err, 0, "start libslirp");
-	return add_forwards(h, cfg, err);
+	return 0;
+}
+
+void slirp_net_default(struct slirp_net *net)
+{
+	*net = (struct slirp_net){.prefix = SLIRP_PREFIX};
+	inet_pton(AF_INET, SLIRP_NETWORK, &net->network);
+	inet_pton(AF_INET, SLIRP_GATEWAY, &net->gateway);
+	inet_pton(AF_INET, SLIRP_DNS, &net->dns);
+}
+
+void slirp_helper_serve(int tap, int ready, const struct slirp_net *net, const char *resolv_conf,
+			const struct slirp_hooks *hooks)
+{
+	struct holt_err err = {0};
+	struct helper h = {.tap = tap, .exit_fd = -1, .hooks = hooks};
+	if (start_slirp(&h, net, resolv_conf, &err) < 0 || privileges_drop_all(&err) < 0) {
+		dprintf(ready, "%s", err.msg ? err.msg : "start libslirp");
+		_exit(1);
+	}
+	if (write(ready, "ok", 2) != 2)
+		_exit(1);
+	close(ready);
+	loop(&h);
 }
 
 /* Puts the three fds the helper keeps at TAP_FD, PID_FD, READY_FD and closes the rest. */
@@ -305,8 +354,12 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 						  pid_t parent)
 {
 	struct holt_err err = {0};
-	struct helper h = {0};
+	struct helper h = {.tap = TAP_FD, .exit_fd = PID_FD};
+	struct slirp_net net;
+	struct in_addr ctr;
 
+	slirp_net_default(&net);
+	inet_pton(AF_INET, SLIRP_ADDRESS, &ctr);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
@@ -316,8 +369,9 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 		dprintf(ready, "set up the net helper's descriptors: %s", strerror(errno));
 		_exit(1);
 	}
-	if ((h.proxy = port_proxy_start(cfg->ports, cfg->n_ports, PID_FD, &err)) < 0 ||
-	    start_slirp(&h, cfg, &err) < 0 || privileges_drop_all(&err) < 0) {
+	if ((h.proxy = port_proxy_start(cfg->ports, cfg->n_ports, PID_FD, ctr, &err)) < 0 ||
+	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 || add_forwards(&h, cfg, &err) < 0 ||
+	    privileges_drop_all(&err) < 0) {
 		dprintf(READY_FD, "%s", err.msg ? err.msg : "start libslirp");
 		_exit(1);
 	}

@@ -6,6 +6,9 @@
 #include "core/base/err.h"
 #include "net/ports.h"
 
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct slirp_helper_config {
@@ -15,6 +18,34 @@ struct slirp_helper_config {
 	size_t n_ports;
 	const char *resolv_conf; /* the host's resolvers for 10.0.2.3; NULL: /etc/resolv.conf */
 };
+
+/* The virtual network libslirp serves: the default one (10.0.2.0/24), or a user
+ * network's subnet with its gateway and resolver. */
+struct slirp_net {
+	struct in_addr network, gateway, dns;
+	unsigned prefix;
+	bool restricted; /* no traffic out (an --internal network) */
+};
+
+void slirp_net_default(struct slirp_net *net);
+
+/* What a caller of slirp_helper_serve adds to the loop. */
+struct slirp_hooks {
+	void *opaque;
+	/* A frame from the tap before libslirp sees it; true when it was taken. */
+	bool (*frame)(void *opaque, const uint8_t *frame, size_t len);
+	int watch_fd; /* when readable, watch() is called; -1: none */
+	void (*watch)(void *opaque);
+	int tick_ms; /* tick() is called this often */
+	void (*tick)(void *opaque);
+};
+
+/* Runs libslirp between tap and the host in the calling process, which it never leaves:
+ * writes "ok" (or why it failed, then exits) to ready once serving, with every
+ * capability dropped. */
+__attribute__((noreturn)) void slirp_helper_serve(int tap, int ready, const struct slirp_net *net,
+						  const char *resolv_conf,
+						  const struct slirp_hooks *hooks);
 
 /* Forks the helper and returns its pid once its published ports listen; -1 with err
  * (a port in use, libslirp missing) and no helper left. The helper dies with the

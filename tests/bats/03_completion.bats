@@ -10,12 +10,15 @@ setup_file()
 	holt create --name webserver "$IMG" true >/dev/null
 	holt volume create dbdata >/dev/null
 	holt volume create dbcache >/dev/null
+	holt network create backend >/dev/null
+	holt network create frontend >/dev/null
 }
 
 teardown_file()
 {
 	holt rm -f webserver >/dev/null 2>&1 || true
 	holt volume rm dbdata dbcache >/dev/null 2>&1 || true
+	holt network rm backend frontend >/dev/null 2>&1 || true
 	holt_teardown_file
 }
 
@@ -65,7 +68,7 @@ complete()
 
 @test "option values: --network, --restart, --log-level, --pull, ps --filter" {
 	complete run --network ""
-	[ "$output" = "host none" ] || { echo "--network: '$output'"; false; }
+	[ "$output" = "backend frontend host none" ] || { echo "--network: '$output'"; false; }
 	complete run --restart=on
 	[ "$output" = "--restart=on-failure" ] || { echo "--restart=: '$output'"; false; }
 	complete --log-level ""
@@ -101,6 +104,26 @@ complete()
 	# a path is the shell's to complete
 	complete run -v "$HOLT_ROOT/volu"
 	[ "$output" = "$HOLT_ROOT/volumes" ] || { echo "-v PATH: '$output'"; false; }
+}
+
+@test "network: its subcommands, their options, network and container names" {
+	complete network ""
+	[ "$output" = "connect create disconnect inspect ls prune rm" ] ||
+		{ echo "network: '$output'"; false; }
+	complete network create --s
+	[ "$output" = "--subnet" ] || { echo "network create --s: '$output'"; false; }
+	complete network connect --
+	[ "$output" = "--alias --help --ip" ] || { echo "network connect --: '$output'"; false; }
+	complete network rm ""
+	[ "$output" = "backend frontend" ] || { echo "network rm: '$output'"; false; }
+	complete network inspect backend f
+	[ "$output" = "frontend" ] || { echo "network inspect, second: '$output'"; false; }
+	complete network connect b
+	[ "$output" = "backend" ] || { echo "network connect: '$output'"; false; }
+	complete network connect backend web
+	[ "$output" = "webserver" ] || { echo "network connect, container: '$output'"; false; }
+	complete run --network f
+	[ "$output" = "frontend" ] || { echo "run --network: '$output'"; false; }
 }
 
 # zsh_complete WORD...: what the zsh script (completions/_holt, run as the body of the
@@ -142,7 +165,7 @@ fish_complete()
 	zsh_complete ru
 	[ "$output" = "run" ] || { echo "ru: '$output'"; false; }
 	zsh_complete run --net
-	[ "$output" = "--net --network" ] || { echo "run --net: '$output'"; false; }
+	[ "$output" = "--net --network --network-alias" ] || { echo "run --net: '$output'"; false; }
 	zsh_complete image ""
 	[ "$output" = "exists history import inspect ls prune pull push rm tag" ] ||
 		{ echo "image: '$output'"; false; }
@@ -152,13 +175,15 @@ fish_complete()
 	[ "$output" = webserver ] || { echo "logs: '$output'"; false; }
 	zsh_complete run --restart ""
 	[ "$output" = "always no on-failure unless-stopped" ] || { echo "--restart: '$output'"; false; }
+	zsh_complete network rm ""
+	[ "$output" = "backend frontend" ] || { echo "network rm: '$output'"; false; }
 }
 
 @test "fish: commands, flags, image and container names, option values complete" {
 	fish_complete ru
 	[ "$output" = "run" ] || { echo "ru: '$output'"; false; }
 	fish_complete run --net
-	[ "$output" = "--net --network" ] || { echo "run --net: '$output'"; false; }
+	[ "$output" = "--net --network --network-alias" ] || { echo "run --net: '$output'"; false; }
 	fish_complete "image "
 	[ "$output" = "exists history import inspect ls prune pull push rm tag" ] ||
 		{ echo "image: '$output'"; false; }
@@ -168,6 +193,8 @@ fish_complete()
 	[ "$output" = webserver ] || { echo "logs: '$output'"; false; }
 	fish_complete run --restart ""
 	[ "$output" = "always no on-failure unless-stopped" ] || { echo "--restart: '$output'"; false; }
+	fish_complete "network rm "
+	[ "$output" = "backend frontend" ] || { echo "network rm: '$output'"; false; }
 }
 
 @test "option values: events --filter, --log-driver, ps and images --sort" {

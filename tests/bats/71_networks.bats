@@ -1,0 +1,420 @@
+#!/usr/bin/env bats
+# User networks: `holt network create/ls/inspect/rm/prune/connect/disconnect`, and
+# containers on one network reaching each other by name and --network-alias through
+# the network's embedded DNS, the host's loopback through the network's gateway (10.0.2.2's role),
+# and nothing left running once the last container is gone. Loopback only.
+
+load helpers
+load registry # free_port
+
+setup_file()
+{
+	holt_setup_file_with_image
+	mkdir -p "$HOLT_TMP/www"
+	echo "hello from the host" >"$HOLT_TMP/www/index.html"
+	HTTP_PORT=$(free_port)
+	busybox httpd -f -p "127.0.0.1:$HTTP_PORT" -h "$HOLT_TMP/www" &
+	echo $! >"$HOLT_TMP/httpd.pid"
+	echo "$HTTP_PORT" >"$HOLT_TMP/httpd.port"
+}
+
+teardown_file()
+{
+	[ -f "$HOLT_TMP/httpd.pid" ] && kill "$(cat "$HOLT_TMP/httpd.pid")" 2>/dev/null
+	holt_teardown_file
+}
+
+setup()
+{
+	HTTP_PORT=$(cat "$HOLT_TMP/httpd.port")
+}
+
+teardown()
+{
+	local id n
+	for id in $(holt ps -aq 2>/dev/null); do
+		holt rm -f "$id" >/dev/null 2>&1 || true
+	done
+	for n in $(holt network ls -q 2>/dev/null); do
+		holt network rm "$n" >/dev/null 2>&1 || true
+	done
+}
+
+# The pids of this store's network processes that are alive (not zombies): the slirp
+# helpers of default containers and of user networks, and their namespace holders.
+live_net_procs()
+{
+	local p st comm
+	for p in $(pgrep -u "$(id -u)" -f -- "$HOLT_ROOT" 2>/dev/null); do
+		comm=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+		case $comm in holt-net | holt-netd | holt-netns | holt-ports) ;; *) continue ;; esac
+		st=$(ps -o stat= -p "$p" 2>/dev/null) || continue
+		[[ $st == Z* ]] || echo "$p"
+	done
+}
+
+# Waits up to 10 s for this store's network processes to be gone.
+wait_no_net_procs()
+{
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -z "$(live_net_procs)" ] && return 0
+		sleep 0.05
+	done
+	echo "network processes still alive:"
+	ps -o pid,ppid,stat,comm,args -p "$(live_net_procs | tr '\n' ',' | sed 's/,$//')"
+	return 1
+}
+
+json_get()
+{
+	python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"
+}
+
+# --- the network objects -------------------------------------------------------------------
+
+@test "network create, ls, inspect (docker's shape), rm" {
+	run_holt network create app
+	check_status 0
+	[[ $output =~ ^[0-9a-f]{64}$ ]] || { show_run; false; }
+	local id=$output
+
+	run_holt network ls
+	check_status 0
+	[[ $output == *NAME* ]] && [[ $output == *app* ]] && [[ $output == *bridge* ]] ||
+		{ show_run; false; }
+	run_holt network ls -q
+	check_output "${id:0:12}"
+	run_holt network ls --format '{{.Name}}'
+	check_output "app"
+
+	run_holt network inspect app
+	check_status 0
+	[ "$(json_get 'd[0]["Name"]' <<<"$output")" = app ]
+	[ "$(json_get 'd[0]["Id"]' <<<"$output")" = "$id" ]
+	[ "$(json_get 'd[0]["Driver"]' <<<"$output")" = bridge ]
+	[[ $(json_get 'd[0]["IPAM"]["Config"][0]["Subnet"]' <<<"$output") =~ ^10\.89\.[0-9]+\.0/24$ ]]
+	[[ $(json_get 'd[0]["IPAM"]["Config"][0]["Gateway"]' <<<"$output") =~ ^10\.89\.[0-9]+\.1$ ]]
+	[ "$(json_get 'd[0]["Containers"]' <<<"$output")" = "{}" ]
+
+	run_holt network create app
+	check_holt_error '"app"'
+	run_holt network create --subnet 10.99.0.0/24 --gateway 10.99.0.1 other
+	check_status 0
+	run_holt network inspect other
+	[ "$(json_get 'd[0]["IPAM"]["Config"][0]["Subnet"]' <<<"$output")" = 10.99.0.0/24 ]
+
+	run_holt network rm app other
+	check_status 0
+	run_holt network ls --format '{{.Name}}'
+	check_output ""
+	run_holt network inspect app
+	check_holt_error '"app"'
+}
+
+@test "bad network names and options are refused and leave nothing" {
+	run_holt network create host
+	check_holt_error host
+	run_holt network create 'a/b'
+	check_status 125
+	run_holt network create --subnet 10.1.2.3 x
+	check_status 125
+	run_holt network create --driver macvlan x
+	check_status 125
+	run_holt network create --ipv6 x
+	check_holt_error ipv6
+	run_holt network ls --format '{{.Name}}'
+	check_output ""
+	run_holt run --rm --network nosuchnet "$IMG" true
+	check_holt_error nosuchnet
+	run_holt run --rm --network-alias x "$IMG" true
+	check_holt_error network-alias
+	holt network create app >/dev/null
+	run_holt run --rm --network app --network-alias 'a b' "$IMG" true
+	check_holt_error 'a b'
+	run_holt run --rm --network app --ip 10.1.1.1 "$IMG" true
+	check_holt_error 10.1.1.1
+	run_holt run --rm --network app -p 5353:53/udp "$IMG" true
+	check_holt_error udp
+	holt network rm app >/dev/null
+	[ -z "$(holt ps -aq)" ]
+}
+
+@test "network prune removes the unused networks only" {
+	holt network create used >/dev/null
+	holt network create unused >/dev/null
+	holt create --name user --network used "$IMG" true >/dev/null
+	run_holt network prune -f
+	check_status 0
+	check_output "unused"
+	run_holt network ls --format '{{.Name}}'
+	check_output "used"
+}
+
+@test "system prune removes the networks no container is on, as docker's" {
+	holt network create keptnet >/dev/null
+	holt network create gonenet >/dev/null
+	holt create --name keeper --network keptnet "$IMG" sleep 100 >/dev/null
+	holt start keeper >/dev/null
+	run_holt system prune -f
+	check_status 0
+	run_holt network ls --format '{{.Name}}'
+	check_output "keptnet"
+}
+
+@test "network rm refuses a network in use, running or not" {
+	holt network create busy >/dev/null
+	holt create --name c1 --network busy "$IMG" true >/dev/null
+	run_holt network rm busy
+	check_holt_error busy
+	[[ $stderr == *c1* ]] || { show_run; false; }
+	holt rm c1
+	holt run -d --name c2 --network busy "$IMG" sleep 100 >/dev/null
+	run_holt network rm busy
+	check_holt_error busy
+	run_holt network rm -f busy
+	check_status 0
+	[ -z "$(holt ps -aq)" ] || { echo "rm -f left the container"; holt ps -a; false; }
+	wait_no_net_procs
+}
+
+# --- containers on a network ---------------------------------------------------------------
+
+@test "two containers on a network reach each other by name and by alias" {
+	holt network create app >/dev/null
+	holt run -d --network app --name db --network-alias database "$IMG" \
+		sh -c 'while true; do echo pong | nc -l -p 7000; done' >/dev/null
+	run_holt run --rm --network app "$IMG" busybox ping -c1 -W5 db
+	check_status 0
+	run_holt run --rm --network app "$IMG" busybox ping -c1 -W5 database
+	check_status 0
+	run_holt run --rm --network app "$IMG" sh -c 'nc -w5 db 7000 </dev/null'
+	check_status 0
+	check_output "pong"
+	run_holt run --rm --network app "$IMG" nslookup database
+	check_status 0
+	[[ $output == *10.89.* ]] || { show_run; false; }
+	# the network's resolver alone: it passes other names on to the host's
+	run_holt run --rm --network app "$IMG" grep -c '^nameserver' /etc/resolv.conf
+	check_output 1
+	run_holt run --rm --network app "$IMG" grep '^nameserver' /etc/resolv.conf
+	check_output "nameserver 10.89.0.254"
+}
+
+@test "containers starting at once on a network share one helper and get distinct addresses" {
+	holt network create app >/dev/null
+	local i
+	for i in 1 2 3 4 5 6; do
+		holt run --rm --network app "$IMG" sh -c 'sleep 1; ip -4 addr show eth0' \
+			>"$HOLT_TMP/par$i.out" 2>&1 &
+	done
+	wait
+	local addrs
+	addrs=$(grep -ho 'inet 10\.89\.[0-9.]*' "$HOLT_TMP"/par*.out | sort -u | wc -l)
+	[ "$addrs" -eq 6 ] || { cat "$HOLT_TMP"/par*.out; false; }
+	wait_no_net_procs
+}
+
+@test "inspect shows the container on its network, with its address" {
+	holt network create app >/dev/null
+	holt run -d --network app --name web --network-alias www "$IMG" sleep 100 >/dev/null
+	run_holt inspect web
+	check_status 0
+	local addr
+	addr=$(json_get 'd[0]["NetworkSettings"]["Networks"]["app"]["IPAddress"]' <<<"$output")
+	[[ $addr =~ ^10\.89\.[0-9]+\.[0-9]+$ ]] || { show_run; false; }
+	[[ $(json_get 'd[0]["NetworkSettings"]["Networks"]["app"]["Aliases"]' <<<"$output") == *www* ]]
+	run_holt network inspect app
+	check_status 0
+	[ "$(json_get 'list(d[0]["Containers"].values())[0]["Name"]' <<<"$output")" = web ]
+	[[ $(json_get 'list(d[0]["Containers"].values())[0]["IPv4Address"]' <<<"$output") == "$addr/24" ]]
+}
+
+@test "restart, stop/start and exec: a container gets its network, name and alias again" {
+	holt network create app >/dev/null
+	holt run -d --network app --name again --network-alias again2 "$IMG" sleep 100 >/dev/null
+	holt restart -t 0 again >/dev/null
+	run_holt exec again sh -c 'ip -4 addr show eth0'
+	check_status 0
+	[[ $output == *"inet 10.89."* ]] || { show_run; false; }
+	run_holt run --rm --network app "$IMG" busybox ping -c1 -W5 again2
+	check_status 0
+	holt stop -t 0 again >/dev/null
+	holt start again >/dev/null
+	run_holt run --rm --network app "$IMG" busybox ping -c1 -W5 again
+	check_status 0
+}
+
+@test "a container on a network reaches the host's loopback through the gateway" {
+	holt network create app >/dev/null
+	local gw
+	gw=$(holt network inspect app | json_get 'd[0]["IPAM"]["Config"][0]["Gateway"]')
+	run_holt run --rm --network app "$IMG" wget -qO- "http://$gw:$HTTP_PORT/"
+	check_status 0
+	check_output "hello from the host"
+	run_holt run --rm --network app "$IMG" wget -qO- "http://host.containers.internal:$HTTP_PORT/"
+	check_status 0
+	check_output "hello from the host"
+}
+
+@test "DNS on a network: the containers' names, and the host's resolver (dnsmasq) for the rest" {
+	command -v dnsmasq >/dev/null || skip "dnsmasq not installed (apt-get install dnsmasq-base)"
+	# as in 70_network.bats: dnsmasq on port 53 of the loopback of a network namespace of
+	# the test user's own, where holt runs too
+	local d=$HOLT_TMP/dns
+	mkdir -p "$d/run"
+	echo "nameserver 127.0.0.1" >"$d/resolv.conf"
+	cat >"$d/inside.sh" <<-EOF
+		set -e
+		ip link set lo up
+		dnsmasq --no-daemon --no-resolv --no-hosts --listen-address=127.0.0.1 \\
+			--bind-interfaces --port 53 --address=/only-dnsmasq.test/192.0.2.77 \\
+			--pid-file="$d/dnsmasq.pid" 2>"$d/dnsmasq.log" &
+		dp=\$!
+		h() { HOLT_RESOLV_CONF="$d/resolv.conf" "$HOLT" --root "$d/root" "\$@"; }
+		trap 'h rm -f dnsdb >/dev/null 2>&1; h network rm dnsnet >/dev/null 2>&1;
+			h rmi dns:1 >/dev/null 2>&1; kill \$dp' EXIT
+		for i in \$(seq 50); do [ -s "$d/dnsmasq.pid" ] && break; sleep 0.05; done
+		export XDG_RUNTIME_DIR="$d/run"
+		h import "$HOLT_FIXTURES/rootfs.tar.gz" dns:1 >/dev/null
+		h network create dnsnet >/dev/null
+		h run -d --network dnsnet --name dnsdb --network-alias dbalias dns:1 sleep 100 >/dev/null
+		h run --rm --network dnsnet dns:1 sh -c 'cat /etc/resolv.conf;
+			nslookup -type=a only-dnsmasq.test; nslookup dbalias'
+	EOF
+	run --separate-stderr timeout 60 unshare -rn bash "$d/inside.sh"
+	check_status 0
+	check_output_has "Address: 192.0.2.77"
+	check_output_has "Name:	dbalias"
+	check_output_has "Address: 10.89.0.2"
+}
+
+@test "-p publishes a TCP port of a container on a network" {
+	holt network create app >/dev/null
+	local port
+	port=$(free_port)
+	holt run -d --network app --name pub -p "127.0.0.1:$port:80" "$IMG" sh -c \
+		'mkdir /w && echo from-the-network >/w/index.html && busybox httpd -f -p 80 -h /w' \
+		>/dev/null
+	local i got=""
+	for ((i = 0; i < 100; i++)); do
+		got=$(curl -s --noproxy '*' -m 2 "http://127.0.0.1:$port/" 2>/dev/null) &&
+			[ "$got" = from-the-network ] && break
+		sleep 0.05
+	done
+	[ "$got" = from-the-network ] || { echo "got '$got'"; false; }
+	run_holt port pub
+	check_output "80/tcp -> 127.0.0.1:$port"
+}
+
+@test "an --internal network: containers reach each other, nothing outside" {
+	holt network create --internal closed >/dev/null
+	run_holt network inspect closed
+	[ "$(json_get 'd[0]["Internal"]' <<<"$output")" = True ]
+	holt run -d --network closed --name inside "$IMG" sleep 100 >/dev/null
+	run_holt run --rm --network closed "$IMG" busybox ping -c1 -W5 inside
+	check_status 0
+	local gw
+	gw=$(holt network inspect closed | json_get 'd[0]["IPAM"]["Config"][0]["Gateway"]')
+	run_holt run --rm --network closed "$IMG" wget -T 3 -qO- "http://$gw:$HTTP_PORT/"
+	[ "$status" -ne 0 ] || { show_run; false; }
+}
+
+@test "containers on different networks do not reach each other" {
+	holt network create n1 >/dev/null
+	holt network create n2 >/dev/null
+	holt run -d --network n1 --name a1 "$IMG" sleep 100 >/dev/null
+	local addr
+	addr=$(holt inspect a1 | json_get 'd[0]["NetworkSettings"]["Networks"]["n1"]["IPAddress"]')
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W2 a1
+	[ "$status" -ne 0 ] || { show_run; false; }
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W2 "$addr"
+	[ "$status" -ne 0 ] || { show_run; false; }
+	run_holt run --rm --network n1 "$IMG" busybox ping -c1 -W5 a1
+	check_status 0
+}
+
+@test "network connect and disconnect a running container" {
+	holt network create n1 >/dev/null
+	holt network create n2 >/dev/null
+	holt run -d --network n1 --name srv "$IMG" sleep 100 >/dev/null
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W2 srv
+	[ "$status" -ne 0 ] || { show_run; false; }
+	run_holt network connect --alias srv2 n2 srv
+	check_status 0
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W5 srv2
+	check_status 0
+	run_holt network disconnect n2 srv
+	check_status 0
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W2 srv
+	[ "$status" -ne 0 ] || { show_run; false; }
+	# a container on the default network joins one too, and keeps it in use
+	holt run -d --name dflt "$IMG" sleep 100 >/dev/null
+	run_holt network connect n2 dflt
+	check_status 0
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W5 dflt
+	check_status 0
+	run_holt exec dflt wget -qO- "http://10.0.2.2:$HTTP_PORT/"
+	check_output "hello from the host"
+	run_holt network rm n2
+	check_holt_error dflt
+	holt create --name dfltstopped "$IMG" true >/dev/null
+	run_holt network connect n2 dfltstopped
+	check_holt_error "not running"
+	# a stopped container on a user network is put on another for its next start
+	holt create --name later --network n1 "$IMG" sleep 100 >/dev/null
+	run_holt network connect n2 later
+	check_status 0
+	holt start later >/dev/null
+	run_holt run --rm --network n2 "$IMG" busybox ping -c1 -W5 later
+	check_status 0
+}
+
+@test "nothing is left running after the containers exit, rm -f, kill -9 of a monitor" {
+	holt network create app >/dev/null
+	holt run --rm --network app "$IMG" true
+	wait_no_net_procs
+
+	holt run -d --network app --name k1 "$IMG" sleep 100 >/dev/null
+	holt run -d --network app --name k2 "$IMG" sleep 100 >/dev/null
+	[ -n "$(live_net_procs)" ] || { echo "no network helper for running containers"; false; }
+	holt rm -f k1
+	[ -n "$(live_net_procs)" ] || { echo "the helper left with a container still on"; false; }
+	holt rm -f k2
+	wait_no_net_procs
+
+	local id mpid
+	id=$(holt run -d --network app --name k3 "$IMG" sleep 100)
+	mpid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["MonitorPid"])' \
+		"$HOLT_ROOT/containers/$id/state.json")
+	[ "$(cat "/proc/$mpid/comm")" = holt-monitor ]
+	kill -KILL "$mpid"
+	wait_no_net_procs
+	holt rm -f k3 >/dev/null 2>&1 || true
+
+	run_holt network rm app
+	check_status 0
+	wait_no_net_procs
+}
+
+@test "network rm ends a helper in its last seconds and leaves no runtime state" {
+	holt network create app >/dev/null
+	holt run --rm --network app "$IMG" true
+	holt network rm app
+	wait_no_net_procs
+	[ ! -e "$HOLT_RUNROOT/networks/app" ] || { ls -la "$HOLT_RUNROOT/networks/app"; false; }
+}
+
+@test "the network helper and its namespace holder keep no capabilities" {
+	holt network create app >/dev/null
+	holt run -d --network app --name caps "$IMG" sleep 100 >/dev/null
+	local p n=0
+	for p in $(live_net_procs); do
+		case $(cat "/proc/$p/comm") in holt-netd | holt-netns) ;; *) continue ;; esac
+		grep -E '^Cap(Eff|Prm|Bnd):' "/proc/$p/status" | grep -v '0000000000000000$' &&
+			{ echo "process $p keeps capabilities"; false; }
+		grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$p/status"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 2 ] || { echo "expected a network helper and a holder, found $n"; false; }
+}
