@@ -434,3 +434,23 @@ in-gz"
 	check_output_has "build"
 	check_output_has "builder"
 }
+
+@test "images hides the unnamed images of a build's steps, as docker does; -a and an unnamed result show" {
+	local ctx=$BATS_TEST_TMPDIR/steps id result
+	mkdir -p "$ctx"
+	printf 'FROM testimg:1\nRUN echo one >/one\nENV STEP=2\nRUN echo two >/two\nCMD ["cat", "/two"]\n' \
+		>"$ctx/Dockerfile"
+	id=$(holt build -q -t steps:1 "$ctx")
+	run_holt images -q --no-trunc --filter dangling=true
+	[ -z "$output" ] || { show_run; false; }
+	run_holt images -a -q --no-trunc --filter dangling=true
+	[ "$(echo "$output" | wc -l)" -ge 3 ] || { show_run; false; }
+	[[ $output != *"${id#sha256:}"* ]] || { show_run; false; }
+	# a build without -t: its result is the image the user asked for, and shows
+	printf 'FROM testimg:1\nRUN echo three >/three\n' >"$ctx/Dockerfile"
+	result=$(holt build -q "$ctx")
+	run_holt images -q --no-trunc --filter dangling=true
+	check_output "sha256:${result#sha256:}"
+	holt rmi steps:1 "$result" >/dev/null
+	holt builder prune >/dev/null
+}
