@@ -5,6 +5,7 @@
 #include "cmd/row_sort.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/build.h"
 #include "core/pull.h"
 #include "storage/image.h"
 #include "storage/image_detail.h"
@@ -18,7 +19,7 @@
 enum { OPT_NO_TRUNC = OPT_LONG_BASE, OPT_FORMAT, OPT_DIGESTS, OPT_SORT };
 
 static const struct cmd_option images_options[] = {
-    {"all", 'a', NULL, "show all images (holt keeps no intermediate ones)"},
+    {"all", 'a', NULL, "show all images, with the unnamed ones build's steps made"},
     {"quiet", 'q', NULL, "show only image ids"},
     {"digests", OPT_DIGESTS, NULL, "show the manifest digests"},
     {"no-trunc", OPT_NO_TRUNC, NULL, "show full image ids"},
@@ -295,7 +296,7 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 	__attribute__((cleanup(filter_clear))) struct images_filter f = {.dangling = -1};
 	const char *format = NULL;
 	size_t n = 0;
-	bool quiet = false, no_trunc = false, digests = false, noheading = false;
+	bool quiet = false, no_trunc = false, digests = false, noheading = false, all = false;
 	int c, ret = 0, field = -1;
 	struct row_sort sorted = {0};
 
@@ -308,6 +309,8 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 			digests = true;
 		else if (c == 'n')
 			noheading = true;
+		else if (c == 'a')
+			all = true;
 		else if (c == OPT_FORMAT)
 			format = optarg;
 		else if (c == 'f' && ret == 0)
@@ -338,8 +341,10 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 	    image_list(ctx->store, &imgs, &n, &err) < 0)
 		return cmd_fail(&err);
 	for (size_t i = 0; ret == 0 && i < n; i++)
-		ret = image_rows(ctx, out, imgs[i], &f, no_trunc, field >= 0 ? &sorted : NULL,
-				 field, &err);
+		if (all || (imgs[i]->names && imgs[i]->names[0]) ||
+		    !build_cache_is_step(ctx->store, imgs[i]->id))
+			ret = image_rows(ctx, out, imgs[i], &f, no_trunc,
+					 field >= 0 ? &sorted : NULL, field, &err);
 	row_sort_run(&sorted, field == SORT_CREATED || field == SORT_SIZE, false);
 	for (size_t i = 0; ret == 0 && i < sorted.n; i++)
 		ret = output_row(out, sorted.v[i].row, &err);

@@ -186,6 +186,7 @@ char *build_image(struct store *s, const struct build_opts *o, struct holt_err *
 	b.stage_ids = xzalloc((b.df->n_stages + 1) * sizeof *b.stage_ids);
 	if (build_all(&b, err) == 0) {
 		id = xstrdup(b.stage_ids[b.target]);
+		build_cache_result(s, id);
 		for (char **t = o->tags; t && *t; t++)
 			if (image_tag(s, id, *t, err) < 0) {
 				free(id);

@@ -49,6 +49,12 @@ char *build_image(struct store *s, const struct build_opts *o, struct holt_err *
 /* errnum of a build whose RUN exited non-zero (docker then exits 1, not 125) */
 #define BUILD_RUN_FAILED ECHILD
 
+/* Whether image id was made by a step of a build and was no build's result: an
+ * intermediate image, which `images` shows only with -a, as docker's does. */
+bool build_cache_is_step(struct store *s, const char *id);
+/* Marks id as a build's result, shown by `images` even when it has no name. */
+void build_cache_result(struct store *s, const char *id);
+
 /* Empties the build cache: its records, the images they name that nothing else keeps (no
  * name, no container), and RUN's cache mounts. *freed: the bytes that went. */
 int build_cache_prune(struct store *s, unsigned *removed, uint64_t *freed, struct holt_err *err);

@@ -46,14 +46,36 @@ char *build_cache_get(struct store *s, const char *key)
 	return image_exists(s, id) ? xstrdup(id) : NULL;
 }
 
+static char *step_path(struct store *s, const char *id)
+{
+	return xasprintf("%s/build-steps/%s", store_root(s), id);
+}
+
 int build_cache_put(struct store *s, const char *key, const char *id, struct holt_err *err)
 {
 	cleanup_free char *dir = cache_dir(s);
 	cleanup_free char *path = entry_path(s, key);
+	cleanup_free char *steps = xasprintf("%s/build-steps", store_root(s));
+	cleanup_free char *step = step_path(s, id);
 
-	if (mkdir_p(dir, 0700) < 0)
+	if (mkdir_p(dir, 0700) < 0 || mkdir_p(steps, 0700) < 0)
 		return holt_err_set(err, errno, "create \"%s\"", dir);
+	if (store_write_file(s, step, "", 0, err) < 0)
+		return -1;
 	return store_write_file(s, path, id, strlen(id), err);
+}
+
+void build_cache_result(struct store *s, const char *id)
+{
+	cleanup_free char *step = step_path(s, id);
+	/* a marker left behind only hides an unnamed image from a plain `images` */
+	unlink(step);
+}
+
+bool build_cache_is_step(struct store *s, const char *id)
+{
+	cleanup_free char *step = step_path(s, id);
+	return access(step, F_OK) == 0;
 }
 
 /* The image an entry names, when no name or container keeps it (an intermediate step). */
@@ -95,6 +117,9 @@ int build_cache_prune(struct store *s, unsigned *removed, uint64_t *freed, struc
 	if (!d && errno != ENOENT)
 		return holt_err_set(err, errno, "open \"%s\"", dir);
 	*freed += disk_usage(mounts);
+	cleanup_free char *steps = xasprintf("%s/build-steps", store_root(s));
+	if (store_remove_tree(steps, err) < 0)
+		return -1;
 	return store_remove_tree(mounts, err);
 }
 

@@ -4,6 +4,7 @@
 #include "core/base/archive_cleanup.h"
 #include "core/base/util.h"
 #include "core/build_stage.h"
+#include "net/fetch.h"
 #include "storage/image.h"
 
 #include <ctype.h>
@@ -27,7 +28,7 @@ struct entry {
 	enum entry_kind kind;
 	char *dest; /* in the image, relative: "usr/local/bin/x" */
 	char *host; /* ENTRY_HOST, ENTRY_ARCHIVE; for ENTRY_DIR_MADE the image's own, or NULL */
-	char *data; /* ENTRY_DATA */
+	char *data; /* ENTRY_DATA; for ENTRY_HOST from a URL, its content's digest */
 	struct stat st;
 	bool owned; /* takes --chown and --chmod */
 };
@@ -43,7 +44,8 @@ struct copy {
 	bool chown;
 	uid_t uid;
 	gid_t gid;
-	long chmod; /* -1: keep */
+	long chmod;	/* -1: keep */
+	char *checksum; /* ADD --checksum=sha256:…, for a URL */
 	time_t now;
 };
 
@@ -55,6 +57,7 @@ static void copy_release(struct copy *c)
 		free(c->v[i].data);
 	}
 	free(c->v);
+	free(c->checksum);
 	build_tree_release(&c->src);
 	build_tree_release(&c->image);
 }
@@ -250,6 +253,73 @@ static char *expand_body(const struct copy *c, const char *body, struct holt_err
 	return out;
 }
 
+/* The file name docker gives a URL's download: its path's last element. */
+static char *url_file_name(const char *url)
+{
+	const char *path = strchr(strstr(url, "://") + 3, '/');
+	if (!path)
+		return NULL;
+	size_t len = strcspn(path, "?#");
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	const char *name = path + len;
+	while (name > path && name[-1] != '/')
+		name--;
+	return name < path + len ? xstrndup(name, (size_t)(path + len - name)) : NULL;
+}
+
+/* ADD URL: downloaded to the store's staging dir on every build, as docker's does, so
+ * that the step's cache key is what the server gives now; mode 0600 and the server's
+ * Last-Modified, as docker's; never unpacked. */
+static int add_url(struct copy *c, const char *url, const char *dest, bool dest_dir,
+		   struct holt_err *err)
+{
+	cleanup_free char *name = url_file_name(url);
+	if (dest_dir && !name)
+		return holt_err_set(
+		    err, 0, "\"%s\": the URL names no file; give the destination a file name", url);
+	cleanup_free char *dir = store_mktemp(c->st->b->s, err);
+	if (!dir)
+		return -1;
+	cleanup_free char *path = xasprintf("%s/download", dir);
+	cleanup_close int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	time_t mtime;
+	if (fd < 0)
+		return holt_err_set(err, errno, "create \"%s\"", path);
+	if (fetch_url(url, fd, &mtime, err) < 0)
+		return -1;
+	char hash[DIGEST_STR_SIZE];
+	cleanup_digest struct digest *d = digest_new();
+	char buf[1 << 16];
+	ssize_t n;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return holt_err_set(err, errno, "read \"%s\"", path);
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		digest_update(d, buf, (size_t)n);
+	if (n < 0)
+		return holt_err_set(err, errno, "read \"%s\"", path);
+	digest_final(d, hash);
+	if (c->checksum && strcmp(c->checksum, hash))
+		return holt_err_set(err, 0, "\"%s\": checksum %s, not the %s --checksum asks for",
+				    url, hash, c->checksum);
+	struct stat st;
+	if (mtime) {
+		const struct timespec times[2] = {{.tv_nsec = UTIME_OMIT}, {.tv_sec = mtime}};
+		futimens(fd, times);
+	}
+	if (fstat(fd, &st) < 0)
+		return holt_err_set(err, errno, "stat \"%s\"", path);
+	cleanup_free char *to =
+	    dest_dir ? xasprintf("%s%s%s", dest, *dest ? "/" : "", name) : xstrdup(dest);
+	add_dirs(c, to, false);
+	struct entry *e = push(c, ENTRY_HOST, to);
+	e->host = steal_pointer(&path);
+	e->data = xstrdup(hash);
+	e->st = st;
+	e->owned = true;
+	return 0;
+}
+
 static int add_source(struct copy *c, const char *src, const char *dest, bool dest_dir,
 		      struct holt_err *err)
 {
@@ -268,10 +338,7 @@ static int add_source(struct copy *c, const char *src, const char *dest, bool de
 		return 0;
 	}
 	if (c->add && (!strncmp(src, "http://", 7) || !strncmp(src, "https://", 8)))
-		return holt_err_set(err, 0,
-				    "\"%s\": ADD of a URL is not supported (download it "
-				    "into the context, or RUN wget)",
-				    src);
+		return add_url(c, src, dest, dest_dir, err);
 	cleanup_free char *rel = clean_rel(src);
 	cleanup_strv char **matches = NULL;
 	if (has_glob(rel))
@@ -412,8 +479,13 @@ static int parse_flags(struct copy *c, char *const *vars, struct holt_err *err)
 			c->chmod = strtol(val, &end, 8);
 			if (!*val || *end || c->chmod < 0 || c->chmod > 07777)
 				return holt_err_set(err, 0, "--chmod=%s: not an octal mode", val);
-		} else if (strcmp(v, "--link") && strncmp(v, "--link=", 7) &&
-			   !(c->add && !strncmp(v, "--checksum=", 11))) {
+		} else if (c->add && !strncmp(v, "--checksum=", 11)) {
+			if (!digest_valid(val))
+				return holt_err_set(
+				    err, 0, "--checksum=%s: not sha256:<64 hex digits>", val);
+			free(c->checksum);
+			c->checksum = xstrdup(val);
+		} else if (strcmp(v, "--link") && strncmp(v, "--link=", 7)) {
 			return holt_err_set(err, 0, "unknown flag \"%s\"", v);
 		}
 	}
@@ -441,7 +513,10 @@ static int describe(struct copy *c, char **out, struct holt_err *err)
 		digest_update(d, line, strlen(line));
 		if (e->kind == ENTRY_DATA)
 			digest_update(d, e->data, strlen(e->data));
-		if ((e->kind == ENTRY_HOST || e->kind == ENTRY_ARCHIVE) && S_ISREG(e->st.st_mode)) {
+		if (e->kind == ENTRY_HOST && e->data)
+			digest_update(d, e->data, strlen(e->data));
+		else if ((e->kind == ENTRY_HOST || e->kind == ENTRY_ARCHIVE) &&
+			 S_ISREG(e->st.st_mode)) {
 			if (build_file_digest(c->st->b, e->host, &e->st, hash, err) < 0)
 				return -1;
 			digest_update(d, hash, strlen(hash));

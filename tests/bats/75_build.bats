@@ -385,7 +385,7 @@ from-tar
 	check_output $'g\ngone'
 }
 
-@test "COPY globs and --chown by name, ADD of a .tar.gz unpacked, ADD of a URL refused" {
+@test "COPY globs and --chown by name, ADD of a .tar.gz unpacked" {
 	local ctx=$BATS_TEST_TMPDIR/glob
 	mkdir -p "$ctx/src/t" "$ctx/tar/top"
 	echo a >"$ctx/src/a.conf"
@@ -404,10 +404,44 @@ $(has_subids && echo 1000:100 || echo 0:0)
 in-gz"
 	run runtime_config glob:1 'c["Healthcheck"]["Test"],'
 	check_output "['CMD', 'cat', '/c.txt']"
-	printf 'FROM testimg:1\nADD https://example.com/x /x\n' >"$ctx/Dockerfile"
+}
+
+@test "ADD of a URL: downloaded at each build, 0600, never unpacked; --checksum holds; a 404 fails naming it" {
+	local ctx=$BATS_TEST_TMPDIR/url www=$BATS_TEST_TMPDIR/www port sum
+	mkdir -p "$ctx" "$www/d"
+	echo first >"$www/d/file.txt"
+	tar -C "$www" -czf "$www/pack.tar.gz" d
+	port=$(free_port)
+	busybox httpd -f -p "127.0.0.1:$port" -h "$www" &
+	local httpd=$!
+	sum=$(sha256sum "$www/d/file.txt" | cut -d' ' -f1)
+	printf '%s\n' 'FROM testimg:1' "ADD http://127.0.0.1:$port/d/file.txt /in/" \
+		"ADD http://127.0.0.1:$port/pack.tar.gz /named.tgz" >"$ctx/Dockerfile"
+	run_holt build -q -t url:1 "$ctx"
+	check_status 0
+	run_holt run --rm url:1 sh -c 'cat /in/file.txt; stat -c %a /in/file.txt; test -f /named.tgz && echo packed'
+	check_output "$(printf 'first\n600\npacked')"
+	# the same Dockerfile, the server's content changed: not taken from the cache
+	echo second >"$www/d/file.txt"
+	run_holt build -q -t url:2 "$ctx"
+	check_status 0
+	run_holt run --rm url:2 cat /in/file.txt
+	check_output second
+	printf '%s\n' 'FROM testimg:1' \
+		"ADD --checksum=sha256:$(sha256sum "$www/d/file.txt" | cut -d' ' -f1) http://127.0.0.1:$port/d/file.txt /f" \
+		>"$ctx/Dockerfile"
+	run_holt build -q -t url:3 "$ctx"
+	check_status 0
+	printf '%s\n' 'FROM testimg:1' "ADD --checksum=sha256:$sum http://127.0.0.1:$port/d/file.txt /f" >"$ctx/Dockerfile"
 	run_holt build "$ctx"
 	check_status 125
-	check_stderr_has "ADD of a URL is not supported"
+	check_stderr_has "not the sha256:$sum --checksum asks for"
+	printf '%s\n' 'FROM testimg:1' "ADD http://127.0.0.1:$port/nope /f" >"$ctx/Dockerfile"
+	run_holt build "$ctx"
+	check_status 125
+	check_stderr_has "http://127.0.0.1:$port/nope: the server answered HTTP 404"
+	kill "$httpd"
+	holt rmi url:1 url:2 url:3 >/dev/null
 }
 
 @test "COPY and WORKDIR through the image's symlinks (usrmerge's /lib -> usr/lib) keep the links" {
@@ -433,4 +467,24 @@ in-gz"
 	run_holt __complete ""
 	check_output_has "build"
 	check_output_has "builder"
+}
+
+@test "images hides the unnamed images of a build's steps, as docker does; -a and an unnamed result show" {
+	local ctx=$BATS_TEST_TMPDIR/steps id result
+	mkdir -p "$ctx"
+	printf 'FROM testimg:1\nRUN echo one >/one\nENV STEP=2\nRUN echo two >/two\nCMD ["cat", "/two"]\n' \
+		>"$ctx/Dockerfile"
+	id=$(holt build -q -t steps:1 "$ctx")
+	run_holt images -q --no-trunc --filter dangling=true
+	[ -z "$output" ] || { show_run; false; }
+	run_holt images -a -q --no-trunc --filter dangling=true
+	[ "$(echo "$output" | wc -l)" -ge 3 ] || { show_run; false; }
+	[[ $output != *"${id#sha256:}"* ]] || { show_run; false; }
+	# a build without -t: its result is the image the user asked for, and shows
+	printf 'FROM testimg:1\nRUN echo three >/three\n' >"$ctx/Dockerfile"
+	result=$(holt build -q "$ctx")
+	run_holt images -q --no-trunc --filter dangling=true
+	check_output "sha256:${result#sha256:}"
+	holt rmi steps:1 "$result" >/dev/null
+	holt builder prune >/dev/null
 }
