@@ -341,7 +341,7 @@ int cmd_images(int argc, char **argv, struct cmd_ctx *ctx)
 	    image_list(ctx->store, &imgs, &n, &err) < 0)
 		return cmd_fail(&err);
 	for (size_t i = 0; ret == 0 && i < n; i++)
-		if (all || (imgs[i]->names && imgs[i]->names[0]) ||
+		if (all || strv_len(imgs[i]->names) ||
 		    !build_cache_is_step(ctx->store, imgs[i]->id))
 			ret = image_rows(ctx, out, imgs[i], &f, no_trunc,
 					 field >= 0 ? &sorted : NULL, field, &err);
