@@ -54,31 +54,8 @@ static int do_env(struct build_stage *st, const struct dockerfile_instruction *i
 	cleanup_strv char **pairs = pairs_of(st, in, err);
 	if (!pairs)
 		return -1;
-	cleanup_strv char **env = json_get_strv(st->config, "Env");
-	for (char **p = pairs; *p; p++)
-		spec_env_set(&env, *p);
-	json_add_strv(st->config, "Env", env);
+	instruction_env_set(st->config, pairs);
 	return 0;
-}
-
-static json_object *object_at(json_object *config, const char *key)
-{
-	json_object *o;
-	if (json_object_object_get_ex(config, key, &o) && json_object_is_type(o, json_type_object))
-		return o;
-	o = json_object_new_object();
-	json_object_object_add(config, key, o);
-	return o;
-}
-
-void build_config_labels(json_object *config, char *const *pairs)
-{
-	json_object *labels = object_at(config, "Labels");
-	for (char *const *p = pairs; p && *p; p++) {
-		const char *eq = strchr(*p, '=');
-		cleanup_free char *k = xstrndup(*p, eq ? (size_t)(eq - *p) : strlen(*p));
-		json_object_object_add(labels, k, json_object_new_string(eq ? eq + 1 : ""));
-	}
 }
 
 static int do_label(struct build_stage *st, const struct dockerfile_instruction *in,
@@ -87,7 +64,7 @@ static int do_label(struct build_stage *st, const struct dockerfile_instruction 
 	cleanup_strv char **pairs = pairs_of(st, in, err);
 	if (!pairs)
 		return -1;
-	build_config_labels(st->config, pairs);
+	instruction_labels_set(st->config, pairs);
 	return 0;
 }
 
@@ -176,7 +153,7 @@ static int do_volume(struct build_stage *st, const struct dockerfile_instruction
 	cleanup_strv char **words = in->json ? strv_dup(in->json) : words_of(st, in, err);
 	if (!words)
 		return -1;
-	json_object *volumes = object_at(st->config, "Volumes");
+	json_object *volumes = json_object_at(st->config, "Volumes");
 	for (char **w = words; *w; w++)
 		json_object_object_add(volumes, *w, json_object_new_object());
 	return 0;

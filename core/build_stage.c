@@ -5,6 +5,7 @@
 #include "core/base/json_file.h"
 #include "core/base/platform.h"
 #include "core/base/util.h"
+#include "core/instruction.h"
 #include "storage/image_commit.h"
 
 #include <errno.h>
@@ -223,7 +224,7 @@ static int stage_finish(struct build_stage *st, bool target, struct holt_err *er
 {
 	char *const *labels = target ? st->b->o->labels : NULL;
 	if (labels) {
-		build_config_labels(st->config, labels);
+		instruction_labels_set(st->config, labels);
 		cleanup_free char *what = xasprintf(
 		    "--label %s", json_text(json_object_object_get(st->config, "Labels")));
 		build_key(st->key, st->key, what);

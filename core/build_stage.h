@@ -70,8 +70,6 @@ int build_config(struct build_stage *st, const struct dockerfile_instruction *in
 /* EXPOSE, STOPSIGNAL, USER, WORKDIR: expanded, then applied as commit --change is. */
 int build_config_change(struct build_stage *st, const struct dockerfile_instruction *in,
 			struct holt_err *err);
-/* Sets KEY=VALUE pairs in config's Labels. */
-void build_config_labels(json_object *config, char *const *pairs);
 
 /* The steps. */
 int build_run(struct build_stage *st, const struct dockerfile_instruction *in,

@@ -112,27 +112,31 @@ static int apply_entrypoint(struct apply *a, struct holt_err *err)
 	return 0;
 }
 
+void instruction_env_set(json_object *config, char *const *pairs)
+{
+	cleanup_strv char **env = json_get_strv(config, "Env");
+	for (char *const *p = pairs; p && *p; p++)
+		spec_env_set(&env, *p);
+	json_add_strv(config, "Env", env);
+}
+
 static int apply_env(struct apply *a, struct holt_err *err)
 {
 	cleanup_strv char **pairs = parse_pairs(a, err);
 	if (!pairs)
 		return -1;
-	cleanup_strv char **env = json_get_strv(a->config, "Env");
-	for (char **p = pairs; *p; p++)
-		spec_env_set(&env, *p);
-	json_add_strv(a->config, "Env", env);
+	instruction_env_set(a->config, pairs);
 	return 0;
 }
 
-/* The object at key in config, made when missing. */
-static json_object *object_at(json_object *config, const char *key)
+void instruction_labels_set(json_object *config, char *const *pairs)
 {
-	json_object *o;
-	if (json_object_object_get_ex(config, key, &o) && json_object_is_type(o, json_type_object))
-		return o;
-	o = json_object_new_object();
-	json_object_object_add(config, key, o);
-	return o;
+	json_object *labels = json_object_at(config, "Labels");
+	for (char *const *p = pairs; p && *p; p++) {
+		const char *eq = strchr(*p, '=');
+		cleanup_free char *k = xstrndup(*p, eq ? (size_t)(eq - *p) : strlen(*p));
+		json_object_object_add(labels, k, json_object_new_string(eq ? eq + 1 : ""));
+	}
 }
 
 static int apply_label(struct apply *a, struct holt_err *err)
@@ -140,12 +144,7 @@ static int apply_label(struct apply *a, struct holt_err *err)
 	cleanup_strv char **pairs = parse_pairs(a, err);
 	if (!pairs)
 		return -1;
-	json_object *labels = object_at(a->config, "Labels");
-	for (char **p = pairs; *p; p++) {
-		char *eq = strchr(*p, '=');
-		*eq = '\0';
-		json_object_object_add(labels, *p, json_object_new_string(eq + 1));
-	}
+	instruction_labels_set(a->config, pairs);
 	return 0;
 }
 
@@ -187,7 +186,7 @@ static int apply_expose(struct apply *a, struct holt_err *err)
 	cleanup_strv char **words = dockerfile_words(a->args, env, '\\', err);
 	if (!words)
 		return holt_err_wrap(err, "change \"%s\"", a->text);
-	json_object *ports = object_at(a->config, "ExposedPorts");
+	json_object *ports = json_object_at(a->config, "ExposedPorts");
 	for (char **w = words; *w; w++)
 		if (expose_one(a, ports, *w, err) < 0)
 			return -1;

@@ -12,4 +12,9 @@
  * valid, quoting it; config may then be half changed. */
 int instructions_apply(json_object *config, char *const *instructions, struct holt_err *err);
 
+/* ENV's and LABEL's effect, for KEY=VALUE pairs already expanded (build's too): a later
+ * pair wins; a LABEL pair without '=' sets an empty value. */
+void instruction_env_set(json_object *config, char *const *pairs);
+void instruction_labels_set(json_object *config, char *const *pairs);
+
 #endif

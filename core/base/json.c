@@ -51,3 +51,13 @@ json_object *json_labels_object(char *const *labels)
 	}
 	return obj;
 }
+
+json_object *json_object_at(json_object *obj, const char *key)
+{
+	json_object *o;
+	if (json_object_object_get_ex(obj, key, &o) && json_object_is_type(o, json_type_object))
+		return o;
+	o = json_object_new_object();
+	json_object_object_add(obj, key, o);
+	return o;
+}

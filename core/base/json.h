@@ -6,6 +6,8 @@
 
 /* Adds key: [strings...] to obj; nothing when v is NULL. */
 void json_add_strv(json_object *obj, const char *key, char *const *v);
+/* The object at key in obj, added (empty) when missing or not an object. */
+json_object *json_object_at(json_object *obj, const char *key);
 /* Adds key: "s" to obj; nothing when s is NULL. */
 void json_add_string(json_object *obj, const char *key, const char *s);
 /* A copy of the array of strings at key, or NULL when absent or not an array. */
