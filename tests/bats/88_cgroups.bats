@@ -2,7 +2,8 @@
 # cgroup features: pause, unpause, stats, run --memory/--cpus. Without a cgroup v2 tree
 # delegated to the user they fail with a message naming what is missing (stats reads
 # /proc instead), and run without limits is unaffected; with one (tests/run-checks, as
-# root, runs this file again as holt-sub inside a delegated cgroup), they work.
+# root, runs this file again as a user with a range, holt-asan, inside a delegated cgroup),
+# they work.
 
 load helpers
 
