@@ -151,8 +151,12 @@ check-clang:
 	$(MAKE) CC=clang BUILD=$(CLANG_BUILD) DEVELOPER=1 $(CLANG_BUILD)/holt \
 		$(UNIT_SRC:tests/unit/%.c=$(CLANG_BUILD)/tests/%)
 
-check: check-layers check-format lint all unit $(HELPER) asan check-clang fuzz
-	HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
+# lint runs as one of run-checks' jobs, beside the bats files, on one core. It compiles
+# every source with clang's front end and these warnings as errors, and the fuzz build
+# links with clang: so check needs no check-clang of its own.
+check: check-layers check-format all unit $(HELPER) asan fuzz
+	HOLT_LINT="$(MAKE) --no-print-directory lint LINT_JOBS=1" \
+		HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
 		HOLT_FUZZ="$(FUZZ_BIN)" tests/run-checks $(UNIT_BIN)
 
 demo: holt
@@ -185,11 +189,13 @@ check-layers:
 	if [ -n "$$bad" ]; then echo "check-layers: an include runs against the layers:"; \
 		echo "$$bad"; exit 1; fi
 
-# Fails on any finding (.clang-tidy: WarningsAsErrors); clang-tidy runs a file per core.
+# Fails on any finding (.clang-tidy: WarningsAsErrors); clang-tidy runs LINT_JOBS files
+# at once, a file per core by default.
+LINT_JOBS ?= $(shell nproc)
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--suppress=missingIncludeSystem -I. $(LIB_SRC) $(CMD_SRC)
-	printf '%s\n' $(LIB_SRC) $(CMD_SRC) | xargs -P $$(nproc) -I{} clang-tidy --quiet {} -- \
+	printf '%s\n' $(LIB_SRC) $(CMD_SRC) | xargs -P $(LINT_JOBS) -I{} clang-tidy --quiet {} -- \
 		$(HOLT_CFLAGS)
 
 clean:
