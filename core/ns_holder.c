@@ -6,12 +6,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -125,9 +127,51 @@ static void retitle(void)
 	memcpy(program_invocation_name, pause_comm, strlen(pause_comm));
 }
 
-static __attribute__((noreturn)) void pause_forever(void)
+/* Whether runroot/pause.pid, after an event on it, still names this process. */
+static bool still_recorded(const char *runroot, const struct inotify_event *ev)
+{
+	if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT | IN_IGNORED))
+		return false;
+	if (!ev->len || strcmp(ev->name, "pause.pid") != 0)
+		return true;
+	if (ev->mask & (IN_DELETE | IN_MOVED_FROM))
+		return false;
+	cleanup_free char *reason = NULL;
+	return read_record(runroot, &reason) == getpid();
+}
+
+/* This process is found only through runroot/pause.pid. Once the record names another
+ * process or is gone, or the runroot itself is (a logout's cleanup, a test's temporary
+ * directory), nothing can reach it any more, and it would hold its namespace for ever:
+ * it ends. Without inotify it waits for SIGTERM alone. */
+static void wait_while_recorded(const char *runroot)
+{
+	char buf[sizeof(struct inotify_event) + NAME_MAX + 1]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	int fd = inotify_init1(IN_CLOEXEC);
+	if (fd < 0 || inotify_add_watch(fd, runroot,
+					IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF |
+					    IN_MOVE_SELF | IN_ONLYDIR) < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			if (!still_recorded(runroot, ev))
+				_exit(0);
+			p += sizeof *ev + ev->len;
+		}
+	}
+}
+
+static __attribute__((noreturn)) void pause_forever(const char *runroot)
 {
 	sigset_t all;
+	char *where = realpath(runroot, NULL); /* it will run from / */
 	int null = open("/dev/null", O_RDWR);
 
 	setsid();
@@ -144,6 +188,8 @@ static __attribute__((noreturn)) void pause_forever(void)
 	sigdelset(&all, SIGTERM);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	signal(SIGTERM, SIG_DFL);
+	if (where)
+		wait_while_recorded(where);
 	for (;;)
 		pause();
 }
@@ -160,7 +206,7 @@ int ns_holder_start(const char *runroot, const char *single_reason, struct holt_
 	if (mid == 0) {
 		pid_t pid = fork();
 		if (pid == 0)
-			pause_forever();
+			pause_forever(runroot);
 		cleanup_file FILE *f = pid > 0 ? fopen(tmp, "we") : NULL;
 		if (!f)
 			_exit(1);

@@ -139,3 +139,37 @@ setgroups $unmapped: EPERM"
 	[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" | sed 's/ *$//')" = holt-pause ] ||
 		{ tr '\0' ' ' <"/proc/$pid/cmdline"; false; }
 }
+
+# gone PID: true once PID has ended (a zombie counts as ended), within 2 s.
+gone()
+{
+	local i state
+	for i in $(seq 40); do
+		state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 0
+		[ "$state" != Z ] || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "the holt-pause process ends once its runroot is gone, moved, or names another process" {
+	local runroot=$BATS_TEST_TMPDIR/rr pid
+	holt --runroot "$runroot" run --rm "$IMG" true
+	pid=$(head -1 "$runroot/pause.pid")
+	rm -rf "$runroot"
+	gone "$pid" || { echo "pause process $pid outlived its runroot"; false; }
+
+	holt --runroot "$runroot" run --rm "$IMG" true
+	pid=$(head -1 "$runroot/pause.pid")
+	holt --runroot "$runroot" run --rm "$IMG" true
+	[ "$(head -1 "$runroot/pause.pid")" = "$pid" ] || { echo "a second run made a second pause"; false; }
+	kill -0 "$pid" || { echo "the pause process $pid ended while still recorded"; false; }
+	mv "$runroot" "$runroot.moved"
+	gone "$pid" || { echo "pause process $pid outlived the move of its runroot"; false; }
+
+	holt --runroot "$runroot" run --rm "$IMG" true
+	pid=$(head -1 "$runroot/pause.pid")
+	echo 1 >"$runroot/pause.pid.new"
+	mv "$runroot/pause.pid.new" "$runroot/pause.pid"
+	gone "$pid" || { echo "pause process $pid outlived a record naming another"; false; }
+}
