@@ -146,7 +146,7 @@ static int start_proxy(const struct container *c, char *const *exposed, int pidf
 			maps[tcp++] = maps[i]; /* -P's UDP ports have no way in here */
 	if (!tcp)
 		return 0;
-	pid_t pid = port_proxy_start(maps, tcp, pidfd, addr, err);
+	pid_t pid = port_proxy_start(maps, tcp, pidfd, addr, netns_host_ipv6(), err);
 	if (pid < 0)
 		return -1;
 	if (netns_record_ports(c, maps, tcp, err) < 0) {

@@ -179,6 +179,35 @@ int nl_route_default(int nl, struct in_addr gateway, struct holt_err *err)
 	return transact(nl, &m, "add the default route", err);
 }
 
+int nl_addr6_add(int nl, int ifindex, const struct in6_addr *addr, unsigned prefix,
+		 struct holt_err *err)
+{
+	struct msg m;
+	struct ifaddrmsg *ifa = msg_start(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_index = (unsigned)ifindex;
+	/* the network is the container's alone: waiting a second for DAD would be waste */
+	ifa->ifa_flags = IFA_F_NODAD;
+	attr_add(&m, IFA_LOCAL, addr, sizeof *addr);
+	attr_add(&m, IFA_ADDRESS, addr, sizeof *addr);
+	return transact(nl, &m, "add an IPv6 address", err);
+}
+
+int nl_route6_default(int nl, int ifindex, const struct in6_addr *gateway, struct holt_err *err)
+{
+	struct msg m;
+	struct rtmsg *rt = msg_start(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+	rt->rtm_family = AF_INET6;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_BOOT;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	attr_add(&m, RTA_GATEWAY, gateway, sizeof *gateway);
+	attr_u32(&m, RTA_OIF, (unsigned)ifindex);
+	return transact(nl, &m, "add the IPv6 default route", err);
+}
+
 /* Appends the names in one dump reply; returns 1 at its end. */
 static int collect_names(const char *buf, ssize_t n, const char *prefix, char ***names)
 {

@@ -27,6 +27,11 @@ int nl_link_delete(int nl, int ifindex, struct holt_err *err);
 int nl_addr_add(int nl, int ifindex, struct in_addr addr, unsigned prefix, struct holt_err *err);
 /* Adds the default route through gateway. */
 int nl_route_default(int nl, struct in_addr gateway, struct holt_err *err);
+/* Adds addr/prefix to link ifindex, usable at once (no duplicate address detection). */
+int nl_addr6_add(int nl, int ifindex, const struct in6_addr *addr, unsigned prefix,
+		 struct holt_err *err);
+/* Adds the IPv6 default route through gateway on link ifindex. */
+int nl_route6_default(int nl, int ifindex, const struct in6_addr *gateway, struct holt_err *err);
 /* The names of the links in the socket's namespace whose name starts with prefix,
  * NULL-terminated (NULL when none). */
 int nl_link_names(int nl, const char *prefix, char ***names, struct holt_err *err);

@@ -189,36 +189,56 @@ static void close_others(const struct listener *ls, size_t n_ls, int pidfd)
 	closedir(d);
 }
 
-static int listen_on(const struct port_map *m, struct holt_err *err)
+static int listen_on(const struct port_map *m, bool v6, struct holt_err *err)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(m->host_port)};
+	struct sockaddr_storage ss = {0};
+	struct sockaddr_in *sa = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)&ss;
 	int one = 1;
-	inet_pton(AF_INET, *m->host_ip ? m->host_ip : "0.0.0.0", &sa.sin_addr);
-	cleanup_close int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	const char *ip = *m->host_ip ? m->host_ip : v6 ? "::" : "0.0.0.0";
+
+	if (v6) {
+		*sa6 = (struct sockaddr_in6){.sin6_family = AF_INET6,
+					     .sin6_port = htons(m->host_port)};
+		inet_pton(AF_INET6, ip, &sa6->sin6_addr);
+	} else {
+		*sa = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(m->host_port)};
+		inet_pton(AF_INET, ip, &sa->sin_addr);
+	}
+	/* IPv6-only: the IPv4 addresses have a listener of their own */
+	cleanup_close int fd =
+	    socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 128) < 0)
-		return holt_err_set(err, errno, "publish %s:%u to %u/tcp",
-				    *m->host_ip ? m->host_ip : "0.0.0.0", m->host_port,
-				    m->ctr_port);
+	    (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
+	    bind(fd, (struct sockaddr *)&ss, v6 ? sizeof *sa6 : sizeof *sa) < 0 ||
+	    listen(fd, 128) < 0)
+		return holt_err_set(err, errno,
+				    v6 ? "publish [%s]:%u to %u/tcp" : "publish %s:%u to %u/tcp",
+				    ip, m->host_port, m->ctr_port);
 	return steal_fd(&fd);
 }
 
 pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct in_addr ctr,
-		       struct holt_err *err)
+		       bool ipv6, struct holt_err *err)
 {
-	struct listener *ls = xmalloc((n ? n : 1) * sizeof *ls);
+	struct listener *ls = xmalloc((n ? 2 * n : 1) * sizeof *ls);
 	size_t n_ls = 0;
 	pid_t pid = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (maps[i].udp)
 			continue;
-		int fd = listen_on(&maps[i], err);
-		if (fd < 0) {
-			pid = -1;
-			goto out;
+		bool v6 = ports_ipv6(&maps[i]);
+		/* every address: docker's two listeners, 0.0.0.0 and [::] */
+		bool both = !*maps[i].host_ip && ipv6;
+		for (int k = 0; k < (both ? 2 : 1); k++) {
+			int fd = listen_on(&maps[i], v6 || k == 1, err);
+			if (fd < 0) {
+				pid = -1;
+				goto out;
+			}
+			ls[n_ls++] = (struct listener){.fd = fd, .ctr_port = maps[i].ctr_port};
 		}
-		ls[n_ls++] = (struct listener){.fd = fd, .ctr_port = maps[i].ctr_port};
 	}
 	if (!n_ls)
 		goto out;

@@ -9,13 +9,15 @@
 #include "net/ports.h"
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
-/* Binds a listener for each TCP map (so a port in use fails here), then forks the proxy,
- * which joins the network namespace of pidfd's process, connects to the container's
- * address ctr there, and serves until that process exits or the caller dies. Returns
+/* Binds a listener for each TCP map (so a port in use fails here; one on [::] too for
+ * every address if ipv6), then forks the proxy, which joins the network namespace of
+ * pidfd's process, connects to the container's address ctr there (IPv4 whatever the
+ * client's family), and serves until that process exits or the caller dies. Returns
  * the proxy's pid, 0 when there is no TCP port. */
 pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct in_addr ctr,
-		       struct holt_err *err);
+		       bool ipv6, struct holt_err *err);
 
 #endif

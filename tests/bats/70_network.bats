@@ -67,7 +67,7 @@ wait_http()
 {
 	local url=$1 want=$2 i got=""
 	for ((i = 0; i < 100; i++)); do
-		got=$(curl -s --noproxy '*' -m 2 "$url" 2>/dev/null) && [ "$got" = "$want" ] && return 0
+		got=$(curl -s -g --noproxy '*' -m 2 "$url" 2>/dev/null) && [ "$got" = "$want" ] && return 0
 		sleep 0.05
 	done
 	echo "$url: wanted '$want', got '$got'"
@@ -325,6 +325,95 @@ while True:
 	[ -z "$(live_helpers)" ] || { echo "a helper is left"; false; }
 	run_holt ps -aq
 	check_output ""
+}
+
+# --- IPv6, where the host has it ---------------------------------------------------------
+
+# The host has IPv6 when something can bind its ::1.
+ipv6_or_skip()
+{
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null ||
+		skip "the host has no IPv6 loopback"
+}
+
+# udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
+udp_ask()
+{
+	python3 - "$1" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+for _ in range(50):
+    s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
+    try:
+        print(s.recv(100).decode())
+        break
+    except socket.timeout:
+        pass
+PY
+}
+
+@test "IPv6: tap0 has fd00::100/64 routed via fd00::2, and inspect shows it" {
+	ipv6_or_skip
+	run_holt run --rm "$IMG" sh -c 'ip -6 addr show tap0 scope global; ip -6 route'
+	check_status 0
+	check_output_has "inet6 fd00::100/64 scope global"
+	check_output_has "default via fd00::2 dev tap0"
+	# the address is fixed: no second one from slirp's router advertisements
+	[ "$(grep -c "scope global" <<<"$output")" = 1 ] || { show_run; false; }
+	holt run -d --name v6 "$IMG" sleep 100
+	run_holt inspect -f '{{.NetworkSettings.GlobalIPv6Address}}/{{.NetworkSettings.GlobalIPv6PrefixLen}} {{.NetworkSettings.IPv6Gateway}} {{.NetworkSettings.Networks.slirp.GlobalIPv6Address}}' v6
+	check_output "fd00::100/64 fd00::2 fd00::100"
+	holt stop -t 0 v6
+	run_holt inspect -f '[{{.NetworkSettings.GlobalIPv6Address}}]' v6
+	check_output "[]"
+}
+
+@test "IPv6: a container reaches a server on the host's [::1] via fd00::2" {
+	ipv6_or_skip
+	local p
+	p=$(free_port)
+	busybox httpd -f -p "[::1]:$p" -h "$HOLT_TMP/www" &
+	local httpd=$!
+	run_holt run --rm "$IMG" sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://[fd00::2]:$p/ && exit; sleep 0.1; done; exit 1"
+	kill "$httpd"
+	check_status 0
+	check_output "hello from the host"
+}
+
+@test "IPv6: -p answers on [::1] too; [::1]:HOST:CTR on [::1] alone; port, ps and inspect show it" {
+	ipv6_or_skip
+	local p1 p2
+	p1=$(free_port)
+	p2=$(free_port)
+	holt run -d --name web6 -p "$p1:80" -p "[::1]:$p2:80" "$IMG" sh -c \
+		'echo served > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
+	wait_http "http://[::1]:$p1/" served
+	wait_http "http://127.0.0.1:$p1/" served
+	wait_http "http://[::1]:$p2/" served
+	run curl -s --noproxy '*' -m 2 "http://127.0.0.1:$p2/"
+	[ "$status" -ne 0 ] || { echo "[::1]:$p2 answered on 127.0.0.1"; false; }
+	run_holt port web6
+	check_output "$(printf '80/tcp -> 0.0.0.0:%s\n80/tcp -> [::1]:%s' "$p1" "$p2")"
+	run_holt ps --format '{{.Ports}}'
+	check_output "0.0.0.0:$p1->80/tcp, [::1]:$p2->80/tcp"
+	run_holt inspect -f '{{json .NetworkSettings.Ports}}' web6
+	check_output "{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$p1\"},{\"HostIp\":\"::1\",\"HostPort\":\"$p2\"}]}"
+}
+
+@test "IPv6: -p publishes UDP on [::1] too, and on [::1] alone" {
+	ipv6_or_skip
+	local p1 p2
+	p1=$(free_port)
+	p2=$(free_port)
+	holt run -d --name udp6 -p "$p1:53/udp" -p "[::1]:$p2:54/udp" "$IMG" sh -c \
+		'holt-test-tool udp-echo 54 & exec holt-test-tool udp-echo 53'
+	run udp_ask ::1 "$p1"
+	check_output "echo: hi"
+	run udp_ask 127.0.0.1 "$p1"
+	check_output "echo: hi"
+	run udp_ask ::1 "$p2"
+	check_output "echo: hi"
 }
 
 # --- the helper's life ------------------------------------------------------------------

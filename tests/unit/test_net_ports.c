@@ -31,21 +31,23 @@ static void test_parse_good(void)
 	   "ranges map port by port");
 	ok(ports_parse("0.0.0.0:81:81", &m, &n, &err) == 0 && n == 8 && !*m[7].host_ip,
 	   "0.0.0.0 is every address");
+	ok(ports_parse("[::1]:8080:80", &m, &n, &err) == 0 && n == 9 &&
+	       !strcmp(m[8].host_ip, "::1") && m[8].host_port == 8080 && ports_ipv6(&m[8]),
+	   "[IPV6]:HOST:CTR");
+	ok(ports_parse("[0:0::1]::53/udp", &m, &n, &err) == 0 && n == 10 &&
+	       !strcmp(m[9].host_ip, "::1") && m[9].host_port == 0 && m[9].udp,
+	   "[IPV6]::CTR, the address spelt as inet_ntop does");
+	ok(!ports_ipv6(&m[1]) && !ports_ipv6(&m[0]), "IPv4 and every address are not IPv6");
 	free(m);
 }
 
 static void test_parse_bad(void)
 {
-	static const char *const bad[] = {"",
-					  "0:80",
-					  "80:99999",
-					  "x:80",
-					  "80/sctp",
-					  "1.2.3:80:80",
-					  "80-79:80-81",
-					  "8000-8002:80-81",
-					  "[::1]:80:80",
-					  "80:"};
+	static const char *const bad[] = {
+	    "",		  "0:80",	 "80:99999",	    "x:80",
+	    "80/sctp",	  "1.2.3:80:80", "80-79:80-81",	    "8000-8002:80-81",
+	    "[::1:80:80", "[::1]:80",	 "[1.2.3.4]:80:80", "[::1]80:80",
+	    "::1:80:80",  "80:"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct port_map *m = NULL;
 		size_t n = 0;
