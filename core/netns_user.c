@@ -132,7 +132,8 @@ static int attach(struct store *s, const struct container *c, int pidfd, const c
 	return primary ? write_etc(c, n, *addr, err) : 0;
 }
 
-/* The published TCP ports, proxied to the container's address on its first network. */
+/* The published ports, TCP and UDP, proxied to the container's address on its first
+ * network. */
 static int start_proxy(const struct container *c, char *const *exposed, int pidfd,
 		       struct in_addr addr, pid_t *proxy, struct holt_err *err)
 {
@@ -140,16 +141,18 @@ static int start_proxy(const struct container *c, char *const *exposed, int pidf
 	size_t n = 0;
 	if (netns_ports_to_publish(c, exposed, &maps, &n, err) < 0)
 		return -1;
-	size_t tcp = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!maps[i].udp)
-			maps[tcp++] = maps[i]; /* -P's UDP ports have no way in here */
-	if (!tcp)
+	if (!n)
 		return 0;
-	pid_t pid = port_proxy_start(maps, tcp, pidfd, addr, netns_host_ipv6(), err);
+	struct port_proxy_config cfg = {.maps = maps,
+					.n = n,
+					.pidfd = pidfd,
+					.ctr = addr,
+					.ipv6 = netns_host_ipv6(),
+					.udp = true};
+	pid_t pid = port_proxy_start(&cfg, err);
 	if (pid < 0)
 		return -1;
-	if (netns_record_ports(c, maps, tcp, err) < 0) {
+	if (netns_record_ports(c, maps, n, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;

@@ -3,6 +3,7 @@
  * directions, each a pipe that splice() moves bytes through without copying them. */
 #include "net/port_proxy.h"
 #include "core/base/util.h"
+#include "net/port_proxy_udp.h"
 #include "net/privileges.h"
 
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { CHUNK = 1 << 20 };
@@ -35,6 +37,7 @@ struct conn {
 struct listener {
 	int fd;
 	uint16_t ctr_port;
+	bool udp;
 };
 
 static void conn_close(struct conn *c)
@@ -101,73 +104,107 @@ static struct conn *conn_open(int client, uint16_t ctr_port, struct in_addr ctr)
 	return c;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What a pollfd of the loop serves. */
+struct slot {
+	enum { SLOT_EXIT, SLOT_LISTENER, SLOT_DIRECTION, SLOT_FLOW } kind;
+	struct listener *listener;
+	struct conn *conn;
+	int dir;
+	struct udp_flow *flow;
+};
+
+struct loop {
+	struct pollfd *fds;
+	struct slot *slots;
+	size_t n, cap;
+};
+
+static void watch(struct loop *l, int fd, short events, struct slot slot)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->fds = xrealloc(l->fds, l->cap * sizeof *l->fds);
+		l->slots = xrealloc(l->slots, l->cap * sizeof *l->slots);
+	}
+	l->fds[l->n] = (struct pollfd){.fd = fd, .events = events};
+	l->slots[l->n++] = slot;
+}
+
+static void accept_conn(struct listener *ls, struct conn **conns, struct in_addr ctr)
+{
+	int client = accept4(ls->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct conn *c = client >= 0 ? conn_open(client, ls->ctr_port, ctr) : NULL;
+	if (c) {
+		c->next = *conns;
+		*conns = c;
+	}
+}
+
+static void close_done(struct conn **conns)
+{
+	for (struct conn **p = conns; *p;) {
+		struct conn *c = *p;
+		if (c->dir[0].done && c->dir[1].done) {
+			*p = c->next;
+			conn_close(c);
+		} else {
+			p = &c->next;
+		}
+	}
+}
+
 static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, int pidfd,
 					    struct in_addr ctr)
 {
 	struct conn *conns = NULL;
-	size_t cap = 2 * (1 + n_ls);
-	struct pollfd *fds = xmalloc(cap * sizeof *fds);
-	/* per pollfd, with owner_dir: the direction it serves */
-	struct conn **owner = xmalloc(cap * sizeof *owner);
-	int *owner_dir = xmalloc(cap * sizeof *owner_dir);
+	struct udp_flow *flows = NULL;
+	struct loop l = {0};
 
 	for (;;) {
-		size_t n = 0, want = 1 + n_ls;
-		for (struct conn *c = conns; c; c = c->next)
-			want += 2;
-		if (want > cap) {
-			cap = 2 * want;
-			fds = xrealloc(fds, cap * sizeof *fds);
-			owner = xrealloc(owner, cap * sizeof *owner);
-			owner_dir = xrealloc(owner_dir, cap * sizeof *owner_dir);
-		}
-		fds[n] = (struct pollfd){.fd = pidfd, .events = POLLIN};
-		owner[n++] = NULL;
-		for (size_t i = 0; i < n_ls; i++) {
-			fds[n] = (struct pollfd){.fd = ls[i].fd, .events = POLLIN};
-			owner[n++] = NULL;
-		}
+		l.n = 0;
+		watch(&l, pidfd, POLLIN, (struct slot){.kind = SLOT_EXIT});
+		for (size_t i = 0; i < n_ls; i++)
+			watch(&l, ls[i].fd, POLLIN,
+			      (struct slot){.kind = SLOT_LISTENER, .listener = &ls[i]});
 		for (struct conn *c = conns; c; c = c->next)
 			for (int i = 0; i < 2; i++) {
 				struct direction *d = &c->dir[i];
-				if (d->done)
-					continue;
-				fds[n] = d->pending
-					     ? (struct pollfd){.fd = d->dst, .events = POLLOUT}
-					     : (struct pollfd){.fd = d->src, .events = POLLIN};
-				owner_dir[n] = i;
-				owner[n++] = c;
+				struct slot slot = {.kind = SLOT_DIRECTION, .conn = c, .dir = i};
+				if (!d->done)
+					watch(&l, d->pending ? d->dst : d->src,
+					      d->pending ? POLLOUT : POLLIN, slot);
 			}
-		if (poll(fds, n, -1) < 0 && errno != EINTR)
+		for (struct udp_flow *f = flows; f; f = f->next)
+			watch(&l, f->inner, POLLIN, (struct slot){.kind = SLOT_FLOW, .flow = f});
+		/* with flows, wake now and then to end the idle ones */
+		if (poll(l.fds, l.n, flows ? UDP_FLOW_IDLE_MS / 4 : -1) < 0 && errno != EINTR)
 			_exit(1);
-		if (fds[0].revents)
-			_exit(0); /* the container has exited */
-		for (size_t i = 0; i < n_ls; i++) {
-			if (!(fds[1 + i].revents & POLLIN))
+		int64_t now = now_ms();
+		for (size_t i = 0; i < l.n; i++) {
+			struct slot *s = &l.slots[i];
+			if (!l.fds[i].revents)
 				continue;
-			int client = accept4(ls[i].fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-			struct conn *c =
-			    client >= 0 ? conn_open(client, ls[i].ctr_port, ctr) : NULL;
-			if (c) {
-				c->next = conns;
-				conns = c;
-			}
+			if (s->kind == SLOT_EXIT)
+				_exit(0); /* the container has exited */
+			else if (s->kind == SLOT_LISTENER && s->listener->udp)
+				udp_flows_receive(&flows, s->listener->fd, ctr,
+						  s->listener->ctr_port, now);
+			else if (s->kind == SLOT_LISTENER)
+				accept_conn(s->listener, &conns, ctr);
+			else if (s->kind == SLOT_DIRECTION && !s->conn->dir[s->dir].done)
+				pump(&s->conn->dir[s->dir], &s->conn->dir[1 - s->dir]);
+			else if (s->kind == SLOT_FLOW)
+				udp_flow_reply(s->flow, now);
 		}
-		for (size_t i = 1 + n_ls; i < n; i++) {
-			struct conn *c = owner[i];
-			int k = owner_dir[i];
-			if (fds[i].revents && !c->dir[k].done)
-				pump(&c->dir[k], &c->dir[1 - k]);
-		}
-		for (struct conn **p = &conns; *p;) {
-			struct conn *c = *p;
-			if (c->dir[0].done && c->dir[1].done) {
-				*p = c->next;
-				conn_close(c);
-			} else {
-				p = &c->next;
-			}
-		}
+		close_done(&conns);
+		udp_flows_expire(&flows, now);
 	}
 }
 
@@ -207,37 +244,44 @@ static int listen_on(const struct port_map *m, bool v6, struct holt_err *err)
 	}
 	/* IPv6-only: the IPv4 addresses have a listener of their own */
 	cleanup_close int fd =
-	    socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    socket(v6 ? AF_INET6 : AF_INET,
+		   (m->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* SO_REUSEADDR lets a TCP port in TIME_WAIT be taken again; on UDP it would let two
+	 * sockets share a port, hiding one in use */
+	if (fd < 0 || (!m->udp && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) ||
 	    (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
 	    bind(fd, (struct sockaddr *)&ss, v6 ? sizeof *sa6 : sizeof *sa) < 0 ||
-	    listen(fd, 128) < 0)
+	    (!m->udp && listen(fd, 128) < 0))
 		return holt_err_set(err, errno,
-				    v6 ? "publish [%s]:%u to %u/tcp" : "publish %s:%u to %u/tcp",
-				    ip, m->host_port, m->ctr_port);
+				    v6 ? "publish [%s]:%u to %u/%s" : "publish %s:%u to %u/%s", ip,
+				    m->host_port, m->ctr_port, m->udp ? "udp" : "tcp");
 	return steal_fd(&fd);
 }
 
-pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct in_addr ctr,
-		       bool ipv6, struct holt_err *err)
+pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err)
 {
+	const struct port_map *maps = cfg->maps;
+	size_t n = cfg->n;
+	int pidfd = cfg->pidfd;
+	struct in_addr ctr = cfg->ctr;
 	struct listener *ls = xmalloc((n ? 2 * n : 1) * sizeof *ls);
 	size_t n_ls = 0;
 	pid_t pid = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (maps[i].udp)
+		if (maps[i].udp && !cfg->udp)
 			continue;
 		bool v6 = ports_ipv6(&maps[i]);
 		/* every address: docker's two listeners, 0.0.0.0 and [::] */
-		bool both = !*maps[i].host_ip && ipv6;
+		bool both = !*maps[i].host_ip && cfg->ipv6;
 		for (int k = 0; k < (both ? 2 : 1); k++) {
 			int fd = listen_on(&maps[i], v6 || k == 1, err);
 			if (fd < 0) {
 				pid = -1;
 				goto out;
 			}
-			ls[n_ls++] = (struct listener){.fd = fd, .ctr_port = maps[i].ctr_port};
+			ls[n_ls++] = (struct listener){
+			    .fd = fd, .ctr_port = maps[i].ctr_port, .udp = maps[i].udp};
 		}
 	}
 	if (!n_ls)

@@ -398,6 +398,8 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 
 	slirp_net_default(&net, cfg->ipv6);
 	inet_pton(AF_INET, SLIRP_ADDRESS, &ctr);
+	struct port_proxy_config proxy = {
+	    .maps = cfg->ports, .n = cfg->n_ports, .pidfd = PID_FD, .ctr = ctr, .ipv6 = cfg->ipv6};
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
@@ -407,8 +409,7 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 		dprintf(ready, "set up the net helper's descriptors: %s", strerror(errno));
 		_exit(1);
 	}
-	if ((h.proxy = port_proxy_start(cfg->ports, cfg->n_ports, PID_FD, ctr, cfg->ipv6, &err)) <
-		0 ||
+	if ((h.proxy = port_proxy_start(&proxy, &err)) < 0 ||
 	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 || add_forwards(&h, cfg, &err) < 0 ||
 	    privileges_drop_all(&err) < 0) {
 		dprintf(READY_FD, "%s", err.msg ? err.msg : "start libslirp");
