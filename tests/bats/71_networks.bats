@@ -199,6 +199,38 @@ json_get()
 	check_output "nameserver 10.89.0.254"
 }
 
+# resolves NET NAME: a container on network NET finds NAME through its resolver.
+resolves()
+{
+	holt run --rm --network "$1" "$IMG" nslookup "$2" >/dev/null 2>&1
+}
+
+@test "aliases are per network: --network-alias on the first, network connect --alias on its own" {
+	holt network create na >/dev/null
+	holt network create nb >/dev/null
+	holt run -d --name two --network na --network nb --network-alias aliasa "$IMG" \
+		sleep 100 >/dev/null
+	holt network create nc >/dev/null
+	holt network connect --alias aliasc nc two
+	local round
+	for round in first restarted; do
+		resolves na two && resolves nb two && resolves nc two
+		resolves na aliasa
+		! resolves nb aliasa || { echo "$round: aliasa on nb"; false; }
+		! resolves nc aliasa || { echo "$round: aliasa on nc"; false; }
+		resolves nc aliasc
+		! resolves na aliasc || { echo "$round: aliasc on na"; false; }
+		run_holt inspect -f '{{.NetworkSettings.Networks.na.Aliases}} {{.NetworkSettings.Networks.nb.Aliases}} {{.NetworkSettings.Networks.nc.Aliases}}' two
+		check_output "[aliasa] [] [aliasc]"
+		holt restart -t 0 two >/dev/null
+	done
+	# leaving a network forgets the aliases there
+	holt network disconnect nc two
+	holt network connect nc two
+	run_holt inspect -f '{{.NetworkSettings.Networks.nc.Aliases}}' two
+	check_output "[]"
+}
+
 @test "containers starting at once on a network share one helper and get distinct addresses" {
 	holt network create app >/dev/null
 	local i

@@ -134,12 +134,44 @@ static void test_etc_files(void)
 	container_net_release(&n);
 }
 
+static void test_aliases(void)
+{
+	struct container_net n = {0}, back = {0};
+	enum container_network mode;
+	strv_push(&n.networks, "na");
+	strv_push(&n.networks, "nb");
+	strv_push(&n.aliases, "first");
+	container_net_add_aliases(&n, "nb", (char *[]){"b1", "b2", NULL});
+	container_net_add_aliases(&n, "nb", (char *[]){"b1", NULL});
+	cleanup_strv char **on_a = container_net_aliases_on(&n, "na");
+	cleanup_strv char **on_b = container_net_aliases_on(&n, "nb");
+	cleanup_strv char **on_c = container_net_aliases_on(&n, "n");
+	ok(strv_len(on_a) == 1 && !strcmp(on_a[0], "first"),
+	   "--network-alias: the first network's");
+	ok(strv_len(on_b) == 2 && !strcmp(on_b[0], "b1") && !strcmp(on_b[1], "b2"),
+	   "connect's aliases: their network's, once each");
+	ok(!on_c, "no aliases on another network, even one whose name prefixes one");
+
+	cleanup_json json_object *host = json_object_new_object();
+	container_net_to_json(NETWORK_USER, &n, host);
+	container_net_from_json(host, &mode, &back);
+	cleanup_strv char **back_b = container_net_aliases_on(&back, "nb");
+	ok(mode == NETWORK_USER && strv_len(back_b) == 2, "the record keeps them per network");
+
+	container_net_drop_aliases(&n, "na");
+	container_net_drop_aliases(&n, "nb");
+	ok(!n.aliases && !n.connect_aliases, "leaving a network forgets its aliases");
+	container_net_release(&n);
+	container_net_release(&back);
+}
+
 int main(void)
 {
-	plan(27);
+	plan(39);
 	test_parse_good();
 	test_parse_bad();
 	test_exposed_and_json();
 	test_etc_files();
+	test_aliases();
 	return done();
 }
