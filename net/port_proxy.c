@@ -3,6 +3,7 @@
  * directions, each a pipe that splice() moves bytes through without copying them. */
 #include "net/port_proxy.h"
 #include "core/base/util.h"
+#include "net/port_proxy_source.h"
 #include "net/port_proxy_udp.h"
 #include "net/privileges.h"
 
@@ -10,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -77,13 +79,14 @@ static void pump(struct direction *d, struct direction *other)
 	}
 }
 
-static struct conn *conn_open(int client, uint16_t ctr_port, struct in_addr ctr)
+static struct conn *conn_open(int client, const struct sockaddr_storage *peer, uint16_t ctr_port,
+			      struct in_addr ctr, bool transparent)
 {
 	struct sockaddr_in sa = {
 	    .sin_family = AF_INET, .sin_port = htons(ctr_port), .sin_addr = ctr};
 	/* In the container's namespace now: the connection is local to it, and completes
 	 * (or is refused) at once. */
-	int server = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int server = proxy_source_socket(peer, transparent);
 	if (server < 0 || connect(server, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		if (server >= 0)
 			close(server);
@@ -137,10 +140,14 @@ static void watch(struct loop *l, int fd, short events, struct slot slot)
 	l->slots[l->n++] = slot;
 }
 
-static void accept_conn(struct listener *ls, struct conn **conns, struct in_addr ctr)
+static void accept_conn(struct listener *ls, struct conn **conns, struct in_addr ctr,
+			bool transparent)
 {
-	int client = accept4(ls->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	struct conn *c = client >= 0 ? conn_open(client, ls->ctr_port, ctr) : NULL;
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof peer;
+	int client = accept4(ls->fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct conn *c =
+	    client >= 0 ? conn_open(client, &peer, ls->ctr_port, ctr, transparent) : NULL;
 	if (c) {
 		c->next = *conns;
 		*conns = c;
@@ -161,7 +168,7 @@ static void close_done(struct conn **conns)
 }
 
 static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, int pidfd,
-					    struct in_addr ctr)
+					    struct in_addr ctr, bool transparent)
 {
 	struct conn *conns = NULL;
 	struct udp_flow *flows = NULL;
@@ -197,7 +204,7 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 				udp_flows_receive(&flows, s->listener->fd, ctr,
 						  s->listener->ctr_port, now);
 			else if (s->kind == SLOT_LISTENER)
-				accept_conn(s->listener, &conns, ctr);
+				accept_conn(s->listener, &conns, ctr, transparent);
 			else if (s->kind == SLOT_DIRECTION && !s->conn->dir[s->dir].done)
 				pump(&s->conn->dir[s->dir], &s->conn->dir[1 - s->dir]);
 			else if (s->kind == SLOT_FLOW)
@@ -206,6 +213,17 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 		close_done(&conns);
 		udp_flows_expire(&flows, now);
 	}
+}
+
+/* proxy_source_setup for the TCP listeners' ports. */
+static bool keep_sources(const struct listener *ls, size_t n_ls, struct in_addr ctr)
+{
+	cleanup_free uint16_t *ports = xmalloc((n_ls ? n_ls : 1) * sizeof *ports);
+	size_t n = 0;
+	for (size_t i = 0; i < n_ls; i++)
+		if (!ls[i].udp)
+			ports[n++] = ls[i].ctr_port;
+	return n && proxy_source_setup(ports, n, ctr);
 }
 
 /* The proxy keeps its listeners and pidfd, nothing else of the helper's. */
@@ -299,10 +317,13 @@ pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err
 		prctl(PR_SET_NAME, "holt-ports");
 		signal(SIGPIPE, SIG_IGN);
 		close_others(ls, n_ls, pidfd);
-		if (setns(pidfd, CLONE_NEWNET) < 0 ||
-		    privileges_drop_all(&(struct holt_err){0}) < 0)
+		if (setns(pidfd, CLONE_NEWNET) < 0)
 			_exit(1);
-		serve(ls, n_ls, pidfd, ctr);
+		bool transparent = keep_sources(ls, n_ls, ctr);
+		if (privileges_drop_all_but(transparent ? CAP_NET_RAW : -1, &(struct holt_err){0}) <
+		    0)
+			_exit(1);
+		serve(ls, n_ls, pidfd, ctr, transparent);
 	}
 out:
 	for (size_t i = 0; i < n_ls; i++)

@@ -327,6 +327,27 @@ while True:
 	check_output ""
 }
 
+# A web server on port 80 whose /cgi-bin/peer says the client's address, as httpd saw it.
+PEER_SERVER='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/peer && chmod +x /w/cgi-bin/peer && exec httpd -f -p 0.0.0.0:80 -h /w'
+
+@test "a published TCP port shows the container the client's address, not its own" {
+	local p host_ip
+	p=$(free_port)
+	holt run -d --name peer -p "$p:80" "$IMG" sh -c "$PEER_SERVER"
+	wait_http "http://127.0.0.1:$p/cgi-bin/peer" 127.0.0.1
+	host_ip=$(ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
+	if [ -n "$host_ip" ]; then
+		wait_http "http://$host_ip:$p/cgi-bin/peer" "$host_ip"
+	fi
+	if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+		# over IPv4 to the container: ::1 is the host's loopback, 127.0.0.1
+		wait_http "http://[::1]:$p/cgi-bin/peer" 127.0.0.1
+	fi
+	# the container's own traffic out is routed as before
+	run_holt exec peer wget -qO- "http://10.0.2.2:$HTTP_PORT/"
+	check_output "hello from the host"
+}
+
 # --- IPv6, where the host has it ---------------------------------------------------------
 
 # The host has IPv6 when something can bind its ::1.
@@ -437,12 +458,17 @@ PY
 	wait_no_helpers
 }
 
-@test "the net helper and the port proxy keep no capabilities" {
+@test "the net helper keeps no capabilities; the port proxy CAP_NET_RAW alone" {
 	holt run -d --name caps -p "$(free_port):80" "$IMG" sleep 100 >/dev/null
-	local p n=0
+	local p n=0 want
 	for p in $(live_helpers); do
-		grep -E '^Cap(Eff|Prm|Bnd):' "/proc/$p/status" | grep -v '0000000000000000$' &&
+		# the proxy's one: IP_TRANSPARENT, to keep clients' addresses
+		want=0000000000000000
+		[ "$(cat "/proc/$p/comm")" = holt-ports ] && want=0000000000002000
+		grep -E '^Cap(Eff|Prm):' "/proc/$p/status" | grep -v "$want\$" &&
 			{ echo "process $p ($(cat "/proc/$p/comm")) keeps capabilities"; false; }
+		grep -E '^CapBnd:' "/proc/$p/status" | grep -v '0000000000000000$' &&
+			{ echo "process $p ($(cat "/proc/$p/comm")) keeps a bounding set"; false; }
 		grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$p/status"
 		n=$((n + 1))
 	done

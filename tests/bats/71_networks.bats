@@ -337,6 +337,28 @@ resolves()
 	check_output "80/tcp -> 127.0.0.1:$port"
 }
 
+@test "a published port on a network: the host's client and another container each seen as itself" {
+	holt network create app >/dev/null
+	local port peer_cmd
+	port=$(free_port)
+	peer_cmd='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/peer && chmod +x /w/cgi-bin/peer && exec httpd -f -p 0.0.0.0:80 -h /w'
+	holt run -d --network app --name web -p "$port:80" "$IMG" sh -c "$peer_cmd" >/dev/null
+	local i got=""
+	for ((i = 0; i < 100; i++)); do
+		got=$(curl -s --noproxy '*' -m 2 "http://127.0.0.1:$port/cgi-bin/peer" 2>/dev/null) &&
+			[ "$got" = 127.0.0.1 ] && break
+		sleep 0.05
+	done
+	[ "$got" = 127.0.0.1 ] || { echo "got '$got'"; false; }
+	# the replies to another container on the network still go to it, not to the proxy
+	run_holt run --rm --network app --name client "$IMG" sh -c \
+		'wget -qO- http://web/cgi-bin/peer; ip -4 -o addr show eth0'
+	check_status 0
+	local mine
+	mine=$(awk '/inet /{print $4}' <<<"$output" | cut -d/ -f1)
+	[ "$(head -1 <<<"$output")" = "$mine" ] || { show_run; false; }
+}
+
 # udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
 udp_ask()
 {
