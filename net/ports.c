@@ -181,15 +181,18 @@ int ports_choose_free(struct port_map *maps, size_t n, struct holt_err *err)
 		struct port_map *m = &maps[i];
 		if (m->host_port)
 			continue;
-		struct sockaddr_storage sa;
+		union {
+			struct sockaddr any;
+			struct sockaddr_in in;
+			struct sockaddr_in6 in6;
+		} sa = {0};
 		socklen_t len = sizeof sa;
 		cleanup_close int fd = bind_free(m);
-		if (fd < 0 || getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		if (fd < 0 || getsockname(fd, &sa.any, &len) < 0)
 			return holt_err_set(err, errno, "find a free host port for %u/%s",
 					    m->ctr_port, m->udp ? "udp" : "tcp");
 		m->host_port =
-		    ntohs(sa.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&sa)->sin6_port
-						   : ((struct sockaddr_in *)&sa)->sin_port);
+		    ntohs(sa.any.sa_family == AF_INET6 ? sa.in6.sin6_port : sa.in.sin_port);
 	}
 	return 0;
 }
