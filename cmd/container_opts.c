@@ -317,12 +317,6 @@ int container_opts_check(const struct container_config *cfg, struct holt_err *er
 	if ((cfg->net.aliases || cfg->net.ip) && cfg->network != NETWORK_USER)
 		return holt_err_set(
 		    err, 0, "--network-alias and --ip need a user network (--network NAME)");
-	for (size_t i = 0; cfg->network == NETWORK_USER && i < cfg->net.n_ports; i++)
-		if (cfg->net.ports[i].udp)
-			return holt_err_set(err, 0,
-					    "--publish %u/udp: UDP ports are published from the "
-					    "default network (slirp) only",
-					    cfg->net.ports[i].ctr_port);
 	if (cfg->network != NETWORK_SLIRP && cfg->network != NETWORK_USER &&
 	    (cfg->net.n_ports || cfg->net.publish_all)) {
 		cleanup_free char *mode = container_net_mode_name(cfg->network, &cfg->net);

@@ -41,7 +41,8 @@ static const struct cmd_option create_options[] = {
     {"subnet", OPT_SUBNET, "CIDR", "its IPv4 subnet (default: the first free 10.89.N.0/24)"},
     {"gateway", OPT_GATEWAY, "IP", "its gateway, the way out (default: the subnet's first)"},
     {"internal", OPT_INTERNAL, NULL, "no traffic leaves the network"},
-    {"ipv6", OPT_IPV6, NULL, "refused: holt's user networks carry IPv4 only"},
+    {"ipv6", OPT_IPV6, NULL,
+     "refused: user networks carry IPv4 only (the default network has IPv6)"},
     {"label", OPT_LABEL, "KEY=VALUE", "set a label on the network"},
     {"driver", 'd', "bridge", "the network driver (only bridge)"},
     {NULL, 0, NULL, NULL},
@@ -70,7 +71,8 @@ static int network_create_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 			spec.internal = true;
 		else if (c == OPT_IPV6)
 			return cmd_error("network create: --ipv6: holt's user networks carry IPv4 "
-					 "only");
+					 "only (the default network has IPv6 where the host has "
+					 "it, and published ports answer on [::] for both)");
 		else if (c == OPT_LABEL) {
 			if (!*optarg || *optarg == '=')
 				return cmd_error("network create: --label \"%s\": the key is empty",

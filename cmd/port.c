@@ -45,11 +45,13 @@ int cmd_port(int argc, char **argv, struct cmd_ctx *ctx)
 	for (size_t i = 0; i < n; i++) {
 		const struct port_map *m = &maps[i];
 		const char *ip = *m->host_ip ? m->host_ip : "0.0.0.0";
+		/* docker's brackets around an IPv6 address */
+		const char *open = ports_ipv6(m) ? "[" : "", *close = *open ? "]" : "";
 		if (!want) {
-			printf("%u/%s -> %s:%u\n", m->ctr_port, m->udp ? "udp" : "tcp", ip,
-			       m->host_port);
+			printf("%u/%s -> %s%s%s:%u\n", m->ctr_port, m->udp ? "udp" : "tcp", open,
+			       ip, close, m->host_port);
 		} else if (m->ctr_port == want_port && m->udp == want_udp) {
-			printf("%s:%u\n", ip, m->host_port);
+			printf("%s%s%s:%u\n", open, ip, close, m->host_port);
 			found = true;
 		}
 	}

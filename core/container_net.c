@@ -18,6 +18,7 @@ void container_net_copy(struct container_net *dst, const struct container_net *s
 	dst->container = src->container ? xstrdup(src->container) : NULL;
 	dst->networks = src->networks ? strv_dup(src->networks) : NULL;
 	dst->aliases = src->aliases ? strv_dup(src->aliases) : NULL;
+	dst->connect_aliases = src->connect_aliases ? strv_dup(src->connect_aliases) : NULL;
 	dst->ip = src->ip ? xstrdup(src->ip) : NULL;
 	dst->n_ports = src->n_ports;
 	dst->ports = NULL;
@@ -37,6 +38,7 @@ void container_net_release(struct container_net *n)
 	free(n->container);
 	strv_free(n->networks);
 	strv_free(n->aliases);
+	strv_free(n->connect_aliases);
 	free(n->ip);
 	free(n->ports);
 	strv_free(n->dns);
@@ -100,6 +102,50 @@ int container_net_add_host(struct container_net *n, const char *arg, struct holt
 	return 0;
 }
 
+/* The alias of a "NETWORK:ALIAS" entry when it is on network name, else NULL. */
+static const char *alias_on(const char *entry, const char *name)
+{
+	size_t len = strlen(name);
+	return !strncmp(entry, name, len) && entry[len] == ':' ? entry + len + 1 : NULL;
+}
+
+char **container_net_aliases_on(const struct container_net *n, const char *name)
+{
+	char **v = NULL;
+	if (n->networks && !strcmp(n->networks[0], name))
+		for (char **a = n->aliases; a && *a; a++)
+			strv_push(&v, *a);
+	for (char **e = n->connect_aliases; e && *e; e++) {
+		const char *a = alias_on(*e, name);
+		if (a && !strv_contains(v, a))
+			strv_push(&v, a);
+	}
+	return v;
+}
+
+void container_net_add_aliases(struct container_net *n, const char *name, char *const *aliases)
+{
+	for (char *const *a = aliases; a && *a; a++) {
+		cleanup_free char *e = xasprintf("%s:%s", name, *a);
+		if (!strv_contains(n->connect_aliases, e))
+			strv_push(&n->connect_aliases, e);
+	}
+}
+
+void container_net_drop_aliases(struct container_net *n, const char *name)
+{
+	char **kept = NULL;
+	if (n->networks && !strcmp(n->networks[0], name)) {
+		strv_free(n->aliases); /* they were the first network's */
+		n->aliases = NULL;
+	}
+	for (char **e = n->connect_aliases; e && *e; e++)
+		if (!alias_on(*e, name))
+			strv_push(&kept, *e);
+	strv_free(n->connect_aliases);
+	n->connect_aliases = kept;
+}
+
 char *container_net_mode_name(enum container_network mode, const struct container_net *n)
 {
 	switch (mode) {
@@ -113,6 +159,41 @@ char *container_net_mode_name(enum container_network mode, const struct containe
 		return xstrdup(n->networks && *n->networks ? *n->networks : "slirp");
 	default:
 		return xstrdup("slirp");
+	}
+}
+
+/* {"NETWORK": ["ALIAS", ...]} */
+static json_object *connect_aliases_json(const struct container_net *n)
+{
+	json_object *o = json_object_new_object();
+	for (char **e = n->connect_aliases; e && *e; e++) {
+		const char *colon = strchr(*e, ':');
+		cleanup_free char *name = xstrndup(*e, (size_t)(colon - *e));
+		json_object *list = NULL;
+		if (!json_object_object_get_ex(o, name, &list)) {
+			list = json_object_new_array();
+			json_object_object_add(o, name, list);
+		}
+		json_object_array_add(list, json_object_new_string(colon + 1));
+	}
+	return o;
+}
+
+static void connect_aliases_from_json(json_object *o, struct container_net *n)
+{
+	if (!json_object_is_type(o, json_type_object))
+		return;
+	json_object_object_foreach(o, name, list)
+	{
+		cleanup_strv char **aliases = NULL;
+		for (size_t i = 0; json_object_is_type(list, json_type_array) &&
+				   i < json_object_array_length(list);
+		     i++) {
+			const char *a = json_object_get_string(json_object_array_get_idx(list, i));
+			if (a && *a && !strchr(a, ':') && !strchr(name, ':'))
+				strv_push(&aliases, a);
+		}
+		container_net_add_aliases(n, name, aliases);
 	}
 }
 
@@ -131,6 +212,7 @@ void container_net_to_json(enum container_network mode, const struct container_n
 		/* holt's own keys: docker keeps these in NetworkingConfig, outside HostConfig */
 		json_add_strv(host, "HoltNetworks", n->networks);
 		json_add_strv(host, "HoltNetworkAliases", n->aliases);
+		json_object_object_add(host, "HoltConnectAliases", connect_aliases_json(n));
 		json_add_string(host, "HoltIP", n->ip);
 	}
 }
@@ -164,6 +246,8 @@ void container_net_from_json(json_object *host, enum container_network *mode,
 		strv_free(n->networks);
 		n->networks = json_get_list(host, "HoltNetworks");
 		n->aliases = json_get_list(host, "HoltNetworkAliases");
+		if (json_object_object_get_ex(host, "HoltConnectAliases", &v))
+			connect_aliases_from_json(v, n);
 		n->ip = json_get_string(host, "HoltIP");
 	}
 }

@@ -21,8 +21,10 @@ enum container_network {
 struct container_net {
 	char *container; /* NETWORK_CONTAINER: the container named */
 	char **networks; /* NETWORK_USER: the user networks, the first routes by default */
-	char **aliases;	 /* --network-alias: more names on them */
-	char *ip;	 /* --ip: the address on the first */
+	char **aliases;	 /* --network-alias: more names on the first (docker's rule) */
+	/* `network connect --alias`: "NETWORK:ALIAS", neither of which holds a colon */
+	char **connect_aliases;
+	char *ip; /* --ip: the address on the first */
 	struct port_map *ports;
 	size_t n_ports;
 	bool publish_all; /* -P */
@@ -42,6 +44,14 @@ int container_net_add_host(struct container_net *n, const char *arg, struct holt
 /* What NetworkMode records: "slirp", "none", "host", "container:NAME", or the first
  * user network's name. */
 char *container_net_mode_name(enum container_network mode, const struct container_net *n);
+
+/* The aliases of a container on network name: --network-alias's on its first network,
+ * and those `network connect --alias` gave it there; NULL when none. */
+char **container_net_aliases_on(const struct container_net *n, const char *name);
+/* Records aliases as the container's on network name. */
+void container_net_add_aliases(struct container_net *n, const char *name, char *const *aliases);
+/* Forgets the container's aliases on network name, which it leaves. */
+void container_net_drop_aliases(struct container_net *n, const char *name);
 
 /* HostConfig's NetworkMode, PortBindings, PublishAllPorts, Dns, DnsSearch, DnsOptions,
  * ExtraHosts; and back. */

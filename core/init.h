@@ -22,6 +22,7 @@ struct init_args {
 	int net_sock;	 /* slirp: the tap goes to holt here and the word to go on comes
 			  * back; user networks: only that word; else -1 */
 	bool net_user;	 /* on user networks: holt plumbs the namespace, no tap is made */
+	bool net_ipv6;	 /* slirp: the tap gets an IPv6 address and route too */
 	const struct mount_spec *mounts; /* -v, --mount, --tmpfs */
 	size_t n_mounts;
 	const char *volumes_dir; /* <root>/volumes */

@@ -144,8 +144,8 @@ static int open_network(const struct launch_request *req, int *net, int *net_chi
 }
 
 /* -1 only when the helper failed: a child that failed first reports why itself. */
-static int start_network(const struct launch_request *req, int net, pid_t pid, struct launched *out,
-			 struct holt_err *err)
+static int start_network(const struct launch_request *req, int net, bool ipv6, pid_t pid,
+			 struct launched *out, struct holt_err *err)
 {
 	struct holt_err terr = {0};
 	char *const *exposed = req->image ? req->image->exposed_ports : NULL;
@@ -162,7 +162,7 @@ static int start_network(const struct launch_request *req, int net, pid_t pid, s
 		holt_err_release(&terr);
 		return 0;
 	}
-	return netns_start(req->container, exposed, tap, net, pid, &out->net_helper, err);
+	return netns_start(req->container, exposed, tap, net, ipv6, pid, &out->net_helper, err);
 }
 
 void launch_reap_net(struct launched *l, bool wait)
@@ -238,6 +238,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		return -1;
 	a.net_sock = net_child;
 	a.net_user = c->config.network == NETWORK_USER;
+	a.net_ipv6 = net >= 0 && c->config.network == NETWORK_SLIRP && netns_host_ipv6();
 	a.net_join_fd = net_join;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "create the start-up pipe"), -1;
@@ -292,7 +293,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		}
 		close(steal_fd(&sync_w));
 	}
-	if (net >= 0 && start_network(req, net, pid, out, err) < 0) {
+	if (net >= 0 && start_network(req, net, a.net_ipv6, pid, out, err) < 0) {
 		close(report[0]);
 		if (sock[0] >= 0)
 			close(sock[0]);

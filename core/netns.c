@@ -16,9 +16,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-int netns_child_send_tap(int sock, struct holt_err *err)
+int netns_child_send_tap(int sock, bool ipv6, struct holt_err *err)
 {
-	cleanup_close int tap = tap_create(err);
+	cleanup_close int tap = tap_create(ipv6, err);
 	if (tap < 0)
 		return -1;
 	if (fd_send(sock, tap, err) < 0)
@@ -67,8 +67,13 @@ int netns_record_ports(const struct container *c, const struct port_map *maps, s
 	return 0;
 }
 
-int netns_start(const struct container *c, char *const *exposed, int tap, int sock, pid_t child,
-		pid_t *helper, struct holt_err *err)
+bool netns_host_ipv6(void)
+{
+	return tap_host_ipv6();
+}
+
+int netns_start(const struct container *c, char *const *exposed, int tap, int sock, bool ipv6,
+		pid_t child, pid_t *helper, struct holt_err *err)
 {
 	cleanup_free struct port_map *maps = NULL;
 	size_t n = 0;
@@ -85,6 +90,7 @@ int netns_start(const struct container *c, char *const *exposed, int tap, int so
 	    .ports = maps,
 	    .n_ports = n,
 	    .resolv_conf = getenv("HOLT_RESOLV_CONF"),
+	    .ipv6 = ipv6,
 	};
 	pid_t pid = slirp_helper_start(&cfg, err);
 	if (pid < 0)
@@ -136,22 +142,29 @@ char *netns_ports_text(const struct container *c)
 	char *text = xstrdup("");
 	netns_live_ports(c, &maps, &n);
 	for (size_t i = 0; i < n; i++) {
+		bool v6 = ports_ipv6(&maps[i]);
 		char *next =
-		    xasprintf("%s%s%s:%u->%u/%s", text, i ? ", " : "",
-			      *maps[i].host_ip ? maps[i].host_ip : "0.0.0.0", maps[i].host_port,
-			      maps[i].ctr_port, maps[i].udp ? "udp" : "tcp");
+		    xasprintf("%s%s%s%s%s:%u->%u/%s", text, i ? ", " : "", v6 ? "[" : "",
+			      *maps[i].host_ip ? maps[i].host_ip : "0.0.0.0", v6 ? "]" : "",
+			      maps[i].host_port, maps[i].ctr_port, maps[i].udp ? "udp" : "tcp");
 		free(text);
 		text = next;
 	}
 	return text;
 }
 
-static void add_addresses(json_object *into, bool slirp)
+static void add_addresses(json_object *into, bool slirp, bool ipv6)
 {
 	json_object_object_add(into, "IPAddress",
 			       json_object_new_string(slirp ? SLIRP_ADDRESS : ""));
 	json_object_object_add(into, "IPPrefixLen", json_object_new_int(slirp ? SLIRP_PREFIX : 0));
 	json_object_object_add(into, "Gateway", json_object_new_string(slirp ? SLIRP_GATEWAY : ""));
+	json_object_object_add(into, "GlobalIPv6Address",
+			       json_object_new_string(ipv6 ? SLIRP_ADDRESS6 : ""));
+	json_object_object_add(into, "GlobalIPv6PrefixLen",
+			       json_object_new_int(ipv6 ? SLIRP_PREFIX6 : 0));
+	json_object_object_add(into, "IPv6Gateway",
+			       json_object_new_string(ipv6 ? SLIRP_GATEWAY6 : ""));
 }
 
 json_object *netns_settings_json(const struct container *c)
@@ -160,18 +173,20 @@ json_object *netns_settings_json(const struct container *c)
 	cleanup_free struct port_map *maps = NULL;
 	size_t n = 0;
 	bool slirp = c->config.network == NETWORK_SLIRP;
+	/* what each start decides, as the host has not changed since */
+	bool ipv6 = slirp && container_is_running(c) && netns_host_ipv6();
 
 	cleanup_free char *mode = container_net_mode_name(c->config.network, &c->config.net);
 	json_object *networks = json_object_new_object();
 	json_object *endpoint = json_object_new_object();
 
-	add_addresses(o, slirp);
+	add_addresses(o, slirp, ipv6);
 	if (c->config.network == NETWORK_USER) {
 		json_object_put(endpoint);
 		json_object_put(networks);
 		networks = netns_user_settings(c, o);
 	} else {
-		add_addresses(endpoint, slirp);
+		add_addresses(endpoint, slirp, ipv6);
 		/* docker keys its endpoints by network name: .NetworkSettings.Networks.slirp */
 		json_object_object_add(networks, mode, endpoint);
 	}

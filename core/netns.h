@@ -6,18 +6,25 @@
 
 #include "core/container.h"
 
+#include <stdbool.h>
 #include <sys/types.h>
 
-/* The child, in its new network namespace: makes tap0 and sends it on sock. */
-int netns_child_send_tap(int sock, struct holt_err *err);
+/* The child, in its new network namespace: makes tap0 (with IPv6 too if ipv6) and sends
+ * it on sock. */
+int netns_child_send_tap(int sock, bool ipv6, struct holt_err *err);
 /* The child, before its command: waits for the parent's word that the network is up. */
 int netns_child_wait(int sock, struct holt_err *err);
 
 /* The parent, with the tap the child sent on sock: starts the net helper (publishing
- * the image's exposed ports too with -P) and tells the child to go on. *helper gets the
- * helper's pid (the caller reaps it after the container). */
-int netns_start(const struct container *c, char *const *exposed, int tap, int sock, pid_t child,
-		pid_t *helper, struct holt_err *err);
+ * the image's exposed ports too with -P; serving IPv6 if ipv6, as the tap was made) and
+ * tells the child to go on. *helper gets the helper's pid (the caller reaps it after
+ * the container). */
+int netns_start(const struct container *c, char *const *exposed, int tap, int sock, bool ipv6,
+		pid_t child, pid_t *helper, struct holt_err *err);
+
+/* Whether the host has IPv6: a container on the default network gets it then, and
+ * published ports listen on [::] too. */
+bool netns_host_ipv6(void);
 
 /* The ports to publish: -p's, with -P's and the unnumbered ones given free host ports. */
 int netns_ports_to_publish(const struct container *c, char *const *exposed, struct port_map **maps,

@@ -132,7 +132,8 @@ static int attach(struct store *s, const struct container *c, int pidfd, const c
 	return primary ? write_etc(c, n, *addr, err) : 0;
 }
 
-/* The published TCP ports, proxied to the container's address on its first network. */
+/* The published ports, TCP and UDP, proxied to the container's address on its first
+ * network. */
 static int start_proxy(const struct container *c, char *const *exposed, int pidfd,
 		       struct in_addr addr, pid_t *proxy, struct holt_err *err)
 {
@@ -140,16 +141,18 @@ static int start_proxy(const struct container *c, char *const *exposed, int pidf
 	size_t n = 0;
 	if (netns_ports_to_publish(c, exposed, &maps, &n, err) < 0)
 		return -1;
-	size_t tcp = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!maps[i].udp)
-			maps[tcp++] = maps[i]; /* -P's UDP ports have no way in here */
-	if (!tcp)
+	if (!n)
 		return 0;
-	pid_t pid = port_proxy_start(maps, tcp, pidfd, addr, err);
+	struct port_proxy_config cfg = {.maps = maps,
+					.n = n,
+					.pidfd = pidfd,
+					.ctr = addr,
+					.ipv6 = netns_host_ipv6(),
+					.udp = true};
+	pid_t pid = port_proxy_start(&cfg, err);
 	if (pid < 0)
 		return -1;
-	if (netns_record_ports(c, maps, tcp, err) < 0) {
+	if (netns_record_ports(c, maps, n, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;
@@ -170,8 +173,9 @@ int netns_user_start(struct store *s, const struct container *c, char *const *ex
 	unlink(path); /* the last run's */
 	struct in_addr first = {0}, addr;
 	for (size_t i = 0; net->networks && net->networks[i]; i++) {
-		if (attach(s, c, pidfd, net->networks[i], net->aliases, i ? NULL : net->ip, i == 0,
-			   true, &addr, err) < 0)
+		cleanup_strv char **aliases = container_net_aliases_on(net, net->networks[i]);
+		if (attach(s, c, pidfd, net->networks[i], aliases, i ? NULL : net->ip, i == 0, true,
+			   &addr, err) < 0)
 			return -1;
 		if (i == 0)
 			first = addr;
@@ -212,6 +216,7 @@ int netns_user_connect(struct store *s, struct container *c, const char *name, c
 	/* a slirp container keeps slirp for its outbound traffic and gains the network */
 	if (c->config.network == NETWORK_USER) {
 		strv_push(&net->networks, n->name);
+		container_net_add_aliases(net, n->name, aliases);
 		return container_save_config(c, err);
 	}
 	return 0;
@@ -240,6 +245,7 @@ int netns_user_disconnect(struct store *s, struct container *c, const char *name
 	}
 	if (!recorded)
 		return 0;
+	container_net_drop_aliases(net, n->name);
 	char **kept = NULL;
 	for (char **w = net->networks; *w; w++)
 		if (strcmp(*w, n->name) != 0)
@@ -275,8 +281,8 @@ json_object *netns_user_settings(const struct container *c, json_object *top)
 			json_object_object_add(e, "Gateway", json_object_new_string(""));
 		} else
 			json_object_get(e);
-		json_add_strv(e, "Aliases",
-			      c->config.net.aliases ? c->config.net.aliases : (char *[]){NULL});
+		cleanup_strv char **aliases = container_net_aliases_on(&c->config.net, name);
+		json_add_strv(e, "Aliases", aliases ? aliases : (char *[]){NULL});
 		if (i == 0) {
 			json_object_object_foreach(e, key, val)
 			{

@@ -4,11 +4,13 @@
 #include "core/base/util.h"
 
 #include <errno.h>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -177,6 +179,71 @@ int nl_route_default(int nl, struct in_addr gateway, struct holt_err *err)
 	rt->rtm_type = RTN_UNICAST;
 	attr_add(&m, RTA_GATEWAY, &gateway, sizeof gateway);
 	return transact(nl, &m, "add the default route", err);
+}
+
+int nl_addr6_add(int nl, int ifindex, const struct in6_addr *addr, unsigned prefix,
+		 struct holt_err *err)
+{
+	struct msg m;
+	struct ifaddrmsg *ifa = msg_start(&m, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof *ifa);
+	ifa->ifa_family = AF_INET6;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_index = (unsigned)ifindex;
+	/* the network is the container's alone: waiting a second for DAD would be waste */
+	ifa->ifa_flags = IFA_F_NODAD;
+	attr_add(&m, IFA_LOCAL, addr, sizeof *addr);
+	attr_add(&m, IFA_ADDRESS, addr, sizeof *addr);
+	return transact(nl, &m, "add an IPv6 address", err);
+}
+
+int nl_route6_default(int nl, int ifindex, const struct in6_addr *gateway, struct holt_err *err)
+{
+	struct msg m;
+	struct rtmsg *rt = msg_start(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+	rt->rtm_family = AF_INET6;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_BOOT;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	attr_add(&m, RTA_GATEWAY, gateway, sizeof *gateway);
+	attr_u32(&m, RTA_OIF, (unsigned)ifindex);
+	return transact(nl, &m, "add the IPv6 default route", err);
+}
+
+int nl_rule_sport(int nl, unsigned pref, struct in_addr src, uint16_t sport, unsigned table,
+		  int suppress_prefix, struct holt_err *err)
+{
+	struct msg m;
+	struct fib_rule_hdr *fr = msg_start(&m, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof *fr);
+	struct fib_rule_port_range ports = {.start = sport, .end = sport};
+	uint8_t tcp = IPPROTO_TCP;
+	fr->family = AF_INET;
+	fr->src_len = 32;
+	fr->action = FR_ACT_TO_TBL;
+	fr->table = RT_TABLE_UNSPEC;
+	attr_u32(&m, FRA_PRIORITY, pref);
+	attr_u32(&m, FRA_TABLE, table);
+	attr_add(&m, FRA_SRC, &src, sizeof src);
+	attr_add(&m, FRA_IP_PROTO, &tcp, sizeof tcp);
+	attr_add(&m, FRA_SPORT_RANGE, &ports, sizeof ports);
+	if (suppress_prefix >= 0)
+		attr_u32(&m, FRA_SUPPRESS_PREFIXLEN, (unsigned)suppress_prefix);
+	cleanup_free char *what = xasprintf("add a routing rule for TCP port %u", sport);
+	return transact(nl, &m, what, err);
+}
+
+int nl_route_all_local(int nl, unsigned table, struct holt_err *err)
+{
+	struct msg m;
+	struct rtmsg *rt = msg_start(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
+	rt->rtm_family = AF_INET;
+	rt->rtm_table = RT_TABLE_UNSPEC;
+	rt->rtm_protocol = RTPROT_BOOT;
+	rt->rtm_scope = RT_SCOPE_HOST;
+	rt->rtm_type = RTN_LOCAL;
+	attr_u32(&m, RTA_TABLE, table);
+	attr_u32(&m, RTA_OIF, if_nametoindex("lo"));
+	return transact(nl, &m, "add a local route for every address", err);
 }
 
 /* Appends the names in one dump reply; returns 1 at its end. */

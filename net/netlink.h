@@ -8,6 +8,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* An rtnetlink socket in the calling thread's network namespace; groups: the multicast
  * groups to hear (RTMGRP_LINK), or 0. */
@@ -27,6 +28,18 @@ int nl_link_delete(int nl, int ifindex, struct holt_err *err);
 int nl_addr_add(int nl, int ifindex, struct in_addr addr, unsigned prefix, struct holt_err *err);
 /* Adds the default route through gateway. */
 int nl_route_default(int nl, struct in_addr gateway, struct holt_err *err);
+/* Adds addr/prefix to link ifindex, usable at once (no duplicate address detection). */
+int nl_addr6_add(int nl, int ifindex, const struct in6_addr *addr, unsigned prefix,
+		 struct holt_err *err);
+/* Adds the IPv6 default route through gateway on link ifindex. */
+int nl_route6_default(int nl, int ifindex, const struct in6_addr *gateway, struct holt_err *err);
+/* Adds the rule "from src, TCP from port sport: look up table" at priority pref; with
+ * suppress_prefix >= 0, routes of that prefix length or shorter found there are ignored
+ * (the lookup falls through to the next rule). */
+int nl_rule_sport(int nl, unsigned pref, struct in_addr src, uint16_t sport, unsigned table,
+		  int suppress_prefix, struct holt_err *err);
+/* Adds "local 0.0.0.0/0 dev lo" to table: every destination is this host's. */
+int nl_route_all_local(int nl, unsigned table, struct holt_err *err);
 /* The names of the links in the socket's namespace whose name starts with prefix,
  * NULL-terminated (NULL when none). */
 int nl_link_names(int nl, const char *prefix, char ***names, struct holt_err *err);

@@ -3,12 +3,15 @@
  * directions, each a pipe that splice() moves bytes through without copying them. */
 #include "net/port_proxy.h"
 #include "core/base/util.h"
+#include "net/port_proxy_source.h"
+#include "net/port_proxy_udp.h"
 #include "net/privileges.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { CHUNK = 1 << 20 };
@@ -35,6 +39,7 @@ struct conn {
 struct listener {
 	int fd;
 	uint16_t ctr_port;
+	bool udp;
 };
 
 static void conn_close(struct conn *c)
@@ -74,13 +79,14 @@ static void pump(struct direction *d, struct direction *other)
 	}
 }
 
-static struct conn *conn_open(int client, uint16_t ctr_port, struct in_addr ctr)
+static struct conn *conn_open(int client, const struct sockaddr_storage *peer, uint16_t ctr_port,
+			      struct in_addr ctr, bool transparent)
 {
 	struct sockaddr_in sa = {
 	    .sin_family = AF_INET, .sin_port = htons(ctr_port), .sin_addr = ctr};
 	/* In the container's namespace now: the connection is local to it, and completes
 	 * (or is refused) at once. */
-	int server = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int server = proxy_source_socket(peer, transparent);
 	if (server < 0 || connect(server, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		if (server >= 0)
 			close(server);
@@ -101,74 +107,123 @@ static struct conn *conn_open(int client, uint16_t ctr_port, struct in_addr ctr)
 	return c;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What a pollfd of the loop serves. */
+struct slot {
+	enum { SLOT_EXIT, SLOT_LISTENER, SLOT_DIRECTION, SLOT_FLOW } kind;
+	struct listener *listener;
+	struct conn *conn;
+	int dir;
+	struct udp_flow *flow;
+};
+
+struct loop {
+	struct pollfd *fds;
+	struct slot *slots;
+	size_t n, cap;
+};
+
+static void watch(struct loop *l, int fd, short events, struct slot slot)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->fds = xrealloc(l->fds, l->cap * sizeof *l->fds);
+		l->slots = xrealloc(l->slots, l->cap * sizeof *l->slots);
+	}
+	l->fds[l->n] = (struct pollfd){.fd = fd, .events = events};
+	l->slots[l->n++] = slot;
+}
+
+static void accept_conn(struct listener *ls, struct conn **conns, struct in_addr ctr,
+			bool transparent)
+{
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof peer;
+	int client = accept4(ls->fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct conn *c =
+	    client >= 0 ? conn_open(client, &peer, ls->ctr_port, ctr, transparent) : NULL;
+	if (c) {
+		c->next = *conns;
+		*conns = c;
+	}
+}
+
+static void close_done(struct conn **conns)
+{
+	for (struct conn **p = conns; *p;) {
+		struct conn *c = *p;
+		if (c->dir[0].done && c->dir[1].done) {
+			*p = c->next;
+			conn_close(c);
+		} else {
+			p = &c->next;
+		}
+	}
+}
+
 static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, int pidfd,
-					    struct in_addr ctr)
+					    struct in_addr ctr, bool transparent)
 {
 	struct conn *conns = NULL;
-	size_t cap = 2 * (1 + n_ls);
-	struct pollfd *fds = xmalloc(cap * sizeof *fds);
-	/* per pollfd, with owner_dir: the direction it serves */
-	struct conn **owner = xmalloc(cap * sizeof *owner);
-	int *owner_dir = xmalloc(cap * sizeof *owner_dir);
+	struct udp_flow *flows = NULL;
+	struct loop l = {0};
 
 	for (;;) {
-		size_t n = 0, want = 1 + n_ls;
-		for (struct conn *c = conns; c; c = c->next)
-			want += 2;
-		if (want > cap) {
-			cap = 2 * want;
-			fds = xrealloc(fds, cap * sizeof *fds);
-			owner = xrealloc(owner, cap * sizeof *owner);
-			owner_dir = xrealloc(owner_dir, cap * sizeof *owner_dir);
-		}
-		fds[n] = (struct pollfd){.fd = pidfd, .events = POLLIN};
-		owner[n++] = NULL;
-		for (size_t i = 0; i < n_ls; i++) {
-			fds[n] = (struct pollfd){.fd = ls[i].fd, .events = POLLIN};
-			owner[n++] = NULL;
-		}
+		l.n = 0;
+		watch(&l, pidfd, POLLIN, (struct slot){.kind = SLOT_EXIT});
+		for (size_t i = 0; i < n_ls; i++)
+			watch(&l, ls[i].fd, POLLIN,
+			      (struct slot){.kind = SLOT_LISTENER, .listener = &ls[i]});
 		for (struct conn *c = conns; c; c = c->next)
 			for (int i = 0; i < 2; i++) {
 				struct direction *d = &c->dir[i];
-				if (d->done)
-					continue;
-				fds[n] = d->pending
-					     ? (struct pollfd){.fd = d->dst, .events = POLLOUT}
-					     : (struct pollfd){.fd = d->src, .events = POLLIN};
-				owner_dir[n] = i;
-				owner[n++] = c;
+				struct slot slot = {.kind = SLOT_DIRECTION, .conn = c, .dir = i};
+				if (!d->done)
+					watch(&l, d->pending ? d->dst : d->src,
+					      d->pending ? POLLOUT : POLLIN, slot);
 			}
-		if (poll(fds, n, -1) < 0 && errno != EINTR)
+		for (struct udp_flow *f = flows; f; f = f->next)
+			watch(&l, f->inner, POLLIN, (struct slot){.kind = SLOT_FLOW, .flow = f});
+		/* with flows, wake now and then to end the idle ones */
+		if (poll(l.fds, l.n, flows ? UDP_FLOW_IDLE_MS / 4 : -1) < 0 && errno != EINTR)
 			_exit(1);
-		if (fds[0].revents)
-			_exit(0); /* the container has exited */
-		for (size_t i = 0; i < n_ls; i++) {
-			if (!(fds[1 + i].revents & POLLIN))
+		int64_t now = now_ms();
+		for (size_t i = 0; i < l.n; i++) {
+			struct slot *s = &l.slots[i];
+			if (!l.fds[i].revents)
 				continue;
-			int client = accept4(ls[i].fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-			struct conn *c =
-			    client >= 0 ? conn_open(client, ls[i].ctr_port, ctr) : NULL;
-			if (c) {
-				c->next = conns;
-				conns = c;
-			}
+			if (s->kind == SLOT_EXIT)
+				_exit(0); /* the container has exited */
+			else if (s->kind == SLOT_LISTENER && s->listener->udp)
+				udp_flows_receive(&flows, s->listener->fd, ctr,
+						  s->listener->ctr_port, now);
+			else if (s->kind == SLOT_LISTENER)
+				accept_conn(s->listener, &conns, ctr, transparent);
+			else if (s->kind == SLOT_DIRECTION && !s->conn->dir[s->dir].done)
+				pump(&s->conn->dir[s->dir], &s->conn->dir[1 - s->dir]);
+			else if (s->kind == SLOT_FLOW)
+				udp_flow_reply(s->flow, now);
 		}
-		for (size_t i = 1 + n_ls; i < n; i++) {
-			struct conn *c = owner[i];
-			int k = owner_dir[i];
-			if (fds[i].revents && !c->dir[k].done)
-				pump(&c->dir[k], &c->dir[1 - k]);
-		}
-		for (struct conn **p = &conns; *p;) {
-			struct conn *c = *p;
-			if (c->dir[0].done && c->dir[1].done) {
-				*p = c->next;
-				conn_close(c);
-			} else {
-				p = &c->next;
-			}
-		}
+		close_done(&conns);
+		udp_flows_expire(&flows, now);
 	}
+}
+
+/* proxy_source_setup for the TCP listeners' ports. */
+static bool keep_sources(const struct listener *ls, size_t n_ls, struct in_addr ctr)
+{
+	cleanup_free uint16_t *ports = xmalloc((n_ls ? n_ls : 1) * sizeof *ports);
+	size_t n = 0;
+	for (size_t i = 0; i < n_ls; i++)
+		if (!ls[i].udp)
+			ports[n++] = ls[i].ctr_port;
+	return n && proxy_source_setup(ports, n, ctr);
 }
 
 /* The proxy keeps its listeners and pidfd, nothing else of the helper's. */
@@ -189,36 +244,63 @@ static void close_others(const struct listener *ls, size_t n_ls, int pidfd)
 	closedir(d);
 }
 
-static int listen_on(const struct port_map *m, struct holt_err *err)
+static int listen_on(const struct port_map *m, bool v6, struct holt_err *err)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(m->host_port)};
+	struct sockaddr_storage ss = {0};
+	struct sockaddr_in *sa = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)&ss;
 	int one = 1;
-	inet_pton(AF_INET, *m->host_ip ? m->host_ip : "0.0.0.0", &sa.sin_addr);
-	cleanup_close int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 128) < 0)
-		return holt_err_set(err, errno, "publish %s:%u to %u/tcp",
-				    *m->host_ip ? m->host_ip : "0.0.0.0", m->host_port,
-				    m->ctr_port);
+	const char *ip = *m->host_ip ? m->host_ip : v6 ? "::" : "0.0.0.0";
+
+	if (v6) {
+		*sa6 = (struct sockaddr_in6){.sin6_family = AF_INET6,
+					     .sin6_port = htons(m->host_port)};
+		inet_pton(AF_INET6, ip, &sa6->sin6_addr);
+	} else {
+		*sa = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons(m->host_port)};
+		inet_pton(AF_INET, ip, &sa->sin_addr);
+	}
+	/* IPv6-only: the IPv4 addresses have a listener of their own */
+	cleanup_close int fd =
+	    socket(v6 ? AF_INET6 : AF_INET,
+		   (m->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* SO_REUSEADDR lets a TCP port in TIME_WAIT be taken again; on UDP it would let two
+	 * sockets share a port, hiding one in use */
+	if (fd < 0 || (!m->udp && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) ||
+	    (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0) ||
+	    bind(fd, (struct sockaddr *)&ss, v6 ? sizeof *sa6 : sizeof *sa) < 0 ||
+	    (!m->udp && listen(fd, 128) < 0))
+		return holt_err_set(err, errno,
+				    v6 ? "publish [%s]:%u to %u/%s" : "publish %s:%u to %u/%s", ip,
+				    m->host_port, m->ctr_port, m->udp ? "udp" : "tcp");
 	return steal_fd(&fd);
 }
 
-pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct in_addr ctr,
-		       struct holt_err *err)
+pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err)
 {
-	struct listener *ls = xmalloc((n ? n : 1) * sizeof *ls);
+	const struct port_map *maps = cfg->maps;
+	size_t n = cfg->n;
+	int pidfd = cfg->pidfd;
+	struct in_addr ctr = cfg->ctr;
+	struct listener *ls = xmalloc((n ? 2 * n : 1) * sizeof *ls);
 	size_t n_ls = 0;
 	pid_t pid = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (maps[i].udp)
+		if (maps[i].udp && !cfg->udp)
 			continue;
-		int fd = listen_on(&maps[i], err);
-		if (fd < 0) {
-			pid = -1;
-			goto out;
+		bool v6 = ports_ipv6(&maps[i]);
+		/* every address: docker's two listeners, 0.0.0.0 and [::] */
+		bool both = !*maps[i].host_ip && cfg->ipv6;
+		for (int k = 0; k < (both ? 2 : 1); k++) {
+			int fd = listen_on(&maps[i], v6 || k == 1, err);
+			if (fd < 0) {
+				pid = -1;
+				goto out;
+			}
+			ls[n_ls++] = (struct listener){
+			    .fd = fd, .ctr_port = maps[i].ctr_port, .udp = maps[i].udp};
 		}
-		ls[n_ls++] = (struct listener){.fd = fd, .ctr_port = maps[i].ctr_port};
 	}
 	if (!n_ls)
 		goto out;
@@ -235,10 +317,13 @@ pid_t port_proxy_start(const struct port_map *maps, size_t n, int pidfd, struct 
 		prctl(PR_SET_NAME, "holt-ports");
 		signal(SIGPIPE, SIG_IGN);
 		close_others(ls, n_ls, pidfd);
-		if (setns(pidfd, CLONE_NEWNET) < 0 ||
-		    privileges_drop_all(&(struct holt_err){0}) < 0)
+		if (setns(pidfd, CLONE_NEWNET) < 0)
 			_exit(1);
-		serve(ls, n_ls, pidfd, ctr);
+		bool transparent = keep_sources(ls, n_ls, ctr);
+		if (privileges_drop_all_but(transparent ? CAP_NET_RAW : -1, &(struct holt_err){0}) <
+		    0)
+			_exit(1);
+		serve(ls, n_ls, pidfd, ctr, transparent);
 	}
 out:
 	for (size_t i = 0; i < n_ls; i++)

@@ -47,20 +47,37 @@ int ports_parse(const char *spec, struct port_map **maps, size_t *n, struct holt
 			return holt_err_set(err, 0, "--publish \"%s\": the protocol is tcp or udp",
 					    spec);
 	}
+	/* An IPv6 address holds colons: in brackets, it comes first. */
+	char *rest = s, *ip = NULL;
+	if (*s == '[') {
+		char *close = strchr(s, ']');
+		if (!close || close[1] != ':')
+			return holt_err_set(
+			    err, 0, "--publish \"%s\": not [IPV6]:HOST:CONTAINER_PORT", spec);
+		*close = '\0';
+		ip = s + 1;
+		rest = close + 2;
+	}
 	/* From the right: CTR, then HOST (may be empty), then IP. */
-	char *ctr = strrchr(s, ':');
-	char *host = NULL, *ip = NULL;
-	if (ctr) {
+	char *ctr = strrchr(rest, ':');
+	char *host = NULL;
+	if (ctr && ip) {
 		*ctr++ = '\0';
-		host = strrchr(s, ':');
+		host = rest;
+	} else if (ctr) {
+		*ctr++ = '\0';
+		host = strrchr(rest, ':');
 		if (host) {
 			*host++ = '\0';
-			ip = s;
+			ip = rest;
 		} else {
-			host = s;
+			host = rest;
 		}
+	} else if (ip) {
+		return holt_err_set(err, 0, "--publish \"%s\": not [IPV6]:HOST:CONTAINER_PORT",
+				    spec);
 	} else {
-		ctr = s;
+		ctr = rest;
 	}
 	if (!parse_range(ctr, strlen(ctr), &clo, &chi))
 		return holt_err_set(err, 0,
@@ -74,13 +91,18 @@ int ports_parse(const char *spec, struct port_map **maps, size_t *n, struct holt
 				    spec, host);
 	if (ip) {
 		struct in_addr a;
-		if (ip[0] == '[')
-			return holt_err_set(err, 0, "--publish \"%s\": holt publishes IPv4 only",
-					    spec);
-		if (*ip && inet_pton(AF_INET, ip, &a) != 1)
+		struct in6_addr a6;
+		bool v6 = ip != s && inet_pton(AF_INET6, ip, &a6) == 1;
+		if (ip != s && !v6)
+			return holt_err_set(
+			    err, 0, "--publish \"%s\": \"%s\" is not an IPv6 address", spec, ip);
+		if (ip == s && *ip && inet_pton(AF_INET, ip, &a) != 1)
 			return holt_err_set(
 			    err, 0, "--publish \"%s\": \"%s\" is not an IPv4 address", spec, ip);
-		if (strcmp(ip, "0.0.0.0") != 0)
+		/* the canonical spelling, so that inspect shows what docker would */
+		if (v6)
+			inet_ntop(AF_INET6, &a6, m.host_ip, sizeof m.host_ip);
+		else if (strcmp(ip, "0.0.0.0") != 0)
 			snprintf(m.host_ip, sizeof m.host_ip, "%s", ip);
 	}
 	if (hlo && hhi - hlo != chi - clo)
@@ -117,22 +139,60 @@ void ports_add_exposed(char *const *exposed, struct port_map **maps, size_t *n)
 	}
 }
 
+bool ports_ipv6(const struct port_map *m)
+{
+	return strchr(m->host_ip, ':') != NULL;
+}
+
+/* A socket bound to a free port of m's address: for every address, [::] taking IPv4
+ * too where the host has IPv6, else 0.0.0.0. */
+static int bind_free(const struct port_map *m)
+{
+	int type = (m->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC;
+	if (!*m->host_ip || ports_ipv6(m)) {
+		struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6};
+		int v6only = 0;
+		inet_pton(AF_INET6, *m->host_ip ? m->host_ip : "::", &sa6.sin6_addr);
+		int fd = socket(AF_INET6, type, 0);
+		if (fd >= 0 &&
+		    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) == 0 &&
+		    bind(fd, (struct sockaddr *)&sa6, sizeof sa6) == 0)
+			return fd;
+		if (fd >= 0)
+			close(fd);
+		if (*m->host_ip)
+			return -1;
+	}
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	inet_pton(AF_INET, *m->host_ip ? m->host_ip : "0.0.0.0", &sa.sin_addr);
+	int fd = socket(AF_INET, type, 0);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 int ports_choose_free(struct port_map *maps, size_t n, struct holt_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct port_map *m = &maps[i];
 		if (m->host_port)
 			continue;
-		struct sockaddr_in sa = {.sin_family = AF_INET};
+		union {
+			struct sockaddr any;
+			struct sockaddr_in in;
+			struct sockaddr_in6 in6;
+		} sa = {0};
 		socklen_t len = sizeof sa;
-		inet_pton(AF_INET, *m->host_ip ? m->host_ip : "0.0.0.0", &sa.sin_addr);
-		cleanup_close int fd =
-		    socket(AF_INET, (m->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-		    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		cleanup_close int fd = bind_free(m);
+		if (fd < 0 || getsockname(fd, &sa.any, &len) < 0)
 			return holt_err_set(err, errno, "find a free host port for %u/%s",
 					    m->ctr_port, m->udp ? "udp" : "tcp");
-		m->host_port = ntohs(sa.sin_port);
+		m->host_port =
+		    ntohs(sa.any.sa_family == AF_INET6 ? sa.in6.sin6_port : sa.in.sin_port);
 	}
 	return 0;
 }

@@ -11,20 +11,25 @@
 #include <stdint.h>
 
 struct port_map {
-	char host_ip[16];   /* dotted IPv4; "" for every address */
+	char host_ip[46];   /* IPv4 or IPv6 (no brackets); "" for every address */
 	uint16_t host_port; /* 0: a free one, chosen when the container starts */
 	uint16_t ctr_port;
 	bool udp;
 };
 
-/* Parses -p [[IP:][HOST[-HOST]]:]CTR[-CTR][/tcp|udp] and appends one map per port. */
+/* Parses -p [[IP:][HOST[-HOST]]:]CTR[-CTR][/tcp|udp], an IPv6 IP in brackets, and
+ * appends one map per port. */
 int ports_parse(const char *spec, struct port_map **maps, size_t *n, struct holt_err *err);
 
 /* Appends a map to a free host port for each "PORT/PROTO" key of an image's ExposedPorts
  * that is not published already. */
 void ports_add_exposed(char *const *exposed, struct port_map **maps, size_t *n);
 
-/* Gives every map with host_port 0 a port free on its address right now. */
+/* Whether m's host address is an IPv6 one. */
+bool ports_ipv6(const struct port_map *m);
+
+/* Gives every map with host_port 0 a port free on its address right now (on both
+ * families for every address, where the host has IPv6). */
 int ports_choose_free(struct port_map *maps, size_t n, struct holt_err *err);
 
 /* docker's shape, {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}, and back. */

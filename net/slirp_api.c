@@ -29,5 +29,6 @@ const struct slirp_api *slirp_api(struct holt_err *err)
 		return holt_err_set(err, 0, "%s is too old (4.0 or newer is needed): %s",
 				    libslirp_name, dlerror()),
 		       NULL;
+	resolve(lib, &api.add_hostxfwd, "slirp_add_hostxfwd");
 	return &api;
 }

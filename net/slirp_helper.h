@@ -17,6 +17,7 @@ struct slirp_helper_config {
 	const struct port_map *ports; /* every host_port chosen */
 	size_t n_ports;
 	const char *resolv_conf; /* the host's resolvers for 10.0.2.3; NULL: /etc/resolv.conf */
+	bool ipv6;		 /* the tap has SLIRP_ADDRESS6: serve fd00::/64 too */
 };
 
 /* The virtual network libslirp serves: the default one (10.0.2.0/24), or a user
@@ -25,9 +26,10 @@ struct slirp_net {
 	struct in_addr network, gateway, dns;
 	unsigned prefix;
 	bool restricted; /* no traffic out (an --internal network) */
+	bool ipv6;	 /* fd00::/64 too, SLIRP_GATEWAY6 reaching the host's ::1 */
 };
 
-void slirp_net_default(struct slirp_net *net);
+void slirp_net_default(struct slirp_net *net, bool ipv6);
 
 /* What a caller of slirp_helper_serve adds to the loop. */
 struct slirp_hooks {

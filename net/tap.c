@@ -2,6 +2,7 @@
  * namespace, so it makes the tap there and hands the fd to the net helper outside. */
 #include "net/tap.h"
 #include "core/base/util.h"
+#include "net/netlink.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,7 +52,37 @@ static int configure(int sock, struct holt_err *err)
 	return 0;
 }
 
-int tap_create(struct holt_err *err)
+/* The address is fixed: router advertisements from slirp would add a second one, which
+ * the container's connections could come from instead. Where /proc/sys is read-only
+ * (holt inside a container) that second address is the lesser harm than no network. */
+static int configure6(struct holt_err *err)
+{
+	struct in6_addr addr, gateway;
+	int ifindex = (int)if_nametoindex(SLIRP_TAP_NAME);
+
+	cleanup_close int ra =
+	    open("/proc/sys/net/ipv6/conf/" SLIRP_TAP_NAME "/accept_ra", O_WRONLY | O_CLOEXEC);
+	if (ra >= 0) {
+		ssize_t n = write(ra, "0", 1);
+		(void)n; /* as above: the address and route below hold either way */
+	}
+	inet_pton(AF_INET6, SLIRP_ADDRESS6, &addr);
+	inet_pton(AF_INET6, SLIRP_GATEWAY6, &gateway);
+	cleanup_close int nl = nl_open(0, err);
+	if (nl < 0 || nl_addr6_add(nl, ifindex, &addr, SLIRP_PREFIX6, err) < 0 ||
+	    nl_route6_default(nl, ifindex, &gateway, err) < 0)
+		return -1;
+	return 0;
+}
+
+bool tap_host_ipv6(void)
+{
+	struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	cleanup_close int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+}
+
+int tap_create(bool ipv6, struct holt_err *err)
 {
 	struct ifreq ifr = {.ifr_name = SLIRP_TAP_NAME, .ifr_flags = IFF_TAP | IFF_NO_PI};
 	cleanup_close int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -64,7 +95,7 @@ int tap_create(struct holt_err *err)
 	cleanup_close int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return holt_err_set(err, errno, "network: socket");
-	if (configure(sock, err) < 0)
+	if (configure(sock, err) < 0 || (ipv6 && configure6(err) < 0))
 		return holt_err_wrap(err, "network");
 	return steal_fd(&fd);
 }

@@ -67,7 +67,7 @@ wait_http()
 {
 	local url=$1 want=$2 i got=""
 	for ((i = 0; i < 100; i++)); do
-		got=$(curl -s --noproxy '*' -m 2 "$url" 2>/dev/null) && [ "$got" = "$want" ] && return 0
+		got=$(curl -s -g --noproxy '*' -m 2 "$url" 2>/dev/null) && [ "$got" = "$want" ] && return 0
 		sleep 0.05
 	done
 	echo "$url: wanted '$want', got '$got'"
@@ -327,6 +327,116 @@ while True:
 	check_output ""
 }
 
+# A web server on port 80 whose /cgi-bin/peer says the client's address, as httpd saw it.
+PEER_SERVER='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/peer && chmod +x /w/cgi-bin/peer && exec httpd -f -p 0.0.0.0:80 -h /w'
+
+@test "a published TCP port shows the container the client's address, not its own" {
+	local p host_ip
+	p=$(free_port)
+	holt run -d --name peer -p "$p:80" "$IMG" sh -c "$PEER_SERVER"
+	wait_http "http://127.0.0.1:$p/cgi-bin/peer" 127.0.0.1
+	host_ip=$(ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1)
+	if [ -n "$host_ip" ]; then
+		wait_http "http://$host_ip:$p/cgi-bin/peer" "$host_ip"
+	fi
+	if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+		# over IPv4 to the container: ::1 is the host's loopback, 127.0.0.1
+		wait_http "http://[::1]:$p/cgi-bin/peer" 127.0.0.1
+	fi
+	# the container's own traffic out is routed as before
+	run_holt exec peer wget -qO- "http://10.0.2.2:$HTTP_PORT/"
+	check_output "hello from the host"
+}
+
+# --- IPv6, where the host has it ---------------------------------------------------------
+
+# The host has IPv6 when something can bind its ::1.
+ipv6_or_skip()
+{
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null ||
+		skip "the host has no IPv6 loopback"
+}
+
+# udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
+udp_ask()
+{
+	python3 - "$1" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+for _ in range(50):
+    s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
+    try:
+        print(s.recv(100).decode())
+        break
+    except socket.timeout:
+        pass
+PY
+}
+
+@test "IPv6: tap0 has fd00::100/64 routed via fd00::2, and inspect shows it" {
+	ipv6_or_skip
+	run_holt run --rm "$IMG" sh -c 'ip -6 addr show tap0 scope global; ip -6 route'
+	check_status 0
+	check_output_has "inet6 fd00::100/64 scope global"
+	check_output_has "default via fd00::2 dev tap0"
+	# the address is fixed: no second one from slirp's router advertisements
+	[ "$(grep -c "scope global" <<<"$output")" = 1 ] || { show_run; false; }
+	holt run -d --name v6 "$IMG" sleep 100
+	run_holt inspect -f '{{.NetworkSettings.GlobalIPv6Address}}/{{.NetworkSettings.GlobalIPv6PrefixLen}} {{.NetworkSettings.IPv6Gateway}} {{.NetworkSettings.Networks.slirp.GlobalIPv6Address}}' v6
+	check_output "fd00::100/64 fd00::2 fd00::100"
+	holt stop -t 0 v6
+	run_holt inspect -f '[{{.NetworkSettings.GlobalIPv6Address}}]' v6
+	check_output "[]"
+}
+
+@test "IPv6: a container reaches a server on the host's [::1] via fd00::2" {
+	ipv6_or_skip
+	local p
+	p=$(free_port)
+	busybox httpd -f -p "[::1]:$p" -h "$HOLT_TMP/www" &
+	local httpd=$!
+	run_holt run --rm "$IMG" sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://[fd00::2]:$p/ && exit; sleep 0.1; done; exit 1"
+	kill "$httpd"
+	check_status 0
+	check_output "hello from the host"
+}
+
+@test "IPv6: -p answers on [::1] too; [::1]:HOST:CTR on [::1] alone; port, ps and inspect show it" {
+	ipv6_or_skip
+	local p1 p2
+	p1=$(free_port)
+	p2=$(free_port)
+	holt run -d --name web6 -p "$p1:80" -p "[::1]:$p2:80" "$IMG" sh -c \
+		'echo served > /tmp/index.html; exec httpd -f -p 80 -h /tmp'
+	wait_http "http://[::1]:$p1/" served
+	wait_http "http://127.0.0.1:$p1/" served
+	wait_http "http://[::1]:$p2/" served
+	run curl -s --noproxy '*' -m 2 "http://127.0.0.1:$p2/"
+	[ "$status" -ne 0 ] || { echo "[::1]:$p2 answered on 127.0.0.1"; false; }
+	run_holt port web6
+	check_output "$(printf '80/tcp -> 0.0.0.0:%s\n80/tcp -> [::1]:%s' "$p1" "$p2")"
+	run_holt ps --format '{{.Ports}}'
+	check_output "0.0.0.0:$p1->80/tcp, [::1]:$p2->80/tcp"
+	run_holt inspect -f '{{json .NetworkSettings.Ports}}' web6
+	check_output "{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$p1\"},{\"HostIp\":\"::1\",\"HostPort\":\"$p2\"}]}"
+}
+
+@test "IPv6: -p publishes UDP on [::1] too, and on [::1] alone" {
+	ipv6_or_skip
+	local p1 p2
+	p1=$(free_port)
+	p2=$(free_port)
+	holt run -d --name udp6 -p "$p1:53/udp" -p "[::1]:$p2:54/udp" "$IMG" sh -c \
+		'holt-test-tool udp-echo 54 & exec holt-test-tool udp-echo 53'
+	run udp_ask ::1 "$p1"
+	check_output "echo: hi"
+	run udp_ask 127.0.0.1 "$p1"
+	check_output "echo: hi"
+	run udp_ask ::1 "$p2"
+	check_output "echo: hi"
+}
+
 # --- the helper's life ------------------------------------------------------------------
 
 @test "the net helper is gone after the container exits, after rm -f and after kill -9 of the monitor" {
@@ -348,12 +458,17 @@ while True:
 	wait_no_helpers
 }
 
-@test "the net helper and the port proxy keep no capabilities" {
+@test "the net helper keeps no capabilities; the port proxy CAP_NET_RAW alone" {
 	holt run -d --name caps -p "$(free_port):80" "$IMG" sleep 100 >/dev/null
-	local p n=0
+	local p n=0 want
 	for p in $(live_helpers); do
-		grep -E '^Cap(Eff|Prm|Bnd):' "/proc/$p/status" | grep -v '0000000000000000$' &&
+		# the proxy's one: IP_TRANSPARENT, to keep clients' addresses
+		want=0000000000000000
+		[ "$(cat "/proc/$p/comm")" = holt-ports ] && want=0000000000002000
+		grep -E '^Cap(Eff|Prm):' "/proc/$p/status" | grep -v "$want\$" &&
 			{ echo "process $p ($(cat "/proc/$p/comm")) keeps capabilities"; false; }
+		grep -E '^CapBnd:' "/proc/$p/status" | grep -v '0000000000000000$' &&
+			{ echo "process $p ($(cat "/proc/$p/comm")) keeps a bounding set"; false; }
 		grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$p/status"
 		n=$((n + 1))
 	done

@@ -134,8 +134,6 @@ json_get()
 	check_holt_error 'a b'
 	run_holt run --rm --network app --ip 10.1.1.1 "$IMG" true
 	check_holt_error 10.1.1.1
-	run_holt run --rm --network app -p 5353:53/udp "$IMG" true
-	check_holt_error udp
 	holt network rm app >/dev/null
 	[ -z "$(holt ps -aq)" ]
 }
@@ -199,6 +197,38 @@ json_get()
 	check_output 1
 	run_holt run --rm --network app "$IMG" grep '^nameserver' /etc/resolv.conf
 	check_output "nameserver 10.89.0.254"
+}
+
+# resolves NET NAME: a container on network NET finds NAME through its resolver.
+resolves()
+{
+	holt run --rm --network "$1" "$IMG" nslookup "$2" >/dev/null 2>&1
+}
+
+@test "aliases are per network: --network-alias on the first, network connect --alias on its own" {
+	holt network create na >/dev/null
+	holt network create nb >/dev/null
+	holt run -d --name two --network na --network nb --network-alias aliasa "$IMG" \
+		sleep 100 >/dev/null
+	holt network create nc >/dev/null
+	holt network connect --alias aliasc nc two
+	local round
+	for round in first restarted; do
+		resolves na two && resolves nb two && resolves nc two
+		resolves na aliasa
+		! resolves nb aliasa || { echo "$round: aliasa on nb"; false; }
+		! resolves nc aliasa || { echo "$round: aliasa on nc"; false; }
+		resolves nc aliasc
+		! resolves na aliasc || { echo "$round: aliasc on na"; false; }
+		run_holt inspect -f '{{.NetworkSettings.Networks.na.Aliases}} {{.NetworkSettings.Networks.nb.Aliases}} {{.NetworkSettings.Networks.nc.Aliases}}' two
+		check_output "[aliasa] [] [aliasc]"
+		holt restart -t 0 two >/dev/null
+	done
+	# leaving a network forgets the aliases there
+	holt network disconnect nc two
+	holt network connect nc two
+	run_holt inspect -f '{{.NetworkSettings.Networks.nc.Aliases}}' two
+	check_output "[]"
 }
 
 @test "containers starting at once on a network share one helper and get distinct addresses" {
@@ -305,6 +335,79 @@ json_get()
 	[ "$got" = from-the-network ] || { echo "got '$got'"; false; }
 	run_holt port pub
 	check_output "80/tcp -> 127.0.0.1:$port"
+}
+
+@test "a published port on a network: the host's client and another container each seen as itself" {
+	holt network create app >/dev/null
+	local port peer_cmd
+	port=$(free_port)
+	peer_cmd='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/peer && chmod +x /w/cgi-bin/peer && exec httpd -f -p 0.0.0.0:80 -h /w'
+	holt run -d --network app --name web -p "$port:80" "$IMG" sh -c "$peer_cmd" >/dev/null
+	local i got=""
+	for ((i = 0; i < 100; i++)); do
+		got=$(curl -s --noproxy '*' -m 2 "http://127.0.0.1:$port/cgi-bin/peer" 2>/dev/null) &&
+			[ "$got" = 127.0.0.1 ] && break
+		sleep 0.05
+	done
+	[ "$got" = 127.0.0.1 ] || { echo "got '$got'"; false; }
+	# the replies to another container on the network still go to it, not to the proxy
+	run_holt run --rm --network app --name client "$IMG" sh -c \
+		'wget -qO- http://web/cgi-bin/peer; ip -4 -o addr show eth0'
+	check_status 0
+	local mine
+	mine=$(awk '/inet /{print $4}' <<<"$output" | cut -d/ -f1)
+	[ "$(head -1 <<<"$output")" = "$mine" ] || { show_run; false; }
+}
+
+# udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
+udp_ask()
+{
+	python3 - "$1" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+for _ in range(50):
+    s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
+    try:
+        print(s.recv(100).decode())
+        break
+    except socket.timeout:
+        pass
+PY
+}
+
+@test "-p publishes a UDP port of a container on a network; two clients get their own answers" {
+	holt network create app >/dev/null
+	local p1 p2
+	p1=$(free_port)
+	p2=$(free_port)
+	holt run -d --network app --name udp -p "127.0.0.1:$p1:53/udp" -p "$p2:54/udp" "$IMG" \
+		sh -c 'holt-test-tool udp-echo 54 & exec holt-test-tool udp-echo 53' >/dev/null
+	run udp_ask 127.0.0.1 "$p1"
+	check_output "echo: hi"
+	run udp_ask 127.0.0.1 "$p2"
+	check_output "echo: hi"
+	# each client its own flow: the replies go back to the right one
+	run python3 - "$p1" <<'PY'
+import socket, sys
+a, b = (socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2))
+for s in (a, b):
+    s.settimeout(5)
+a.sendto(b"from-a", ("127.0.0.1", int(sys.argv[1])))
+b.sendto(b"from-b", ("127.0.0.1", int(sys.argv[1])))
+print(a.recv(100).decode(), b.recv(100).decode())
+PY
+	check_output "echo: from-a echo: from-b"
+	run_holt port udp
+	check_output "$(printf '53/udp -> 127.0.0.1:%s\n54/udp -> 0.0.0.0:%s' "$p1" "$p2")"
+	if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+		run udp_ask ::1 "$p2"
+		check_output "echo: hi"
+	fi
+	# a UDP port in use is refused before the container starts
+	run_holt run --rm --network app -p "127.0.0.1:$p1:53/udp" "$IMG" touch /ran
+	check_status 125
+	[[ $stderr == *"publish 127.0.0.1:$p1 to 53/udp"* ]] || { show_run; false; }
 }
 
 @test "an --internal network: containers reach each other, nothing outside" {

@@ -248,18 +248,26 @@ static int cmd_fstype(const char *path)
 	return 0;
 }
 
-/* A UDP server for published-port tests: busybox nc has no UDP. */
+/* A UDP server for published-port tests: busybox nc has no UDP. On [::], which takes
+ * IPv4 too, where the network has IPv6; else on 0.0.0.0. */
 static int cmd_udp_echo(int port)
 {
+	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6,
+				   .sin6_port = htons((unsigned short)port)};
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		perror("holt-test-tool: udp-echo");
-		return 1;
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa6, sizeof sa6) < 0) {
+		if (fd >= 0)
+			close(fd);
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+			perror("holt-test-tool: udp-echo");
+			return 1;
+		}
 	}
 	for (;;) {
 		char in[1024], out[1100];
-		struct sockaddr_in from;
+		struct sockaddr_storage from;
 		socklen_t len = sizeof from;
 		ssize_t n = recvfrom(fd, in, sizeof in, 0, (struct sockaddr *)&from, &len);
 		if (n < 0)

@@ -31,21 +31,23 @@ static void test_parse_good(void)
 	   "ranges map port by port");
 	ok(ports_parse("0.0.0.0:81:81", &m, &n, &err) == 0 && n == 8 && !*m[7].host_ip,
 	   "0.0.0.0 is every address");
+	ok(ports_parse("[::1]:8080:80", &m, &n, &err) == 0 && n == 9 &&
+	       !strcmp(m[8].host_ip, "::1") && m[8].host_port == 8080 && ports_ipv6(&m[8]),
+	   "[IPV6]:HOST:CTR");
+	ok(ports_parse("[0:0::1]::53/udp", &m, &n, &err) == 0 && n == 10 &&
+	       !strcmp(m[9].host_ip, "::1") && m[9].host_port == 0 && m[9].udp,
+	   "[IPV6]::CTR, the address spelt as inet_ntop does");
+	ok(!ports_ipv6(&m[1]) && !ports_ipv6(&m[0]), "IPv4 and every address are not IPv6");
 	free(m);
 }
 
 static void test_parse_bad(void)
 {
-	static const char *const bad[] = {"",
-					  "0:80",
-					  "80:99999",
-					  "x:80",
-					  "80/sctp",
-					  "1.2.3:80:80",
-					  "80-79:80-81",
-					  "8000-8002:80-81",
-					  "[::1]:80:80",
-					  "80:"};
+	static const char *const bad[] = {
+	    "",		  "0:80",	 "80:99999",	    "x:80",
+	    "80/sctp",	  "1.2.3:80:80", "80-79:80-81",	    "8000-8002:80-81",
+	    "[::1:80:80", "[::1]:80",	 "[1.2.3.4]:80:80", "[::1]80:80",
+	    "::1:80:80",  "80:"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		struct port_map *m = NULL;
 		size_t n = 0;
@@ -132,12 +134,44 @@ static void test_etc_files(void)
 	container_net_release(&n);
 }
 
+static void test_aliases(void)
+{
+	struct container_net n = {0}, back = {0};
+	enum container_network mode;
+	strv_push(&n.networks, "na");
+	strv_push(&n.networks, "nb");
+	strv_push(&n.aliases, "first");
+	container_net_add_aliases(&n, "nb", (char *[]){"b1", "b2", NULL});
+	container_net_add_aliases(&n, "nb", (char *[]){"b1", NULL});
+	cleanup_strv char **on_a = container_net_aliases_on(&n, "na");
+	cleanup_strv char **on_b = container_net_aliases_on(&n, "nb");
+	cleanup_strv char **on_c = container_net_aliases_on(&n, "n");
+	ok(strv_len(on_a) == 1 && !strcmp(on_a[0], "first"),
+	   "--network-alias: the first network's");
+	ok(strv_len(on_b) == 2 && !strcmp(on_b[0], "b1") && !strcmp(on_b[1], "b2"),
+	   "connect's aliases: their network's, once each");
+	ok(!on_c, "no aliases on another network, even one whose name prefixes one");
+
+	cleanup_json json_object *host = json_object_new_object();
+	container_net_to_json(NETWORK_USER, &n, host);
+	container_net_from_json(host, &mode, &back);
+	cleanup_strv char **back_b = container_net_aliases_on(&back, "nb");
+	ok(mode == NETWORK_USER && strv_len(back_b) == 2, "the record keeps them per network");
+
+	container_net_drop_aliases(&n, "na");
+	container_net_drop_aliases(&n, "nb");
+	ok(!n.aliases && !n.connect_aliases, "leaving a network forgets its aliases");
+	container_net_release(&n);
+	container_net_release(&back);
+}
+
 int main(void)
 {
-	plan(27);
+	plan(39);
 	test_parse_good();
 	test_parse_bad();
 	test_exposed_and_json();
 	test_etc_files();
+	test_aliases();
 	return done();
 }
