@@ -5,22 +5,17 @@
 
 load helpers
 load registry # free_port
+load network
 
 setup_file()
 {
 	holt_setup_file_with_image
-	# The host side of the tests: a web server on the host's loopback only.
-	mkdir -p "$HOLT_TMP/www"
-	echo "hello from the host" >"$HOLT_TMP/www/index.html"
-	HTTP_PORT=$(free_port)
-	busybox httpd -f -p "127.0.0.1:$HTTP_PORT" -h "$HOLT_TMP/www" &
-	echo $! >"$HOLT_TMP/httpd.pid"
-	echo "$HTTP_PORT" >"$HOLT_TMP/httpd.port"
+	host_httpd_start
 }
 
 teardown_file()
 {
-	[ -f "$HOLT_TMP/httpd.pid" ] && kill "$(cat "$HOLT_TMP/httpd.pid")" 2>/dev/null
+	host_httpd_stop
 	holt_teardown_file
 }
 
@@ -35,31 +30,6 @@ teardown()
 	for id in $(holt ps -aq 2>/dev/null); do
 		holt rm -f "$id" >/dev/null 2>&1 || true
 	done
-}
-
-# The pids of this store's net helpers and port proxies that are alive (not zombies).
-live_helpers()
-{
-	local p st comm
-	for p in $(pgrep -u "$(id -u)" -f -- "$HOLT_ROOT" 2>/dev/null); do
-		comm=$(cat "/proc/$p/comm" 2>/dev/null) || continue
-		[ "$comm" = holt-net ] || [ "$comm" = holt-ports ] || continue
-		st=$(ps -o stat= -p "$p" 2>/dev/null) || continue
-		[[ $st == Z* ]] || echo "$p"
-	done
-}
-
-# Waits up to 5 s for this store's net helpers to be gone.
-wait_no_helpers()
-{
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -z "$(live_helpers)" ] && return 0
-		sleep 0.05
-	done
-	echo "net helpers still alive:"
-	ps -o pid,ppid,stat,comm,args -p "$(live_helpers | tr '\n' ',' | sed 's/,$//')"
-	return 1
 }
 
 # Waits until URL answers with WANT.
@@ -322,7 +292,7 @@ while True:
 	kill "$holder"
 	check_status 125
 	[[ $stderr == *"publish 0.0.0.0:$p to 80/tcp"*"in use"* ]] || { show_run; false; }
-	[ -z "$(live_helpers)" ] || { echo "a helper is left"; false; }
+	[ -z "$(live_net_procs)" ] || { echo "a helper is left"; false; }
 	run_holt ps -aq
 	check_output ""
 }
@@ -355,23 +325,6 @@ ipv6_or_skip()
 {
 	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null ||
 		skip "the host has no IPv6 loopback"
-}
-
-# udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
-udp_ask()
-{
-	python3 - "$1" "$2" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(0.2)
-for _ in range(50):
-    s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
-    try:
-        print(s.recv(100).decode())
-        break
-    except socket.timeout:
-        pass
-PY
 }
 
 @test "IPv6: tap0 has fd00::100/64 routed via fd00::2, and inspect shows it" {
@@ -441,27 +394,27 @@ PY
 
 @test "the net helper is gone after the container exits, after rm -f and after kill -9 of the monitor" {
 	holt run --rm "$IMG" true
-	wait_no_helpers
+	wait_no_net_procs
 
 	holt run -d --name h1 "$IMG" sleep 100
-	[ -n "$(live_helpers)" ] || { echo "no helper for a running container"; false; }
+	[ -n "$(live_net_procs)" ] || { echo "no helper for a running container"; false; }
 	holt rm -f h1
-	wait_no_helpers
+	wait_no_net_procs
 
 	local id mpid
 	id=$(holt run -d --name h2 -p "$(free_port):80" "$IMG" sleep 100)
-	[ -n "$(live_helpers)" ]
+	[ -n "$(live_net_procs)" ]
 	mpid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["MonitorPid"])' \
 		"$HOLT_ROOT/containers/$id/state.json")
 	[ "$(cat "/proc/$mpid/comm")" = holt-monitor ]
 	kill -KILL "$mpid"
-	wait_no_helpers
+	wait_no_net_procs
 }
 
 @test "the net helper keeps no capabilities; the port proxy CAP_NET_RAW alone" {
 	holt run -d --name caps -p "$(free_port):80" "$IMG" sleep 100 >/dev/null
 	local p n=0 want
-	for p in $(live_helpers); do
+	for p in $(live_net_procs); do
 		# the proxy's one: IP_TRANSPARENT, to keep clients' addresses
 		want=0000000000000000
 		[ "$(cat "/proc/$p/comm")" = holt-ports ] && want=0000000000002000

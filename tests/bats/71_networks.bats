@@ -6,21 +6,17 @@
 
 load helpers
 load registry # free_port
+load network
 
 setup_file()
 {
 	holt_setup_file_with_image
-	mkdir -p "$HOLT_TMP/www"
-	echo "hello from the host" >"$HOLT_TMP/www/index.html"
-	HTTP_PORT=$(free_port)
-	busybox httpd -f -p "127.0.0.1:$HTTP_PORT" -h "$HOLT_TMP/www" &
-	echo $! >"$HOLT_TMP/httpd.pid"
-	echo "$HTTP_PORT" >"$HOLT_TMP/httpd.port"
+	host_httpd_start
 }
 
 teardown_file()
 {
-	[ -f "$HOLT_TMP/httpd.pid" ] && kill "$(cat "$HOLT_TMP/httpd.pid")" 2>/dev/null
+	host_httpd_stop
 	holt_teardown_file
 }
 
@@ -38,32 +34,6 @@ teardown()
 	for n in $(holt network ls -q 2>/dev/null); do
 		holt network rm "$n" >/dev/null 2>&1 || true
 	done
-}
-
-# The pids of this store's network processes that are alive (not zombies): the slirp
-# helpers of default containers and of user networks, and their namespace holders.
-live_net_procs()
-{
-	local p st comm
-	for p in $(pgrep -u "$(id -u)" -f -- "$HOLT_ROOT" 2>/dev/null); do
-		comm=$(cat "/proc/$p/comm" 2>/dev/null) || continue
-		case $comm in holt-net | holt-netd | holt-netns | holt-ports) ;; *) continue ;; esac
-		st=$(ps -o stat= -p "$p" 2>/dev/null) || continue
-		[[ $st == Z* ]] || echo "$p"
-	done
-}
-
-# Waits up to 10 s for this store's network processes to be gone.
-wait_no_net_procs()
-{
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[ -z "$(live_net_procs)" ] && return 0
-		sleep 0.05
-	done
-	echo "network processes still alive:"
-	ps -o pid,ppid,stat,comm,args -p "$(live_net_procs | tr '\n' ',' | sed 's/,$//')"
-	return 1
 }
 
 json_get()
@@ -357,23 +327,6 @@ resolves()
 	local mine
 	mine=$(awk '/inet /{print $4}' <<<"$output" | cut -d/ -f1)
 	[ "$(head -1 <<<"$output")" = "$mine" ] || { show_run; false; }
-}
-
-# udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
-udp_ask()
-{
-	python3 - "$1" "$2" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(0.2)
-for _ in range(50):
-    s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
-    try:
-        print(s.recv(100).decode())
-        break
-    except socket.timeout:
-        pass
-PY
 }
 
 @test "-p publishes a UDP port of a container on a network; two clients get their own answers" {

@@ -1,0 +1,64 @@
+# Shared by 70_network.bats and 71_networks.bats: the host side of the tests (a web
+# server on the host's loopback only), the network processes of this file's store, and
+# a UDP client. Needs helpers.bash and registry.bash (free_port) loaded first.
+
+# Starts busybox httpd on 127.0.0.1 serving "hello from the host"; its port is in
+# $HOLT_TMP/httpd.port (setup reads it into HTTP_PORT).
+host_httpd_start()
+{
+	mkdir -p "$HOLT_TMP/www"
+	echo "hello from the host" >"$HOLT_TMP/www/index.html"
+	HTTP_PORT=$(free_port)
+	busybox httpd -f -p "127.0.0.1:$HTTP_PORT" -h "$HOLT_TMP/www" &
+	echo $! >"$HOLT_TMP/httpd.pid"
+	echo "$HTTP_PORT" >"$HOLT_TMP/httpd.port"
+}
+
+host_httpd_stop()
+{
+	[ -f "$HOLT_TMP/httpd.pid" ] && kill "$(cat "$HOLT_TMP/httpd.pid")" 2>/dev/null
+	return 0
+}
+
+# The pids of this store's network processes that are alive (not zombies): the slirp
+# helpers of default containers and of user networks, and their namespace holders.
+live_net_procs()
+{
+	local p comm stat
+	for p in $(pgrep -u "$UID" -f -- "$HOLT_ROOT" 2>/dev/null); do
+		read -r comm <"/proc/$p/comm" 2>/dev/null || continue
+		case $comm in holt-net | holt-netd | holt-netns | holt-ports) ;; *) continue ;; esac
+		read -r stat <"/proc/$p/stat" 2>/dev/null || continue
+		[[ ${stat##*) } == Z* ]] || echo "$p"
+	done
+}
+
+# Waits up to 10 s for this store's network processes to be gone.
+wait_no_net_procs()
+{
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -z "$(live_net_procs)" ] && return 0
+		sleep 0.05
+	done
+	echo "network processes still alive:"
+	ps -o pid,ppid,stat,comm,args -p "$(live_net_procs | tr '\n' ',' | sed 's/,$//')"
+	return 1
+}
+
+# udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
+udp_ask()
+{
+	python3 - "$1" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(0.2)
+for _ in range(50):
+    s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
+    try:
+        print(s.recv(100).decode())
+        break
+    except socket.timeout:
+        pass
+PY
+}
