@@ -299,7 +299,7 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		if (keep_id_parse(arg, &k, err) < 0)
 			return -1;
 		free(cfg->userns);
-		cfg->userns = k.on || k.auto_size ? xstrdup(arg) : NULL;
+		cfg->userns = k.on || k.auto_size || k.nomap ? xstrdup(arg) : NULL;
 		return 0;
 	}
 	case OPT_VOLUMES_FROM:

@@ -305,6 +305,8 @@ static int record_pinning(struct store *s, struct container *c, const char *fina
 	struct keep_id k = {0};
 	if (c->config.userns && keep_id_parse(c->config.userns, &k, err) < 0)
 		return -1;
+	if (k.nomap && userns_needs_subids("nomap", err) < 0)
+		return -1;
 	if (store_lock(s, err) < 0)
 		return -1;
 	int r = claim_slice(s, c, k.auto_size, err);

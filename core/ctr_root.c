@@ -115,7 +115,7 @@ static int enter_rootfs_of(pid_t pid, const char *name, struct holt_err *err)
 
 /* keep-id and auto: the container has a user namespace of its own, and its
  * fuse-overlayfs root serves only processes in it (keep-id) or in holt's and below
- * (auto). Joined as its root, so what is written is root's in the container, as docker's
+ * (auto, nomap). Joined as its root, so what is written is root's in the container, as docker's
  * cp makes it. */
 static int open_userns_of(pid_t pid, const char *name, struct holt_err *err)
 {
@@ -162,9 +162,9 @@ static int enter(const struct setup *s, struct holt_err *err)
 	if (s->running) {
 		char root[64];
 		snprintf(root, sizeof root, "/proc/%d/root", (int)pid);
-		/* auto: the container's mounts are holt's, and its root serves holt's
+		/* auto and nomap: the container's mounts are holt's, and its root serves holt's
 		 * namespace and those below: joined last, from outside its root */
-		bool late = userns_is_auto(c->config.userns);
+		bool late = userns_is_late(c->config.userns);
 		if (check_in_container(pid, c->name, err) < 0)
 			return -1;
 		cleanup_close int ns = c->config.userns ? open_userns_of(pid, c->name, err) : -1;

@@ -280,22 +280,24 @@ static int enter_keep_id(const struct init_args *a, struct holt_err *err)
 	return 0;
 }
 
-/* auto: makes the container's user namespace, has the parent map it, and becomes its
- * root; the command's user is taken next, as in holt's. */
-static int enter_auto(const struct init_args *a, struct holt_err *err)
+/* auto and nomap: makes the container's user namespace, has the parent map it, and
+ * becomes its root; the command's user is taken next, as in holt's. */
+static int enter_late(const struct init_args *a, struct holt_err *err)
 {
 	char c = 'u';
 	if (unshare(CLONE_NEWUSER) < 0)
-		return holt_err_set(err, errno, "--userns auto: create the user namespace");
+		return holt_err_set(err, errno, "--userns: create the container's user namespace");
 	if (write(a->userns_up, &c, 1) != 1 || read(a->userns_sync, &c, 1) != 1)
-		return holt_err_set(err, 0, "--userns auto: the user namespace was not mapped");
+		return holt_err_set(err, 0,
+				    "--userns: the container's user namespace was not mapped");
 	close(a->userns_up);
 	close(a->userns_sync);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return holt_err_set(err, errno, "--userns auto: become root in the user namespace");
+		return holt_err_set(err, errno,
+				    "--userns: become root in the container's user namespace");
 	/* see enter_keep_id: the change cleared both */
 	if (prctl(PR_SET_DUMPABLE, 1) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return holt_err_set(err, errno, "--userns auto: restore the process's attributes");
+		return holt_err_set(err, errno, "--userns: restore the process's attributes");
 	return 0;
 }
 
@@ -340,7 +342,7 @@ void init_container(const struct init_args *a)
 		holt_err_set(&err, errno, "set hostname \"%s\"", spec->hostname);
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
-	if (a->userns_late && enter_auto(a, &err) < 0)
+	if (a->userns_late && enter_late(a, &err) < 0)
 		fail(a, HOLT_EXIT_ERROR, &err);
 	start_command(a, true);
 }
@@ -352,7 +354,7 @@ void init_exec(const struct init_args *a)
 	if (!a->detached)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	setup_stdio(a);
-	/* auto: the other namespaces are holt's, joined while still holt's root */
+	/* auto and nomap: the other namespaces are holt's, joined while still holt's root */
 	if (setns(a->join_fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 				  (a->own_netns ? CLONE_NEWNET : 0) |
 				  (a->keep_id && !a->userns_late ? CLONE_NEWUSER : 0)) < 0 ||

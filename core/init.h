@@ -28,14 +28,14 @@ struct init_args {
 	bool read_only;		 /* --read-only */
 	bool init;    /* pid 1 is a minimal init that reaps and forwards signals (--init) */
 	int stdio[3]; /* made fds 0-2 first where >= 0 */
-	/* keep-id and auto: the container's own user namespace; NULL: holt's */
+	/* keep-id, auto and nomap: the container's own user namespace; NULL: holt's */
 	const struct keep_id_maps *keep_id;
-	/* auto: the namespace is made last, once the root is assembled in holt's, where
-	 * fuse-overlayfs can read every stored owner; the container's other namespaces
-	 * stay holt's */
+	/* auto and nomap: the namespace is made last, once the root is assembled in holt's,
+	 * where fuse-overlayfs can read every stored owner; the container's other
+	 * namespaces stay holt's */
 	bool userns_late;
 	int userns_sync; /* a byte comes here once the parent has written the maps */
-	int userns_up;	 /* auto: a byte goes to the parent here once the namespace is made */
+	int userns_up;	 /* auto, nomap: a byte goes to the parent once the namespace is made */
 	int join_fd;	 /* exec: a pidfd of the container's first process, whose namespaces
 			  * the caller joins instead of setting up new ones; else -1 */
 	bool detached;	 /* exec -d: no death signal when the parent exits */

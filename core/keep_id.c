@@ -44,23 +44,22 @@ static int parse_auto(const char *arg, struct keep_id *out, struct holt_err *err
 
 int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err)
 {
-	*out = (struct keep_id){.on = false, .uid = -1, .gid = -1};
+	*out = (struct keep_id){.on = false, .uid = -1, .gid = -1, .auto_size = 0, .nomap = false};
 	/* private: a namespace of the container's own, which holt's is (podman's rootless
 	 * meaning) */
 	if (!*arg || strcmp(arg, "host") == 0 || strcmp(arg, "private") == 0)
 		return 0;
 	if (strcmp(arg, "auto") == 0 || strncmp(arg, "auto:", 5) == 0)
 		return parse_auto(arg, out, err);
-	if (strcmp(arg, "nomap") == 0)
-		return holt_err_set(
-		    err, 0,
-		    "--userns \"%s\": not supported; holt has host and private (its "
-		    "own user namespace, the default), keep-id[:uid=N,gid=N] and auto[:size=N]",
-		    arg);
+	if (strcmp(arg, "nomap") == 0) {
+		out->nomap = true;
+		return 0;
+	}
 	if (strncmp(arg, "keep-id", 7) != 0 || (arg[7] && arg[7] != ':'))
 		return holt_err_set(
 		    err, 0,
-		    "--userns \"%s\": not one of host, keep-id[:uid=N,gid=N], auto[:size=N]", arg);
+		    "--userns \"%s\": not one of host, keep-id[:uid=N,gid=N], auto[:size=N], nomap",
+		    arg);
 	out->on = true;
 	if (!arg[7])
 		return 0;
@@ -179,8 +178,8 @@ bool keep_id_uses_fuse(const char *userns)
 	struct keep_id k;
 	struct holt_err e = {0};
 	struct own_maps m;
-	bool fuse = userns && keep_id_parse(userns, &k, &e) == 0 && (k.on || k.auto_size) &&
-		    read_own_maps(&m, &e) == 0 && m.n_uids > 1;
+	bool fuse = userns && keep_id_parse(userns, &k, &e) == 0 &&
+		    (k.on || k.auto_size || k.nomap) && read_own_maps(&m, &e) == 0 && m.n_uids > 1;
 	holt_err_release(&e);
 	return fuse;
 }

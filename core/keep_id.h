@@ -15,13 +15,16 @@ struct keep_id {
 	/* --userns auto[:size=N]: the number of ids in the container's own slice of holt's
 	 * (see core/userns_auto.h); 0: not auto */
 	unsigned long auto_size;
+	/* --userns nomap: the container's ids are all of holt's subordinate ids, from 0 on;
+	 * the user's own id is not among them */
+	bool nomap;
 };
 
 /* The size of an auto slice when none is given (podman's). */
 #define USERNS_AUTO_SIZE 1024
 
 /* Parses --userns's value: "", "host" or "private" (holt's namespace),
- * "keep-id[:uid=N,gid=N]", "auto[:size=N]". nomap is refused with a message saying so. */
+ * "keep-id[:uid=N,gid=N]", "auto[:size=N]", "nomap". */
 int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err);
 
 /* One line of a uid_map or gid_map: ids inside..inside+count-1 are outside.. in the
@@ -60,7 +63,7 @@ char *keep_id_user(const char *userns);
 int keep_id_own_counts(unsigned long *n_uids, unsigned long *n_gids, struct holt_err *err);
 
 /* Whether a container with userns (the config's --userns) has its root assembled by
- * fuse-overlayfs: keep-id with subordinate ids, and auto. Its writable layer then holds
+ * fuse-overlayfs: keep-id with subordinate ids, auto and nomap. Its writable layer then holds
  * fuse-overlayfs's marks of opaque directories, which native overlay does not read. */
 bool keep_id_uses_fuse(const char *userns);
 

@@ -85,10 +85,10 @@ static int write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *
 	return 0;
 }
 
-/* The container's own user namespace, keep-id's or auto's: makes its maps into keep and
- * points a at them, with the fuse-overlayfs mapping and the pipes the child waits on and
- * (auto) writes to (run and start: *sync_w and *up_r are the parent's ends). Nothing to
- * do when the container runs in holt's namespace. */
+/* The container's own user namespace, keep-id's, auto's or nomap's: makes its maps into
+ * keep and points a at them, with the fuse-overlayfs mapping and the pipes the child
+ * waits on and (auto, nomap) writes to (run and start: *sync_w and *up_r are the
+ * parent's ends). Nothing to do when the container runs in holt's namespace. */
 static int userns_setup(const struct launch_request *req, struct keep_id_maps *keep,
 			struct init_args *a, int *sync_r, int *sync_w, int *up_r, int *up_w,
 			struct holt_err *err)
@@ -101,7 +101,7 @@ static int userns_setup(const struct launch_request *req, struct keep_id_maps *k
 		return 0;
 	if (keep_id_parse(userns, &k, err) < 0)
 		return -1;
-	if (!k.on && !k.auto_size)
+	if (!k.on && !k.auto_size && !k.nomap)
 		return 0;
 	if (k.auto_size && !c->config.userns_size)
 		return holt_err_set(err, 0,
@@ -110,10 +110,10 @@ static int userns_setup(const struct launch_request *req, struct keep_id_maps *k
 				    c->name);
 	if (k.auto_size)
 		userns_auto_maps(c->config.userns_base, c->config.userns_size, keep);
-	else if (keep_id_maps_make(&k, keep, err) < 0)
+	else if (k.nomap ? userns_nomap_maps(keep, err) < 0 : keep_id_maps_make(&k, keep, err) < 0)
 		return -1;
 	a->keep_id = keep;
-	a->userns_late = k.auto_size > 0;
+	a->userns_late = k.auto_size || k.nomap;
 	/* the image's owners are shown through fuse-overlayfs's mapping */
 	if (keep->fuse_uidmapping) {
 		if (a->storage_driver && strcmp(a->storage_driver, "fuse-overlayfs") != 0)
@@ -137,7 +137,7 @@ static int userns_setup(const struct launch_request *req, struct keep_id_maps *k
 	return 0;
 }
 
-/* auto: once the child has made its user namespace (or failed: its report says why),
+/* auto and nomap: once the child has made its user namespace (or failed: its report says why),
  * maps it. */
 static int map_late(pid_t pid, const struct keep_id_maps *keep, int up_r, int sync_w,
 		    struct holt_err *err)
@@ -151,7 +151,7 @@ static int map_late(pid_t pid, const struct keep_id_maps *keep, int up_r, int sy
 	if (write_maps(pid, keep, err) < 0)
 		return -1;
 	if (write(sync_w, "g", 1) != 1)
-		return holt_err_set(err, errno, "--userns auto: start the container");
+		return holt_err_set(err, errno, "--userns: start the container");
 	return 0;
 }
 

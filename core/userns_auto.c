@@ -89,11 +89,8 @@ int userns_auto_pick(struct store *s, unsigned long size, unsigned long *base, s
 	if (keep_id_own_counts(&n_uids, &n_gids, err) < 0)
 		return -1;
 	unsigned long limit = n_uids < n_gids ? n_uids : n_gids;
-	if (limit <= 1)
-		return holt_err_set(err, 0,
-				    "--userns auto: needs subordinate ids (a range for the user in "
-				    "/etc/subuid and /etc/subgid); holt's namespace has the "
-				    "user's own id only");
+	if (userns_needs_subids("auto", err) < 0)
+		return -1;
 	size_t n;
 	cleanup_free struct userns_slice *taken = recorded_slices(s, &n, err);
 	if (!taken)
@@ -107,6 +104,35 @@ int userns_auto_pick(struct store *s, unsigned long size, unsigned long *base, s
 			    size, limit - 1, n);
 }
 
+int userns_needs_subids(const char *mode, struct holt_err *err)
+{
+	unsigned long n_uids, n_gids;
+
+	if (keep_id_own_counts(&n_uids, &n_gids, err) < 0)
+		return -1;
+	if (n_uids <= 1 || n_gids <= 1)
+		return holt_err_set(err, 0,
+				    "--userns %s: needs subordinate ids (a range for the user in "
+				    "/etc/subuid and /etc/subgid); holt's namespace has the "
+				    "user's own id only",
+				    mode);
+	return 0;
+}
+
+int userns_nomap_maps(struct keep_id_maps *out, struct holt_err *err)
+{
+	unsigned long n_uids, n_gids;
+
+	memset(out, 0, sizeof *out);
+	if (userns_needs_subids("nomap", err) < 0 || keep_id_own_counts(&n_uids, &n_gids, err) < 0)
+		return -1;
+	out->uid_map = xasprintf("0 1 %lu\n", n_uids - 1);
+	out->gid_map = xasprintf("0 1 %lu\n", n_gids - 1);
+	out->fuse_uidmapping = xasprintf("0:1:%lu", n_uids - 1);
+	out->fuse_gidmapping = xasprintf("0:1:%lu", n_gids - 1);
+	return 0;
+}
+
 void userns_auto_maps(unsigned long base, unsigned long size, struct keep_id_maps *out)
 {
 	memset(out, 0, sizeof *out);
@@ -118,11 +144,11 @@ void userns_auto_maps(unsigned long base, unsigned long size, struct keep_id_map
 	out->fuse_gidmapping = xasprintf("0:%lu:%lu", base, size);
 }
 
-bool userns_is_auto(const char *userns)
+bool userns_is_late(const char *userns)
 {
 	struct keep_id k;
 	struct holt_err e = {0};
-	bool is = userns && keep_id_parse(userns, &k, &e) == 0 && k.auto_size;
+	bool is = userns && keep_id_parse(userns, &k, &e) == 0 && (k.auto_size || k.nomap);
 	holt_err_release(&e);
 	return is;
 }

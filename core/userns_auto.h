@@ -1,9 +1,9 @@
-/* --userns auto[:size=N] (podman's, rootless): each container gets a slice of holt's
- * subordinate ids of its own, overlapping no other container's, chosen under the store
- * lock when the container is made and kept in its record until it is removed. The
- * container's user namespace, nested in holt's, maps 0..N-1 to the slice; fuse-overlayfs
- * runs in holt's namespace and shows the image's owners shifted into the slice, so they
- * look unchanged inside. Nothing is chowned. */
+/* --userns auto[:size=N] and nomap (podman's, rootless). auto: each container gets a slice of
+ * holt's subordinate ids of its own, overlapping no other container's, chosen under the store lock
+ * when the container is made and kept in its record until it is removed. The container's user
+ * namespace, nested in holt's, maps 0..N-1 to the slice; fuse-overlayfs runs in holt's namespace
+ * and shows the image's owners shifted into the slice, so they look unchanged inside. Nothing is
+ * chowned. */
 #ifndef HOLT_CORE_USERNS_AUTO_H
 #define HOLT_CORE_USERNS_AUTO_H
 
@@ -34,7 +34,15 @@ int userns_auto_pick(struct store *s, unsigned long size, unsigned long *base,
  * and fuse-overlayfs's (run in holt's) from the stored owners to the slice's. */
 void userns_auto_maps(unsigned long base, unsigned long size, struct keep_id_maps *out);
 
-/* Whether userns (the config's --userns) is auto[:size=N]. */
-bool userns_is_auto(const char *userns);
+/* --userns nomap: the maps of a container whose ids are holt's subordinate ids, 0 at
+ * the first; the image's owners shown shifted into them, as auto's. */
+int userns_nomap_maps(struct keep_id_maps *out, struct holt_err *err);
+
+/* Refuses mode (auto or nomap) when holt's namespace has no subordinate ids. */
+int userns_needs_subids(const char *mode, struct holt_err *err);
+
+/* Whether userns (the config's --userns) makes the user namespace last, once the root
+ * is assembled in holt's: auto[:size=N] and nomap. */
+bool userns_is_late(const char *userns);
 
 #endif

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # --userns auto[:size=N]: each container gets a slice of the user's subordinate ids of its
 # own (podman's rootless meaning), overlapping no other container's, kept in its record
-# and free again once it is removed. The image's files keep their owners inside
-# (fuse-overlayfs shows them shifted into the slice). Without subordinate ids: refused.
+# and free again once it is removed. --userns nomap: all the subordinate ids, without
+# the user's own. The image's files keep their owners inside (fuse-overlayfs shows them
+# shifted into the container's ids). Without subordinate ids: refused.
 
 load helpers
 
@@ -122,5 +123,35 @@ uid_line()
 	check_holt_error "--userns auto: needs subordinate ids"
 	run_holt create --userns auto "$IMG" true
 	check_holt_error "--userns auto: needs subordinate ids"
+	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+}
+
+@test "nomap: the subordinate ids alone, 0 at the first; the image's owners kept" {
+	subids_or_skip
+	local n
+	n=$(awk -v u="$(id -un)" -F: '$1 == u { print $3; exit }' /etc/subuid)
+	run_holt run --rm --userns nomap "$IMG" sh -c \
+		'holt-test-tool uidmap; holt-test-tool owner /bin/busybox /home/tester/owned'
+	check_status 0
+	check_output "$(printf 'uid 0 1 %s\ngid 0 1 %s\n0:0 0755 /bin/busybox\n1000:1000 0755 /home/tester/owned' \
+		"$n" "$n")"
+}
+
+@test "nomap: a file the user owns shows as nobody inside" {
+	subids_or_skip
+	mkdir -p "$BATS_TEST_TMPDIR/w"
+	touch "$BATS_TEST_TMPDIR/w/mine"
+	run_holt run --rm --userns nomap -v "$BATS_TEST_TMPDIR/w:/w" "$IMG" holt-test-tool owner /w/mine
+	check_status 0
+	check_output "65534:65534 0644 /w/mine"
+}
+
+@test "nomap without subordinate ids: refused with 125, the store unchanged" {
+	nosubids_or_skip
+	nonroot_or_skip
+	local before
+	before=$(store_listing)
+	run_holt run --rm --userns nomap "$IMG" true
+	check_holt_error "--userns nomap: needs subordinate ids"
 	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
 }
