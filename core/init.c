@@ -244,13 +244,15 @@ static void setup_stdio(const struct init_args *a)
 /* fuse-overlayfs serves the root from a process in the container's pid namespace with
  * every capability there: one with CAP_SYS_PTRACE could open its /proc/PID/root, the
  * host's root, and reach every file of the user. Without it the kernel refuses, as the
- * container's capabilities are not a superset of that process's. */
+ * container's capabilities are not a superset of that process's. With auto and nomap
+ * the process is holt's root, in the namespace above the container's, where the
+ * container has no capability: it cannot be reached. */
 static int refuse_ptrace_over_fuse(const struct init_args *a, const char *root,
 				   struct holt_err *err)
 {
 	struct statfs st;
-	if (!(a->security->caps & (1ULL << CAP_SYS_PTRACE)) || statfs(root, &st) < 0 ||
-	    st.f_type != FUSE_SUPER_MAGIC)
+	if (a->userns_late || !(a->security->caps & (1ULL << CAP_SYS_PTRACE)) ||
+	    statfs(root, &st) < 0 || st.f_type != FUSE_SUPER_MAGIC)
 		return 0;
 	return holt_err_set(err, 0,
 			    "CAP_SYS_PTRACE (--privileged, --cap-add) is refused when "

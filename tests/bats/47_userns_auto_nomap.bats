@@ -105,6 +105,17 @@ uid_line()
 	[ "$(uid_line t)" = "0 65 1024" ]
 }
 
+@test "auto --privileged: fuse-overlayfs is holt's, out of the container's reach" {
+	subids_or_skip
+	run_holt run --rm --userns auto --privileged "$IMG" sh -c \
+		'p=$(grep -l fuse-overlayfs /proc/[0-9]*/comm | cut -d/ -f3)
+		[ -n "$p" ] || exit 3
+		ls /proc/$p/root/ >/dev/null 2>&1 && exit 4
+		cat /proc/$p/environ >/dev/null 2>&1 && exit 5
+		exit 0'
+	check_status 0
+}
+
 @test "auto: a slice larger than the user's range is refused, the store unchanged" {
 	subids_or_skip
 	local before
