@@ -127,11 +127,15 @@ static int userns_setup(const struct launch_request *req, struct keep_id_maps *k
 	}
 	if (req->exec)
 		return 0;
-	int sync[2], up[2] = {-1, -1};
-	if (pipe2(sync, O_CLOEXEC) < 0 || (a->userns_late && pipe2(up, O_CLOEXEC) < 0))
-		return holt_err_set(err, errno, "--userns: create the start-up pipes");
+	int sync[2], up[2];
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "--userns: create the start-up pipe");
 	a->userns_sync = *sync_r = sync[0];
 	*sync_w = sync[1];
+	if (!a->userns_late)
+		return 0;
+	if (pipe2(up, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "--userns: create the start-up pipe");
 	a->userns_up = *up_w = up[1];
 	*up_r = up[0];
 	return 0;

@@ -86,11 +86,9 @@ int userns_auto_pick(struct store *s, unsigned long size, unsigned long *base, s
 {
 	unsigned long n_uids, n_gids;
 
-	if (keep_id_own_counts(&n_uids, &n_gids, err) < 0)
+	if (userns_needs_subids("auto", err) < 0 || keep_id_own_counts(&n_uids, &n_gids, err) < 0)
 		return -1;
 	unsigned long limit = n_uids < n_gids ? n_uids : n_gids;
-	if (userns_needs_subids("auto", err) < 0)
-		return -1;
 	size_t n;
 	cleanup_free struct userns_slice *taken = recorded_slices(s, &n, err);
 	if (!taken)
