@@ -299,14 +299,16 @@ static int claim_slice(struct store *s, struct container *c, unsigned long size,
 /* Puts the record in place under the store lock, where rmi and prune look for the
  * containers that pin an image: either they see this container, or its image was removed
  * first and the create fails. */
-static int record_pinning(struct store *s, struct container *c, const char *final,
-			  struct holt_err *err)
+static int record_pinning(struct store *s, struct container *c, const struct image *img,
+			  const char *final, struct holt_err *err)
 {
 	struct keep_id k = {0};
 	if (c->config.userns && keep_id_parse(c->config.userns, &k, err) < 0)
 		return -1;
 	if (k.nomap && userns_needs_subids("nomap", err) < 0)
 		return -1;
+	if (k.auto_size && !k.auto_sized)
+		k.auto_size = userns_auto_image_size(img);
 	if (store_lock(s, err) < 0)
 		return -1;
 	int r = claim_slice(s, c, k.auto_size, err);
@@ -377,7 +379,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	cleanup_free char *final = xasprintf("%s/containers/%s", store_root(s), c->id);
 	c->dir = xasprintf("%s/%s", stage, c->id);
 	if (make_dirs(c->dir, err) < 0 || write_etc_files(c, err) < 0 || write_config(c, err) < 0 ||
-	    record_pinning(s, c, final, err) < 0) {
+	    record_pinning(s, c, img, final, err) < 0) {
 		store_remove_tree(c->dir, &(struct holt_err){0});
 		return NULL;
 	}

@@ -39,12 +39,14 @@ static int parse_auto(const char *arg, struct keep_id *out, struct holt_err *err
 		return holt_err_set(err, 0, "--userns \"%s\": \"%s\" is not size=N (N > 0)", arg,
 				    arg + 5);
 	out->auto_size = (unsigned long)size;
+	out->auto_sized = arg[4] != '\0';
 	return 0;
 }
 
 int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err)
 {
-	*out = (struct keep_id){.on = false, .uid = -1, .gid = -1, .auto_size = 0, .nomap = false};
+	*out = (struct keep_id){
+	    .on = false, .uid = -1, .gid = -1, .auto_size = 0, .auto_sized = false, .nomap = false};
 	/* private: a namespace of the container's own, which holt's is (podman's rootless
 	 * meaning) */
 	if (!*arg || strcmp(arg, "host") == 0 || strcmp(arg, "private") == 0)

@@ -15,6 +15,7 @@ struct keep_id {
 	/* --userns auto[:size=N]: the number of ids in the container's own slice of holt's
 	 * (see core/userns_auto.h); 0: not auto */
 	unsigned long auto_size;
+	bool auto_sized; /* size=N was given; else the image may need more */
 	/* --userns nomap: the container's ids are all of holt's subordinate ids, from 0 on;
 	 * the user's own id is not among them */
 	bool nomap;

@@ -2,12 +2,15 @@
  * after a crash: a slice is taken exactly while a record names it. */
 #include "core/userns_auto.h"
 #include "core/base/util.h"
+#include "core/build_stage.h"
 #include "core/container_record.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int by_base(const void *a, const void *b)
 {
@@ -100,6 +103,44 @@ int userns_auto_pick(struct store *s, unsigned long size, unsigned long *base, s
 			    "subordinate ids (%zu containers hold slices; remove some, or ask "
 			    "for a smaller one with auto:size=N)",
 			    size, limit - 1, n);
+}
+
+/* The largest id (fields 3 and 4, the gid, of passwd; 3 of group) in file of t, the
+ * nobody entries left out. */
+static unsigned long largest_id(const struct build_tree *t, const char *file)
+{
+	struct stat st;
+	cleanup_free char *path = build_tree_find(t, file, &st);
+	cleanup_file FILE *f = path && S_ISREG(st.st_mode) ? fopen(path, "re") : NULL;
+	char line[1024];
+	unsigned long max = 0;
+
+	while (f && fgets(line, sizeof line, f)) {
+		char *save, *name = strtok_r(line, ":", &save);
+		char *pw = name ? strtok_r(NULL, ":", &save) : NULL;
+		char *fields[2] = {pw ? strtok_r(NULL, ":", &save) : NULL, NULL};
+		fields[1] = fields[0] ? strtok_r(NULL, ":", &save) : NULL;
+		if (!fields[0] || strcmp(name, "nobody") == 0 || strcmp(name, "nogroup") == 0)
+			continue;
+		for (int i = 0; i < 2 && fields[i]; i++) {
+			char *end;
+			unsigned long id = strtoul(fields[i], &end, 10);
+			if (end != fields[i] && (!*end || *end == ':' || *end == '\n') &&
+			    id != 65534 && id < 0xffffffffUL && id > max)
+				max = id;
+		}
+	}
+	return max;
+}
+
+unsigned long userns_auto_image_size(const struct image *img)
+{
+	struct build_tree t;
+	build_tree_image(&t, img);
+	unsigned long u = largest_id(&t, "etc/passwd"), g = largest_id(&t, "etc/group");
+	build_tree_release(&t);
+	unsigned long need = (u > g ? u : g) + 1;
+	return need > USERNS_AUTO_SIZE ? need : USERNS_AUTO_SIZE;
 }
 
 int userns_needs_subids(const char *mode, struct holt_err *err)

@@ -9,6 +9,7 @@
 
 #include "core/base/err.h"
 #include "core/keep_id.h"
+#include "storage/image.h"
 #include "storage/store.h"
 
 #include <stdbool.h>
@@ -29,6 +30,12 @@ int userns_auto_fit(const struct userns_slice *taken, size_t n, unsigned long si
  * which must be held until the record naming the slice is in place. */
 int userns_auto_pick(struct store *s, unsigned long size, unsigned long *base,
 		     struct holt_err *err);
+
+/* The size of an auto slice for img when none is given (podman's rule): one past the
+ * largest id in its /etc/passwd and /etc/group, nobody's and nogroup's left out (most
+ * images have them, and they would take 65535 ids), and USERNS_AUTO_SIZE at least. The
+ * owners of the image's files are not read: ids past the slice show as nobody's. */
+unsigned long userns_auto_image_size(const struct image *img);
 
 /* The maps of a container with the slice base..base+size-1: for its nested namespace,
  * and fuse-overlayfs's (run in holt's) from the stored owners to the slice's. */

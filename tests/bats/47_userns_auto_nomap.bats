@@ -70,6 +70,20 @@ uid_line()
 	[ "$(uid_line a4)" = "0 3025 1025" ]
 }
 
+@test "auto: the slice is what the image's passwd and group need, nobody left out" {
+	subids_or_skip
+	holt run --name big "$IMG" sh -c \
+		'echo big:x:5000:5000::/:/bin/sh >>/etc/passwd; echo grp:x:6000: >>/etc/group'
+	holt commit big auto-big:1 >/dev/null
+	run_holt run --rm --userns auto auto-big:1 holt-test-tool uidmap
+	check_status 0
+	check_output "$(printf 'uid 0 1 6001\ngid 0 1 6001')"
+	run_holt run --rm --userns auto:size=100 auto-big:1 holt-test-tool uidmap
+	check_output "$(printf 'uid 0 1 100\ngid 0 1 100')"
+	holt rm big >/dev/null
+	holt rmi auto-big:1 >/dev/null
+}
+
 @test "auto: what the container writes is stored with the image's owners" {
 	subids_or_skip
 	holt run --name w --userns auto "$IMG" sh -c 'echo x > /made && chown 1000:1000 /made'

@@ -28,9 +28,10 @@ static void test_parse(void)
 	holt_err_release(&err);
 	ok(keep_id_parse("nomap", &k, &err) == 0 && k.nomap && !k.on && !k.auto_size,
 	   "nomap: the subordinate ids alone");
-	ok(keep_id_parse("auto", &k, &err) == 0 && !k.on && k.auto_size == USERNS_AUTO_SIZE,
-	   "auto: a slice of podman's default size");
-	ok(keep_id_parse("auto:size=65536", &k, &err) == 0 && k.auto_size == 65536,
+	ok(keep_id_parse("auto", &k, &err) == 0 && !k.on && k.auto_size == USERNS_AUTO_SIZE &&
+	       !k.auto_sized,
+	   "auto: a slice of podman's default size, or what the image needs");
+	ok(keep_id_parse("auto:size=65536", &k, &err) == 0 && k.auto_size == 65536 && k.auto_sized,
 	   "auto:size=65536");
 	r = keep_id_parse("auto:size=0", &k, &err);
 	ok(r < 0 && strstr(err.msg, "size=N"), "auto:size=0 is refused: %s", err.msg);
