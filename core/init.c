@@ -334,6 +334,8 @@ void init_container(const struct init_args *a)
 	    mounts_setup(root, a->container_dir, a->own_netns, a->security->sec->privileged, &err) <
 		0 ||
 	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
+	    (a->userns_late && mounts_give_root(root, a->mounts, a->n_mounts, a->late_root_uid,
+						a->late_root_gid, &err) < 0) ||
 	    devices_apply(root, a->security->sec, &err) < 0 ||
 	    masks_apply(root, a->security->sec, &err) < 0 || mounts_pivot(root, &err) < 0 ||
 	    mounts_chown_owner(a->mounts, a->n_mounts, spec->user, &err) < 0 ||

@@ -34,6 +34,8 @@ struct init_args {
 	 * where fuse-overlayfs can read every stored owner; the container's other
 	 * namespaces stay holt's */
 	bool userns_late;
+	uid_t late_root_uid; /* auto, nomap: the container's root in holt's namespace */
+	gid_t late_root_gid;
 	int userns_sync; /* a byte comes here once the parent has written the maps */
 	int userns_up;	 /* auto, nomap: a byte goes to the parent once the namespace is made */
 	int join_fd;	 /* exec: a pidfd of the container's first process, whose namespaces

@@ -114,6 +114,8 @@ static int userns_setup(const struct launch_request *req, struct keep_id_maps *k
 		return -1;
 	a->keep_id = keep;
 	a->userns_late = k.auto_size || k.nomap;
+	/* nomap's ids start at holt's first subordinate one */
+	a->late_root_uid = a->late_root_gid = k.auto_size ? (uid_t)c->config.userns_base : 1;
 	/* the image's owners are shown through fuse-overlayfs's mapping */
 	if (keep->fuse_uidmapping) {
 		if (a->storage_driver && strcmp(a->storage_driver, "fuse-overlayfs") != 0)

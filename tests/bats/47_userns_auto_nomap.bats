@@ -96,6 +96,16 @@ uid_line()
 	holt rmi auto-made:1 >/dev/null
 }
 
+@test "auto: a new volume and a tmpfs are the container's root's; a bind stays the user's" {
+	subids_or_skip
+	mkdir -p "$BATS_TEST_TMPDIR/w"
+	run_holt run --rm --userns auto -v autovol:/data --tmpfs /t -v "$BATS_TEST_TMPDIR/w:/w" \
+		"$IMG" sh -c 'holt-test-tool owner /data /t /w; touch /data/x /t/x'
+	check_status 0
+	check_output "$(printf '0:0 0755 /data\n0:0 1777 /t\n65534:65534 0755 /w')"
+	holt volume rm autovol >/dev/null
+}
+
 @test "auto: exec and cp reach the running container, as its root" {
 	subids_or_skip
 	holt run -d --name e --userns auto "$IMG" sleep 600 >/dev/null
