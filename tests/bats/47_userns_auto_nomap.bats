@@ -84,6 +84,23 @@ uid_line()
 	holt rmi auto-big:1 >/dev/null
 }
 
+@test "auto: creates at the same time get disjoint slices, shown as podman's IDMappings" {
+	subids_or_skip
+	local i
+	for i in 1 2 3 4 5 6; do
+		holt create --name "p$i" --userns auto:size=100 "$IMG" true >/dev/null &
+	done
+	wait
+	run_holt inspect --format '{{json .HostConfig.IDMappings}}' p1 p2 p3 p4 p5 p6
+	check_status 0
+	# six slices of 100 from id 1 on, in whatever order the creates took the lock
+	local bases
+	bases=$(printf '%s\n' "$output" |
+		sed -n 's/^{"UidMap":\["0:\([0-9]*\):100"\],"GidMap":\["0:\1:100"\]}$/\1/p' |
+		sort -n | tr '\n' ' ')
+	[ "$bases" = "1 101 201 301 401 501 " ] || { echo "$output"; false; }
+}
+
 @test "auto: what the container writes is stored with the image's owners" {
 	subids_or_skip
 	holt run --name w --userns auto "$IMG" sh -c 'echo x > /made && chown 1000:1000 /made'
