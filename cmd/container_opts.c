@@ -4,6 +4,7 @@
 #include "core/keep_id.h"
 #include "core/signals.h"
 #include "core/spec.h"
+#include "core/userns_auto.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -334,7 +335,8 @@ int container_opts_check(const struct container_config *cfg, struct holt_err *er
 	if (cfg->network == NETWORK_CONTAINER && (cfg->net.dns || cfg->net.add_hosts))
 		return holt_err_set(err, 0,
 				    "--dns and --add-host conflict with --network container:NAME");
-	if (cfg->userns && cfg->network == NETWORK_CONTAINER)
+	/* auto and nomap join it before their user namespace is made */
+	if (cfg->userns && !userns_is_late(cfg->userns) && cfg->network == NETWORK_CONTAINER)
 		return holt_err_set(err, 0,
 				    "--userns %s and --network container:NAME conflict: the "
 				    "other container's network belongs to holt's user namespace",

@@ -157,6 +157,16 @@ uid_line()
 	check_status 0
 }
 
+@test "auto: --network container:NAME joins the other's network, made before the namespace" {
+	subids_or_skip
+	holt run -d --name netowner "$IMG" sleep 600 >/dev/null
+	run_holt run --rm --userns auto --network container:netowner "$IMG" \
+		sh -c 'readlink /proc/self/ns/net; holt-test-tool uidmap | head -1'
+	check_status 0
+	[ "${lines[0]}" = "$(holt exec netowner readlink /proc/self/ns/net)" ]
+	[ "${lines[1]}" = "uid 0 1 1024" ]
+}
+
 @test "auto: a slice larger than the user's range is refused, the store unchanged" {
 	subids_or_skip
 	local before
