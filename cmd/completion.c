@@ -210,7 +210,7 @@ static const struct {
     {NULL, "log-level", {"error", "warn", "info", "debug"}},
     {NULL, "pull", {"missing", "always", "newer", "never"}},
     {NULL, "storage-driver", {"overlay", "fuse-overlayfs", "vfs"}},
-    {NULL, "userns", {"host", "keep-id", "private"}},
+    {NULL, "userns", {"auto", "host", "keep-id", "nomap", "private"}},
     {"ps", "filter", {"status=", "name=", "id=", "label=", "ancestor=", "exited="}},
     {"images", "filter", {"dangling=", "reference=", "before=", "since="}},
     {"events", "filter", {"container=", "image=", "event=", "type=", "label=", "volume="}},

@@ -4,6 +4,7 @@
 #include "core/keep_id.h"
 #include "core/signals.h"
 #include "core/spec.h"
+#include "core/userns_auto.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -299,7 +300,7 @@ int container_opt(int c, const char *arg, struct container_config *cfg, struct h
 		if (keep_id_parse(arg, &k, err) < 0)
 			return -1;
 		free(cfg->userns);
-		cfg->userns = k.on ? xstrdup(arg) : NULL;
+		cfg->userns = k.on || k.auto_size || k.nomap ? xstrdup(arg) : NULL;
 		return 0;
 	}
 	case OPT_VOLUMES_FROM:
@@ -328,10 +329,12 @@ int container_opts_check(const struct container_config *cfg, struct holt_err *er
 	if (cfg->network == NETWORK_CONTAINER && (cfg->net.dns || cfg->net.add_hosts))
 		return holt_err_set(err, 0,
 				    "--dns and --add-host conflict with --network container:NAME");
-	if (cfg->userns && cfg->network == NETWORK_CONTAINER)
+	/* auto and nomap join it before their user namespace is made */
+	if (cfg->userns && !userns_is_late(cfg->userns) && cfg->network == NETWORK_CONTAINER)
 		return holt_err_set(err, 0,
-				    "--userns keep-id and --network container:NAME conflict: the "
-				    "other container's network belongs to holt's user namespace");
+				    "--userns %s and --network container:NAME conflict: the "
+				    "other container's network belongs to holt's user namespace",
+				    cfg->userns);
 	if (cfg->remove && cfg->restart != RESTART_NO)
 		return holt_err_set(err, 0,
 				    "--restart and --rm conflict: a container cannot both "

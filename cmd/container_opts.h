@@ -85,7 +85,7 @@ enum {
 	    {"read-only", OPT_READ_ONLY, NULL, "read-only root; /tmp, /run stay writable"},        \
 	    {"volumes-from", OPT_VOLUMES_FROM, "CTR[:ro|rw]", "the mounts of another container"},  \
 	    {"userns", OPT_USERNS, "MODE",                                                         \
-	     "host (holt's own, the default) or keep-id[:uid=N,gid=N]"},                           \
+	     "host (holt's own, the default), keep-id[:uid=N,gid=N], auto[:size=N] or nomap"},     \
 	    {"cap-add", OPT_CAP_ADD, "CAP", "add a capability (ALL: every one)"},                  \
 	    {"cap-drop", OPT_CAP_DROP, "CAP", "drop a capability (ALL: every one)"},               \
 	    {"privileged", OPT_PRIVILEGED, NULL,                                                   \

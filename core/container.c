@@ -9,6 +9,7 @@
 #include "core/names.h"
 #include "core/netns_user.h"
 #include "core/timezone.h"
+#include "core/userns_auto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -132,6 +133,14 @@ static json_object *host_config_json(const struct container_config *cfg)
 	json_object_object_add(host, "Mounts", mount_specs_to_json(cfg->mounts, cfg->n_mounts));
 	json_object_object_add(host, "ReadonlyRootfs", json_object_new_boolean(cfg->read_only));
 	json_add_string(host, "UsernsMode", cfg->userns);
+	if (cfg->userns_size) {
+		json_object *slice = json_object_new_object();
+		json_object_object_add(slice, "Base",
+				       json_object_new_int64((int64_t)cfg->userns_base));
+		json_object_object_add(slice, "Size",
+				       json_object_new_int64((int64_t)cfg->userns_size));
+		json_object_object_add(host, "HoltUsernsSlice", slice);
+	}
 	json_object_object_add(restart, "Name",
 			       json_object_new_string(container_restart_name(cfg->restart)));
 	json_object_object_add(restart, "MaximumRetryCount", json_object_new_int(cfg->restart_max));
@@ -271,25 +280,43 @@ static int claim_generated_name(struct store *s, struct container *c, struct hol
 	}
 }
 
+/* --userns auto: chooses c's slice and writes it into its record, still in staging;
+ * under the store lock, held until the record is in place. */
+static int claim_slice(struct store *s, struct container *c, unsigned long size,
+		       struct holt_err *err)
+{
+	if (!size)
+		return 0;
+	if (userns_auto_pick(s, size, &c->config.userns_base, err) < 0)
+		return -1;
+	c->config.userns_size = size;
+	return write_config(c, err);
+}
+
 /* Writes config.json, which pins the image (see core/image_pins.h), under the store lock
  * and only while the image is still there: an rmi racing this either finished first,
  * and then the container is refused, or sees the record and keeps the image. */
 /* Puts the record in place under the store lock, where rmi and prune look for the
  * containers that pin an image: either they see this container, or its image was removed
  * first and the create fails. */
-static int record_pinning(struct store *s, struct container *c, const char *final,
-			  struct holt_err *err)
+static int record_pinning(struct store *s, struct container *c, const struct image *img,
+			  const char *final, struct holt_err *err)
 {
+	struct keep_id k = {0};
+	if (c->config.userns && keep_id_parse(c->config.userns, &k, err) < 0)
+		return -1;
+	if (k.nomap && userns_needs_subids("nomap", err) < 0)
+		return -1;
+	if (k.auto_size && !k.auto_sized)
+		k.auto_size = userns_auto_image_size(img);
 	if (store_lock(s, err) < 0)
 		return -1;
-	int r = -1;
-	if (!image_exists(s, c->image_id))
-		holt_err_set(err, ENOENT, "image \"%s\": removed while the container was made",
-			     c->image_name);
-	else if (rename(c->dir, final) < 0)
-		holt_err_set(err, errno, "create \"%s\"", final);
-	else
-		r = 0;
+	int r = claim_slice(s, c, k.auto_size, err);
+	if (r == 0 && !image_exists(s, c->image_id))
+		r = holt_err_set(err, ENOENT, "image \"%s\": removed while the container was made",
+				 c->image_name);
+	else if (r == 0 && rename(c->dir, final) < 0)
+		r = holt_err_set(err, errno, "create \"%s\"", final);
 	store_unlock(s);
 	return r;
 }
@@ -352,7 +379,7 @@ struct container *container_create(struct store *s, const struct container_confi
 	cleanup_free char *final = xasprintf("%s/containers/%s", store_root(s), c->id);
 	c->dir = xasprintf("%s/%s", stage, c->id);
 	if (make_dirs(c->dir, err) < 0 || write_etc_files(c, err) < 0 || write_config(c, err) < 0 ||
-	    record_pinning(s, c, final, err) < 0) {
+	    record_pinning(s, c, img, final, err) < 0) {
 		store_remove_tree(c->dir, &(struct holt_err){0});
 		return NULL;
 	}

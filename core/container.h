@@ -60,6 +60,8 @@ struct container_config {
 	char **volumes_from; /* CONTAINER[:ro|rw]; copied into mounts when the container is made */
 	bool read_only;	     /* --read-only: the root is read-only, /tmp and /run are tmpfs */
 	char *userns;	     /* --userns keep-id[:…] as given; NULL: holt's own namespace */
+	/* --userns auto: the container's slice of holt's ids, chosen when it is made */
+	unsigned long userns_base, userns_size;
 	struct container_security security; /* caps, seccomp, masks, devices, groups */
 };
 

@@ -51,6 +51,9 @@ static void host_config_from_json(struct container_config *cfg, json_object *hos
 	mount_specs_from_json(get(host, "Mounts"), &cfg->mounts, &cfg->n_mounts);
 	cfg->read_only = json_object_get_boolean(get(host, "ReadonlyRootfs"));
 	cfg->userns = json_get_string(host, "UsernsMode");
+	json_object *slice = get(host, "HoltUsernsSlice");
+	cfg->userns_base = (unsigned long)json_object_get_int64(get(slice, "Base"));
+	cfg->userns_size = (unsigned long)json_object_get_int64(get(slice, "Size"));
 	if (restart) {
 		cleanup_free char *name = json_get_string(restart, "Name");
 		for (int p = RESTART_NO; p <= RESTART_UNLESS_STOPPED; p++)

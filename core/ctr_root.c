@@ -7,6 +7,7 @@
 #include "core/base/util.h"
 #include "core/keep_id.h"
 #include "core/mounts_user.h"
+#include "core/userns_auto.h"
 #include "storage/image.h"
 #include "storage/rootfs.h"
 
@@ -112,16 +113,25 @@ static int enter_rootfs_of(pid_t pid, const char *name, struct holt_err *err)
 	return 0;
 }
 
-/* keep-id: the container has a user namespace of its own, and its fuse-overlayfs root
- * serves only processes in it. Joined as its root where it has one, so what is written
- * is root's in the container, as docker's cp makes it; else as the user. */
-static int join_userns_of(pid_t pid, const char *name, struct holt_err *err)
+/* keep-id and auto: the container has a user namespace of its own, and its
+ * fuse-overlayfs root serves only processes in it (keep-id) or in holt's and below
+ * (auto, nomap). Joined as its root, so what is written is root's in the container, as docker's
+ * cp makes it. */
+static int open_userns_of(pid_t pid, const char *name, struct holt_err *err)
 {
 	char path[64];
 
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
-	cleanup_close int ns = open(path, O_RDONLY | O_CLOEXEC);
-	if (ns < 0 || setns(ns, CLONE_NEWUSER) < 0)
+	int ns = open(path, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return holt_err_set(err, errno, "open the user namespace of container \"%s\"",
+				    name);
+	return ns;
+}
+
+static int join_userns(int ns, const char *name, struct holt_err *err)
+{
+	if (setns(ns, CLONE_NEWUSER) < 0)
 		return holt_err_set(err, errno, "join the user namespace of container \"%s\"",
 				    name);
 	if ((setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL)
@@ -152,15 +162,21 @@ static int enter(const struct setup *s, struct holt_err *err)
 	if (s->running) {
 		char root[64];
 		snprintf(root, sizeof root, "/proc/%d/root", (int)pid);
+		/* auto and nomap: the container's mounts are holt's, and its root serves holt's
+		 * namespace and those below: joined last, from outside its root */
+		bool late = userns_is_late(c->config.userns);
 		if (check_in_container(pid, c->name, err) < 0)
 			return -1;
-		if (c->config.userns && join_userns_of(pid, c->name, err) < 0)
+		cleanup_close int ns = c->config.userns ? open_userns_of(pid, c->name, err) : -1;
+		if (c->config.userns && (ns < 0 || (!late && join_userns(ns, c->name, err) < 0)))
 			return -1;
 		if (s->req->view == CTR_ROOT_ROOTFS && enter_rootfs_of(pid, c->name, err) < 0)
 			return -1;
 		if (s->req->view == CTR_ROOT_LIVE && chroot(root) < 0)
 			return holt_err_set(err, errno, "enter the root of container \"%s\"",
 					    c->name);
+		if (late && join_userns(ns, c->name, err) < 0)
+			return -1;
 	} else {
 		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 			return holt_err_set(err, errno, "make the mount namespace private");

@@ -244,13 +244,15 @@ static void setup_stdio(const struct init_args *a)
 /* fuse-overlayfs serves the root from a process in the container's pid namespace with
  * every capability there: one with CAP_SYS_PTRACE could open its /proc/PID/root, the
  * host's root, and reach every file of the user. Without it the kernel refuses, as the
- * container's capabilities are not a superset of that process's. */
+ * container's capabilities are not a superset of that process's. With auto and nomap
+ * the process is holt's root, in the namespace above the container's, where the
+ * container has no capability: it cannot be reached. */
 static int refuse_ptrace_over_fuse(const struct init_args *a, const char *root,
 				   struct holt_err *err)
 {
 	struct statfs st;
-	if (!(a->security->caps & (1ULL << CAP_SYS_PTRACE)) || statfs(root, &st) < 0 ||
-	    st.f_type != FUSE_SUPER_MAGIC)
+	if (a->userns_late || !(a->security->caps & (1ULL << CAP_SYS_PTRACE)) ||
+	    statfs(root, &st) < 0 || st.f_type != FUSE_SUPER_MAGIC)
 		return 0;
 	return holt_err_set(err, 0,
 			    "CAP_SYS_PTRACE (--privileged, --cap-add) is refused when "
@@ -280,6 +282,27 @@ static int enter_keep_id(const struct init_args *a, struct holt_err *err)
 	return 0;
 }
 
+/* auto and nomap: makes the container's user namespace, has the parent map it, and
+ * becomes its root; the command's user is taken next, as in holt's. */
+static int enter_late(const struct init_args *a, struct holt_err *err)
+{
+	char c = 'u';
+	if (unshare(CLONE_NEWUSER) < 0)
+		return holt_err_set(err, errno, "--userns: create the container's user namespace");
+	if (write(a->userns_up, &c, 1) != 1 || read(a->userns_sync, &c, 1) != 1)
+		return holt_err_set(err, 0,
+				    "--userns: the container's user namespace was not mapped");
+	close(a->userns_up);
+	close(a->userns_sync);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return holt_err_set(err, errno,
+				    "--userns: become root in the container's user namespace");
+	/* see enter_keep_id: the change cleared both */
+	if (prctl(PR_SET_DUMPABLE, 1) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return holt_err_set(err, errno, "--userns: restore the process's attributes");
+	return 0;
+}
+
 void init_container(const struct init_args *a)
 {
 	struct holt_err err = {0};
@@ -287,7 +310,7 @@ void init_container(const struct init_args *a)
 	const char *root = a->layout.target;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (a->keep_id && a->userns_sync >= 0) {
+	if (a->keep_id && !a->userns_late) {
 		if (enter_keep_id(a, &err) < 0)
 			fail(a, HOLT_EXIT_ERROR, &err);
 		/* becoming root there cleared it */
@@ -312,6 +335,8 @@ void init_container(const struct init_args *a)
 	    mounts_setup(root, a->container_dir, a->own_netns, a->security->sec->privileged, &err) <
 		0 ||
 	    mounts_user(root, a->mounts, a->n_mounts, a->volumes_dir, a->read_only, &err) < 0 ||
+	    (a->userns_late && mounts_give_root(root, a->mounts, a->n_mounts, a->late_root_uid,
+						a->late_root_gid, &err) < 0) ||
 	    devices_apply(root, a->security->sec, &err) < 0 ||
 	    masks_apply(root, a->security->sec, &err) < 0 || mounts_pivot(root, &err) < 0 ||
 	    mounts_chown_owner(a->mounts, a->n_mounts, spec->user, &err) < 0 ||
@@ -322,6 +347,8 @@ void init_container(const struct init_args *a)
 		holt_err_set(&err, errno, "set hostname \"%s\"", spec->hostname);
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
+	if (a->userns_late && enter_late(a, &err) < 0)
+		fail(a, HOLT_EXIT_ERROR, &err);
 	start_command(a, true);
 }
 
@@ -332,9 +359,11 @@ void init_exec(const struct init_args *a)
 	if (!a->detached)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	setup_stdio(a);
+	/* auto and nomap: the other namespaces are holt's, joined while still holt's root */
 	if (setns(a->join_fd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
 				  (a->own_netns ? CLONE_NEWNET : 0) |
-				  (a->keep_id ? CLONE_NEWUSER : 0)) < 0) {
+				  (a->keep_id && !a->userns_late ? CLONE_NEWUSER : 0)) < 0 ||
+	    (a->userns_late && setns(a->join_fd, CLONE_NEWUSER) < 0)) {
 		holt_err_set(&err, errno, "join the container's namespaces");
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}

@@ -29,9 +29,16 @@ struct init_args {
 	bool read_only;		 /* --read-only */
 	bool init;    /* pid 1 is a minimal init that reaps and forwards signals (--init) */
 	int stdio[3]; /* made fds 0-2 first where >= 0 */
-	/* keep-id: the container's own user namespace; NULL: holt's */
+	/* keep-id, auto and nomap: the container's own user namespace; NULL: holt's */
 	const struct keep_id_maps *keep_id;
-	int userns_sync; /* keep-id: a byte comes here once the parent has written the maps */
+	/* auto and nomap: the namespace is made last, once the root is assembled in holt's,
+	 * where fuse-overlayfs can read every stored owner; the container's other
+	 * namespaces stay holt's */
+	bool userns_late;
+	uid_t late_root_uid; /* auto, nomap: the container's root in holt's namespace */
+	gid_t late_root_gid;
+	int userns_sync; /* a byte comes here once the parent has written the maps */
+	int userns_up;	 /* auto, nomap: a byte goes to the parent once the namespace is made */
 	int join_fd;	 /* exec: a pidfd of the container's first process, whose namespaces
 			  * the caller joins instead of setting up new ones; else -1 */
 	bool detached;	 /* exec -d: no death signal when the parent exits */

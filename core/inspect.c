@@ -97,6 +97,18 @@ static json_object *host_config_json(const struct container *c)
 	json_object_object_add(h, "Binds", container_binds_json(c));
 	json_object_object_add(h, "UsernsMode",
 			       json_object_new_string(cfg->userns ? cfg->userns : ""));
+	/* podman's: auto's slice, "inside:holt's id:count" */
+	if (cfg->userns_size) {
+		json_object *maps = json_object_new_object();
+		for (int i = 0; i < 2; i++) {
+			json_object *list = json_object_new_array();
+			char *line = xasprintf("0:%lu:%lu", cfg->userns_base, cfg->userns_size);
+			json_object_array_add(list, json_object_new_string(line));
+			free(line);
+			json_object_object_add(maps, i ? "GidMap" : "UidMap", list);
+		}
+		json_object_object_add(h, "IDMappings", maps);
+	}
 	return h;
 }
 

@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* "uid=N" or "gid=N" from keep-id's options. */
+/* "uid=N" or "gid=N" from keep-id's options, "size=N" from auto's. */
 static int parse_id(const char *opt, const char *key, long *id)
 {
 	size_t n = strlen(key);
@@ -30,22 +30,38 @@ static int parse_id(const char *opt, const char *key, long *id)
 	return 1;
 }
 
+/* "auto[:size=N]" */
+static int parse_auto(const char *arg, struct keep_id *out, struct holt_err *err)
+{
+	long size = USERNS_AUTO_SIZE;
+
+	if (arg[4] && (parse_id(arg + 5, "size", &size) <= 0 || size == 0))
+		return holt_err_set(err, 0, "--userns \"%s\": \"%s\" is not size=N (N > 0)", arg,
+				    arg + 5);
+	out->auto_size = (unsigned long)size;
+	out->auto_sized = arg[4] != '\0';
+	return 0;
+}
+
 int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err)
 {
-	*out = (struct keep_id){.on = false, .uid = -1, .gid = -1};
+	*out = (struct keep_id){
+	    .on = false, .uid = -1, .gid = -1, .auto_size = 0, .auto_sized = false, .nomap = false};
 	/* private: a namespace of the container's own, which holt's is (podman's rootless
 	 * meaning) */
 	if (!*arg || strcmp(arg, "host") == 0 || strcmp(arg, "private") == 0)
 		return 0;
-	if (strcmp(arg, "auto") == 0 || strncmp(arg, "auto:", 5) == 0 || strcmp(arg, "nomap") == 0)
+	if (strcmp(arg, "auto") == 0 || strncmp(arg, "auto:", 5) == 0)
+		return parse_auto(arg, out, err);
+	if (strcmp(arg, "nomap") == 0) {
+		out->nomap = true;
+		return 0;
+	}
+	if (strncmp(arg, "keep-id", 7) != 0 || (arg[7] && arg[7] != ':'))
 		return holt_err_set(
 		    err, 0,
-		    "--userns \"%s\": not supported; holt has host and private (its "
-		    "own user namespace, the default) and keep-id[:uid=N,gid=N]",
+		    "--userns \"%s\": not one of host, keep-id[:uid=N,gid=N], auto[:size=N], nomap",
 		    arg);
-	if (strncmp(arg, "keep-id", 7) != 0 || (arg[7] && arg[7] != ':'))
-		return holt_err_set(err, 0,
-				    "--userns \"%s\": not one of host, keep-id[:uid=N,gid=N]", arg);
 	out->on = true;
 	if (!arg[7])
 		return 0;
@@ -88,12 +104,13 @@ static int read_own_map(const char *which, unsigned long *host, unsigned long *n
 	*host = 0;
 	*n_ids = 0;
 	if (!f)
-		return holt_err_set(err, errno, "--userns keep-id: read \"%s\"", path);
+		return holt_err_set(err, errno, "--userns: read \"%s\"", path);
 	while (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3) {
 		if (inside == 0 && count >= 0xffffffffUL)
-			return holt_err_set(err, 0,
-					    "--userns keep-id: for users without root only "
-					    "(root's containers have no user namespace of holt's)");
+			return holt_err_set(
+			    err, 0,
+			    "--userns keep-id and auto: for users without root only "
+			    "(root's containers have no user namespace of holt's)");
 		if (inside == 0) {
 			*host = outside;
 			has_zero = true;
@@ -102,7 +119,7 @@ static int read_own_map(const char *which, unsigned long *host, unsigned long *n
 			*n_ids = inside + count;
 	}
 	if (!has_zero)
-		return holt_err_set(err, 0, "--userns keep-id: \"%s\" maps no id 0", path);
+		return holt_err_set(err, 0, "--userns: \"%s\" maps no id 0", path);
 	return 0;
 }
 
@@ -115,6 +132,16 @@ static int read_own_maps(struct own_maps *m, struct holt_err *err)
 	if (read_own_map("uid", &m->host_uid, &m->n_uids, err) < 0 ||
 	    read_own_map("gid", &m->host_gid, &m->n_gids, err) < 0)
 		return -1;
+	return 0;
+}
+
+int keep_id_own_counts(unsigned long *n_uids, unsigned long *n_gids, struct holt_err *err)
+{
+	struct own_maps m;
+	if (read_own_maps(&m, err) < 0)
+		return -1;
+	*n_uids = m.n_uids;
+	*n_gids = m.n_gids;
 	return 0;
 }
 
@@ -153,8 +180,8 @@ bool keep_id_uses_fuse(const char *userns)
 	struct keep_id k;
 	struct holt_err e = {0};
 	struct own_maps m;
-	bool fuse = userns && keep_id_parse(userns, &k, &e) == 0 && k.on &&
-		    read_own_maps(&m, &e) == 0 && m.n_uids > 1;
+	bool fuse = userns && keep_id_parse(userns, &k, &e) == 0 &&
+		    (k.on || k.auto_size || k.nomap) && read_own_maps(&m, &e) == 0 && m.n_uids > 1;
 	holt_err_release(&e);
 	return fuse;
 }

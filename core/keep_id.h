@@ -12,10 +12,20 @@
 struct keep_id {
 	bool on;       /* false: holt's own namespace (--userns host, or none given) */
 	long uid, gid; /* the user's ids inside; -1: the same as on the host */
+	/* --userns auto[:size=N]: the number of ids in the container's own slice of holt's
+	 * (see core/userns_auto.h); 0: not auto */
+	unsigned long auto_size;
+	bool auto_sized; /* size=N was given; else the image may need more */
+	/* --userns nomap: the container's ids are all of holt's subordinate ids, from 0 on;
+	 * the user's own id is not among them */
+	bool nomap;
 };
 
+/* The size of an auto slice when none is given (podman's). */
+#define USERNS_AUTO_SIZE 1024
+
 /* Parses --userns's value: "", "host" or "private" (holt's namespace),
- * "keep-id[:uid=N,gid=N]". auto and nomap are refused with a message saying so. */
+ * "keep-id[:uid=N,gid=N]", "auto[:size=N]", "nomap". */
 int keep_id_parse(const char *arg, struct keep_id *out, struct holt_err *err);
 
 /* One line of a uid_map or gid_map: ids inside..inside+count-1 are outside.. in the
@@ -49,8 +59,12 @@ int keep_id_ids(const struct keep_id *k, uid_t *uid, gid_t *gid, struct holt_err
  * --userns); NULL when it is not keep-id (or the ids cannot be read: launch says why). */
 char *keep_id_user(const char *userns);
 
+/* How many ids holt's own namespace holds from 0 on (uids, gids): 1 without
+ * subordinate ids. */
+int keep_id_own_counts(unsigned long *n_uids, unsigned long *n_gids, struct holt_err *err);
+
 /* Whether a container with userns (the config's --userns) has its root assembled by
- * fuse-overlayfs: keep-id with subordinate ids. Its writable layer then holds
+ * fuse-overlayfs: keep-id with subordinate ids, auto and nomap. Its writable layer then holds
  * fuse-overlayfs's marks of opaque directories, which native overlay does not read. */
 bool keep_id_uses_fuse(const char *userns);
 

@@ -9,6 +9,7 @@
 #include "core/netns.h"
 #include "core/netns_user.h"
 #include "core/pty.h"
+#include "core/userns_auto.h"
 #include "net/tap.h"
 
 #include <errno.h>
@@ -53,7 +54,7 @@ static pid_t spawn(const struct init_args *a)
 	bool exec = a->join_fd >= 0;
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 			      (a->own_netns && a->net_join_fd < 0 ? CLONE_NEWNET : 0) |
-			      (a->keep_id ? CLONE_NEWUSER : 0);
+			      (a->keep_id && !a->userns_late ? CLONE_NEWUSER : 0);
 	if (!exec)
 		return spawn_child(
 		    a, (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL));
@@ -78,49 +79,85 @@ static int write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *
 		snprintf(path, sizeof path, "/proc/%d/%s", pid, which[i]);
 		cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write(fd, maps[i], strlen(maps[i])) != (ssize_t)strlen(maps[i]))
-			return holt_err_set(err, errno, "keep-id: write the container's %s",
+			return holt_err_set(err, errno, "--userns: write the container's %s",
 					    which[i]);
 	}
 	return 0;
 }
 
-/* keep-id: makes the container's maps into keep and points a at them, with the
- * fuse-overlayfs mapping and the pipe the child waits on (run and start: *sync_w is for
- * the parent). Nothing to do when the container runs in holt's namespace. */
-static int keep_id_setup(const struct launch_request *req, struct keep_id_maps *keep,
-			 struct init_args *a, int *sync_r, int *sync_w, struct holt_err *err)
+/* The container's own user namespace, keep-id's, auto's or nomap's: makes its maps into
+ * keep and points a at them, with the fuse-overlayfs mapping and the pipes the child
+ * waits on and (auto, nomap) writes to (run and start: *sync_w and *up_r are the
+ * parent's ends). Nothing to do when the container runs in holt's namespace. */
+static int userns_setup(const struct launch_request *req, struct keep_id_maps *keep,
+			struct init_args *a, int *sync_r, int *sync_w, int *up_r, int *up_w,
+			struct holt_err *err)
 {
-	const char *userns = req->container->config.userns;
+	const struct container *c = req->container;
+	const char *userns = c->config.userns;
 	struct keep_id k = {0};
 
 	if (!userns)
 		return 0;
 	if (keep_id_parse(userns, &k, err) < 0)
 		return -1;
-	if (!k.on)
+	if (!k.on && !k.auto_size && !k.nomap)
 		return 0;
-	if (keep_id_maps_make(&k, keep, err) < 0)
+	if (k.auto_size && !c->config.userns_size)
+		return holt_err_set(err, 0,
+				    "container \"%s\": --userns auto, but no slice of ids "
+				    "recorded",
+				    c->name);
+	if (k.auto_size)
+		userns_auto_maps(c->config.userns_base, c->config.userns_size, keep);
+	else if (k.nomap ? userns_nomap_maps(keep, err) < 0 : keep_id_maps_make(&k, keep, err) < 0)
 		return -1;
 	a->keep_id = keep;
+	a->userns_late = k.auto_size || k.nomap;
+	/* nomap's ids start at holt's first subordinate one */
+	a->late_root_uid = a->late_root_gid = k.auto_size ? (uid_t)c->config.userns_base : 1;
 	/* the image's owners are shown through fuse-overlayfs's mapping */
 	if (keep->fuse_uidmapping) {
 		if (a->storage_driver && strcmp(a->storage_driver, "fuse-overlayfs") != 0)
-			return holt_err_set(
-			    err, 0,
-			    "--userns keep-id needs the fuse-overlayfs storage driver, "
-			    "not \"%s\"",
-			    a->storage_driver);
+			return holt_err_set(err, 0,
+					    "--userns %s needs the fuse-overlayfs storage driver, "
+					    "not \"%s\"",
+					    userns, a->storage_driver);
 		a->storage_driver = "fuse-overlayfs";
 		a->layout.uidmapping = keep->fuse_uidmapping;
 		a->layout.gidmapping = keep->fuse_gidmapping;
 	}
 	if (req->exec)
 		return 0;
-	int sync[2];
+	int sync[2], up[2];
 	if (pipe2(sync, O_CLOEXEC) < 0)
-		return holt_err_set(err, errno, "keep-id: create the start-up pipe");
+		return holt_err_set(err, errno, "--userns: create the start-up pipe");
 	a->userns_sync = *sync_r = sync[0];
 	*sync_w = sync[1];
+	if (!a->userns_late)
+		return 0;
+	if (pipe2(up, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "--userns: create the start-up pipe");
+	a->userns_up = *up_w = up[1];
+	*up_r = up[0];
+	return 0;
+}
+
+/* auto and nomap: once the child has made its user namespace (or failed: its report says why),
+ * maps it. */
+static int map_late(pid_t pid, const struct keep_id_maps *keep, int up_r, int sync_w,
+		    struct holt_err *err)
+{
+	char c;
+	ssize_t n;
+	while ((n = read(up_r, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return 0;
+	if (write_maps(pid, keep, err) < 0)
+		return -1;
+	if (write(sync_w, "g", 1) != 1)
+		return holt_err_set(err, errno, "--userns: start the container");
 	return 0;
 }
 
@@ -207,6 +244,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	    .stdio = {req->stdio[0], req->stdio[1], req->stdio[2]},
 	    .join_fd = -1,
 	    .userns_sync = -1,
+	    .userns_up = -1,
 	    .detached = req->detached,
 	    .tty_sock = -1,
 	    .sigmask = *req->child_mask,
@@ -215,7 +253,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	cleanup_close int net = -1, net_child = -1, net_join = -1;
 	cleanup_security_plan struct security_plan plan = {0};
 	cleanup_keep_id_maps struct keep_id_maps keep = {0};
-	cleanup_close int sync_r = -1, sync_w = -1;
+	cleanup_close int sync_r = -1, sync_w = -1, up_r = -1, up_w = -1;
 
 	out->pid = -1;
 	out->master = -1;
@@ -224,7 +262,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			       &plan, err) < 0)
 		return -1;
 	a.security = &plan;
-	if (keep_id_setup(req, &keep, &a, &sync_r, &sync_w, err) < 0)
+	if (userns_setup(req, &keep, &a, &sync_r, &sync_w, &up_r, &up_w, err) < 0)
 		return -1;
 	/* exec joins the namespaces of the container's first process, held by a pidfd so
 	 * that a recycled pid cannot be joined instead */
@@ -278,7 +316,9 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			close(sock[0]);
 		return holt_err_set(err, e, "create the container's process"), -1;
 	}
-	if (sync_w >= 0) {
+	if (up_w >= 0)
+		close(steal_fd(&up_w));
+	if (sync_w >= 0 && !a.userns_late) {
 		close(steal_fd(&sync_r));
 		if (write_maps(pid, &keep, err) < 0 || write(sync_w, "g", 1) != 1) {
 			if (!err->msg)
@@ -301,6 +341,19 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		return -1;
+	}
+	if (up_r >= 0) {
+		close(steal_fd(&sync_r));
+		if (map_late(pid, &keep, up_r, sync_w, err) < 0) {
+			close(report[0]);
+			if (sock[0] >= 0)
+				close(sock[0]);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			launch_reap_net(out, false);
+			return -1;
+		}
 	}
 	if (sock[0] >= 0) {
 		struct holt_err terr = {0};

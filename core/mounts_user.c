@@ -267,6 +267,28 @@ int mounts_chown_owner(const struct mount_spec *mounts, size_t n, const char *us
 	return ret;
 }
 
+int mounts_give_root(const char *rootfs, const struct mount_spec *mounts, size_t n, uid_t uid,
+		     gid_t gid, struct holt_err *err)
+{
+	cleanup_close int rootfd = n ? open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (n && rootfd < 0)
+		return holt_err_set(err, errno, "open the root \"%s\"", rootfs);
+	for (size_t i = 0; i < n; i++) {
+		const struct mount_spec *m = &mounts[i];
+		struct stat st;
+		if (m->type != MOUNT_VOLUME && m->type != MOUNT_TMPFS)
+			continue;
+		cleanup_close int fd = mounts_open_in_root(rootfd, m->destination, O_PATH);
+		if (fd < 0 || fstatat(fd, "", &st, AT_EMPTY_PATH) < 0)
+			return holt_err_set(err, errno, "mount destination \"%s\"", m->destination);
+		if (st.st_uid == 0 && st.st_gid == 0 &&
+		    fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0 && errno != EROFS)
+			return holt_err_set(err, errno, "give \"%s\" to the container's root",
+					    m->destination);
+	}
+	return 0;
+}
+
 int mounts_user(const char *rootfs, const struct mount_spec *mounts, size_t n,
 		const char *volumes_dir, bool read_only, struct holt_err *err)
 {

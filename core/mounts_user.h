@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Mounts each of mounts under rootfs, parents before children; every destination is
  * resolved inside rootfs (a symlink in the image never leads outside it) and made when
@@ -22,6 +23,13 @@ int mounts_user(const char *rootfs, const struct mount_spec *mounts, size_t n,
  * does; symlinks are changed themselves, never followed, and other mounts not entered. */
 int mounts_chown_owner(const struct mount_spec *mounts, size_t n, const char *user,
 		       struct holt_err *err);
+
+/* auto and nomap, before the user namespace is made: the volumes and tmpfs mounts whose
+ * root is holt's root (the user) are given to the container's root, uid:gid in holt's
+ * namespace, as they are root's in a container of holt's namespace. Binds are left as
+ * they are: they are the user's own files. */
+int mounts_give_root(const char *rootfs, const struct mount_spec *mounts, size_t n, uid_t uid,
+		     gid_t gid, struct holt_err *err);
 
 /* openat2 of path under rootfd with RESOLVE_IN_ROOT: ".." and symlinks stop at rootfd. */
 int mounts_open_in_root(int rootfd, const char *path, int flags);

@@ -409,12 +409,12 @@ wrote"
 	check_holt_error 'U: give "/u" to uid 1000'
 }
 
-@test "--userns host is holt's own namespace; auto and nomap are refused, said so" {
+@test "--userns host is holt's own namespace; bad modes are refused, said so" {
 	run_holt run --rm --userns host "$IMG" id -u
 	check_status 0 && check_output 0
 	local before
 	before=$(store_listing)
-	for mode in auto nomap keep-id:uid=x; do
+	for mode in auto:size=x nomap:x keep-id:uid=x; do
 		run_holt run --rm --userns "$mode" "$IMG" true
 		check_holt_error "--userns \"$mode\""
 	done

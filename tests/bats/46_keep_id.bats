@@ -188,13 +188,13 @@ teardown()
 	check_output "$(id -u)"
 }
 
-@test "--userns: host is the default, private its podman spelling; auto, nomap and junk are refused" {
+@test "--userns: host is the default, private its podman spelling; junk is refused" {
 	for mode in host private; do
 		run_holt run --rm --userns "$mode" "$IMG" id -u
 		check_status 0
 		check_output 0
 	done
-	for mode in auto nomap keep-id:uid=x bogus; do
+	for mode in nomapx keep-id:uid=x auto:size=0 auto:size=x bogus; do
 		run_holt run --rm --userns "$mode" "$IMG" true
 		check_holt_error "--userns \"$mode\""
 	done

@@ -1,5 +1,6 @@
 /* Unit tests of --userns parsing and the keep-id map. */
 #include "core/keep_id.h"
+#include "core/userns_auto.h"
 #include "tests/unit/tap.h"
 
 #include <string.h>
@@ -25,10 +26,35 @@ static void test_parse(void)
 	holt_err_release(&err);
 	ok(keep_id_parse("keep-idx", &k, &err) < 0, "keep-idx is not keep-id");
 	holt_err_release(&err);
-	r = keep_id_parse("auto", &k, &err);
-	ok(r < 0 && strstr(err.msg, "not supported"), "auto is refused as unsupported: %s",
-	   err.msg);
+	ok(keep_id_parse("nomap", &k, &err) == 0 && k.nomap && !k.on && !k.auto_size,
+	   "nomap: the subordinate ids alone");
+	ok(keep_id_parse("auto", &k, &err) == 0 && !k.on && k.auto_size == USERNS_AUTO_SIZE &&
+	       !k.auto_sized,
+	   "auto: a slice of podman's default size, or what the image needs");
+	ok(keep_id_parse("auto:size=65536", &k, &err) == 0 && k.auto_size == 65536 && k.auto_sized,
+	   "auto:size=65536");
+	r = keep_id_parse("auto:size=0", &k, &err);
+	ok(r < 0 && strstr(err.msg, "size=N"), "auto:size=0 is refused: %s", err.msg);
 	holt_err_release(&err);
+	r = keep_id_parse("auto:uid=3", &k, &err);
+	ok(r < 0 && strstr(err.msg, "size=N"), "auto's only option is size: %s", err.msg);
+	holt_err_release(&err);
+}
+
+static void test_fit(void)
+{
+	const struct userns_slice taken[] = {{1, 1024}, {2049, 100}};
+	unsigned long base = 0;
+
+	ok(userns_auto_fit(NULL, 0, 1024, 65537, &base) == 0 && base == 1,
+	   "the first slice starts after the user's own id");
+	ok(userns_auto_fit(taken, 2, 1024, 65537, &base) == 0 && base == 1025,
+	   "a slice fits the gap it fills exactly");
+	ok(userns_auto_fit(taken, 2, 1025, 65537, &base) == 0 && base == 2149,
+	   "a slice too large for the gap goes after the last");
+	ok(userns_auto_fit(taken, 2, 65536 - 2148 + 1, 65537, &base) < 0,
+	   "none when no gap holds it");
+	ok(userns_auto_fit(NULL, 0, 1, 1, &base) < 0, "none without subordinate ids");
 }
 
 static void test_lines(void)
@@ -51,8 +77,9 @@ static void test_lines(void)
 
 int main(void)
 {
-	plan(10);
+	plan(19);
 	test_parse();
 	test_lines();
+	test_fit();
 	return done();
 }
