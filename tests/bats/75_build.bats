@@ -130,6 +130,17 @@ from-tar
 	check_output $'script line 1\nflavour spicy\nhello spicy\nnot $EXPANDED\nspicy set fallback'
 }
 
+@test "word splitting: EXPOSE \$PORTS exposes each port; COPY \$F keeps its value one source" {
+	run_holt build -q -t words:1 "$CORPUS/words"
+	check_status 0
+	run runtime_config words:1 'sorted(c["ExposedPorts"])'
+	check_status 0
+	check_output "443/udp 80/tcp 8080/tcp"
+	run_holt run --rm words:1 'cat /one/* /two/*; ls /one'
+	check_status 0
+	check_output $'space\na\nb\na b'
+}
+
 @test "multi-stage: COPY --from a stage by name, by index and from scratch; an unneeded stage is skipped" {
 	run_holt build -t multi:1 "$CORPUS/multistage"
 	check_status 0
