@@ -396,6 +396,19 @@ from-tar
 	check_output $'g\ngone'
 }
 
+@test "--squash keeps xattrs and hard links" {
+	run_holt build --squash -t sqx:1 - <<<$'FROM testimg:1
+RUN echo data > /f && ln /f /g && holt-test-tool xattr-set /f user.k v1
+RUN echo other > /h'
+	check_status 0
+	run_holt history --format '{{.CreatedBy}}' sqx:1
+	check_output $'holt build --squash\nholt import'
+	run_holt run --rm sqx:1 sh -c 'stat -c "%h %i" /f /g | uniq | wc -l; stat -c %h /g
+		holt-test-tool xattr-get /g user.k; cat /g /h'
+	check_status 0
+	check_output $'1\n2\nuser.k=v1\ndata\nother'
+}
+
 @test "COPY globs and --chown by name, ADD of a .tar.gz unpacked" {
 	local ctx=$BATS_TEST_TMPDIR/glob
 	mkdir -p "$ctx/src/t" "$ctx/tar/top"
