@@ -341,6 +341,30 @@ from-tar
 	check_stderr_has 'secret "token": not given'
 }
 
+@test "RUN --mount=type=bind,rw: the step writes a scratch copy; the context and the image keep none of it" {
+	local ctx=$BATS_TEST_TMPDIR/rw
+	mkdir -p "$ctx/d"
+	echo orig >"$ctx/f.txt"
+	echo deep >"$ctx/d/x"
+	printf '%s\n' 'FROM testimg:1' \
+		'RUN --mount=type=bind,target=/ctx,rw echo changed > /ctx/f.txt && rm /ctx/d/x && echo new > /ctx/new && cat /ctx/f.txt > /seen' \
+		'RUN --mount=type=bind,source=f.txt,target=/one,readwrite echo more >> /one && cat /one > /seen1' \
+		'RUN --mount=type=bind,target=/ctx cat /ctx/f.txt /ctx/d/x > /seen2' >"$ctx/Dockerfile"
+	run_holt build -q -t rw:1 "$ctx"
+	check_status 0
+	run cat "$ctx/f.txt" "$ctx/d/x"
+	check_output $'orig\ndeep'
+	[ ! -e "$ctx/new" ] || { echo "the write reached the context"; false; }
+	run_holt run --rm rw:1 sh -c 'cat /seen /seen1 /seen2; ls -d /ctx /one 2>/dev/null; find / -xdev -name new'
+	check_status 0
+	check_output $'changed\norig\nmore\norig\ndeep'
+	[ -z "$(ls -A "$HOLT_ROOT/tmp")" ] || { ls -lR "$HOLT_ROOT/tmp"; false; }
+	# unchanged: all cache, no copy made
+	run_holt build -t rw:1 "$ctx"
+	check_status 0
+	[ "$(grep -c 'Using cache' <<<"$output")" -eq 3 ] || { show_run; false; }
+}
+
 @test "SIGTERM during a RUN stops the build: no tag, no container, nothing staged" {
 	# (a background job of bats ignores SIGINT, and so would the command it runs)
 	local ctx=$BATS_TEST_TMPDIR/intr pid rc=0
