@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct mount_opts {
 	char *type, *target, *source, *from, *id, *mode;
@@ -230,5 +231,33 @@ int build_mounts_copy_rw(struct build_stage *st, struct container_config *cfg, c
 		free(m->source);
 		m->source = copy;
 	}
+	return 0;
+}
+
+/* apt drops to its _apt user to download, then checks that it did: under fake-root-ids
+ * the setuid "succeeds" without effect and apt stops ("Could not switch group"). Its
+ * own setting turns that sandbox off; bound in for the step, it never lands in a layer
+ * (the mount point is dropped like every RUN --mount's). */
+static const char apt_no_sandbox[] = "APT::Sandbox::User \"root\";\n";
+
+int build_mounts_apt_sandbox(struct build_stage *st, struct container_config *cfg,
+			     struct holt_err *err)
+{
+	struct build_tree t = {0};
+	struct stat sb;
+
+	build_tree_image(&t, st->image);
+	cleanup_free char *confd = build_tree_find(&t, "etc/apt/apt.conf.d", &sb);
+	build_tree_release(&t);
+	if (!confd || !S_ISDIR(sb.st_mode))
+		return 0;
+	const char *staging = store_staging_dir(st->b->s, err);
+	if (!staging)
+		return -1;
+	cleanup_free char *conf = xasprintf("%s/apt-no-sandbox.conf", staging);
+	if (access(conf, F_OK) < 0 &&
+	    store_write_file(st->b->s, conf, apt_no_sandbox, strlen(apt_no_sandbox), err) < 0)
+		return -1;
+	add(cfg, MOUNT_BIND, conf, "/etc/apt/apt.conf.d/00holt-fake-root-ids", true);
 	return 0;
 }

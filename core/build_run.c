@@ -55,7 +55,8 @@ static bool single_id_map(struct build_stage *st)
 	if (single && !st->b->fake_root_said && st->b->o->warn) {
 		st->b->o->warn(st->b->o->ctx,
 			       "RUN: no subordinate ids, so chown and setuid calls succeed "
-			       "without effect and file owners are recorded as root");
+			       "without effect and file owners are recorded as root (and apt runs "
+			       "without its _apt sandbox)");
 		st->b->fake_root_said = true;
 	}
 	return single;
@@ -122,7 +123,8 @@ static int run_config(struct build_stage *st, const struct dockerfile_instructio
 	cfg->init = true;
 	/* One id mapped (no subordinate ids): chown and setuid calls, which would stop
 	 * package managers, succeed without effect (--security-opt fake-root-ids). */
-	if (single_id_map(st) && security_opt(&cfg->security, "fake-root-ids", err) < 0)
+	if (single_id_map(st) && (security_opt(&cfg->security, "fake-root-ids", err) < 0 ||
+				  build_mounts_apt_sandbox(st, cfg, err) < 0))
 		return -1;
 	for (char **m = f->mounts; m && *m; m++)
 		if (build_mounts(st, *m, cfg, d, &f->rw, err) < 0)

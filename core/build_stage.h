@@ -85,6 +85,10 @@ int build_mounts(struct build_stage *st, const char *value, struct container_con
  * the copies' dirs go to *scratch, for the caller to remove after the step. */
 int build_mounts_copy_rw(struct build_stage *st, struct container_config *cfg, char *const *rw,
 			 char ***scratch, struct holt_err *err);
+/* Under fake-root-ids, where st's image has apt: a read-only bind of an apt.conf.d file
+ * that turns apt's _apt sandbox off, whose setuid check would fail. */
+int build_mounts_apt_sandbox(struct build_stage *st, struct container_config *cfg,
+			     struct holt_err *err);
 /* --squash: st's image made its base and one layer with what st's steps did. */
 int build_squash(struct build_stage *st, const char *base_id, size_t base_layers,
 		 struct holt_err *err);
