@@ -108,6 +108,37 @@ from-tar
 	[ "${#lines[@]}" -eq 24 ] || { show_run; false; }
 }
 
+@test "progress: STEP n/m lines and RUN's output as it comes, on a terminal and through a pipe" {
+	script_or_skip
+	local ctx=$BATS_TEST_TMPDIR/progress out mode cmd pid
+	mkdir -p "$ctx"
+	# the RUN waits for the test (through the live bind of the context) before its 2nd line
+	printf '%s\n' 'FROM testimg:1' \
+		'RUN --mount=type=bind,target=/ctx echo first; while [ ! -e /ctx/go ]; do sleep 0.05; done; echo second' \
+		'ENV DONE=1' >"$ctx/Dockerfile"
+	for mode in tty pipe; do
+		out=$BATS_TEST_TMPDIR/out-$mode
+		rm -f "$ctx/go"
+		cmd="$(holt_cmdline)build --no-cache -t progress:1 $(printf %q "$ctx")"
+		if [ "$mode" = tty ]; then
+			timeout -k 5 "$HOLT_TIMEOUT" script -qfec "$cmd" /dev/null >"$out" 2>&1 </dev/null &
+		else
+			timeout -k 5 "$HOLT_TIMEOUT" sh -c "$cmd" >"$out" 2>&1 </dev/null &
+		fi
+		pid=$!
+		# (a failed check lets the RUN go on, so that no build is left waiting)
+		wait_for_line "$out" 20 '^first' || { touch "$ctx/go"; false; }
+		! grep -q '^second' "$out" || { touch "$ctx/go"; cat "$out"; false; }
+		touch "$ctx/go"
+		wait "$pid" || { cat "$out"; false; }
+		run tr -d '\r' <"$out"
+		check_output_has $'STEP 1/3: FROM testimg:1\nSTEP 2/3: RUN --mount=type=bind,target=/ctx echo first;'
+		check_output_has $'second\n--> '
+		check_output_has 'STEP 3/3: ENV DONE=1'
+		check_output_has 'Successfully tagged progress:1'
+	done
+}
+
 @test "ONBUILD triggers run first in the image built FROM it, and are not kept" {
 	run_holt build -q -t parent:1 - <<<$'FROM testimg:1\nONBUILD RUN echo triggered > /tmp/onbuild.txt'
 	check_status 0
