@@ -211,6 +211,7 @@ static int run_container(struct build_stage *st, struct container *c, struct hol
 	    .image = st->image,
 	    .spec = &spec,
 	    .storage_driver = st->b->o->storage_driver,
+	    .cancel = st->b->o->cancel,
 	};
 	int ret = run_foreground(&req, &status, err);
 	spec_release(&spec);
