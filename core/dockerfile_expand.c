@@ -4,6 +4,7 @@
 #include "core/dockerfile.h"
 #include "core/dockerfile_line.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <string.h>
@@ -270,8 +271,6 @@ static int dollar(struct lex *lx, struct sbuf *out)
 	return 0;
 }
 
-/* Scans up to one of stops (inside ${...}: '}', and '/' in a pattern), which it leaves
- * in lx->stopped, or to the end when stops is NULL. */
 /* Ends the word in k; BuildKit's ProcessWords drops empty words, even quoted ones. */
 static void field_end(struct lex *lx, struct sbuf *k)
 {
@@ -292,7 +291,7 @@ static int split_dollar(struct lex *lx, struct sbuf *k)
 		return -1;
 	}
 	for (size_t i = 0; i < v.len; i++) {
-		if (v.s[i] == ' ' || v.s[i] == '\t' || v.s[i] == '\n')
+		if (isspace((unsigned char)v.s[i]))
 			field_end(lx, k);
 		else
 			sbuf_addc(k, v.s[i]);
@@ -301,6 +300,8 @@ static int split_dollar(struct lex *lx, struct sbuf *k)
 	return 0;
 }
 
+/* Scans up to one of stops (inside ${...}: '}', and '/' in a pattern), which it leaves
+ * in lx->stopped, or to the end when stops is NULL. */
 static int scan(struct lex *lx, const char *stops, struct sbuf *k)
 {
 	while (*lx->p) {

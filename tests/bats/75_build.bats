@@ -167,7 +167,7 @@ from-tar
 	run runtime_config words:1 'sorted(c["ExposedPorts"])'
 	check_status 0
 	check_output "443/udp 80/tcp 8080/tcp"
-	run_holt run --rm words:1 'cat /one/* /two/*; ls /one'
+	run_holt run --rm words:1 sh -c 'cat /one/* /two/*; ls /one'
 	check_status 0
 	check_output $'space\na\nb\na b'
 }
