@@ -866,8 +866,9 @@ assert st["FinishedAt"].startswith("20"), st
 }
 
 @test "--init: a SIGTERM sent while the container is still being set up reaches the command" {
-	# pid 1 waits in the open of /etc/passwd, a FIFO here, until the test writes it: a
-	# signal sent then must stay pending for init, not be dropped as pid 1's default.
+	# pid 1 opens /etc/passwd, a FIFO here, in its setup, and waits there for a writer
+	# until the test opens it: a signal sent then must stay pending for init, not be
+	# dropped as pid 1's default.
 	local fifo=$BATS_TEST_TMPDIR/passwd pid1="" p i rc=0
 	mkfifo "$fifo"
 	"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" run -d --init --name early \
@@ -875,16 +876,18 @@ assert st["FinishedAt"].startswith("20"), st
 	local runpid=$!
 	for ((i = 0; i < 100; i++)); do
 		for p in $(pgrep -u "$(id -u)" -f -- '--name early'); do
-			# the container's pid 1: its own pid namespace sees it as 1
+			# the container's pid 1 (its own pid namespace sees it as 1), in that open
 			awk '/^NSpid:/ && $3 == 1 { found = 1 } END { exit !found }' \
-				"/proc/$p/status" 2>/dev/null && pid1=$p
+				"/proc/$p/status" 2>/dev/null &&
+				[ "$(cat "/proc/$p/wchan" 2>/dev/null)" = wait_for_partner ] && pid1=$p
 		done
 		[ -z "$pid1" ] || break
 		sleep 0.05
 	done
-	[ -n "$pid1" ] || { kill "$runpid"; echo "no pid 1 of the container found"; false; }
+	[ -n "$pid1" ] || { kill "$runpid"; echo "no pid 1 waiting on the FIFO found"; false; }
 	kill -TERM "$pid1"
-	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$fifo"
+	# an empty passwd: the open is what it waits for (a write could meet a reader gone)
+	: >"$fifo"
 	wait "$runpid" || rc=$?
 	[ "$rc" -eq 0 ] || { echo "run -d failed: $rc"; false; }
 	run timeout 5 "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" wait early
