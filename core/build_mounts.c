@@ -1,13 +1,17 @@
 /* RUN --mount as BuildKit spells it, made into the same mount specs `holt run --mount`
  * takes: cache (a dir under the store that outlives builds, one per id), bind (from the
- * context, another stage or a --build-context, read-only), tmpfs, and secret (a file
- * given with --secret, read-only, never in a layer or the cache key). */
+ * context, another stage or a --build-context; read-only, or with rw a scratch copy the
+ * step may write and that goes after it), tmpfs, and secret (a file given with --secret,
+ * read-only, never in a layer or the cache key). */
 #include "core/base/util.h"
 #include "core/build_stage.h"
+#include "storage/rootfs.h"
+#include "storage/store.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct mount_opts {
 	char *type, *target, *source, *from, *id, *mode;
@@ -104,7 +108,8 @@ static int tree_digest(struct build *b, const struct build_tree *t, const char *
 /* A bind from the context, a --build-context or a stage: only the top layer's copy of
  * an image's path can be bound (a dir spread over layers shows its top part). */
 static int add_bind(struct build_stage *st, const struct mount_opts *m,
-		    struct container_config *cfg, struct digest *key, struct holt_err *err)
+		    struct container_config *cfg, struct digest *key, char ***rw,
+		    struct holt_err *err)
 {
 	struct build *b = st->b;
 	struct build_tree t = {0};
@@ -143,11 +148,10 @@ static int add_bind(struct build_stage *st, const struct mount_opts *m,
 	build_tree_release(&t);
 	if (ret < 0)
 		return -1;
+	/* rw: the source is copied only when the step runs (build_mounts_copy_rw) */
+	add(cfg, MOUNT_BIND, host, m->target, !m->rw);
 	if (m->rw)
-		return holt_err_set(err, 0,
-				    "--mount type=bind,rw: holt binds read-only (the "
-				    "writes would reach the context)");
-	add(cfg, MOUNT_BIND, host, m->target, true);
+		strv_push(rw, m->target);
 	return 0;
 }
 
@@ -186,7 +190,7 @@ static int add_secret(struct build_stage *st, const struct mount_opts *m,
 }
 
 int build_mounts(struct build_stage *st, const char *value, struct container_config *cfg,
-		 struct digest *key, struct holt_err *err)
+		 struct digest *key, char ***rw, struct holt_err *err)
 {
 	struct mount_opts m = {0};
 	int ret = opts_parse(value, &m, err);
@@ -194,7 +198,7 @@ int build_mounts(struct build_stage *st, const char *value, struct container_con
 	if (ret == 0 && (!m.target || m.target[0] != '/') && strcmp(m.type, "secret"))
 		ret = holt_err_set(err, 0, "--mount=%s: target= must be an absolute path", value);
 	else if (ret == 0 && !strcmp(m.type, "bind"))
-		ret = add_bind(st, &m, cfg, key, err);
+		ret = add_bind(st, &m, cfg, key, rw, err);
 	else if (ret == 0 && !strcmp(m.type, "cache"))
 		ret = add_cache(st, &m, cfg, err);
 	else if (ret == 0 && !strcmp(m.type, "tmpfs"))
@@ -206,4 +210,54 @@ int build_mounts(struct build_stage *st, const char *value, struct container_con
 				   m.type);
 	opts_release(&m);
 	return ret;
+}
+
+int build_mounts_copy_rw(struct build_stage *st, struct container_config *cfg, char *const *rw,
+			 char ***scratch, struct holt_err *err)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		struct mount_spec *m = &cfg->mounts[i];
+		if (m->type != MOUNT_BIND || !strv_contains(rw, m->destination))
+			continue;
+		cleanup_free char *dir = store_mktemp(st->b->s, err);
+		if (!dir)
+			return -1;
+		strv_push(scratch, dir);
+		char *copy = xasprintf("%s/data", dir);
+		if (rootfs_copy_layer(m->source, copy, err) < 0) {
+			free(copy);
+			return holt_err_wrap(err, "--mount type=bind,rw,target=%s", m->destination);
+		}
+		free(m->source);
+		m->source = copy;
+	}
+	return 0;
+}
+
+/* apt drops to its _apt user to download, then checks that it did: under fake-root-ids
+ * the setuid "succeeds" without effect and apt stops ("Could not switch group"). Its
+ * own setting turns that sandbox off; bound in for the step, it never lands in a layer
+ * (the mount point is dropped like every RUN --mount's). */
+static const char apt_no_sandbox[] = "APT::Sandbox::User \"root\";\n";
+
+int build_mounts_apt_sandbox(struct build_stage *st, struct container_config *cfg,
+			     struct holt_err *err)
+{
+	struct build_tree t = {0};
+	struct stat sb;
+
+	build_tree_image(&t, st->image);
+	cleanup_free char *confd = build_tree_find(&t, "etc/apt/apt.conf.d", &sb);
+	build_tree_release(&t);
+	if (!confd || !S_ISDIR(sb.st_mode))
+		return 0;
+	const char *staging = store_staging_dir(st->b->s, err);
+	if (!staging)
+		return -1;
+	cleanup_free char *conf = xasprintf("%s/apt-no-sandbox.conf", staging);
+	if (access(conf, F_OK) < 0 &&
+	    store_write_file(st->b->s, conf, apt_no_sandbox, strlen(apt_no_sandbox), err) < 0)
+		return -1;
+	add(cfg, MOUNT_BIND, conf, "/etc/apt/apt.conf.d/00holt-fake-root-ids", true);
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include "core/run.h"
 #include "core/spec.h"
 #include "storage/layer_pack.h"
+#include "storage/store.h"
 
 #include <string.h>
 
@@ -54,7 +55,8 @@ static bool single_id_map(struct build_stage *st)
 	if (single && !st->b->fake_root_said && st->b->o->warn) {
 		st->b->o->warn(st->b->o->ctx,
 			       "RUN: no subordinate ids, so chown and setuid calls succeed "
-			       "without effect and file owners are recorded as root");
+			       "without effect and file owners are recorded as root (and apt runs "
+			       "without its _apt sandbox)");
 		st->b->fake_root_said = true;
 	}
 	return single;
@@ -63,6 +65,7 @@ static bool single_id_map(struct build_stage *st)
 struct run_flags {
 	enum container_network network;
 	char **mounts; /* --mount values, expanded */
+	char **rw;     /* the targets of binds with rw, copied when the step runs */
 };
 
 static int parse_flags(const struct build_stage *st, const struct dockerfile_instruction *in,
@@ -100,7 +103,7 @@ static int parse_flags(const struct build_stage *st, const struct dockerfile_ins
 }
 
 static int run_config(struct build_stage *st, const struct dockerfile_instruction *in,
-		      const struct run_flags *f, struct container_config *cfg, char *mounts_key,
+		      struct run_flags *f, struct container_config *cfg, char *mounts_key,
 		      struct holt_err *err)
 {
 	cleanup_digest struct digest *d = digest_new();
@@ -120,10 +123,11 @@ static int run_config(struct build_stage *st, const struct dockerfile_instructio
 	cfg->init = true;
 	/* One id mapped (no subordinate ids): chown and setuid calls, which would stop
 	 * package managers, succeed without effect (--security-opt fake-root-ids). */
-	if (single_id_map(st) && security_opt(&cfg->security, "fake-root-ids", err) < 0)
+	if (single_id_map(st) && (security_opt(&cfg->security, "fake-root-ids", err) < 0 ||
+				  build_mounts_apt_sandbox(st, cfg, err) < 0))
 		return -1;
 	for (char **m = f->mounts; m && *m; m++)
-		if (build_mounts(st, *m, cfg, d, err) < 0)
+		if (build_mounts(st, *m, cfg, d, &f->rw, err) < 0)
 			return -1;
 	digest_final(d, mounts_key);
 	return 0;
@@ -182,6 +186,17 @@ static void drop_mount_points(struct changes *ch, const struct container_config 
 	ch->n = k;
 }
 
+/* The scratch copies of rw binds, gone with the step; what cannot be removed now goes
+ * with the staging dir when the build ends. */
+static void remove_scratch(char *const *scratch)
+{
+	for (char *const *d = scratch; d && *d; d++) {
+		struct holt_err e = {0};
+		if (store_remove_tree(*d, &e) < 0)
+			holt_err_release(&e);
+	}
+}
+
 /* Runs c to its end; a non-zero status fails the step. */
 static int run_container(struct build_stage *st, struct container *c, struct holt_err *err)
 {
@@ -196,6 +211,7 @@ static int run_container(struct build_stage *st, struct container *c, struct hol
 	    .image = st->image,
 	    .spec = &spec,
 	    .storage_driver = st->b->o->storage_driver,
+	    .cancel = st->b->o->cancel,
 	};
 	int ret = run_foreground(&req, &status, err);
 	spec_release(&spec);
@@ -219,6 +235,7 @@ int build_run(struct build_stage *st, const struct dockerfile_instruction *in, s
 	if (ret == 0 && (ret = run_config(st, in, &f, &cfg, mounts_key, err)) < 0)
 		container_config_release(&cfg);
 	strv_free(f.mounts);
+	cleanup_strv char **rw = steal_pointer(&f.rw);
 	if (ret < 0)
 		return -1;
 	cleanup_strv char **args = strv_dup(st->args);
@@ -236,11 +253,19 @@ int build_run(struct build_stage *st, const struct dockerfile_instruction *in, s
 		return cached < 0 ? -1 : 0;
 	}
 
+	cleanup_strv char **scratch = NULL;
+	if (build_mounts_copy_rw(st, &cfg, rw, &scratch, err) < 0) {
+		container_config_release(&cfg);
+		remove_scratch(scratch);
+		return -1;
+	}
 	cleanup_container struct container *c =
 	    container_create_with_mounts(st->b->s, &cfg, st->image, st->image_id, err);
 	container_config_release(&cfg);
-	if (!c)
+	if (!c) {
+		remove_scratch(scratch);
 		return -1;
+	}
 	struct pack p = {0};
 	ret = run_container(st, c, err);
 	if (ret == 0)
@@ -252,7 +277,9 @@ int build_run(struct build_stage *st, const struct dockerfile_instruction *in, s
 	changes_release(&p.changes);
 	free(p.top);
 	struct holt_err rm = {0};
-	if (container_remove(st->b->s, c, &rm) < 0) {
+	int removed = container_remove(st->b->s, c, &rm);
+	remove_scratch(scratch);
+	if (removed < 0) {
 		if (ret == 0) {
 			*err = rm;
 			return -1;

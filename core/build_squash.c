@@ -5,6 +5,7 @@
 #include "core/base/archive_cleanup.h"
 #include "core/base/util.h"
 #include "core/build_stage.h"
+#include "storage/layer_pack.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 struct squash {
 	char **roots; /* the stage's layers, top first */
 	size_t n;
+	struct archive_entry_linkresolver *links; /* hard links within a layer stay links */
 };
 
 static bool is_whiteout(const struct stat *st)
@@ -38,36 +40,58 @@ static int fail(struct archive *a, const char *what, struct holt_err *err)
 	return holt_err_set(err, 0, "squash: %s: %s", what, archive_error_string(a));
 }
 
-static int put(struct archive *a, const char *path, const struct stat *st, const char *host,
-	       struct holt_err *err)
+static int copy_data(struct archive *a, const char *path, const char *host, struct holt_err *err)
 {
-	cleanup_archive_entry struct archive_entry *e = archive_entry_new();
-	char target[4096];
-
-	archive_entry_copy_stat(e, st);
-	archive_entry_set_pathname(e, path);
-	if (!S_ISREG(st->st_mode))
-		archive_entry_set_size(e, 0);
-	if (S_ISLNK(st->st_mode)) {
-		ssize_t n = readlink(host, target, sizeof target - 1);
-		if (n < 0)
-			return holt_err_set(err, errno, "squash: read the link \"%s\"", host);
-		target[n] = '\0';
-		archive_entry_set_symlink(e, target);
-	}
-	if (archive_write_header(a, e) != ARCHIVE_OK)
-		return fail(a, path, err);
-	if (!S_ISREG(st->st_mode) || !host)
-		return 0;
 	cleanup_close int fd = open(host, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	char buf[1 << 16];
 	ssize_t n;
+
 	if (fd < 0)
 		return holt_err_set(err, errno, "squash: open \"%s\"", host);
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		if (archive_write_data(a, buf, (size_t)n) < 0)
 			return fail(a, path, err);
 	return n < 0 ? holt_err_set(err, errno, "squash: read \"%s\"", host) : 0;
+}
+
+/* The entry for path, as host (NULL: an empty marker file) has it: xattrs kept, a second
+ * name of a file already written (same device and inode) written as a hard link to it. */
+static int put(struct archive *a, struct archive_entry_linkresolver *links, const char *path,
+	       const struct stat *st, const char *host, struct holt_err *err)
+{
+	struct archive_entry *e = archive_entry_new(), *spare = NULL;
+	char target[4096];
+	int ret = -1;
+
+	if (!e)
+		oom();
+	archive_entry_copy_stat(e, st);
+	archive_entry_set_pathname(e, path);
+	if (!S_ISREG(st->st_mode))
+		archive_entry_set_size(e, 0);
+	if (S_ISLNK(st->st_mode)) {
+		ssize_t n = readlink(host, target, sizeof target - 1);
+		if (n < 0) {
+			ret = holt_err_set(err, errno, "squash: read the link \"%s\"", host);
+			goto out;
+		}
+		target[n] = '\0';
+		archive_entry_set_symlink(e, target);
+	}
+	if (host && layer_pack_xattrs(e, host, err) < 0)
+		goto out;
+	if (host && !S_ISDIR(st->st_mode))
+		archive_entry_linkify(links, &e, &spare);
+	if (archive_write_header(a, e) != ARCHIVE_OK)
+		ret = fail(a, path, err);
+	else if (S_ISREG(st->st_mode) && host && archive_entry_size(e) > 0)
+		ret = copy_data(a, path, host, err);
+	else
+		ret = 0;
+out:
+	archive_entry_free(e);
+	archive_entry_free(spare);
+	return ret;
 }
 
 static int compare(const void *x, const void *y)
@@ -109,13 +133,13 @@ static int walk(struct archive *a, const struct squash *q, const char *rel, size
 				cleanup_free char *wh = *rel ? xasprintf("%s/.wh.%s", rel, *n)
 							     : xasprintf(".wh.%s", *n);
 				struct stat w = {.st_mode = S_IFREG | 0644};
-				ret = put(a, wh, &w, NULL, err);
-			} else if ((ret = put(a, path, &st, host, err)) == 0 &&
+				ret = put(a, q->links, wh, &w, NULL, err);
+			} else if ((ret = put(a, q->links, path, &st, host, err)) == 0 &&
 				   S_ISDIR(st.st_mode)) {
 				if (is_opaque(host)) {
 					cleanup_free char *opq = xasprintf("%s/.wh..wh..opq", path);
 					struct stat o = {.st_mode = S_IFREG | 0644};
-					ret = put(a, opq, &o, NULL, err);
+					ret = put(a, q->links, opq, &o, NULL, err);
 				}
 				if (ret == 0)
 					ret = walk(a, q, path, i, err);
@@ -129,10 +153,11 @@ static int walk(struct archive *a, const struct squash *q, const char *rel, size
 
 static int write_layer(void *ctx, int fd, struct holt_err *err)
 {
-	const struct squash *q = ctx;
+	struct squash *q = ctx;
 	cleanup_archive_write struct archive *a = archive_write_new();
 
 	archive_write_set_format_pax_restricted(a);
+	archive_entry_linkresolver_set_strategy(q->links, archive_format(a));
 	archive_write_add_filter_none(a);
 	archive_write_set_bytes_in_last_block(a, 1);
 	if (archive_write_open_fd(a, fd) != ARCHIVE_OK)
@@ -157,6 +182,9 @@ int build_squash(struct build_stage *st, const char *base_id, size_t base_layers
 	for (size_t i = st->image->n_layers; i-- > base_layers;)
 		strv_push(&q.roots, st->image->layer_dirs[i]);
 	q.n = st->image->n_layers - base_layers;
+	q.links = archive_entry_linkresolver_new();
+	if (!q.links)
+		oom();
 	/* the squashed image is the base and one layer: the steps' own history goes */
 	free(st->image_id);
 	st->image_id = base_id ? xstrdup(base_id) : NULL;
@@ -164,5 +192,6 @@ int build_squash(struct build_stage *st, const char *base_id, size_t base_layers
 	st->history = json_object_new_array();
 	int ret = build_stage_commit(st, key, "holt build --squash", write_layer, &q, err);
 	strv_free(q.roots);
+	archive_entry_linkresolver_free(q.links);
 	return ret;
 }

@@ -76,9 +76,19 @@ int build_run(struct build_stage *st, const struct dockerfile_instruction *in,
 	      struct holt_err *err);
 int build_copy(struct build_stage *st, const struct dockerfile_instruction *in, bool add,
 	       struct holt_err *err);
-/* Adds the mounts of one RUN --mount=value to cfg, and what they show to key. */
+/* Adds the mounts of one RUN --mount=value to cfg, and what they show to key; the target
+ * of a bind with rw goes to *rw, its source still the original. */
 int build_mounts(struct build_stage *st, const char *value, struct container_config *cfg,
-		 struct digest *key, struct holt_err *err);
+		 struct digest *key, char ***rw, struct holt_err *err);
+/* Points each bind of cfg whose target is in rw at a scratch copy of its source in the
+ * store's staging dir (BuildKit's rw bind: the step's writes never reach the source);
+ * the copies' dirs go to *scratch, for the caller to remove after the step. */
+int build_mounts_copy_rw(struct build_stage *st, struct container_config *cfg, char *const *rw,
+			 char ***scratch, struct holt_err *err);
+/* Under fake-root-ids, where st's image has apt: a read-only bind of an apt.conf.d file
+ * that turns apt's _apt sandbox off, whose setuid check would fail. */
+int build_mounts_apt_sandbox(struct build_stage *st, struct container_config *cfg,
+			     struct holt_err *err);
 /* --squash: st's image made its base and one layer with what st's steps did. */
 int build_squash(struct build_stage *st, const char *base_id, size_t base_layers,
 		 struct holt_err *err);

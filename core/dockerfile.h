@@ -70,4 +70,9 @@ char *dockerfile_expand(const char *word, char *const *vars, char escape, struct
  * unquoted is dropped. Returns a NULL-terminated list (empty: a list of one NULL). */
 char **dockerfile_words(const char *args, char *const *vars, char escape, struct holt_err *err);
 
+/* As dockerfile_words, and the value of an unquoted $VAR or ${...} is split at blanks into
+ * several words, as BuildKit does for EXPOSE: `ARG P="80 443"` then `EXPOSE $P` exposes two
+ * ports; "$P" stays one word. COPY, ADD, VOLUME and the others do not split in BuildKit. */
+char **dockerfile_fields(const char *args, char *const *vars, char escape, struct holt_err *err);
+
 #endif

@@ -4,6 +4,7 @@
 #include "core/dockerfile.h"
 #include "core/dockerfile_line.h"
 
+#include <ctype.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <string.h>
@@ -35,7 +36,9 @@ struct lex {
 	const char *word; /* the whole input, for messages */
 	const char *p;
 	char escape;
-	char stopped; /* the character that ended the last scan with stops */
+	char stopped;	/* the character that ended the last scan with stops */
+	bool quoted;	/* a quote was seen: the word stays even when empty (when not split) */
+	char ***fields; /* when set, unquoted expansions are split into these at blanks */
 	char *const *vars;
 	struct holt_err *err;
 };
@@ -268,6 +271,35 @@ static int dollar(struct lex *lx, struct sbuf *out)
 	return 0;
 }
 
+/* Ends the word in k; BuildKit's ProcessWords drops empty words, even quoted ones. */
+static void field_end(struct lex *lx, struct sbuf *k)
+{
+	if (k->len)
+		strv_push(lx->fields, k->s);
+	k->len = 0;
+	if (k->s)
+		k->s[0] = '\0';
+}
+
+/* An unquoted $... whose value's blanks separate words, as BuildKit's ProcessWords does. */
+static int split_dollar(struct lex *lx, struct sbuf *k)
+{
+	struct sbuf v = {0};
+
+	if (dollar(lx, &v) < 0) {
+		free(v.s);
+		return -1;
+	}
+	for (size_t i = 0; i < v.len; i++) {
+		if (isspace((unsigned char)v.s[i]))
+			field_end(lx, k);
+		else
+			sbuf_addc(k, v.s[i]);
+	}
+	free(v.s);
+	return 0;
+}
+
 /* Scans up to one of stops (inside ${...}: '}', and '/' in a pattern), which it leaves
  * in lx->stopped, or to the end when stops is NULL. */
 static int scan(struct lex *lx, const char *stops, struct sbuf *k)
@@ -280,10 +312,15 @@ static int scan(struct lex *lx, const char *stops, struct sbuf *k)
 			return 0;
 		}
 		if (c == '\'') {
+			lx->quoted = true;
 			if (single_quote(lx, k) < 0)
 				return -1;
 		} else if (c == '"') {
+			lx->quoted = true;
 			if (double_quote(lx, k) < 0)
+				return -1;
+		} else if (c == '$' && lx->fields && !stops) {
+			if (split_dollar(lx, k) < 0)
 				return -1;
 		} else if (c == '$') {
 			if (dollar(lx, k) < 0)
@@ -314,19 +351,40 @@ char *dockerfile_expand(const char *word, char *const *vars, char escape, struct
 	return k.s ? k.s : xstrdup("");
 }
 
-/* The words as the parser splits them, quotes kept, each then expanded: a value with
- * blanks stays one word, as ENV A=$B needs. */
-char **dockerfile_words(const char *args, char *const *vars, char escape, struct holt_err *err)
+/* The words as the parser splits them, quotes kept, each then expanded; with split, the
+ * value of an unquoted $VAR is split further at its blanks. */
+static char **words(const char *args, char *const *vars, char escape, bool split,
+		    struct holt_err *err)
 {
 	cleanup_strv char **raw = dockerfile_raw_words(args, escape);
-	cleanup_strv char **words = xzalloc(sizeof *words);
+	cleanup_strv char **out = xzalloc(sizeof *out);
 
 	for (char **r = raw; *r; r++) {
-		cleanup_free char *w = dockerfile_expand(*r, vars, escape, err);
-		if (!w)
+		struct lex lx = {.word = *r,
+				 .p = *r,
+				 .escape = escape,
+				 .vars = vars,
+				 .fields = split ? &out : NULL,
+				 .err = err};
+		struct sbuf k = {0};
+		if (scan(&lx, NULL, &k) < 0) {
+			free(k.s);
 			return NULL;
-		if (*w || strpbrk(*r, "'\""))
-			strv_push(&words, w);
+		}
+		if (k.len || (lx.quoted && !split))
+			strv_push(&out, k.s ? k.s : "");
+		free(k.s);
 	}
-	return steal_pointer(&words);
+	return steal_pointer(&out);
+}
+
+/* A value with blanks stays one word, as ENV A=$B and COPY $SRC need. */
+char **dockerfile_words(const char *args, char *const *vars, char escape, struct holt_err *err)
+{
+	return words(args, vars, escape, false, err);
+}
+
+char **dockerfile_fields(const char *args, char *const *vars, char escape, struct holt_err *err)
+{
+	return words(args, vars, escape, true, err);
 }

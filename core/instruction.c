@@ -183,7 +183,7 @@ static int expose_one(struct apply *a, json_object *ports, const char *spec, str
 static int apply_expose(struct apply *a, struct holt_err *err)
 {
 	cleanup_strv char **env = json_get_strv(a->config, "Env");
-	cleanup_strv char **words = dockerfile_words(a->args, env, '\\', err);
+	cleanup_strv char **words = dockerfile_fields(a->args, env, '\\', err);
 	if (!words)
 		return holt_err_wrap(err, "change \"%s\"", a->text);
 	json_object *ports = json_object_at(a->config, "ExposedPorts");

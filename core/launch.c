@@ -302,8 +302,16 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			close(sock[0]), close(sock[1]);
 		return -1;
 	}
+	/* The child is born with every signal blocked, and init_container keeps them so until
+	 * --init's pid 1 has handlers or the command's mask is restored: a signal sent in
+	 * between (`holt stop` right after `run -d`) stays pending. Unblocked, pid 1 with no
+	 * handler would have it dropped by the kernel. */
+	sigset_t all, mine;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &mine);
 	pid_t pid = spawn(&a);
 	int e = errno;
+	sigprocmask(SIG_SETMASK, &mine, NULL);
 	cgroup_leave(&cg);
 	close(report[1]);
 	if (net_child >= 0)

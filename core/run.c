@@ -7,6 +7,8 @@
 #include "core/launch.h"
 #include "core/relay.h"
 
+#include <errno.h>
+
 int run_foreground(const struct run_request *req, int *status, struct holt_err *err)
 {
 	struct container *c = req->container;
@@ -17,6 +19,10 @@ int run_foreground(const struct run_request *req, int *status, struct holt_err *
 	cleanup_close int lock = container_lock_monitor(c, err);
 	if (lock < 0 || relay_block_signals(&old, err) < 0)
 		return -1;
+	if (req->cancel && *req->cancel) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return holt_err_set_code(err, EINTR, "interrupted");
+	}
 	struct launch_request lr = {
 	    .store = req->store,
 	    .container = c,

@@ -7,12 +7,18 @@
 #include "storage/image.h"
 #include "storage/store.h"
 
+#include <signal.h>
+
 struct run_request {
 	struct store *store;
 	struct container *container;
 	const struct image *image;
 	const struct process_spec *spec;
 	const char *storage_driver; /* NULL: the first that works */
+	/* Or NULL: set by a signal handler (build's ^C); once holt blocks the signals it
+	 * forwards, a flag already set keeps the container from starting, as the signal that
+	 * set it would otherwise have reached no one. */
+	const volatile sig_atomic_t *cancel;
 };
 
 /* Looks up c's image and works out its process; on success the caller frees both. */

@@ -61,7 +61,7 @@ static bool private_xattr(const char *name)
 	return false;
 }
 
-static int add_xattrs(struct archive_entry *e, const char *path, struct holt_err *err)
+int layer_pack_xattrs(struct archive_entry *e, const char *path, struct holt_err *err)
 {
 	ssize_t len = llistxattr(path, NULL, 0);
 	if (len < 0 && (errno == ENOTSUP || errno == ENODATA))
@@ -136,7 +136,7 @@ static int pack_file(struct pack *p, const struct change *c, struct holt_err *er
 		target[n] = '\0';
 		archive_entry_set_symlink(e, target);
 	}
-	if (add_xattrs(e, path, err) < 0)
+	if (layer_pack_xattrs(e, path, err) < 0)
 		goto out;
 	archive_entry_linkify(p->links, &e, &spare);
 	if (archive_write_header(p->a, e) < ARCHIVE_WARN) {

@@ -47,6 +47,10 @@ int rootfs_mount(const char *name, const struct rootfs_layout *layout, struct ho
  * lower_base named relative to it; caller frees. */
 char *rootfs_lowerdir_option(const struct rootfs_layout *layout);
 
+/* Copies src (a layer dir, or any file or dir) onto dest, as overlay would show it above
+ * what dest has: owners, modes, times, xattrs and hard links kept, whiteouts applied. */
+int rootfs_copy_layer(const char *src, const char *dest, struct holt_err *err);
+
 /* Enters layout->lower_base, so that rootfs_lowerdir_option's relative names resolve. */
 int rootfs_enter_lower_base(const struct rootfs_layout *layout, struct holt_err *err);
 

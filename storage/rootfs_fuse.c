@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -41,7 +42,15 @@ static int fuse_mount(const struct rootfs_layout *layout, struct holt_err *err)
 	posix_spawn_file_actions_init(&fa);
 	if (out >= 0)
 		posix_spawn_file_actions_adddup2(&fa, out, STDERR_FILENO);
-	int r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	/* The container's pid 1 mounts it with every signal blocked; the daemon gets none. */
+	posix_spawnattr_t at;
+	sigset_t none;
+	sigemptyset(&none);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+	int r = posix_spawnp(&pid, argv[0], &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
 	posix_spawn_file_actions_destroy(&fa);
 	if (r)
 		return holt_err_set(err, r,

@@ -26,8 +26,7 @@ static bool is_opaque(const char *dir)
 	return lgetxattr(dir, "user.overlay.opaque", &v, 1) == 1 && v == 'y';
 }
 
-/* Copies one layer dir onto dest, as overlay would show it above what dest has. */
-static int copy_layer(const char *src, const char *dest, struct holt_err *err)
+int rootfs_copy_layer(const char *src, const char *dest, struct holt_err *err)
 {
 	cleanup_archive_read struct archive *in = archive_read_disk_new();
 	cleanup_archive_write struct archive *out = archive_write_disk_new();
@@ -100,7 +99,7 @@ static int make_copy(const struct rootfs_layout *layout, struct holt_err *err)
 	if (mkdir(tmp, 0755) < 0)
 		return holt_err_set(err, errno, "create \"%s\"", tmp);
 	for (size_t i = 0; i < layout->n_lower; i++)
-		if (copy_layer(layout->lower[i], tmp, err) < 0)
+		if (rootfs_copy_layer(layout->lower[i], tmp, err) < 0)
 			return -1;
 	if (rename(tmp, layout->copy) < 0)
 		return holt_err_set(err, errno, "rename \"%s\"", tmp);

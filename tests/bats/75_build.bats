@@ -108,6 +108,37 @@ from-tar
 	[ "${#lines[@]}" -eq 24 ] || { show_run; false; }
 }
 
+@test "progress: STEP n/m lines and RUN's output as it comes, on a terminal and through a pipe" {
+	script_or_skip
+	local ctx=$BATS_TEST_TMPDIR/progress out mode cmd pid
+	mkdir -p "$ctx"
+	# the RUN waits for the test (through the live bind of the context) before its 2nd line
+	printf '%s\n' 'FROM testimg:1' \
+		'RUN --mount=type=bind,target=/ctx echo first; while [ ! -e /ctx/go ]; do sleep 0.05; done; echo second' \
+		'ENV DONE=1' >"$ctx/Dockerfile"
+	for mode in tty pipe; do
+		out=$BATS_TEST_TMPDIR/out-$mode
+		rm -f "$ctx/go"
+		cmd="$(holt_cmdline)build --no-cache -t progress:1 $(printf %q "$ctx")"
+		if [ "$mode" = tty ]; then
+			timeout -k 5 "$HOLT_TIMEOUT" script -qfec "$cmd" /dev/null >"$out" 2>&1 </dev/null &
+		else
+			timeout -k 5 "$HOLT_TIMEOUT" sh -c "$cmd" >"$out" 2>&1 </dev/null &
+		fi
+		pid=$!
+		# (a failed check lets the RUN go on, so that no build is left waiting)
+		wait_for_line "$out" 20 '^first' || { touch "$ctx/go"; false; }
+		! grep -q '^second' "$out" || { touch "$ctx/go"; cat "$out"; false; }
+		touch "$ctx/go"
+		wait "$pid" || { cat "$out"; false; }
+		run tr -d '\r' <"$out"
+		check_output_has $'STEP 1/3: FROM testimg:1\nSTEP 2/3: RUN --mount=type=bind,target=/ctx echo first;'
+		check_output_has $'second\n--> '
+		check_output_has 'STEP 3/3: ENV DONE=1'
+		check_output_has 'Successfully tagged progress:1'
+	done
+}
+
 @test "ONBUILD triggers run first in the image built FROM it, and are not kept" {
 	run_holt build -q -t parent:1 - <<<$'FROM testimg:1\nONBUILD RUN echo triggered > /tmp/onbuild.txt'
 	check_status 0
@@ -128,6 +159,17 @@ from-tar
 	run_holt build -q --build-arg FLAVOUR=spicy -t here:2 "$CORPUS/heredoc"
 	run_holt run --rm here:2
 	check_output $'script line 1\nflavour spicy\nhello spicy\nnot $EXPANDED\nspicy set fallback'
+}
+
+@test "word splitting: EXPOSE \$PORTS exposes each port; COPY \$F keeps its value one source" {
+	run_holt build -q -t words:1 "$CORPUS/words"
+	check_status 0
+	run runtime_config words:1 'sorted(c["ExposedPorts"])'
+	check_status 0
+	check_output "443/udp 80/tcp 8080/tcp"
+	run_holt run --rm words:1 sh -c 'cat /one/* /two/*; ls /one'
+	check_status 0
+	check_output $'space\na\nb\na b'
 }
 
 @test "multi-stage: COPY --from a stage by name, by index and from scratch; an unneeded stage is skipped" {
@@ -330,25 +372,52 @@ from-tar
 	check_stderr_has 'secret "token": not given'
 }
 
+@test "RUN --mount=type=bind,rw: the step writes a scratch copy; the context and the image keep none of it" {
+	local ctx=$BATS_TEST_TMPDIR/rw
+	mkdir -p "$ctx/d"
+	echo orig >"$ctx/f.txt"
+	echo deep >"$ctx/d/x"
+	printf '%s\n' 'FROM testimg:1' \
+		'RUN --mount=type=bind,target=/ctx,rw echo changed > /ctx/f.txt && rm /ctx/d/x && echo new > /ctx/new && cat /ctx/f.txt > /seen' \
+		'RUN --mount=type=bind,source=f.txt,target=/one,readwrite echo more >> /one && cat /one > /seen1' \
+		'RUN --mount=type=bind,target=/ctx cat /ctx/f.txt /ctx/d/x > /seen2' >"$ctx/Dockerfile"
+	run_holt build -q -t rw:1 "$ctx"
+	check_status 0
+	run cat "$ctx/f.txt" "$ctx/d/x"
+	check_output $'orig\ndeep'
+	[ ! -e "$ctx/new" ] || { echo "the write reached the context"; false; }
+	run_holt run --rm rw:1 sh -c 'cat /seen /seen1 /seen2; ls -d /ctx /one 2>/dev/null; find / -xdev -name new'
+	check_status 0
+	check_output $'changed\norig\nmore\norig\ndeep'
+	[ -z "$(ls -A "$HOLT_ROOT/tmp")" ] || { ls -lR "$HOLT_ROOT/tmp"; false; }
+	# unchanged: all cache, no copy made
+	run_holt build -t rw:1 "$ctx"
+	check_status 0
+	[ "$(grep -c 'Using cache' <<<"$output")" -eq 3 ] || { show_run; false; }
+}
+
 @test "SIGTERM during a RUN stops the build: no tag, no container, nothing staged" {
 	# (a background job of bats ignores SIGINT, and so would the command it runs)
-	local ctx=$BATS_TEST_TMPDIR/intr pid rc=0
+	local ctx=$BATS_TEST_TMPDIR/intr pid rc when
 	mkdir -p "$ctx"
 	printf 'FROM testimg:1\nRUN echo started; sleep 30\n' >"$ctx/Dockerfile"
-	"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" build -t intr:1 "$ctx" \
-		>"$BATS_TEST_TMPDIR/out" 2>&1 &
-	pid=$!
-	wait_for_line "$BATS_TEST_TMPDIR/out" 10 started
-	# --init's pid 1 drops a signal that comes before it waits for signals (core/init.c)
-	sleep 1
-	kill -TERM "$pid"
-	wait "$pid" || rc=$?
-	[ "$rc" -ne 0 ] || { cat "$BATS_TEST_TMPDIR/out"; false; }
-	run_holt images -q intr:1
-	[ -z "$output" ] || { show_run; false; }
-	run_holt ps -aq
-	[ -z "$output" ] || { show_run; false; }
-	[ -z "$(ls -A "$HOLT_ROOT/tmp")" ] || { ls -lR "$HOLT_ROOT/tmp"; false; }
+	# once the RUN runs (holt hands the signal on), and as soon as its step is announced,
+	# before its container starts (the step must not start it)
+	for when in '^started' '^STEP 2/2'; do
+		rc=0
+		"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" build -t intr:1 "$ctx" \
+			>"$BATS_TEST_TMPDIR/out" 2>&1 &
+		pid=$!
+		wait_for_line "$BATS_TEST_TMPDIR/out" 10 "$when"
+		kill -TERM "$pid"
+		wait "$pid" || rc=$?
+		[ "$rc" -ne 0 ] || { cat "$BATS_TEST_TMPDIR/out"; false; }
+		run_holt images -q intr:1
+		[ -z "$output" ] || { show_run; false; }
+		run_holt ps -aq
+		[ -z "$output" ] || { show_run; false; }
+		[ -z "$(ls -A "$HOLT_ROOT/tmp")" ] || { ls -lR "$HOLT_ROOT/tmp"; false; }
+	done
 }
 
 @test "image prune and builder prune: a removed cached step is a miss, and the build still works" {
@@ -383,6 +452,19 @@ from-tar
 	check_output $'holt build --squash\nholt import'
 	run_holt run --rm sq:1 sh -c 'ls /d; test -e /bin/notexec || echo gone'
 	check_output $'g\ngone'
+}
+
+@test "--squash keeps xattrs and hard links" {
+	run_holt build --squash -t sqx:1 - <<<$'FROM testimg:1
+RUN echo data > /f && ln /f /g && holt-test-tool xattr-set /f user.k v1
+RUN echo other > /h'
+	check_status 0
+	run_holt history --format '{{.CreatedBy}}' sqx:1
+	check_output $'holt build --squash\nholt import'
+	run_holt run --rm sqx:1 sh -c 'stat -c "%h %i" /f /g | uniq | wc -l; stat -c %h /g
+		holt-test-tool xattr-get /g user.k; cat /g /h'
+	check_status 0
+	check_output $'1\n2\nuser.k=v1\ndata\nother'
 }
 
 @test "COPY globs and --chown by name, ADD of a .tar.gz unpacked" {

@@ -865,6 +865,35 @@ assert st["FinishedAt"].startswith("20"), st
 	[ "$rc" -eq 3 ] || { echo "status $rc, want 3"; cat "$out"; false; }
 }
 
+@test "--init: a SIGTERM sent while the container is still being set up reaches the command" {
+	# pid 1 opens /etc/passwd, a FIFO here, in its setup, and waits there for a writer
+	# until the test opens it: a signal sent then must stay pending for init, not be
+	# dropped as pid 1's default.
+	local fifo=$BATS_TEST_TMPDIR/passwd pid1="" p i rc=0
+	mkfifo "$fifo"
+	"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" run -d --init --name early \
+		-v "$fifo:/etc/passwd" "$IMG" sleep 20 >/dev/null 2>&1 &
+	local runpid=$!
+	for ((i = 0; i < 100; i++)); do
+		for p in $(pgrep -u "$(id -u)" -f -- '--name early'); do
+			# the container's pid 1 (its own pid namespace sees it as 1), in that open
+			awk '/^NSpid:/ && $3 == 1 { found = 1 } END { exit !found }' \
+				"/proc/$p/status" 2>/dev/null &&
+				[ "$(cat "/proc/$p/wchan" 2>/dev/null)" = wait_for_partner ] && pid1=$p
+		done
+		[ -z "$pid1" ] || break
+		sleep 0.05
+	done
+	[ -n "$pid1" ] || { kill "$runpid"; echo "no pid 1 waiting on the FIFO found"; false; }
+	kill -TERM "$pid1"
+	# an empty passwd: the open is what it waits for (a write could meet a reader gone)
+	: >"$fifo"
+	wait "$runpid" || rc=$?
+	[ "$rc" -eq 0 ] || { echo "run -d failed: $rc"; false; }
+	run timeout 5 "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" wait early
+	check_output 143
+}
+
 # --- top, port -------------------------------------------------------------------------
 
 @test "top: the container's processes, numbered as it sees them" {

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -52,7 +53,9 @@ static int usage(void)
 	    "                   mount DIR (a tmpfs), reboot (LINUX_REBOOT_CMD_CAD_OFF, which no\n"
 	    "                   pid namespace but the host's obeys), module (finit_module),\n"
 	    "                   mkdir DIR, unshare (a mount namespace), personality (PER_BSD),\n"
-	    "                   vsock (an AF_VSOCK socket), open FILE (read-write)\n",
+	    "                   vsock (an AF_VSOCK socket), open FILE (read-write)\n"
+	    "  xattr-set PATH NAME VALUE  set the xattr NAME of PATH (busybox has no setfattr)\n"
+	    "  xattr-get PATH NAME  'NAME=VALUE', or 'NAME: ERRNO-NAME'\n",
 	    stderr);
 	return 2;
 }
@@ -385,6 +388,19 @@ static int cmd_try(const char *call, const char *arg)
 	return 0;
 }
 
+static int cmd_xattr_get(const char *path, const char *name)
+{
+	char value[256];
+	ssize_t n = lgetxattr(path, name, value, sizeof value - 1);
+	if (n < 0) {
+		printf("%s: %s\n", name, strerrorname_np(errno));
+		return 1;
+	}
+	value[n] = '\0';
+	printf("%s=%s\n", name, value);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -442,5 +458,15 @@ int main(int argc, char **argv)
 		return argc > 3 ? cmd_key_add(argv[2], argv[3]) : usage();
 	if (strcmp(cmd, "udp-echo") == 0)
 		return argc > 2 ? cmd_udp_echo(atoi(argv[2])) : usage();
+	if (strcmp(cmd, "xattr-set") == 0) {
+		if (argc < 5)
+			return usage();
+		if (lsetxattr(argv[2], argv[3], argv[4], strlen(argv[4]), 0) == 0)
+			return 0;
+		perror("xattr-set");
+		return 1;
+	}
+	if (strcmp(cmd, "xattr-get") == 0)
+		return argc > 3 ? cmd_xattr_get(argv[2], argv[3]) : usage();
 	return usage();
 }

@@ -36,11 +36,12 @@ static void expect_expand_error(const char *word, const char *why)
 	holt_err_release(&err);
 }
 
-/* want: the words joined by '|'. */
-static void expect_words(const char *args, char escape, const char *want)
+/* want: the words joined by '|'; split: dockerfile_fields rather than dockerfile_words. */
+static void expect_split(const char *args, char escape, bool split, const char *want)
 {
 	struct holt_err err = {0};
-	cleanup_strv char **words = dockerfile_words(args, test_vars, escape, &err);
+	cleanup_strv char **words = split ? dockerfile_fields(args, test_vars, escape, &err)
+					  : dockerfile_words(args, test_vars, escape, &err);
 	cleanup_free char *got = xstrdup("");
 
 	for (char **w = words; w && *w; w++) {
@@ -48,9 +49,14 @@ static void expect_words(const char *args, char escape, const char *want)
 		free(got);
 		got = n;
 	}
-	ok(words && !strcmp(got, want), "words %s -> [%s]: [%s]%s", args, want, got,
-	   err.msg ? err.msg : "");
+	ok(words && !strcmp(got, want), "%s %s -> [%s]: [%s]%s", split ? "fields" : "words", args,
+	   want, got, err.msg ? err.msg : "");
 	holt_err_release(&err);
+}
+
+static void expect_words(const char *args, char escape, const char *want)
+{
+	expect_split(args, escape, false, want);
 }
 
 static void test_expand(void)
@@ -147,6 +153,29 @@ static void test_words(void)
 	struct holt_err err = {0};
 	char **w = dockerfile_words("a 'open", test_vars, '\\', &err);
 	ok(!w && err.msg && strstr(err.msg, "single quote"), "words with an open quote fail: %s",
+	   err.msg ? err.msg : "");
+	holt_err_release(&err);
+}
+
+/* BuildKit's ProcessWords: an unquoted value's blanks separate words, a quoted one's not. */
+static void test_fields(void)
+{
+	expect_split("$BAR", '\\', true, "bar|baz");
+	expect_split("${BAR}/tcp", '\\', true, "bar|baz/tcp");
+	expect_split("x$BAR", '\\', true, "xbar|baz");
+	expect_split("\"$BAR\" '$BAR'", '\\', true, "bar baz|$BAR");
+	expect_split("\"$BAR\"$BAR", '\\', true, "bar bazbar|baz");
+	expect_split("$SPACED", '\\', true, "a");
+	expect_split("x${SPACED}y", '\\', true, "x|a|y");
+	expect_split("$EMPTY $NOPE a", '\\', true, "a");
+	expect_split("\"$EMPTY\" '' b", '\\', true, "b");
+	expect_split("${NOPE:-1 2} 3", '\\', true, "1|2|3");
+	expect_split("a\\ b $FOO", '\\', true, "a b|foo");
+	expect_split("${NOPE:-\"1 2\"}", '\\', true, "1|2");
+
+	struct holt_err err = {0};
+	char **w = dockerfile_fields("${FOO", test_vars, '\\', &err);
+	ok(!w && err.msg && strstr(err.msg, "not closed"), "fields with an open ${ fail: %s",
 	   err.msg ? err.msg : "");
 	holt_err_release(&err);
 }
@@ -467,6 +496,7 @@ int main(void)
 {
 	test_expand();
 	test_words();
+	test_fields();
 	test_basics();
 	test_continuations();
 	test_directives();
