@@ -20,7 +20,7 @@ WARNINGS  := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter -Wmissing-p
 ifeq ($(DEVELOPER),1)
 WARNINGS  += -Werror
 endif
-# CI calls make check without -j: its four builds (gcc, clang, ASan, fuzz) use every core.
+# CI calls make check without -j: its three builds (gcc, ASan, fuzz) use every core.
 ifneq ($(filter check,$(MAKECMDGOALS)),)
 MAKEFLAGS += -j$(shell nproc)
 endif
@@ -155,7 +155,7 @@ check-clang:
 # every source with clang's front end and these warnings as errors, and the fuzz build
 # links with clang: so check needs no check-clang of its own.
 check: check-layers check-format all unit $(HELPER) asan fuzz
-	HOLT_LINT="$(MAKE) --no-print-directory lint LINT_JOBS=1" \
+	HOLT_LINT="$(MAKE) --no-print-directory lint DEVELOPER=1 LINT_JOBS=1" \
 		HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
 		HOLT_FUZZ="$(FUZZ_BIN)" tests/run-checks $(UNIT_BIN)
 

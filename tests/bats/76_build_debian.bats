@@ -17,8 +17,16 @@ teardown_file()
 }
 
 @test "RUN apt-get install in a Debian image, from the host's apt mirror" {
-	[ -r "${HOLT_DEBIAN_ROOTFS:-}" ] ||
-		skip "no Debian rootfs: tests/run-checks makes one as root with mmdebstrap, when the host's apt mirror answers"
+	local i why
+	# tests/run-checks makes the rootfs in the background: wait for its word on it
+	for ((i = 0; i < 1200; i++)); do
+		[ -e "${HOLT_DEBIAN_STATUS:-/nonexistent}" ] && break
+		[ -n "${HOLT_DEBIAN_STATUS:-}" ] || break
+		sleep 0.5
+	done
+	why=$(cat "${HOLT_DEBIAN_STATUS:-/nonexistent}" 2>/dev/null) ||
+		why="tests/run-checks made none (it makes one as root, with mmdebstrap)"
+	[ "$why" = ok ] || skip "no Debian rootfs: $why"
 	local ctx=$BATS_TEST_TMPDIR/deb
 	mkdir -p "$ctx"
 	HOLT_TIMEOUT=120 run_holt import "$HOLT_DEBIAN_ROOTFS" debian:bookworm
