@@ -30,9 +30,9 @@ HOLT_CFLAGS  := -std=gnu11 $(WARNINGS) -I. $(shell pkg-config --cflags $(PKGS)) 
 HOLT_LDFLAGS := -Wl,--as-needed -Wl,-O1 -Wl,--gc-sections
 # Linked statically: loading these shared objects (libarchive drags in ICU through
 # libxml2) cost ~2 ms of every `holt run`. libsubid (PAM, SELinux, audit) is dlopen()ed
-# by core/subid.c, only when a new user namespace is mapped.
-STATIC_LIBS  := -ljson-c -larchive -lnettle -lacl -llzma -lzstd -llz4 -lbz2 -lz -lcrypto \
-		-lseccomp
+# by core/subid.c, only when a new user namespace is mapped, and libcrypto by
+# core/base/crypto_api.c, only when holt hashes (its tables cost `run` ~2 ms linked in).
+STATIC_LIBS  := -ljson-c -larchive -lnettle -lacl -llzma -lzstd -llz4 -lbz2 -lz -lseccomp
 HOLT_LIBS    := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ldl -lm
 
 ifneq ($(SANITIZE),)

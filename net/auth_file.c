@@ -1,4 +1,5 @@
 #include "net/auth_file.h"
+#include "core/base/crypto_api.h"
 #include "core/base/file.h"
 #include "core/base/json.h"
 #include "core/base/json_file.h"
@@ -6,7 +7,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -76,7 +76,8 @@ static int decode(const char *path, const char *host, const char *b64, char **us
 {
 	size_t len = strlen(b64);
 	cleanup_free unsigned char *raw = xmalloc(len / 4 * 3 + 4);
-	int n = len % 4 == 0 ? EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)len) : -1;
+	int n = len % 4 == 0 ? crypto_api()->decode_block(raw, (const unsigned char *)b64, (int)len)
+			     : -1;
 	if (n < 0)
 		return holt_err_set(err, 0, "\"%s\": the credentials of %s are not base64", path,
 				    host);
@@ -156,7 +157,7 @@ int auth_file_set(const char *authfile, const char *host, const char *user, cons
 	cleanup_free char *plain = xasprintf("%s:%s", user, password);
 	size_t len = strlen(plain);
 	cleanup_free char *b64 = xmalloc((len + 2) / 3 * 4 + 1);
-	EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)plain, (int)len);
+	crypto_api()->encode_block((unsigned char *)b64, (const unsigned char *)plain, (int)len);
 	explicit_bzero(plain, len);
 	json_object *e = json_object_new_object();
 	json_object_object_add(e, "auth", json_object_new_string(b64));

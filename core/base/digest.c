@@ -1,8 +1,7 @@
 /* SHA-256 through libcrypto's EVP interface, which picks the CPU's SHA extensions. */
 #include "core/base/digest.h"
+#include "core/base/crypto_api.h"
 #include "core/base/util.h"
-
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,23 +11,24 @@ struct digest {
 
 struct digest *digest_new(void)
 {
+	const struct crypto_api *c = crypto_api();
 	struct digest *d = xmalloc(sizeof *d);
-	d->ctx = EVP_MD_CTX_new();
-	if (!d->ctx || EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) != 1)
+	d->ctx = c->md_ctx_new();
+	if (!d->ctx || c->digest_init_ex(d->ctx, c->sha256(), NULL) != 1)
 		oom();
 	return d;
 }
 
 void digest_free(struct digest *d)
 {
-	EVP_MD_CTX_free(d->ctx);
+	crypto_api()->md_ctx_free(d->ctx);
 	free(d);
 }
 
 void digest_update(struct digest *d, const void *data, size_t len)
 {
 	/* EVP_DigestUpdate on an initialised SHA-256 context only fails on misuse. */
-	if (EVP_DigestUpdate(d->ctx, data, len) != 1)
+	if (crypto_api()->digest_update(d->ctx, data, len) != 1)
 		abort();
 }
 
@@ -37,7 +37,7 @@ void digest_final(struct digest *d, char out[DIGEST_STR_SIZE])
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	if (EVP_DigestFinal_ex(d->ctx, md, &n) != 1 || n * 2 != DIGEST_HEX_LEN)
+	if (crypto_api()->digest_final_ex(d->ctx, md, &n) != 1 || n * 2 != DIGEST_HEX_LEN)
 		abort();
 	memcpy(out, DIGEST_PREFIX, sizeof DIGEST_PREFIX - 1);
 	for (unsigned int i = 0; i < n; i++)
