@@ -124,9 +124,20 @@ static int add_context(const char *arg, char ***contexts, struct holt_err *err)
 	return 0;
 }
 
+/* Under -q, stderr is /dev/null while the build runs (RUN writes there too); holt's
+ * own warnings go to the stderr it was given. */
+static int quiet_stderr = -1;
+
 static void warn(void *ctx, const char *line)
 {
+	int null = quiet_stderr >= 0 ? dup(2) : -1;
+	if (null >= 0)
+		dup2(quiet_stderr, 2);
 	cmd_warn("build: %s", line);
+	if (null >= 0) {
+		dup2(null, 2);
+		close(null);
+	}
 }
 
 static int parse(int argc, char **argv, struct args *a, struct holt_err *err)
@@ -345,14 +356,21 @@ int cmd_build(int argc, char **argv, struct cmd_ctx *ctx)
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	/* -q: RUN's output goes nowhere; the id alone to stdout */
+	/* -q: RUN's output goes nowhere, as docker's; the id alone to stdout */
 	int out = a.quiet ? dup(1) : 1;
+	quiet_stderr = a.quiet ? fcntl(2, F_DUPFD_CLOEXEC, 3) : -1;
 	int null = a.quiet ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
 	if (null >= 0) {
 		dup2(null, 1);
+		dup2(null, 2);
 		close(null);
 	}
 	id = build_image(ctx->store, &a.o, &err);
+	if (quiet_stderr >= 0) {
+		dup2(quiet_stderr, 2);
+		close(quiet_stderr);
+		quiet_stderr = -1;
+	}
 	if (id)
 		code = finish(&a, id, out);
 	else if (err.errnum == BUILD_RUN_FAILED)

@@ -570,3 +570,14 @@ in-gz"
 	holt rmi steps:1 "$result" >/dev/null
 	holt builder prune >/dev/null
 }
+
+@test "build -q prints the image id alone: RUN's output, to stdout or stderr, goes nowhere" {
+	run_holt build -q -t quiet:1 - <<<$'FROM testimg:1\nRUN echo to-stdout; echo to-stderr >&2'
+	check_status 0
+	[[ $output =~ ^(sha256:)?[0-9a-f]{64}$ ]] || { show_run; false; }
+	[[ $stderr != *to-std* ]] || { show_run; false; }
+	run_holt build -q - <<<$'FROM testimg:1\nRUN echo doomed >&2; exit 3'
+	check_status 1
+	[ -z "$output" ] || { show_run; false; }
+	check_stderr_has "returned a non-zero code: 3"
+}
