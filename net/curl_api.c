@@ -1,17 +1,10 @@
 #include "net/curl_api.h"
+#include "core/base/dl.h"
 
 #include <dlfcn.h>
 #include <stdbool.h>
 
 static const char libcurl_name[] = "libcurl.so.4";
-
-static bool resolve(void *lib, void *slot, const char *name)
-{
-	void *sym = dlsym(lib, name);
-	/* POSIX dlsym returns data pointers; function pointers have the same representation. */
-	*(void **)slot = sym;
-	return sym != NULL;
-}
 
 const struct curl_api *curl_api(struct holt_err *err)
 {
@@ -26,19 +19,19 @@ const struct curl_api *curl_api(struct holt_err *err)
 				    libcurl_name, dlerror()),
 		       NULL;
 	CURLcode (*global_init)(long) = NULL;
-	if (!resolve(lib, &global_init, "curl_global_init") ||
-	    !resolve(lib, &api.easy_init, "curl_easy_init") ||
-	    !resolve(lib, &api.easy_setopt, "curl_easy_setopt") ||
-	    !resolve(lib, &api.easy_perform, "curl_easy_perform") ||
-	    !resolve(lib, &api.easy_getinfo, "curl_easy_getinfo") ||
-	    !resolve(lib, &api.easy_cleanup, "curl_easy_cleanup") ||
-	    !resolve(lib, &api.easy_reset, "curl_easy_reset") ||
-	    !resolve(lib, &api.easy_strerror, "curl_easy_strerror") ||
-	    !resolve(lib, &api.easy_header, "curl_easy_header") ||
-	    !resolve(lib, &api.easy_escape, "curl_easy_escape") ||
-	    !resolve(lib, &api.free, "curl_free") ||
-	    !resolve(lib, &api.slist_append, "curl_slist_append") ||
-	    !resolve(lib, &api.slist_free_all, "curl_slist_free_all"))
+	if (!dl_resolve(lib, &global_init, "curl_global_init") ||
+	    !dl_resolve(lib, &api.easy_init, "curl_easy_init") ||
+	    !dl_resolve(lib, &api.easy_setopt, "curl_easy_setopt") ||
+	    !dl_resolve(lib, &api.easy_perform, "curl_easy_perform") ||
+	    !dl_resolve(lib, &api.easy_getinfo, "curl_easy_getinfo") ||
+	    !dl_resolve(lib, &api.easy_cleanup, "curl_easy_cleanup") ||
+	    !dl_resolve(lib, &api.easy_reset, "curl_easy_reset") ||
+	    !dl_resolve(lib, &api.easy_strerror, "curl_easy_strerror") ||
+	    !dl_resolve(lib, &api.easy_header, "curl_easy_header") ||
+	    !dl_resolve(lib, &api.easy_escape, "curl_easy_escape") ||
+	    !dl_resolve(lib, &api.free, "curl_free") ||
+	    !dl_resolve(lib, &api.slist_append, "curl_slist_append") ||
+	    !dl_resolve(lib, &api.slist_free_all, "curl_slist_free_all"))
 		return holt_err_set(err, 0, "%s is too old (7.83 or newer is needed): %s",
 				    libcurl_name, dlerror()),
 		       NULL;

@@ -1,4 +1,5 @@
 #include "core/base/crypto_api.h"
+#include "core/base/dl.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -10,14 +11,6 @@ static const char libcrypto_name[] = "libcrypto.so.3";
 
 static struct crypto_api api;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static bool resolve(void *lib, void *slot, const char *name)
-{
-	void *sym = dlsym(lib, name);
-	/* POSIX dlsym returns data pointers; function pointers have the same representation. */
-	*(void **)slot = sym;
-	return sym != NULL;
-}
 
 static __attribute__((noreturn)) void unusable(void)
 {
@@ -34,14 +27,14 @@ static __attribute__((noreturn)) void unusable(void)
 static void load(void)
 {
 	void *lib = dlopen(libcrypto_name, RTLD_NOW | RTLD_LOCAL);
-	if (!lib || !resolve(lib, &api.md_ctx_new, "EVP_MD_CTX_new") ||
-	    !resolve(lib, &api.md_ctx_free, "EVP_MD_CTX_free") ||
-	    !resolve(lib, &api.sha256, "EVP_sha256") ||
-	    !resolve(lib, &api.digest_init_ex, "EVP_DigestInit_ex") ||
-	    !resolve(lib, &api.digest_update, "EVP_DigestUpdate") ||
-	    !resolve(lib, &api.digest_final_ex, "EVP_DigestFinal_ex") ||
-	    !resolve(lib, &api.encode_block, "EVP_EncodeBlock") ||
-	    !resolve(lib, &api.decode_block, "EVP_DecodeBlock"))
+	if (!lib || !dl_resolve(lib, &api.md_ctx_new, "EVP_MD_CTX_new") ||
+	    !dl_resolve(lib, &api.md_ctx_free, "EVP_MD_CTX_free") ||
+	    !dl_resolve(lib, &api.sha256, "EVP_sha256") ||
+	    !dl_resolve(lib, &api.digest_init_ex, "EVP_DigestInit_ex") ||
+	    !dl_resolve(lib, &api.digest_update, "EVP_DigestUpdate") ||
+	    !dl_resolve(lib, &api.digest_final_ex, "EVP_DigestFinal_ex") ||
+	    !dl_resolve(lib, &api.encode_block, "EVP_EncodeBlock") ||
+	    !dl_resolve(lib, &api.decode_block, "EVP_DecodeBlock"))
 		unusable();
 }
 
