@@ -168,17 +168,28 @@ int nl_addr_add(int nl, int ifindex, struct in_addr addr, unsigned prefix, struc
 	return transact(nl, &m, "add an address", err);
 }
 
-int nl_route_default(int nl, struct in_addr gateway, struct holt_err *err)
+/* A default route through gateway (len bytes of family's address), out of interface oif
+ * when it is not 0. */
+static int route_default(int nl, unsigned char family, const void *gateway, size_t len, int oif,
+			 const char *what, struct holt_err *err)
 {
 	struct msg m;
 	struct rtmsg *rt = msg_start(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
-	rt->rtm_family = AF_INET;
+	rt->rtm_family = family;
 	rt->rtm_table = RT_TABLE_MAIN;
 	rt->rtm_protocol = RTPROT_BOOT;
 	rt->rtm_scope = RT_SCOPE_UNIVERSE;
 	rt->rtm_type = RTN_UNICAST;
-	attr_add(&m, RTA_GATEWAY, &gateway, sizeof gateway);
-	return transact(nl, &m, "add the default route", err);
+	attr_add(&m, RTA_GATEWAY, gateway, len);
+	if (oif)
+		attr_u32(&m, RTA_OIF, (unsigned)oif);
+	return transact(nl, &m, what, err);
+}
+
+int nl_route_default(int nl, struct in_addr gateway, struct holt_err *err)
+{
+	return route_default(nl, AF_INET, &gateway, sizeof gateway, 0, "add the default route",
+			     err);
 }
 
 int nl_addr6_add(int nl, int ifindex, const struct in6_addr *addr, unsigned prefix,
@@ -198,16 +209,8 @@ int nl_addr6_add(int nl, int ifindex, const struct in6_addr *addr, unsigned pref
 
 int nl_route6_default(int nl, int ifindex, const struct in6_addr *gateway, struct holt_err *err)
 {
-	struct msg m;
-	struct rtmsg *rt = msg_start(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
-	rt->rtm_family = AF_INET6;
-	rt->rtm_table = RT_TABLE_MAIN;
-	rt->rtm_protocol = RTPROT_BOOT;
-	rt->rtm_scope = RT_SCOPE_UNIVERSE;
-	rt->rtm_type = RTN_UNICAST;
-	attr_add(&m, RTA_GATEWAY, gateway, sizeof *gateway);
-	attr_u32(&m, RTA_OIF, (unsigned)ifindex);
-	return transact(nl, &m, "add the IPv6 default route", err);
+	return route_default(nl, AF_INET6, gateway, sizeof *gateway, ifindex,
+			     "add the IPv6 default route", err);
 }
 
 int nl_rule_sport(int nl, unsigned pref, struct in_addr src, uint16_t sport, unsigned table,
