@@ -67,6 +67,16 @@ int cmd_fail(struct holt_err *err);
 /* Prints "holt: error: <fmt...>" and returns HOLT_EXIT_ERROR. */
 int cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct json_object;
+/* What an inspect command shows for name, or NULL with err when there is none. */
+typedef struct json_object *cmd_inspect_find(struct cmd_ctx *ctx, const char *name, const void *arg,
+					     struct holt_err *err);
+/* The loop of inspect, network inspect and volume inspect: each of names (NULL-ended) as
+ * a row of --format's output; a name that fails is shown and the rest go on. Returns 0,
+ * or 125 when any failed. */
+int cmd_inspect_each(struct cmd_ctx *ctx, const char *format, char **names, cmd_inspect_find *find,
+		     const void *arg);
 /* Shows warnings and the library's log lines down to threshold (--log-level). */
 void cmd_log_start(enum holt_log_level threshold);
 

@@ -28,9 +28,10 @@ const struct cmd_info cmd_inspect_info = {
     .options = inspect_options,
 };
 
-static json_object *find(struct cmd_ctx *ctx, const char *name, const char *type,
-			 struct holt_err *err)
+static json_object *find_object(struct cmd_ctx *ctx, const char *name, const void *arg,
+				struct holt_err *err)
 {
+	const char *type = arg;
 	if (!type || strcmp(type, "container") == 0) {
 		struct holt_err e = {0};
 		cleanup_container struct container *c = container_lookup(ctx->store, name, &e);
@@ -65,8 +66,7 @@ static json_object *find(struct cmd_ctx *ctx, const char *name, const char *type
 int cmd_inspect(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	const char *format = NULL, *type = NULL;
-	struct holt_err err = {0};
-	int opt, ret = 0;
+	int opt;
 
 	while ((opt = cmd_getopt(argc, argv, &cmd_inspect_info)) != -1)
 		if (opt == 'f')
@@ -77,20 +77,25 @@ int cmd_inspect(int argc, char **argv, struct cmd_ctx *ctx)
 		return cmd_error("--type \"%s\": not container or image", type);
 	if (optind >= argc)
 		return cmd_error("inspect: name at least one container or image");
-	struct output *out = output_new_inspect(format, &err);
+	return cmd_inspect_each(ctx, format, argv + optind, find_object, type);
+}
+
+int cmd_inspect_each(struct cmd_ctx *ctx, const char *format, char **names, cmd_inspect_find *find,
+		     const void *arg)
+{
+	struct holt_err err = {0};
+	int ret = 0;
+	cleanup_output struct output *out = output_new_inspect(format, &err);
 	if (!out)
 		return cmd_fail(&err);
-	for (int i = optind; i < argc; i++) {
-		json_object *obj = find(ctx, argv[i], type, &err);
+	for (char **name = names; *name; name++) {
+		cleanup_json json_object *obj = find(ctx, *name, arg, &err);
 		if (!obj || output_row(out, obj, &err) < 0) {
 			cmd_fail(&err);
 			ret = HOLT_EXIT_ERROR;
 		}
-		if (obj)
-			json_object_put(obj);
 	}
 	if (output_flush(out, &err) < 0)
 		ret = cmd_fail(&err);
-	output_free(out);
 	return ret;
 }

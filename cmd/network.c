@@ -2,6 +2,7 @@
  * disconnect are here; rm and prune, which remove, are in cmd/network_rm.c. */
 #include "cmd/network.h"
 #include "cmd/cmd.h"
+#include "cmd/labels.h"
 #include "cmd/output.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
@@ -153,6 +154,13 @@ static json_object *network_json(struct cmd_ctx *ctx, const struct network *n)
 	return o;
 }
 
+static json_object *find_network(struct cmd_ctx *ctx, const char *name, const void *arg,
+				 struct holt_err *err)
+{
+	cleanup_network struct network *n = network_lookup(ctx->store, name, err);
+	return n ? network_json(ctx, n) : NULL;
+}
+
 static const struct cmd_option inspect_options[] = {
     {"format", 'f', "FORMAT", "json, or a Go TEMPLATE per network"},
     {NULL, 0, NULL, NULL},
@@ -167,31 +175,15 @@ const struct cmd_info cmd_network_inspect_info = {
 
 static int network_inspect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct holt_err err = {0};
 	const char *format = NULL;
-	int c, ret = 0;
+	int c;
 
 	while ((c = cmd_getopt(argc, argv, &cmd_network_inspect_info)) != -1)
 		if (c == 'f')
 			format = optarg;
 	if (optind >= argc)
 		return cmd_error("network inspect: name at least one network");
-	cleanup_output struct output *out = output_new_inspect(format, &err);
-	if (!out)
-		return cmd_fail(&err);
-	for (int i = optind; i < argc; i++) {
-		cleanup_network struct network *n = network_lookup(ctx->store, argv[i], &err);
-		if (!n) {
-			ret = cmd_fail(&err);
-			continue;
-		}
-		cleanup_json json_object *o = network_json(ctx, n);
-		if (output_row(out, o, &err) < 0)
-			return cmd_fail(&err);
-	}
-	if (output_flush(out, &err) < 0)
-		return cmd_fail(&err);
-	return ret;
+	return cmd_inspect_each(ctx, format, argv + optind, find_network, NULL);
 }
 
 static const struct cmd_option ls_options[] = {
@@ -209,19 +201,6 @@ const struct cmd_info cmd_network_ls_info = {
     .options = ls_options,
 };
 
-static bool has_label(const struct network *n, const char *want)
-{
-	size_t klen = strcspn(want, "=");
-	for (size_t i = 0; n->labels && n->labels[i]; i++) {
-		const char *l = n->labels[i];
-		if (strncmp(l, want, klen) || (l[klen] != '=' && l[klen] != '\0'))
-			continue;
-		if (!want[klen] || strcmp(l + klen, want + klen) == 0)
-			return true;
-	}
-	return false;
-}
-
 static int matches(const struct network *n, char *const *filters, bool *ok, struct holt_err *err)
 {
 	*ok = true;
@@ -232,7 +211,7 @@ static int matches(const struct network *n, char *const *filters, bool *ok, stru
 		else if (strncmp(f, "id=", 3) == 0)
 			*ok = strncmp(n->id, f + 3, strlen(f + 3)) == 0;
 		else if (strncmp(f, "label=", 6) == 0)
-			*ok = has_label(n, f + 6);
+			*ok = labels_match(n->labels, f + 6);
 		else if (strncmp(f, "driver=", 7) == 0)
 			*ok = strcmp(f + 7, "bridge") == 0;
 		else
@@ -247,12 +226,7 @@ static int matches(const struct network *n, char *const *filters, bool *ok, stru
 static json_object *ls_row(const struct network *n, bool trunc)
 {
 	json_object *o = json_object_new_object();
-	cleanup_free char *labels = xstrdup("");
-	for (size_t i = 0; n->labels && n->labels[i]; i++) {
-		char *more = xasprintf("%s%s%s", labels, i ? "," : "", n->labels[i]);
-		free(labels);
-		labels = more;
-	}
+	cleanup_free char *labels = labels_text(n->labels);
 	cleanup_free char *id = trunc ? xstrndup(n->id, 12) : xstrdup(n->id);
 	cleanup_free char *subnet = network_subnet_text(n);
 	json_object_object_add(o, "ID", json_object_new_string(id));

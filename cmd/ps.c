@@ -1,6 +1,7 @@
 /* `holt ps`: the containers, from their records alone (no namespace, no process to
  * ask), with "running" believed only while a monitor holds the container's lock. */
 #include "cmd/cmd.h"
+#include "cmd/labels.h"
 #include "cmd/output.h"
 #include "cmd/row_sort.h"
 #include "core/base/exitcode.h"
@@ -107,17 +108,6 @@ static char *command_text(const struct container *c, const struct image *img, bo
 	return xasprintf("\"%s\"", all);
 }
 
-static char *labels_text(char *const *labels)
-{
-	char *out = xstrdup("");
-	for (size_t i = 0; labels && labels[i]; i++) {
-		char *next = xasprintf("%s%s%s", out, i ? "," : "", labels[i]);
-		free(out);
-		out = next;
-	}
-	return out;
-}
-
 static unsigned long long tree_bytes;
 
 static int add_bytes(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -179,18 +169,6 @@ static json_object *row(const struct container *c, const struct image *img, bool
 	return r;
 }
 
-static bool label_matches(const struct container *c, const char *want)
-{
-	size_t klen = strcspn(want, "=");
-	for (char **l = c->config.labels; l && *l; l++) {
-		if (strncmp(*l, want, klen) || ((*l)[klen] != '=' && (*l)[klen] != '\0'))
-			continue;
-		if (!want[klen] || strcmp(*l + klen + 1, want + klen + 1) == 0)
-			return true;
-	}
-	return false;
-}
-
 static bool regex_matches(const char *pattern, const char *s)
 {
 	regex_t re;
@@ -216,7 +194,7 @@ static bool one_filter(const struct container *c, const char *key, const char *v
 	if (strcmp(key, "id") == 0)
 		return strncmp(c->id, val, strlen(val)) == 0;
 	if (strcmp(key, "label") == 0)
-		return label_matches(c, val);
+		return labels_match(c->config.labels, val);
 	if (strcmp(key, "ancestor") == 0)
 		return ancestor_matches(c, anc);
 	return c->state.status == STATUS_EXITED && c->state.exit_code == atoi(val);

@@ -2,6 +2,7 @@
  * prune, which remove, are in cmd/volume_rm.c. */
 #include "cmd/volume.h"
 #include "cmd/cmd.h"
+#include "cmd/labels.h"
 #include "cmd/output.h"
 #include "core/base/json.h"
 #include "core/base/util.h"
@@ -85,6 +86,13 @@ static json_object *volume_json(const struct volume *v)
 	return o;
 }
 
+static json_object *find_volume(struct cmd_ctx *ctx, const char *name, const void *arg,
+				struct holt_err *err)
+{
+	cleanup_volume struct volume *v = volume_lookup(ctx->store, name, err);
+	return v ? volume_json(v) : NULL;
+}
+
 static const struct cmd_option inspect_options[] = {
     {"format", 'f', "FORMAT", "json, or a Go TEMPLATE per volume"},
     {NULL, 0, NULL, NULL},
@@ -99,31 +107,15 @@ const struct cmd_info cmd_volume_inspect_info = {
 
 static int volume_inspect_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct holt_err err = {0};
 	const char *format = NULL;
-	int c, ret = 0;
+	int c;
 
 	while ((c = cmd_getopt(argc, argv, &cmd_volume_inspect_info)) != -1)
 		if (c == 'f')
 			format = optarg;
 	if (optind >= argc)
 		return cmd_error("volume inspect: name at least one volume");
-	cleanup_output struct output *out = output_new_inspect(format, &err);
-	if (!out)
-		return cmd_fail(&err);
-	for (int i = optind; i < argc; i++) {
-		cleanup_volume struct volume *v = volume_lookup(ctx->store, argv[i], &err);
-		if (!v) {
-			ret = cmd_fail(&err);
-			continue;
-		}
-		cleanup_json json_object *o = volume_json(v);
-		if (output_row(out, o, &err) < 0)
-			return cmd_fail(&err);
-	}
-	if (output_flush(out, &err) < 0)
-		return cmd_fail(&err);
-	return ret;
+	return cmd_inspect_each(ctx, format, argv + optind, find_volume, NULL);
 }
 
 static const struct cmd_option ls_options[] = {
@@ -140,19 +132,6 @@ const struct cmd_info cmd_volume_ls_info = {
     .options = ls_options,
 };
 
-static bool has_label(const struct volume *v, const char *want)
-{
-	size_t klen = strcspn(want, "=");
-	for (size_t i = 0; v->labels && v->labels[i]; i++) {
-		const char *l = v->labels[i];
-		if (strncmp(l, want, klen) || (l[klen] != '=' && l[klen] != '\0'))
-			continue;
-		if (!want[klen] || strcmp(l + klen, want + klen) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* Whether v passes every filter; dangling: not used by any container. */
 static int matches(struct cmd_ctx *ctx, const struct volume *v, char *const *filters, bool *ok,
 		   struct holt_err *err)
@@ -163,7 +142,7 @@ static int matches(struct cmd_ctx *ctx, const struct volume *v, char *const *fil
 		if (strncmp(f, "name=", 5) == 0) {
 			*ok = strstr(v->name, f + 5) != NULL;
 		} else if (strncmp(f, "label=", 6) == 0) {
-			*ok = has_label(v, f + 6);
+			*ok = labels_match(v->labels, f + 6);
 		} else if (strcmp(f, "dangling=true") == 0 || strcmp(f, "dangling=false") == 0) {
 			cleanup_strv char **users = NULL;
 			if (volume_users(ctx->store, v->name, &users, err) < 0)
@@ -182,15 +161,9 @@ static int matches(struct cmd_ctx *ctx, const struct volume *v, char *const *fil
 static json_object *ls_row(const struct volume *v)
 {
 	json_object *o = json_object_new_object();
-	cleanup_free char *labels = NULL;
-	for (size_t i = 0; v->labels && v->labels[i]; i++) {
-		char *more =
-		    labels ? xasprintf("%s,%s", labels, v->labels[i]) : xstrdup(v->labels[i]);
-		free(labels);
-		labels = more;
-	}
+	cleanup_free char *labels = labels_text(v->labels);
 	json_object_object_add(o, "Driver", json_object_new_string("local"));
-	json_object_object_add(o, "Labels", json_object_new_string(labels ? labels : ""));
+	json_object_object_add(o, "Labels", json_object_new_string(labels));
 	json_object_object_add(o, "Mountpoint", json_object_new_string(v->mountpoint));
 	json_object_object_add(o, "Name", json_object_new_string(v->name));
 	json_object_object_add(o, "Scope", json_object_new_string("local"));

@@ -177,6 +177,12 @@ ps_names()
 	check_holt_error "color=blue"
 }
 
+@test "ps --filter label=KEY=VALUE does not match a label KEY that has no value" {
+	holt create --name fl -l flag "$IMG" true >/dev/null
+	[ "$(ps_names -a --filter label=flag)" = "fl" ]
+	[ "$(ps_names -a --filter label=flag=x)" = "" ]
+}
+
 @test "ps --format json: one JSON object a line, with Names, State, ID, Image" {
 	local j1
 	j1=$(holt run -d --name j1 "$IMG" sleep 60)
