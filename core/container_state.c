@@ -129,16 +129,11 @@ static int lock_monitor(struct container *c, int how, struct holt_err *err)
 	if ((mkdir(parent, 0700) < 0 && errno != EEXIST) ||
 	    (mkdir(c->run_dir, 0700) < 0 && errno != EEXIST))
 		return holt_err_set(err, errno, "create \"%s\"", c->run_dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return holt_err_set(err, errno, "open \"%s\"", path);
-	while (flock(fd, how) < 0)
-		if (errno != EINTR) {
-			int e = errno;
-			close(fd);
-			errno = e;
-			return e == EWOULDBLOCK ? -1 : holt_err_set(err, e, "lock \"%s\"", path);
-		}
+	int fd = file_lock(path, how, err);
+	if (fd < 0 && errno == EWOULDBLOCK) {
+		holt_err_release(err); /* held: the caller's answer, not an error */
+		errno = EWOULDBLOCK;
+	}
 	return fd;
 }
 

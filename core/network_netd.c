@@ -54,15 +54,7 @@ int netd_lock(const char *dir, struct holt_err *err)
 	cleanup_free char *path = xasprintf("%s/lock", dir);
 	if (mkdir_p(dir, 0700) < 0)
 		return holt_err_set(err, errno, "create \"%s\"", dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return holt_err_set(err, errno, "open \"%s\"", path);
-	if (flock(fd, LOCK_EX) < 0) {
-		int e = errno;
-		close(fd);
-		return holt_err_set(err, e, "lock \"%s\"", path);
-	}
-	return fd;
+	return file_lock(path, LOCK_EX, err);
 }
 
 static bool comm_is(pid_t pid, const char *want)

@@ -2,6 +2,7 @@
  * trusted only when its comm is holt-pause and its user namespace is owned by us, so a
  * stale file after a reboot or pid reuse is recognised and replaced. */
 #include "core/ns_holder.h"
+#include "core/base/file.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -96,15 +97,7 @@ int ns_holder_join(const char *runroot, char **single_reason, struct holt_err *e
 int ns_holder_lock(const char *runroot, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/pause.lock", runroot);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return holt_err_set(err, errno, "open \"%s\"", path);
-	if (flock(fd, LOCK_EX) < 0) {
-		int e = errno;
-		close(fd);
-		return holt_err_set(err, e, "lock \"%s\"", path);
-	}
-	return fd;
+	return file_lock(path, LOCK_EX, err);
 }
 
 /* ps shows the argv a process started with: the command that left this one behind (an

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,4 +123,20 @@ unsigned long long disk_usage(const char *path)
 	usage_sum = 0;
 	nftw(path, add_usage, 16, FTW_PHYS);
 	return usage_sum;
+}
+
+int file_lock(const char *path, int how, struct holt_err *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return holt_err_set(err, errno, "open \"%s\"", path);
+	while (flock(fd, how) < 0)
+		if (errno != EINTR) {
+			int e = errno;
+			close(fd);
+			holt_err_set(err, e, "lock \"%s\"", path);
+			errno = e;
+			return -1;
+		}
+	return fd;
 }

@@ -11,6 +11,9 @@
 /* Writes data to path atomically: to a new file in tmp_dir (NULL: path's directory, which
  * must be on path's filesystem), fsynced when sync, then renamed over path. On failure
  * nothing is left behind and err names path with the errno of the step that failed. */
+/* path (made 0600 when missing) open and flock()ed with how (LOCK_EX, LOCK_EX | LOCK_NB):
+ * its fd, or -1 with err, and errno EWOULDBLOCK when LOCK_NB found it held. */
+int file_lock(const char *path, int how, struct holt_err *err);
 int write_file_atomic(const char *path, const char *tmp_dir, const void *data, size_t len,
 		      bool sync, struct holt_err *err);
 
