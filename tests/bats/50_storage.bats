@@ -141,6 +141,37 @@ driver_roundtrip()
 	! pgrep -u "$(id -u)" -f "fuse-overlayfs.*$HOLT_ROOT" || { echo "fuse-overlayfs left running"; false; }
 }
 
+@test "a fuse-overlayfs that fails is reported with what it said, and leaves nothing" {
+	fuse_or_skip
+	local fake=$BATS_TEST_TMPDIR/bin before
+	mkdir -p "$fake"
+	printf '#!/bin/sh\necho "no such option: bogus" >&2\nexit 3\n' >"$fake/fuse-overlayfs"
+	chmod +x "$fake/fuse-overlayfs"
+	before=$(store_listing)
+	PATH="$fake:$PATH" run_holt --storage-driver fuse-overlayfs run --rm "$IMG" true
+	check_status 125
+	check_stderr_matches "fuse-overlayfs on .*: failed with status 3: no such option: bogus"
+	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_no_containers
+}
+
+@test "a ^C to holt's process group does not reach fuse-overlayfs, which serves the root" {
+	fuse_or_skip
+	local out=$BATS_TEST_TMPDIR/out pid i
+	# its own session, so that the signal below goes to holt's group alone, as a ^C does
+	setsid "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" --storage-driver fuse-overlayfs \
+		run --rm "$IMG" sh -c 'trap "echo got" INT; echo ready; sleep 1
+			echo x >/written-after && echo alive' >"$out" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q ready "$out" && break
+		sleep 0.05
+	done
+	kill -INT -- "-$pid"
+	wait "$pid" || true
+	grep -v "$NOSUB_WARNING_RE" "$out" | grep -qx alive || { cat "$out"; false; }
+}
+
 @test "--storage-driver vfs: a copy" {
 	local before
 	before=$(layers_listing)
