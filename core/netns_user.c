@@ -152,7 +152,7 @@ static int start_proxy(const struct container *c, char *const *exposed, int pidf
 	pid_t pid = port_proxy_start(&cfg, err);
 	if (pid < 0)
 		return -1;
-	if (netns_record_ports(c, maps, n, err) < 0) {
+	if (netns_record_ports(c, maps, n, cfg.ipv6, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;

@@ -352,8 +352,9 @@ print(a.recv(100).decode(), b.recv(100).decode())
 PY
 	check_output "echo: from-a echo: from-b"
 	run_holt port udp
-	check_output "$(printf '53/udp -> 127.0.0.1:%s\n54/udp -> 0.0.0.0:%s' "$p1" "$p2")"
-	if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	check_output "53/udp -> 127.0.0.1:$p1
+$(every_address "$p2" 54/udp)"
+	if host_ipv6; then
 		run udp_ask ::1 "$p2"
 		check_output "echo: hi"
 	fi

@@ -46,6 +46,21 @@ wait_no_net_procs()
 	return 1
 }
 
+# The host has IPv6 when something can bind its ::1: holt then listens on [::] too for a
+# port published on every address.
+host_ipv6()
+{
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null
+}
+
+# every_address PORT CTR/PROTO: what `holt port` prints for CTR/PROTO published on every
+# address at host port PORT, as docker does: 0.0.0.0, and [::] where the host has IPv6.
+every_address()
+{
+	printf '%s -> 0.0.0.0:%s' "$2" "$1"
+	if host_ipv6; then printf '\n%s -> [::]:%s' "$2" "$1"; fi
+}
+
 # udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
 udp_ask()
 {
