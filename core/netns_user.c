@@ -78,6 +78,23 @@ static int write_etc(const struct container *c, const struct network *n, struct 
 	return 0;
 }
 
+/* docker's IPv6 fields of an endpoint: empty on a network without --ipv6. */
+static void add_addresses6(json_object *e, const struct network *n, struct in_addr addr)
+{
+	char a6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
+	if (n->ipv6) {
+		struct in6_addr x;
+		network_addr6(n, addr, &x);
+		inet_ntop(AF_INET6, &x, a6, sizeof a6);
+		network_addr6(n, n->gateway, &x);
+		inet_ntop(AF_INET6, &x, gw6, sizeof gw6);
+	}
+	json_object_object_add(e, "GlobalIPv6Address", json_object_new_string(a6));
+	json_object_object_add(e, "GlobalIPv6PrefixLen",
+			       json_object_new_int(n->ipv6 ? (int)n->prefix6 : 0));
+	json_object_object_add(e, "IPv6Gateway", json_object_new_string(gw6));
+}
+
 /* <run_dir>/networks.json, for inspect: the container's address on each network while
  * it runs; addr NULL: forgets network n, which it left. */
 static int record(const struct container *c, const struct network *n, const struct in_addr *addr,
@@ -98,6 +115,7 @@ static int record(const struct container *c, const struct network *n, const stru
 		json_object_object_add(e, "IPAddress", json_object_new_string(a));
 		json_object_object_add(e, "IPPrefixLen", json_object_new_int((int)n->prefix));
 		json_object_object_add(e, "Gateway", json_object_new_string(gw));
+		add_addresses6(e, n, *addr);
 		json_object_object_add(rec, n->name, e);
 	} else
 		json_object_object_del(rec, n->name);
@@ -279,6 +297,9 @@ json_object *netns_user_settings(const struct container *c, json_object *top)
 			json_object_object_add(e, "IPAddress", json_object_new_string(""));
 			json_object_object_add(e, "IPPrefixLen", json_object_new_int(0));
 			json_object_object_add(e, "Gateway", json_object_new_string(""));
+			json_object_object_add(e, "GlobalIPv6Address", json_object_new_string(""));
+			json_object_object_add(e, "GlobalIPv6PrefixLen", json_object_new_int(0));
+			json_object_object_add(e, "IPv6Gateway", json_object_new_string(""));
 		} else
 			json_object_get(e);
 		cleanup_strv char **aliases = container_net_aliases_on(&c->config.net, name);

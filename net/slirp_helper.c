@@ -333,11 +333,11 @@ static int start_slirp(struct helper *h, const struct slirp_net *net, const char
 	    .vhost = net->gateway,
 	    .vnameserver = net->dns,
 	    .in6_enabled = net->ipv6,
-	    .vprefix_len = SLIRP_PREFIX6,
+	    .vprefix_addr6 = net->network6,
+	    .vprefix_len = (uint8_t)net->prefix6,
+	    .vhost6 = net->gateway6,
+	    .vnameserver6 = net->dns6,
 	};
-	inet_pton(AF_INET6, SLIRP_NETWORK6, &sc.vprefix_addr6);
-	inet_pton(AF_INET6, SLIRP_GATEWAY6, &sc.vhost6);
-	inet_pton(AF_INET6, SLIRP_DNS6, &sc.vnameserver6);
 	/* no DHCP is served to anyone: addresses are set statically; this one is unused */
 	sc.vdhcp_start.s_addr = htonl(ntohl(net->network.s_addr) + 15);
 	if (use_resolv_conf(resolv_conf, err) < 0 || !(h->api = slirp_api(err)))
@@ -350,10 +350,13 @@ static int start_slirp(struct helper *h, const struct slirp_net *net, const char
 
 void slirp_net_default(struct slirp_net *net, bool ipv6)
 {
-	*net = (struct slirp_net){.prefix = SLIRP_PREFIX, .ipv6 = ipv6};
+	*net = (struct slirp_net){.prefix = SLIRP_PREFIX, .ipv6 = ipv6, .prefix6 = SLIRP_PREFIX6};
 	inet_pton(AF_INET, SLIRP_NETWORK, &net->network);
 	inet_pton(AF_INET, SLIRP_GATEWAY, &net->gateway);
 	inet_pton(AF_INET, SLIRP_DNS, &net->dns);
+	inet_pton(AF_INET6, SLIRP_NETWORK6, &net->network6);
+	inet_pton(AF_INET6, SLIRP_GATEWAY6, &net->gateway6);
+	inet_pton(AF_INET6, SLIRP_DNS6, &net->dns6);
 }
 
 void slirp_helper_serve(int tap, int ready, const struct slirp_net *net, const char *resolv_conf,
