@@ -161,12 +161,8 @@ static int start_proxy(const struct container *c, char *const *exposed, int pidf
 		return -1;
 	if (!n)
 		return 0;
-	struct port_proxy_config cfg = {.maps = maps,
-					.n = n,
-					.pidfd = pidfd,
-					.ctr = addr,
-					.ipv6 = netns_host_ipv6(),
-					.udp = true};
+	struct port_proxy_config cfg = {
+	    .maps = maps, .n = n, .pidfd = pidfd, .ctr = addr, .ipv6 = netns_host_ipv6()};
 	pid_t pid = port_proxy_start(&cfg, err);
 	if (pid < 0)
 		return -1;

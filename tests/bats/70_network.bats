@@ -333,6 +333,27 @@ PEER_SERVER='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/p
 	check_output "hello from the host"
 }
 
+@test "a published UDP port shows the container the client's address, not the gateway" {
+	local p host_ip
+	p=$(free_port)
+	holt run -d --name upeer -p "$p:53/udp" "$IMG" holt-test-tool udp-echo 53
+	run udp_ask 127.0.0.1 "$p" "peer?"
+	check_output "peer: 127.0.0.1"
+	host_ip=$(host_ipv4)
+	if [ -n "$host_ip" ]; then
+		run udp_ask "$host_ip" "$p" "peer?"
+		check_output "peer: $host_ip"
+	fi
+	if host_ipv6; then
+		# over IPv4 to the container: ::1 is the host's loopback, 127.0.0.1
+		run udp_ask ::1 "$p" "peer?"
+		check_output "peer: 127.0.0.1"
+	fi
+	# and the datagrams still flow both ways
+	run udp_ask 127.0.0.1 "$p"
+	check_output "echo: hi"
+}
+
 # --- IPv6, where the host has it ---------------------------------------------------------
 
 # The host has IPv6 when something can bind its ::1.

@@ -364,6 +364,15 @@ $(every_address "$p2" 54/udp)"
 		run udp_ask ::1 "$p2"
 		check_output "echo: hi"
 	fi
+	# the container sees each client's own address
+	run udp_ask 127.0.0.1 "$p2" "peer?"
+	check_output "peer: 127.0.0.1"
+	local host_ip
+	host_ip=$(host_ipv4)
+	if [ -n "$host_ip" ]; then
+		run udp_ask "$host_ip" "$p2" "peer?"
+		check_output "peer: $host_ip"
+	fi
 	# a UDP port in use is refused before the container starts
 	run_holt run --rm --network app -p "127.0.0.1:$p1:53/udp" "$IMG" touch /ran
 	check_status 125

@@ -46,6 +46,12 @@ wait_no_net_procs()
 	return 1
 }
 
+# The host's first global IPv4 address, or nothing.
+host_ipv4()
+{
+	ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1
+}
+
 # The host has IPv6 when something can bind its ::1: holt then listens on [::] too for a
 # port published on every address.
 host_ipv6()
@@ -61,15 +67,16 @@ every_address()
 	if host_ipv6; then printf '\n%s -> [::]:%s' "$2" "$1"; fi
 }
 
-# udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
+# udp_ask HOST PORT [TEXT]: sends TEXT (default "hi") until an answer comes (10 s at
+# most), prints it.
 udp_ask()
 {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$1" "$2" "${3:-hi}" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(0.2)
 for _ in range(50):
-    s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
+    s.sendto(sys.argv[3].encode(), (sys.argv[1], int(sys.argv[2])))
     try:
         print(s.recv(100).decode())
         break
