@@ -65,11 +65,17 @@ static int write_etc(const struct container *c, const struct network *n, struct 
 		     struct holt_err *err)
 {
 	char a[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], dns[INET_ADDRSTRLEN];
+	char a6[INET6_ADDRSTRLEN];
+	struct in6_addr addr6;
 	inet_ntop(AF_INET, &addr, a, sizeof a);
 	inet_ntop(AF_INET, &n->gateway, gw, sizeof gw);
 	inet_ntop(AF_INET, &n->dns, dns, sizeof dns);
-	cleanup_free char *hosts =
-	    container_net_hosts_user(&c->config.net, c->config.hostname, c->name, a, gw);
+	if (n->ipv6) {
+		network_addr6(n, addr, &addr6);
+		inet_ntop(AF_INET6, &addr6, a6, sizeof a6);
+	}
+	cleanup_free char *hosts = container_net_hosts_user(&c->config.net, c->config.hostname,
+							    c->name, a, n->ipv6 ? a6 : NULL, gw);
 	cleanup_free char *host_text = container_net_host_resolv_text();
 	cleanup_free char *resolv = container_net_resolv_user(&c->config.net, host_text, dns);
 	if (rewrite(c->dir, "hosts", hosts, err) < 0 ||

@@ -413,8 +413,9 @@ $(every_address "$p2" 54/udp)"
 	holt run -d --network six --name srv6 --network-alias alias6 "$IMG" sh -c \
 		'mkdir /w && echo over-ipv6 >/w/index.html && exec busybox httpd -f -p 80 -h /w' \
 		>/dev/null
-	run_holt exec srv6 sh -c 'ip -6 addr show eth0 scope global; ip -6 route'
+	run_holt exec srv6 sh -c 'ip -6 addr show eth0 scope global; ip -6 route; cat /etc/hosts'
 	check_status 0
+	[[ $output =~ fd42:4242:1::2[[:space:]].*srv6 ]] || { show_run; false; }
 	check_output_has "inet6 fd42:4242:1::2/64 scope global"
 	check_output_has "default via fd42:4242:1::1 dev eth0"
 	# the address is fixed: no second one from the helper's router advertisements

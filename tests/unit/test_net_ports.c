@@ -144,6 +144,11 @@ static void test_etc_files(void)
 	       strstr(hosts, "10.1.2.3\tdb\n") && strstr(hosts, "10.0.2.2\tgw\n") &&
 	       strstr(hosts, "::1\tv6\n"),
 	   "slirp hosts: %s", hosts);
+	cleanup_free char *user =
+	    container_net_hosts_user(&n, "h1", "web", "10.89.0.2", "fd42::2", "10.89.0.1");
+	ok(strstr(user, "10.89.0.2\th1 web\nfd42::2\th1 web\n") &&
+	       strstr(user, "10.89.0.1\thost.containers.internal"),
+	   "user network hosts, with the IPv6 address: %s", user);
 	cleanup_free char *none = container_net_hosts(NETWORK_NONE, &n, "h1", "web");
 	ok(strstr(none, "127.0.1.1\th1 web\n") && !strstr(none, "host.containers.internal") &&
 	       strstr(none, "127.0.0.1\tgw\n"),
@@ -202,7 +207,7 @@ static void test_aliases(void)
 
 int main(void)
 {
-	plan(43);
+	plan(44);
 	test_parse_good();
 	test_parse_bad();
 	test_exposed_and_json();
