@@ -1,5 +1,6 @@
 /* The net helper: one process per container running libslirp's loop between the
- * container's tap and the host's sockets, host forwards for the published ports. */
+ * container's tap and the host's sockets, and the port proxy (net/port_proxy.h) for
+ * the published ports. */
 #ifndef HOLT_NET_SLIRP_HELPER_H
 #define HOLT_NET_SLIRP_HELPER_H
 
