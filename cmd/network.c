@@ -39,11 +39,14 @@ enum {
 };
 
 static const struct cmd_option create_options[] = {
-    {"subnet", OPT_SUBNET, "CIDR", "its IPv4 subnet (default: the first free 10.89.N.0/24)"},
-    {"gateway", OPT_GATEWAY, "IP", "its gateway, the way out (default: the subnet's first)"},
+    {"subnet", OPT_SUBNET, "CIDR",
+     "its IPv4 subnet (default: the first free 10.89.N.0/24); given again with --ipv6, its "
+     "IPv6 one (default: a random fdXX:XXXX:XXXX::/64)"},
+    {"gateway", OPT_GATEWAY, "IP",
+     "its IPv4 gateway, the way out (default: the subnet's first); the IPv6 one is at the "
+     "same place in the IPv6 subnet"},
     {"internal", OPT_INTERNAL, NULL, "no traffic leaves the network"},
-    {"ipv6", OPT_IPV6, NULL,
-     "refused: user networks carry IPv4 only (the default network has IPv6)"},
+    {"ipv6", OPT_IPV6, NULL, "an IPv6 subnet too: containers get an address in each"},
     {"label", OPT_LABEL, "KEY=VALUE", "set a label on the network"},
     {"driver", 'd', "bridge", "the network driver (only bridge)"},
     {NULL, 0, NULL, NULL},
@@ -64,16 +67,25 @@ static int network_create_cmd(int argc, char **argv, struct cmd_ctx *ctx)
 	int c;
 
 	while ((c = cmd_getopt(argc, argv, &cmd_network_create_info)) != -1) {
-		if (c == OPT_SUBNET)
-			spec.subnet = optarg;
-		else if (c == OPT_GATEWAY)
+		if (c == OPT_SUBNET) {
+			/* docker's way: --subnet once per family */
+			const char **family = strchr(optarg, ':') ? &spec.subnet6 : &spec.subnet;
+			if (*family)
+				return cmd_error("network create: --subnet \"%s\": one subnet of "
+						 "each family",
+						 optarg);
+			*family = optarg;
+		} else if (c == OPT_GATEWAY) {
+			if (strchr(optarg, ':'))
+				return cmd_error("network create: --gateway \"%s\": the IPv6 "
+						 "gateway is the IPv4 gateway's place in the IPv6 "
+						 "subnet; give the IPv4 one",
+						 optarg);
 			spec.gateway = optarg;
-		else if (c == OPT_INTERNAL)
+		} else if (c == OPT_INTERNAL)
 			spec.internal = true;
 		else if (c == OPT_IPV6)
-			return cmd_error("network create: --ipv6: holt's user networks carry IPv4 "
-					 "only (the default network has IPv6 where the host has "
-					 "it, and published ports answer on [::] for both)");
+			spec.ipv6 = true;
 		else if (c == OPT_LABEL) {
 			if (!*optarg || *optarg == '=')
 				return cmd_error("network create: --label \"%s\": the key is empty",
@@ -116,6 +128,16 @@ static json_object *containers_json(struct cmd_ctx *ctx, const struct network *n
 		json_object *e = json_object_new_object();
 		json_object_object_add(e, "Name", json_object_new_string(list[i]->name));
 		json_object_object_add(e, "IPv4Address", json_object_new_string(cidr));
+		cleanup_free char *cidr6 = xstrdup("");
+		if (n->ipv6) {
+			struct in6_addr a6;
+			char t6[INET6_ADDRSTRLEN];
+			network_addr6(n, addr, &a6);
+			inet_ntop(AF_INET6, &a6, t6, sizeof t6);
+			free(cidr6);
+			cidr6 = xasprintf("%s/%u", t6, n->prefix6);
+		}
+		json_object_object_add(e, "IPv6Address", json_object_new_string(cidr6));
 		json_object_object_add(o, list[i]->id, e);
 	}
 	container_list_free(list, count);
@@ -136,6 +158,17 @@ static json_object *network_json(struct cmd_ctx *ctx, const struct network *n)
 	json_object_object_add(config, "Subnet", json_object_new_string(subnet));
 	json_object_object_add(config, "Gateway", json_object_new_string(gw));
 	json_object_array_add(configs, config);
+	if (n->ipv6) {
+		struct in6_addr gw6;
+		char gw6_text[INET6_ADDRSTRLEN];
+		cleanup_free char *subnet6 = network_subnet6_text(n);
+		json_object *config6 = json_object_new_object();
+		network_addr6(n, n->gateway, &gw6);
+		inet_ntop(AF_INET6, &gw6, gw6_text, sizeof gw6_text);
+		json_object_object_add(config6, "Subnet", json_object_new_string(subnet6));
+		json_object_object_add(config6, "Gateway", json_object_new_string(gw6_text));
+		json_object_array_add(configs, config6);
+	}
 	json_object_object_add(ipam, "Driver", json_object_new_string("default"));
 	json_object_object_add(ipam, "Options", json_object_new_object());
 	json_object_object_add(ipam, "Config", configs);
@@ -144,7 +177,7 @@ static json_object *network_json(struct cmd_ctx *ctx, const struct network *n)
 	json_object_object_add(o, "Created", json_object_new_string(n->created));
 	json_object_object_add(o, "Scope", json_object_new_string("local"));
 	json_object_object_add(o, "Driver", json_object_new_string("bridge"));
-	json_object_object_add(o, "EnableIPv6", json_object_new_boolean(false));
+	json_object_object_add(o, "EnableIPv6", json_object_new_boolean(n->ipv6));
 	json_object_object_add(o, "IPAM", ipam);
 	json_object_object_add(o, "Internal", json_object_new_boolean(n->internal));
 	json_object_object_add(o, "Attachable", json_object_new_boolean(false));
@@ -235,7 +268,7 @@ static json_object *ls_row(const struct network *n, bool trunc)
 	json_object_object_add(o, "Scope", json_object_new_string("local"));
 	json_object_object_add(o, "Subnet", json_object_new_string(subnet));
 	json_object_object_add(o, "Internal", json_object_new_boolean(n->internal));
-	json_object_object_add(o, "IPv6", json_object_new_boolean(false));
+	json_object_object_add(o, "IPv6", json_object_new_boolean(n->ipv6));
 	json_object_object_add(o, "Labels", json_object_new_string(labels));
 	json_object_object_add(o, "CreatedAt", json_object_new_string(n->created));
 	return o;

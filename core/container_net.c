@@ -258,12 +258,17 @@ static const char *host_gateway(enum container_network mode)
 }
 
 static char *hosts_text(bool outside, const struct container_net *n, const char *hostname,
-			const char *name, const char *self, const char *gateway)
+			const char *name, const char *self, const char *self6, const char *gateway)
 {
 	char *text = xasprintf("127.0.0.1\tlocalhost\n"
 			       "::1\tlocalhost ip6-localhost ip6-loopback\n"
 			       "%s\t%s %s\n",
 			       self, hostname, name);
+	if (self6) {
+		char *more = xasprintf("%s%s\t%s %s\n", text, self6, hostname, name);
+		free(text);
+		text = more;
+	}
 	if (outside) {
 		char *more = xasprintf("%s%s\thost.containers.internal host.docker.internal\n",
 				       text, gateway);
@@ -287,13 +292,14 @@ char *container_net_hosts(enum container_network mode, const struct container_ne
 {
 	bool slirp = mode == NETWORK_SLIRP || mode == NETWORK_CONTAINER || mode == NETWORK_USER;
 	return hosts_text(mode != NETWORK_NONE, n, hostname, name,
-			  slirp ? SLIRP_ADDRESS : "127.0.1.1", host_gateway(mode));
+			  slirp ? SLIRP_ADDRESS : "127.0.1.1", NULL, host_gateway(mode));
 }
 
 char *container_net_hosts_user(const struct container_net *n, const char *hostname,
-			       const char *name, const char *addr, const char *gateway)
+			       const char *name, const char *addr, const char *addr6,
+			       const char *gateway)
 {
-	return hosts_text(true, n, hostname, name, addr, gateway);
+	return hosts_text(true, n, hostname, name, addr, addr6, gateway);
 }
 
 static void append(char **text, const char *more)

@@ -63,9 +63,11 @@ void container_net_from_json(json_object *host, enum container_network *mode,
 /* /etc/hosts for a container with this hostname and name. */
 char *container_net_hosts(enum container_network mode, const struct container_net *n,
 			  const char *hostname, const char *name);
-/* The same on a user network: the container at addr, the host at gateway. */
+/* The same on a user network: the container at addr (and addr6 on an --ipv6 one, else
+ * NULL), the host at gateway. */
 char *container_net_hosts_user(const struct container_net *n, const char *hostname,
-			       const char *name, const char *addr, const char *gateway);
+			       const char *name, const char *addr, const char *addr6,
+			       const char *gateway);
 /* /etc/resolv.conf from the host's (host_text): its nameservers, with those on the
  * host's loopback (unreachable from a container) replaced by slirp's resolver; --dns,
  * --dns-search, --dns-option replace theirs. */

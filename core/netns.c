@@ -54,12 +54,15 @@ int netns_ports_to_publish(const struct container *c, char *const *exposed, stru
 	return ports_choose_free(*maps, *n, err);
 }
 
-int netns_record_ports(const struct container *c, const struct port_map *maps, size_t n,
+int netns_record_ports(const struct container *c, const struct port_map *maps, size_t n, bool ipv6,
 		       struct holt_err *err)
 {
+	cleanup_free struct port_map *bound = NULL;
+	size_t n_bound;
+	ports_bound(maps, n, ipv6, &bound, &n_bound);
 	cleanup_free char *path = xasprintf("%s/ports.json", c->run_dir);
 	cleanup_free char *tmp = xasprintf("%s/ports.json.tmp", c->run_dir);
-	cleanup_json json_object *obj = ports_to_json(maps, n);
+	cleanup_json json_object *obj = ports_to_json(bound, n_bound);
 	const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
 	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text, strlen(text)) < 0 || rename(tmp, path) < 0)
@@ -95,7 +98,7 @@ int netns_start(const struct container *c, char *const *exposed, int tap, int so
 	pid_t pid = slirp_helper_start(&cfg, err);
 	if (pid < 0)
 		return -1;
-	if (n && netns_record_ports(c, maps, n, err) < 0) {
+	if (n && netns_record_ports(c, maps, n, ipv6, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;

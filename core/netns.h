@@ -29,8 +29,9 @@ bool netns_host_ipv6(void);
 /* The ports to publish: -p's, with -P's and the unnumbered ones given free host ports. */
 int netns_ports_to_publish(const struct container *c, char *const *exposed, struct port_map **maps,
 			   size_t *n, struct holt_err *err);
-/* Records them in the runtime dir, for ps, port and inspect. */
-int netns_record_ports(const struct container *c, const struct port_map *maps, size_t n,
+/* Records them in the runtime dir, for ps, port and inspect, as the host binds them:
+ * those for every address on 0.0.0.0 and, with ipv6, on [::] too. */
+int netns_record_ports(const struct container *c, const struct port_map *maps, size_t n, bool ipv6,
 		       struct holt_err *err);
 
 /* Opens the network namespace of the running container c->config.net.container names,

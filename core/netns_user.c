@@ -65,17 +65,40 @@ static int write_etc(const struct container *c, const struct network *n, struct 
 		     struct holt_err *err)
 {
 	char a[INET_ADDRSTRLEN], gw[INET_ADDRSTRLEN], dns[INET_ADDRSTRLEN];
+	char a6[INET6_ADDRSTRLEN];
+	struct in6_addr addr6;
 	inet_ntop(AF_INET, &addr, a, sizeof a);
 	inet_ntop(AF_INET, &n->gateway, gw, sizeof gw);
 	inet_ntop(AF_INET, &n->dns, dns, sizeof dns);
-	cleanup_free char *hosts =
-	    container_net_hosts_user(&c->config.net, c->config.hostname, c->name, a, gw);
+	if (n->ipv6) {
+		network_addr6(n, addr, &addr6);
+		inet_ntop(AF_INET6, &addr6, a6, sizeof a6);
+	}
+	cleanup_free char *hosts = container_net_hosts_user(&c->config.net, c->config.hostname,
+							    c->name, a, n->ipv6 ? a6 : NULL, gw);
 	cleanup_free char *host_text = container_net_host_resolv_text();
 	cleanup_free char *resolv = container_net_resolv_user(&c->config.net, host_text, dns);
 	if (rewrite(c->dir, "hosts", hosts, err) < 0 ||
 	    rewrite(c->dir, "resolv.conf", resolv, err) < 0)
 		return -1;
 	return 0;
+}
+
+/* docker's IPv6 fields of an endpoint: empty on a network without --ipv6. */
+static void add_addresses6(json_object *e, const struct network *n, struct in_addr addr)
+{
+	char a6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
+	if (n->ipv6) {
+		struct in6_addr x;
+		network_addr6(n, addr, &x);
+		inet_ntop(AF_INET6, &x, a6, sizeof a6);
+		network_addr6(n, n->gateway, &x);
+		inet_ntop(AF_INET6, &x, gw6, sizeof gw6);
+	}
+	json_object_object_add(e, "GlobalIPv6Address", json_object_new_string(a6));
+	json_object_object_add(e, "GlobalIPv6PrefixLen",
+			       json_object_new_int(n->ipv6 ? (int)n->prefix6 : 0));
+	json_object_object_add(e, "IPv6Gateway", json_object_new_string(gw6));
 }
 
 /* <run_dir>/networks.json, for inspect: the container's address on each network while
@@ -98,6 +121,7 @@ static int record(const struct container *c, const struct network *n, const stru
 		json_object_object_add(e, "IPAddress", json_object_new_string(a));
 		json_object_object_add(e, "IPPrefixLen", json_object_new_int((int)n->prefix));
 		json_object_object_add(e, "Gateway", json_object_new_string(gw));
+		add_addresses6(e, n, *addr);
 		json_object_object_add(rec, n->name, e);
 	} else
 		json_object_object_del(rec, n->name);
@@ -143,16 +167,12 @@ static int start_proxy(const struct container *c, char *const *exposed, int pidf
 		return -1;
 	if (!n)
 		return 0;
-	struct port_proxy_config cfg = {.maps = maps,
-					.n = n,
-					.pidfd = pidfd,
-					.ctr = addr,
-					.ipv6 = netns_host_ipv6(),
-					.udp = true};
+	struct port_proxy_config cfg = {
+	    .maps = maps, .n = n, .pidfd = pidfd, .ctr = addr, .ipv6 = netns_host_ipv6()};
 	pid_t pid = port_proxy_start(&cfg, err);
 	if (pid < 0)
 		return -1;
-	if (netns_record_ports(c, maps, n, err) < 0) {
+	if (netns_record_ports(c, maps, n, cfg.ipv6, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;
@@ -279,6 +299,9 @@ json_object *netns_user_settings(const struct container *c, json_object *top)
 			json_object_object_add(e, "IPAddress", json_object_new_string(""));
 			json_object_object_add(e, "IPPrefixLen", json_object_new_int(0));
 			json_object_object_add(e, "Gateway", json_object_new_string(""));
+			json_object_object_add(e, "GlobalIPv6Address", json_object_new_string(""));
+			json_object_object_add(e, "GlobalIPv6PrefixLen", json_object_new_int(0));
+			json_object_object_add(e, "IPv6Gateway", json_object_new_string(""));
 		} else
 			json_object_get(e);
 		cleanup_strv char **aliases = container_net_aliases_on(&c->config.net, name);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 /* The first ethN the container's namespace does not have. */
 static void free_ifname(char *name, size_t cap)
@@ -43,6 +44,28 @@ static int drop_stale_peer(int bridge_ns, const char *peer, struct holt_err *err
 	return 0;
 }
 
+/* In the worker, in the container's namespace: ifname's IPv6 address (and default
+ * route), fixed as tap0's on the default network: router advertisements from the
+ * network's libslirp would add a second address the container's traffic could leave from,
+ * so they are refused where /proc/sys allows. */
+static int plumb6(int nl, int idx, const char *ifname, const struct network *n, struct in_addr addr,
+		  bool route, struct holt_err *err)
+{
+	struct in6_addr addr6, gateway6;
+	cleanup_free char *ra = xasprintf("/proc/sys/net/ipv6/conf/%s/accept_ra", ifname);
+	cleanup_close int fd = open(ra, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t w = write(fd, "0", 1);
+		(void)w; /* the address and route below hold either way */
+	}
+	network_addr6(n, addr, &addr6);
+	network_addr6(n, n->gateway, &gateway6);
+	if (nl_addr6_add(nl, idx, &addr6, n->prefix6, err) < 0 ||
+	    (route && nl_route6_default(nl, idx, &gateway6, err) < 0))
+		return -1;
+	return 0;
+}
+
 /* In the worker: the veth, its container end addressed and up, its bridge end on br0. */
 static int plumb(int pidfd, int bridge_ns, const char *peer, const struct network *n,
 		 struct in_addr addr, bool route, bool stale, char *ifname, size_t cap,
@@ -60,7 +83,8 @@ static int plumb(int pidfd, int bridge_ns, const char *peer, const struct networ
 		return -1;
 	int idx = (int)if_nametoindex(ifname);
 	if (nl_addr_add(nl, idx, addr, n->prefix, err) < 0 || nl_link_up(nl, idx, 0, 0, err) < 0 ||
-	    (route && nl_route_default(nl, n->gateway, err) < 0))
+	    (route && nl_route_default(nl, n->gateway, err) < 0) ||
+	    (n->ipv6 && plumb6(nl, idx, ifname, n, addr, route, err) < 0))
 		return -1;
 	if (setns(bridge_ns, CLONE_NEWNET) < 0)
 		return holt_err_set(err, errno, "enter the network's namespace");

@@ -40,8 +40,7 @@ struct netd {
 	int events; /* rtnetlink link events of the bridge's namespace */
 	int query;  /* the same namespace, for dumps */
 	int tap;
-	struct in_addr dns;
-	bool internal;
+	const struct network *n;
 };
 
 char *netd_dir(const char *runroot, const char *name)
@@ -111,10 +110,15 @@ int netd_stop(const char *dir, struct holt_err *err)
 
 /* --- the helper ------------------------------------------------------------------------ */
 
-static bool lookup(void *opaque, const char *name, struct in_addr *addr)
+static bool lookup(void *opaque, const char *name, struct dns_addrs *addrs)
 {
 	const struct netd *d = opaque;
-	return endpoint_lookup(d->dir, name, addr);
+	if (!endpoint_lookup(d->dir, name, &addrs->v4))
+		return false;
+	addrs->has6 = d->n->ipv6;
+	if (addrs->has6)
+		network_addr6(d->n, addrs->v4, &addrs->v6);
+	return true;
 }
 
 /* slirp_hooks.frame: DNS for the containers' names. */
@@ -122,7 +126,7 @@ static bool on_frame(void *opaque, const uint8_t *frame, size_t len)
 {
 	static uint8_t reply[1024];
 	struct netd *d = opaque;
-	size_t n = dns_reply(frame, len, d->dns, d->internal, lookup, d, reply, sizeof reply);
+	size_t n = dns_reply(frame, len, d->n->dns, d->n->internal, lookup, d, reply, sizeof reply);
 	if (!n)
 		return false;
 	ssize_t w = write(d->tap, reply, n);
@@ -221,7 +225,7 @@ static __attribute__((noreturn)) void helper_main(const struct network *n, const
 {
 	struct holt_err err = {0};
 	int sv[2];
-	struct netd d = {.dir = xstrdup(dir), .dns = n->dns, .internal = n->internal};
+	struct netd d = {.dir = xstrdup(dir), .n = n};
 	cleanup_free char *lock = xasprintf("%s/lock", dir);
 
 	/* what the starting command had open goes, above all its hold of the lock */
@@ -255,7 +259,14 @@ static __attribute__((noreturn)) void helper_main(const struct network *n, const
 				.prefix = n->prefix,
 				.gateway = n->gateway,
 				.dns = n->dns,
-				.restricted = n->internal};
+				.restricted = n->internal,
+				.ipv6 = n->ipv6,
+				.prefix6 = n->prefix6};
+	if (n->ipv6) {
+		net.network6 = n->subnet6;
+		network_addr6(n, n->gateway, &net.gateway6);
+		network_addr6(n, n->dns, &net.dns6);
+	}
 	struct slirp_hooks hooks = {.opaque = &d,
 				    .frame = on_frame,
 				    .watch_fd = d.events,

@@ -12,6 +12,7 @@ enum {
 	UDP_LEN = 8,
 	DNS_HDR = 12,
 	TYPE_A = 1,
+	TYPE_AAAA = 28,
 	RCODE_NXDOMAIN = 3,
 	TTL = 10, /* seconds: a container that goes may come back at another address */
 };
@@ -75,12 +76,19 @@ static bool cut_domain(char *name)
 }
 
 static size_t build(const uint8_t *frame, size_t ip_len, const uint8_t *dns, size_t q_end,
-		    bool found, struct in_addr addr, uint8_t *out, size_t cap)
+		    bool found, const struct dns_addrs *addrs, uint8_t *out, size_t cap)
 {
 	const uint8_t *ip = frame + ETH_LEN;
 	uint16_t qtype = get16(dns + q_end - 4);
-	bool answer = found && qtype == TYPE_A;
-	size_t dns_len = q_end + (answer ? 16 : 0);
+	/* a name without an address of the type asked: NOERROR and no answer */
+	const void *rdata = NULL;
+	size_t rdlen = 0;
+	if (found && qtype == TYPE_A)
+		rdata = &addrs->v4, rdlen = 4;
+	else if (found && qtype == TYPE_AAAA && addrs->has6)
+		rdata = &addrs->v6, rdlen = 16;
+	bool answer = rdata != NULL;
+	size_t dns_len = q_end + (answer ? 12 + rdlen : 0);
 	size_t total = ETH_LEN + IP_MIN + UDP_LEN + dns_len;
 	if (total > cap)
 		return 0;
@@ -115,11 +123,11 @@ static size_t build(const uint8_t *frame, size_t ip_len, const uint8_t *dns, siz
 	if (answer) {
 		uint8_t *a = rdns + q_end;
 		put16(a, 0xc000 | DNS_HDR); /* the name: the question's */
-		put16(a + 2, TYPE_A);
+		put16(a + 2, qtype);
 		put16(a + 4, 1);
 		put16(a + 8, TTL);
-		put16(a + 10, 4);
-		memcpy(a + 12, &addr, 4);
+		put16(a + 10, (unsigned)rdlen);
+		memcpy(a + 12, rdata, rdlen);
 	}
 	return total;
 }
@@ -128,7 +136,7 @@ size_t dns_reply(const uint8_t *frame, size_t len, struct in_addr server, bool a
 		 dns_lookup_fn lookup, void *opaque, uint8_t *out, size_t cap)
 {
 	char name[256];
-	struct in_addr addr = {0};
+	struct dns_addrs addrs = {0};
 
 	if (len < ETH_LEN + IP_MIN + UDP_LEN + DNS_HDR || get16(frame + 12) != 0x0800)
 		return 0;
@@ -153,8 +161,8 @@ size_t dns_reply(const uint8_t *frame, size_t len, struct in_addr server, bool a
 		return 0;
 	q_end += 4;
 	bool ours = cut_domain(name);
-	bool found = *name && lookup(opaque, name, &addr);
+	bool found = *name && lookup(opaque, name, &addrs);
 	if (!found && !ours && !all)
 		return 0;
-	return build(frame, ip_len, dns, q_end, found, addr, out, cap);
+	return build(frame, ip_len, dns, q_end, found, &addrs, out, cap);
 }

@@ -13,8 +13,15 @@
  * NAME.dns.holt first and never wanders to the host's resolvers. */
 #define DNS_DOMAIN "dns.holt"
 
-/* Looks name (lowercase, no trailing dot, DNS_DOMAIN cut) up; true with *addr. */
-typedef bool (*dns_lookup_fn)(void *opaque, const char *name, struct in_addr *addr);
+/* A name's addresses: IPv4 always, IPv6 (answering AAAA) when has6. */
+struct dns_addrs {
+	struct in_addr v4;
+	struct in6_addr v6;
+	bool has6;
+};
+
+/* Looks name (lowercase, no trailing dot, DNS_DOMAIN cut) up; true with *addrs. */
+typedef bool (*dns_lookup_fn)(void *opaque, const char *name, struct dns_addrs *addrs);
 
 /* When frame is an IPv4 UDP DNS query to server:53 that is ours to answer (a name
  * lookup() knows, anything under DNS_DOMAIN, or anything at all when all), writes the

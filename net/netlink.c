@@ -213,25 +213,30 @@ int nl_route6_default(int nl, int ifindex, const struct in6_addr *gateway, struc
 			     "add the IPv6 default route", err);
 }
 
-int nl_rule_sport(int nl, unsigned pref, struct in_addr src, uint16_t sport, unsigned table,
-		  int suppress_prefix, struct holt_err *err)
+int nl_rule_add(int nl, const struct nl_rule *r, struct holt_err *err)
 {
 	struct msg m;
 	struct fib_rule_hdr *fr = msg_start(&m, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof *fr);
-	struct fib_rule_port_range ports = {.start = sport, .end = sport};
-	uint8_t tcp = IPPROTO_TCP;
+	struct fib_rule_port_range ports = {.start = r->sport, .end = r->sport};
 	fr->family = AF_INET;
-	fr->src_len = 32;
 	fr->action = FR_ACT_TO_TBL;
 	fr->table = RT_TABLE_UNSPEC;
-	attr_u32(&m, FRA_PRIORITY, pref);
-	attr_u32(&m, FRA_TABLE, table);
-	attr_add(&m, FRA_SRC, &src, sizeof src);
-	attr_add(&m, FRA_IP_PROTO, &tcp, sizeof tcp);
+	attr_u32(&m, FRA_PRIORITY, r->pref);
+	attr_u32(&m, FRA_TABLE, r->table);
+	if (r->src) {
+		fr->src_len = 32;
+		attr_add(&m, FRA_SRC, r->src, sizeof *r->src);
+	}
+	if (r->dst) {
+		fr->dst_len = 32;
+		attr_add(&m, FRA_DST, r->dst, sizeof *r->dst);
+	}
+	attr_add(&m, FRA_IP_PROTO, &r->proto, sizeof r->proto);
 	attr_add(&m, FRA_SPORT_RANGE, &ports, sizeof ports);
-	if (suppress_prefix >= 0)
-		attr_u32(&m, FRA_SUPPRESS_PREFIXLEN, (unsigned)suppress_prefix);
-	cleanup_free char *what = xasprintf("add a routing rule for TCP port %u", sport);
+	if (r->suppress_prefix >= 0)
+		attr_u32(&m, FRA_SUPPRESS_PREFIXLEN, (unsigned)r->suppress_prefix);
+	cleanup_free char *what = xasprintf("add a routing rule for %s port %u",
+					    r->proto == IPPROTO_UDP ? "UDP" : "TCP", r->sport);
 	return transact(nl, &m, what, err);
 }
 

@@ -33,11 +33,18 @@ int nl_addr6_add(int nl, int ifindex, const struct in6_addr *addr, unsigned pref
 		 struct holt_err *err);
 /* Adds the IPv6 default route through gateway on link ifindex. */
 int nl_route6_default(int nl, int ifindex, const struct in6_addr *gateway, struct holt_err *err);
-/* Adds the rule "from src, TCP from port sport: look up table" at priority pref; with
- * suppress_prefix >= 0, routes of that prefix length or shorter found there are ignored
- * (the lookup falls through to the next rule). */
-int nl_rule_sport(int nl, unsigned pref, struct in_addr src, uint16_t sport, unsigned table,
-		  int suppress_prefix, struct holt_err *err);
+/* A routing rule on traffic from one port: "[from src] [to dst] PROTO sport: look up
+ * table" at priority pref; with suppress_prefix >= 0, routes of that prefix length or
+ * shorter found there are ignored (the lookup falls through to the next rule). */
+struct nl_rule {
+	unsigned pref;
+	uint8_t proto; /* IPPROTO_TCP, IPPROTO_UDP */
+	uint16_t sport;
+	const struct in_addr *src, *dst; /* NULL: any */
+	unsigned table;
+	int suppress_prefix;
+};
+int nl_rule_add(int nl, const struct nl_rule *r, struct holt_err *err);
 /* Adds "local 0.0.0.0/0 dev lo" to table: every destination is this host's. */
 int nl_route_all_local(int nl, unsigned table, struct holt_err *err);
 /* The names of the links in the socket's namespace whose name starts with prefix,

@@ -80,13 +80,13 @@ static void pump(struct direction *d, struct direction *other)
 }
 
 static struct conn *conn_open(int client, const struct sockaddr_storage *peer, uint16_t ctr_port,
-			      struct in_addr ctr, bool transparent)
+			      struct in_addr ctr, const struct proxy_source *ps)
 {
 	struct sockaddr_in sa = {
 	    .sin_family = AF_INET, .sin_port = htons(ctr_port), .sin_addr = ctr};
 	/* In the container's namespace now: the connection is local to it, and completes
 	 * (or is refused) at once. */
-	int server = proxy_source_socket(peer, transparent);
+	int server = proxy_source_socket(ps, peer, SOCK_STREAM);
 	if (server < 0 || connect(server, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		if (server >= 0)
 			close(server);
@@ -141,13 +141,12 @@ static void watch(struct loop *l, int fd, short events, struct slot slot)
 }
 
 static void accept_conn(struct listener *ls, struct conn **conns, struct in_addr ctr,
-			bool transparent)
+			const struct proxy_source *ps)
 {
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof peer;
 	int client = accept4(ls->fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	struct conn *c =
-	    client >= 0 ? conn_open(client, &peer, ls->ctr_port, ctr, transparent) : NULL;
+	struct conn *c = client >= 0 ? conn_open(client, &peer, ls->ctr_port, ctr, ps) : NULL;
 	if (c) {
 		c->next = *conns;
 		*conns = c;
@@ -168,7 +167,7 @@ static void close_done(struct conn **conns)
 }
 
 static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, int pidfd,
-					    struct in_addr ctr, bool transparent)
+					    struct in_addr ctr, const struct proxy_source *ps)
 {
 	struct conn *conns = NULL;
 	struct udp_flow *flows = NULL;
@@ -201,10 +200,10 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 			if (s->kind == SLOT_EXIT)
 				_exit(0); /* the container has exited */
 			else if (s->kind == SLOT_LISTENER && s->listener->udp)
-				udp_flows_receive(&flows, s->listener->fd, ctr,
+				udp_flows_receive(&flows, s->listener->fd, ps, ctr,
 						  s->listener->ctr_port, now);
 			else if (s->kind == SLOT_LISTENER)
-				accept_conn(s->listener, &conns, ctr, transparent);
+				accept_conn(s->listener, &conns, ctr, ps);
 			else if (s->kind == SLOT_DIRECTION && !s->conn->dir[s->dir].done)
 				pump(&s->conn->dir[s->dir], &s->conn->dir[1 - s->dir]);
 			else if (s->kind == SLOT_FLOW)
@@ -215,15 +214,19 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 	}
 }
 
-/* proxy_source_setup for the TCP listeners' ports. */
-static bool keep_sources(const struct listener *ls, size_t n_ls, struct in_addr ctr)
+/* proxy_source_setup for the listeners' ports. */
+static void keep_sources(struct proxy_source *ps, const struct listener *ls, size_t n_ls,
+			 struct in_addr ctr)
 {
-	cleanup_free uint16_t *ports = xmalloc((n_ls ? n_ls : 1) * sizeof *ports);
-	size_t n = 0;
+	cleanup_free uint16_t *tcp = xmalloc((n_ls ? n_ls : 1) * sizeof *tcp);
+	cleanup_free uint16_t *udp = xmalloc((n_ls ? n_ls : 1) * sizeof *udp);
+	size_t n_tcp = 0, n_udp = 0;
 	for (size_t i = 0; i < n_ls; i++)
-		if (!ls[i].udp)
-			ports[n++] = ls[i].ctr_port;
-	return n && proxy_source_setup(ports, n, ctr);
+		if (ls[i].udp)
+			udp[n_udp++] = ls[i].ctr_port;
+		else
+			tcp[n_tcp++] = ls[i].ctr_port;
+	proxy_source_setup(ps, tcp, n_tcp, udp, n_udp, ctr);
 }
 
 /* The proxy keeps its listeners and pidfd, nothing else of the helper's. */
@@ -287,8 +290,6 @@ pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err
 	pid_t pid = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (maps[i].udp && !cfg->udp)
-			continue;
 		bool v6 = ports_ipv6(&maps[i]);
 		/* every address: docker's two listeners, 0.0.0.0 and [::] */
 		bool both = !*maps[i].host_ip && cfg->ipv6;
@@ -317,13 +318,15 @@ pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err
 		prctl(PR_SET_NAME, "holt-ports");
 		signal(SIGPIPE, SIG_IGN);
 		close_others(ls, n_ls, pidfd);
+		struct proxy_source ps = {0};
+		proxy_source_hosts(&ps); /* the host's, before leaving its namespace */
 		if (setns(pidfd, CLONE_NEWNET) < 0)
 			_exit(1);
-		bool transparent = keep_sources(ls, n_ls, ctr);
-		if (privileges_drop_all_but(transparent ? CAP_NET_RAW : -1, &(struct holt_err){0}) <
-		    0)
+		keep_sources(&ps, ls, n_ls, ctr);
+		if (privileges_drop_all_but(ps.transparent ? CAP_NET_RAW : -1,
+					    &(struct holt_err){0}) < 0)
 			_exit(1);
-		serve(ls, n_ls, pidfd, ctr, transparent);
+		serve(ls, n_ls, pidfd, ctr, &ps);
 	}
 out:
 	for (size_t i = 0; i < n_ls; i++)

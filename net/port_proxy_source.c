@@ -3,6 +3,7 @@
 #include "net/netlink.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,27 +11,76 @@
 /* A table of the container's namespace of its own, and the rules before main's (32766). */
 enum { SOURCE_TABLE = 2000, SOURCE_PREF = 2000 };
 
-bool proxy_source_setup(const uint16_t *ports, size_t n, struct in_addr ctr)
+static bool loopback(struct in_addr a)
 {
-	struct holt_err err = {0};
-	cleanup_close int nl = nl_open(0, &err);
-	bool ok = nl >= 0 && nl_route_all_local(nl, SOURCE_TABLE, &err) == 0;
-	for (size_t i = 0; ok && i < n; i++) {
-		bool seen = false;
-		for (size_t j = 0; j < i; j++)
-			seen |= ports[j] == ports[i];
-		/* first main, but for its default route: replies to the container's own
-		 * subnets go there; then the proxy's table for the rest */
-		ok = seen ||
-		     (nl_rule_sport(nl, SOURCE_PREF, ctr, ports[i], RT_TABLE_MAIN, 0, &err) == 0 &&
-		      nl_rule_sport(nl, SOURCE_PREF + 1, ctr, ports[i], SOURCE_TABLE, -1, &err) ==
-			  0);
-	}
-	holt_err_release(&err);
-	return ok;
+	return (ntohl(a.s_addr) >> 24) == 127;
 }
 
-/* The IPv4 address client connected from; false for IPv6 but ::1 and v4-mapped ones. */
+void proxy_source_hosts(struct proxy_source *ps)
+{
+	struct ifaddrs *all = NULL;
+	if (getifaddrs(&all) < 0)
+		return;
+	for (struct ifaddrs *i = all; i; i = i->ifa_next) {
+		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		struct in_addr a = ((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		if (loopback(a))
+			continue;
+		ps->hosts = xrealloc(ps->hosts, (ps->n_hosts + 1) * sizeof *ps->hosts);
+		ps->hosts[ps->n_hosts++] = a;
+	}
+	freeifaddrs(all);
+}
+
+static bool seen(const uint16_t *ports, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (ports[j] == ports[i])
+			return true;
+	return false;
+}
+
+void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_tcp,
+			const uint16_t *udp, size_t n_udp, struct in_addr ctr)
+{
+	struct holt_err err = {0};
+	ps->transparent = false;
+	if (!n_tcp && !(n_udp && ps->n_hosts))
+		return; /* no rule to make: loopback clients need none */
+	cleanup_close int nl = nl_open(0, &err);
+	bool ok = nl >= 0 && nl_route_all_local(nl, SOURCE_TABLE, &err) == 0;
+	for (size_t i = 0; ok && i < n_tcp; i++) {
+		/* first main, but for its default route: replies to the container's own
+		 * subnets go there; then the proxy's table for the rest */
+		struct nl_rule main = {.pref = SOURCE_PREF,
+				       .proto = IPPROTO_TCP,
+				       .sport = tcp[i],
+				       .src = &ctr,
+				       .table = RT_TABLE_MAIN,
+				       .suppress_prefix = 0};
+		struct nl_rule proxy = main;
+		proxy.pref = SOURCE_PREF + 1;
+		proxy.table = SOURCE_TABLE;
+		proxy.suppress_prefix = -1;
+		ok = seen(tcp, i) ||
+		     (nl_rule_add(nl, &main, &err) == 0 && nl_rule_add(nl, &proxy, &err) == 0);
+	}
+	for (size_t i = 0; ok && i < n_udp; i++)
+		for (size_t h = 0; ok && !seen(udp, i) && h < ps->n_hosts; h++) {
+			struct nl_rule r = {.pref = SOURCE_PREF + 2,
+					    .proto = IPPROTO_UDP,
+					    .sport = udp[i],
+					    .dst = &ps->hosts[h],
+					    .table = SOURCE_TABLE,
+					    .suppress_prefix = -1};
+			ok = nl_rule_add(nl, &r, &err) == 0;
+		}
+	holt_err_release(&err);
+	ps->transparent = ok;
+}
+
+/* The IPv4 address client sent from; false for IPv6 but ::1 and v4-mapped ones. */
 static bool client_v4(const struct sockaddr_storage *client, struct in_addr *addr)
 {
 	if (client->ss_family == AF_INET) {
@@ -51,21 +101,43 @@ static bool client_v4(const struct sockaddr_storage *client, struct in_addr *add
 	return false;
 }
 
-int proxy_source_socket(const struct sockaddr_storage *client, bool transparent)
+/* Whether the container's replies to a client at addr reach the proxy (see the rules). */
+static bool routed_back(const struct proxy_source *ps, struct in_addr addr, int type)
+{
+	if (loopback(addr))
+		return true;
+	if (!ps->transparent)
+		return false;
+	if (type == SOCK_STREAM)
+		return true;
+	for (size_t i = 0; i < ps->n_hosts; i++)
+		if (ps->hosts[i].s_addr == addr.s_addr)
+			return true;
+	return false;
+}
+
+int proxy_source_socket(const struct proxy_source *ps, const struct sockaddr_storage *client,
+			int type)
 {
 	struct sockaddr_in src = {.sin_family = AF_INET};
 	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || !client_v4(client, &src.sin_addr))
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (fd < 0 || !client_v4(client, &src.sin_addr) || !routed_back(ps, src.sin_addr, type))
 		return fd;
-	bool loopback = (ntohl(src.sin_addr.s_addr) >> 24) == 127;
-	if (!loopback && !transparent)
+	bool ok =
+	    loopback(src.sin_addr) || setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof one) == 0;
+	/* over UDP the client's port too, where the container does not use it itself: the
+	 * container sees where the datagrams came from (over TCP, the port is the proxy's) */
+	if (ok && type == SOCK_DGRAM)
+		src.sin_port = client->ss_family == AF_INET
+				   ? ((const struct sockaddr_in *)client)->sin_port
+				   : ((const struct sockaddr_in6 *)client)->sin6_port;
+	if (ok && src.sin_port && bind(fd, (struct sockaddr *)&src, sizeof src) == 0)
 		return fd;
-	if ((!loopback && setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof one) < 0) ||
-	    bind(fd, (struct sockaddr *)&src, sizeof src) < 0) {
-		/* the client as the container's own address, rather than no connection */
-		close(fd);
-		return socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	}
-	return fd;
+	src.sin_port = 0;
+	if (ok && bind(fd, (struct sockaddr *)&src, sizeof src) == 0)
+		return fd;
+	/* the client as the container's own address, rather than no traffic */
+	close(fd);
+	return socket(AF_INET, type | SOCK_CLOEXEC, 0);
 }

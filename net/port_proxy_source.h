@@ -1,16 +1,22 @@
-/* The client's address, kept for the container on published TCP ports. The proxy
- * connects from inside the container's network namespace, so the container would see
- * the connection come from its own address. Instead:
+/* The client's address, kept for the container on published ports. The proxy sends from
+ * inside the container's network namespace, so the container would see every client
+ * come from its own address. Instead:
  * - a client on the host's loopback comes from 127.0.0.1 (the proxy binds there: an
  *   address of the container's own loopback, no privilege needed), as with podman's
  *   rootlessport;
- * - any other IPv4 client comes from its own address: the proxy binds it with
+ * - over TCP, any other IPv4 client comes from its own address: the proxy binds it with
  *   IP_TRANSPARENT (which needs CAP_NET_RAW in the namespace's owner, kept for that
  *   alone), and policy routing sends the container's replies from a published port
  *   to the proxy on lo rather than out through the default route, while replies to
  *   the container's own subnets (other containers) still take those routes;
+ * - over UDP the same holds for clients at the host's own addresses only: a UDP server
+ *   replies from an unbound socket, whose source the kernel picks only after routing,
+ *   so the rules cannot name the container's address and name the client's instead;
+ *   a rule for every address would also take the container's own traffic out from that
+ *   port (a WireGuard peer, ntpd) to the proxy. Other UDP clients come from the
+ *   container's own address;
  * - an IPv6 client that is not ::1 comes from the container's own address, as before:
- *   the connection to the container is IPv4. */
+ *   the traffic to the container is IPv4. */
 #ifndef HOLT_NET_PORT_PROXY_SOURCE_H
 #define HOLT_NET_PORT_PROXY_SOURCE_H
 
@@ -20,13 +26,25 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* In the container's network namespace, with CAP_NET_ADMIN there: routes the replies
- * from ctr's TCP ports (n of them) to the proxy. False when the kernel refuses (rules
- * by port need Linux 4.17): clients then come from the container's own address. */
-bool proxy_source_setup(const uint16_t *ports, size_t n, struct in_addr ctr);
+struct proxy_source {
+	bool transparent;      /* the rules are in place: IP_TRANSPARENT binds are answered */
+	struct in_addr *hosts; /* the host's own IPv4 addresses, but loopback ones */
+	size_t n_hosts;
+};
 
-/* A TCP socket to connect to the container from, bound to what the container is to
- * see of client (transparent: proxy_source_setup's answer); -1 on failure. */
-int proxy_source_socket(const struct sockaddr_storage *client, bool transparent);
+/* In the host's network namespace: the host's own addresses, into ps. */
+void proxy_source_hosts(struct proxy_source *ps);
+
+/* In the container's network namespace, with CAP_NET_ADMIN there: routes the replies
+ * from ctr's TCP ports (n_tcp) to the proxy, and those from its UDP ports (n_udp) to
+ * the host's addresses. ps->transparent false when the kernel refuses (rules by port
+ * need Linux 4.17): clients then come from the container's own address. */
+void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_tcp,
+			const uint16_t *udp, size_t n_udp, struct in_addr ctr);
+
+/* A TCP or UDP (type) socket to reach the container from, bound to what the container
+ * is to see of client; -1 on failure. */
+int proxy_source_socket(const struct proxy_source *ps, const struct sockaddr_storage *client,
+			int type);
 
 #endif

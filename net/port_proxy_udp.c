@@ -2,6 +2,7 @@
 #include "core/base/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,25 +23,26 @@ static struct udp_flow *flow_find(struct udp_flow *flows, int listener,
 
 static struct udp_flow *flow_open(struct udp_flow **flows, int listener,
 				  const struct sockaddr_storage *peer, socklen_t len,
-				  struct in_addr ctr, uint16_t port)
+				  const struct proxy_source *ps, struct in_addr ctr, uint16_t port)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = ctr};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = proxy_source_socket(ps, peer, SOCK_DGRAM);
 	if (fd < 0)
 		return NULL;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		close(fd);
-		return NULL;
-	}
+	fcntl(fd, F_SETFL, O_NONBLOCK);
 	struct udp_flow *f = xzalloc(sizeof *f);
-	*f = (struct udp_flow){.listener = listener, .peer_len = len, .inner = fd, .next = *flows};
+	*f = (struct udp_flow){
+	    .listener = listener,
+	    .peer_len = len,
+	    .inner = fd,
+	    .ctr = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = ctr},
+	    .next = *flows};
 	memcpy(&f->peer, peer, len);
 	*flows = f;
 	return f;
 }
 
-void udp_flows_receive(struct udp_flow **flows, int listener, struct in_addr ctr, uint16_t port,
-		       int64_t now_ms)
+void udp_flows_receive(struct udp_flow **flows, int listener, const struct proxy_source *ps,
+		       struct in_addr ctr, uint16_t port, int64_t now_ms)
 {
 	for (int i = 0; i < BURST; i++) {
 		struct sockaddr_storage peer;
@@ -50,11 +52,12 @@ void udp_flows_receive(struct udp_flow **flows, int listener, struct in_addr ctr
 		if (n < 0)
 			return; /* EAGAIN, or an error the next datagram may not have */
 		struct udp_flow *f = flow_find(*flows, listener, &peer, len);
-		if (!f && !(f = flow_open(flows, listener, &peer, len, ctr, port)))
+		if (!f && !(f = flow_open(flows, listener, &peer, len, ps, ctr, port)))
 			continue;
 		f->last_ms = now_ms;
 		/* a full queue or nobody listening in the container: UDP drops, so do we */
-		ssize_t sent = send(f->inner, datagram, (size_t)n, MSG_DONTWAIT);
+		ssize_t sent = sendto(f->inner, datagram, (size_t)n, MSG_DONTWAIT,
+				      (struct sockaddr *)&f->ctr, sizeof f->ctr);
 		(void)sent;
 	}
 }

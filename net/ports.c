@@ -197,6 +197,26 @@ int ports_choose_free(struct port_map *maps, size_t n, struct holt_err *err)
 	return 0;
 }
 
+void ports_bound(const struct port_map *maps, size_t n, bool ipv6, struct port_map **out,
+		 size_t *n_out)
+{
+	*out = NULL;
+	*n_out = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct port_map m = maps[i];
+		if (*m.host_ip) {
+			push(out, n_out, &m);
+			continue;
+		}
+		snprintf(m.host_ip, sizeof m.host_ip, "0.0.0.0");
+		push(out, n_out, &m);
+		if (ipv6) {
+			snprintf(m.host_ip, sizeof m.host_ip, "::");
+			push(out, n_out, &m);
+		}
+	}
+}
+
 json_object *ports_to_json(const struct port_map *maps, size_t n)
 {
 	json_object *obj = json_object_new_object();
@@ -236,8 +256,7 @@ void ports_from_json(json_object *obj, struct port_map **maps, size_t *n)
 			cleanup_free char *ip = json_get_string(b, "HostIp");
 			cleanup_free char *hp = json_get_string(b, "HostPort");
 			long h = hp ? strtol(hp, NULL, 10) : 0;
-			snprintf(m.host_ip, sizeof m.host_ip, "%s",
-				 ip && strcmp(ip, "0.0.0.0") ? ip : "");
+			snprintf(m.host_ip, sizeof m.host_ip, "%s", ip ? ip : "");
 			m.host_port = h >= 1 && h <= 65535 ? (uint16_t)h : 0;
 			push(maps, n, &m);
 		}

@@ -32,6 +32,11 @@ bool ports_ipv6(const struct port_map *m);
  * families for every address, where the host has IPv6). */
 int ports_choose_free(struct port_map *maps, size_t n, struct holt_err *err);
 
+/* The bindings maps make on the host, as docker reports them: a map for every address
+ * becomes 0.0.0.0 and, with ipv6 (holt listens on [::] too then), "::". */
+void ports_bound(const struct port_map *maps, size_t n, bool ipv6, struct port_map **out,
+		 size_t *n_out);
+
 /* docker's shape, {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}, and back. */
 json_object *ports_to_json(const struct port_map *maps, size_t n);
 void ports_from_json(json_object *obj, struct port_map **maps, size_t *n);

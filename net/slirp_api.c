@@ -18,11 +18,9 @@ const struct slirp_api *slirp_api(struct holt_err *err)
 	if (!dl_resolve(lib, &api.new, "slirp_new") ||
 	    !dl_resolve(lib, &api.input, "slirp_input") ||
 	    !dl_resolve(lib, &api.pollfds_fill, "slirp_pollfds_fill") ||
-	    !dl_resolve(lib, &api.pollfds_poll, "slirp_pollfds_poll") ||
-	    !dl_resolve(lib, &api.add_hostfwd, "slirp_add_hostfwd"))
+	    !dl_resolve(lib, &api.pollfds_poll, "slirp_pollfds_poll"))
 		return holt_err_set(err, 0, "%s is too old (4.0 or newer is needed): %s",
 				    libslirp_name, dlerror()),
 		       NULL;
-	dl_resolve(lib, &api.add_hostxfwd, "slirp_add_hostxfwd");
 	return &api;
 }

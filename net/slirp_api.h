@@ -14,11 +14,6 @@ struct slirp_api {
 			     void *opaque);
 	void (*pollfds_poll)(Slirp *slirp, int select_error, SlirpGetREventsCb get_revents,
 			     void *opaque);
-	int (*add_hostfwd)(Slirp *slirp, int is_udp, struct in_addr host_addr, int host_port,
-			   struct in_addr guest_addr, int guest_port);
-	/* libslirp 4.5 and newer, else NULL: forwards from IPv6 host addresses */
-	int (*add_hostxfwd)(Slirp *slirp, const struct sockaddr *haddr, socklen_t haddrlen,
-			    const struct sockaddr *gaddr, socklen_t gaddrlen, int flags);
 };
 
 /* Loads libslirp.so.0 and resolves what the helper calls. */

@@ -1,7 +1,8 @@
-/* libslirp glue in slirp4netns's style (UDP ports are slirp host forwards; TCP ones go
- * through net/port_proxy.c, ~3x faster): each SlirpCb callback a static function named
- * after its member, one poll loop over the tap, the container's pidfd and slirp's own
- * sockets. Runs in a forked child that never returns. */
+/* libslirp glue in slirp4netns's style (published ports go through net/port_proxy.c,
+ * ~3x faster than slirp's host forwards, and keeping the clients' addresses): each
+ * SlirpCb callback a static function named after its member, one poll loop over the tap,
+ * the container's pidfd and slirp's own sockets. Runs in a forked child that never
+ * returns. */
 #include "net/slirp_helper.h"
 #include "core/base/util.h"
 #include "net/port_proxy.h"
@@ -263,62 +264,6 @@ static int use_resolv_conf(const char *path, struct holt_err *err)
 	return 0;
 }
 
-/* A UDP forward from an IPv6 host address (or [::]) to the container's IPv6 address:
- * libslirp relays UDP within one family only, so the container's server must listen on
- * [::] (as most do) for these. */
-static int add_forward6(struct helper *h, const struct port_map *m, struct holt_err *err)
-{
-	struct sockaddr_in6 host = {.sin6_family = AF_INET6, .sin6_port = htons(m->host_port)};
-	struct sockaddr_in6 guest = {.sin6_family = AF_INET6, .sin6_port = htons(m->ctr_port)};
-	const char *ip = *m->host_ip ? m->host_ip : "::";
-	inet_pton(AF_INET6, ip, &host.sin6_addr);
-	inet_pton(AF_INET6, SLIRP_ADDRESS6, &guest.sin6_addr);
-	if (!h->api->add_hostxfwd)
-		return holt_err_set(err, 0,
-				    "publish [%s]:%u to %u/udp: libslirp older than 4.5 forwards "
-				    "IPv4 only",
-				    ip, m->host_port, m->ctr_port);
-	errno = 0;
-	if (h->api->add_hostxfwd(h->slirp, (struct sockaddr *)&host, sizeof host,
-				 (struct sockaddr *)&guest, sizeof guest,
-				 SLIRP_HOSTFWD_UDP | SLIRP_HOSTFWD_V6ONLY) < 0)
-		return holt_err_set(err, errno ? errno : EADDRINUSE, "publish [%s]:%u to %u/udp",
-				    ip, m->host_port, m->ctr_port);
-	return 0;
-}
-
-static int add_forwards(struct helper *h, const struct slirp_helper_config *cfg,
-			struct holt_err *err)
-{
-	struct in_addr guest;
-	inet_pton(AF_INET, SLIRP_ADDRESS, &guest);
-	for (size_t i = 0; i < cfg->n_ports; i++) {
-		const struct port_map *m = &cfg->ports[i];
-		if (!m->udp)
-			continue; /* the port proxy's */
-		if (ports_ipv6(m) && !cfg->ipv6)
-			return holt_err_set(err, EAFNOSUPPORT, "publish [%s]:%u to %u/udp",
-					    m->host_ip, m->host_port, m->ctr_port);
-		if (ports_ipv6(m) || (!*m->host_ip && cfg->ipv6)) {
-			if (add_forward6(h, m, err) < 0)
-				return -1;
-			if (*m->host_ip)
-				continue;
-		}
-		struct in_addr host = {.s_addr = htonl(INADDR_ANY)};
-		if (*m->host_ip)
-			inet_pton(AF_INET, m->host_ip, &host);
-		errno = 0;
-		if (h->api->add_hostfwd(h->slirp, m->udp, host, m->host_port, guest, m->ctr_port) <
-		    0)
-			return holt_err_set(err, errno ? errno : EADDRINUSE,
-					    "publish %s:%u to %u/%s",
-					    *m->host_ip ? m->host_ip : "0.0.0.0", m->host_port,
-					    m->ctr_port, m->udp ? "udp" : "tcp");
-	}
-	return 0;
-}
-
 static int start_slirp(struct helper *h, const struct slirp_net *net, const char *resolv_conf,
 		       struct holt_err *err)
 {
@@ -333,11 +278,11 @@ static int start_slirp(struct helper *h, const struct slirp_net *net, const char
 	    .vhost = net->gateway,
 	    .vnameserver = net->dns,
 	    .in6_enabled = net->ipv6,
-	    .vprefix_len = SLIRP_PREFIX6,
+	    .vprefix_addr6 = net->network6,
+	    .vprefix_len = (uint8_t)net->prefix6,
+	    .vhost6 = net->gateway6,
+	    .vnameserver6 = net->dns6,
 	};
-	inet_pton(AF_INET6, SLIRP_NETWORK6, &sc.vprefix_addr6);
-	inet_pton(AF_INET6, SLIRP_GATEWAY6, &sc.vhost6);
-	inet_pton(AF_INET6, SLIRP_DNS6, &sc.vnameserver6);
 	/* no DHCP is served to anyone: addresses are set statically; this one is unused */
 	sc.vdhcp_start.s_addr = htonl(ntohl(net->network.s_addr) + 15);
 	if (use_resolv_conf(resolv_conf, err) < 0 || !(h->api = slirp_api(err)))
@@ -350,10 +295,13 @@ static int start_slirp(struct helper *h, const struct slirp_net *net, const char
 
 void slirp_net_default(struct slirp_net *net, bool ipv6)
 {
-	*net = (struct slirp_net){.prefix = SLIRP_PREFIX, .ipv6 = ipv6};
+	*net = (struct slirp_net){.prefix = SLIRP_PREFIX, .ipv6 = ipv6, .prefix6 = SLIRP_PREFIX6};
 	inet_pton(AF_INET, SLIRP_NETWORK, &net->network);
 	inet_pton(AF_INET, SLIRP_GATEWAY, &net->gateway);
 	inet_pton(AF_INET, SLIRP_DNS, &net->dns);
+	inet_pton(AF_INET6, SLIRP_NETWORK6, &net->network6);
+	inet_pton(AF_INET6, SLIRP_GATEWAY6, &net->gateway6);
+	inet_pton(AF_INET6, SLIRP_DNS6, &net->dns6);
 }
 
 void slirp_helper_serve(int tap, int ready, const struct slirp_net *net, const char *resolv_conf,
@@ -410,8 +358,7 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 		_exit(1);
 	}
 	if ((h.proxy = port_proxy_start(&proxy, &err)) < 0 ||
-	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 || add_forwards(&h, cfg, &err) < 0 ||
-	    privileges_drop_all(&err) < 0) {
+	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 || privileges_drop_all(&err) < 0) {
 		dprintf(READY_FD, "%s", err.msg ? err.msg : "start libslirp");
 		_exit(1);
 	}

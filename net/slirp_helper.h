@@ -1,5 +1,6 @@
 /* The net helper: one process per container running libslirp's loop between the
- * container's tap and the host's sockets, host forwards for the published ports. */
+ * container's tap and the host's sockets, and the port proxy (net/port_proxy.h) for
+ * the published ports. */
 #ifndef HOLT_NET_SLIRP_HELPER_H
 #define HOLT_NET_SLIRP_HELPER_H
 
@@ -26,9 +27,12 @@ struct slirp_net {
 	struct in_addr network, gateway, dns;
 	unsigned prefix;
 	bool restricted; /* no traffic out (an --internal network) */
-	bool ipv6;	 /* fd00::/64 too, SLIRP_GATEWAY6 reaching the host's ::1 */
+	bool ipv6;	 /* network6 too, gateway6 reaching the host's ::1 */
+	struct in6_addr network6, gateway6, dns6;
+	unsigned prefix6;
 };
 
+/* The default network's: 10.0.2.0/24 and, with ipv6, fd00::/64. */
 void slirp_net_default(struct slirp_net *net, bool ipv6);
 
 /* What a caller of slirp_helper_serve adds to the loop. */

@@ -56,6 +56,22 @@ char *network_subnet_text(const struct network *n)
 	return xasprintf("%s/%u", a, n->prefix);
 }
 
+char *network_subnet6_text(const struct network *n)
+{
+	char a[INET6_ADDRSTRLEN];
+	inet_ntop(AF_INET6, &n->subnet6, a, sizeof a);
+	return xasprintf("%s/%u", a, n->prefix6);
+}
+
+void network_addr6(const struct network *n, struct in_addr addr, struct in6_addr *out)
+{
+	uint32_t host = ntohl(addr.s_addr) - ntohl(n->subnet.s_addr), low;
+	*out = n->subnet6;
+	memcpy(&low, &out->s6_addr[12], 4);
+	low = htonl(ntohl(low) | host);
+	memcpy(&out->s6_addr[12], &low, 4);
+}
+
 bool network_host_addr(const struct network *n, struct in_addr addr)
 {
 	uint32_t a = ntohl(addr.s_addr), net = ntohl(n->subnet.s_addr), m = mask(n->prefix);
@@ -87,6 +103,65 @@ static int parse_subnet(struct network *n, const char *text, struct holt_err *er
 	return 0;
 }
 
+/* Keeps the first prefix bits of a. */
+static void mask6(struct in6_addr *a, unsigned prefix)
+{
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned keep = prefix >= 8 * (i + 1) ? 8 : prefix > 8 * i ? prefix - 8 * i : 0;
+		a->s6_addr[i] &= (uint8_t)(0xff00 >> keep);
+	}
+}
+
+/* An IPv6 CIDR whose host part holds every host of the IPv4 subnet: run after
+ * parse_subnet. */
+static int parse_subnet6(struct network *n, const char *text, struct holt_err *err)
+{
+	cleanup_free char *addr = xstrdup(text);
+	char *slash = strchr(addr, '/');
+	char *end = NULL;
+	long prefix = slash ? strtol(slash + 1, &end, 10) : -1;
+	if (slash)
+		*slash = '\0';
+	if (!slash || *end || prefix < 8 || prefix > 124 ||
+	    inet_pton(AF_INET6, addr, &n->subnet6) != 1)
+		return holt_err_set(
+		    err, 0, "--subnet \"%s\": not an IPv6 CIDR with a prefix of 8 to 124", text);
+	if (128 - prefix < 32 - n->prefix)
+		return holt_err_set(err, 0,
+				    "--subnet \"%s\": holds fewer hosts than the IPv4 subnet "
+				    "(a prefix of %u at most)",
+				    text, 96 + n->prefix);
+	n->prefix6 = (unsigned)prefix;
+	mask6(&n->subnet6, n->prefix6);
+	n->ipv6 = true;
+	return 0;
+}
+
+static bool overlaps6(const struct network *a, const struct network *b)
+{
+	struct in6_addr x = a->subnet6, y = b->subnet6;
+	unsigned p = a->prefix6 < b->prefix6 ? a->prefix6 : b->prefix6;
+	if (!a->ipv6 || !b->ipv6)
+		return false;
+	mask6(&x, p);
+	mask6(&y, p);
+	return memcmp(&x, &y, sizeof x) == 0;
+}
+
+/* fd, 40 random bits (the network's id), subnet 0: RFC 4193's unique local /64. */
+static void choose_subnet6(struct network *n)
+{
+	char hex[11];
+	snprintf(hex, sizeof hex, "%.10s", n->id);
+	n->subnet6 = (struct in6_addr){.s6_addr = {0xfd}};
+	for (unsigned i = 0; i < 5; i++) {
+		char byte[3] = {hex[2 * i], hex[2 * i + 1], 0};
+		n->subnet6.s6_addr[1 + i] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	n->prefix6 = 64;
+	n->ipv6 = true;
+}
+
 static json_object *record_json(const struct network *n)
 {
 	char gw[INET_ADDRSTRLEN];
@@ -100,6 +175,10 @@ static json_object *record_json(const struct network *n)
 	json_object_object_add(o, "Gateway", json_object_new_string(gw));
 	json_object_object_add(o, "Internal", json_object_new_boolean(n->internal));
 	json_object_object_add(o, "Labels", json_labels_object(n->labels));
+	if (n->ipv6) {
+		cleanup_free char *subnet6 = network_subnet6_text(n);
+		json_object_object_add(o, "IPv6Subnet", json_object_new_string(subnet6));
+	}
 	return o;
 }
 
@@ -108,13 +187,15 @@ static struct network *record_parse(json_object *o, struct holt_err *err)
 	cleanup_network struct network *n = xzalloc(sizeof *n);
 	cleanup_free char *subnet = json_get_string(o, "Subnet");
 	cleanup_free char *gw = json_get_string(o, "Gateway");
+	cleanup_free char *subnet6 = json_get_string(o, "IPv6Subnet");
 	json_object *v = NULL;
 
 	n->name = json_get_string(o, "Name");
 	n->id = json_get_string(o, "Id");
 	n->created = json_get_string(o, "Created");
 	if (!n->name || !n->id || !subnet || !gw || parse_subnet(n, subnet, err) < 0 ||
-	    inet_pton(AF_INET, gw, &n->gateway) != 1)
+	    inet_pton(AF_INET, gw, &n->gateway) != 1 ||
+	    (subnet6 && parse_subnet6(n, subnet6, err) < 0))
 		return holt_err_set(err, 0, "a network record is damaged"), NULL;
 	if (!n->created)
 		n->created = xstrdup("");
@@ -238,6 +319,19 @@ static int fill(struct network *n, const struct network_spec *spec, struct netwo
 		if (overlaps(n, list[j]))
 			return holt_err_set(err, 0, "subnet \"%s\" overlaps network \"%s\"",
 					    spec->subnet, list[j]->name);
+	if (spec->subnet6 && !spec->ipv6)
+		return holt_err_set(err, 0, "--subnet \"%s\": an IPv6 subnet needs --ipv6",
+				    spec->subnet6);
+	if (spec->ipv6 && spec->subnet6 && parse_subnet6(n, spec->subnet6, err) < 0)
+		return -1;
+	if (spec->ipv6 && !spec->subnet6)
+		choose_subnet6(n);
+	for (size_t j = 0; j < count; j++)
+		if (overlaps6(n, list[j])) {
+			cleanup_free char *text = network_subnet6_text(n);
+			return holt_err_set(err, 0, "subnet \"%s\" overlaps network \"%s\"", text,
+					    list[j]->name);
+		}
 	set_dns(n);
 	n->gateway.s_addr = 0; /* not yet taken: any host address but the resolver's may be it */
 	if (spec->gateway) {

@@ -21,6 +21,12 @@ struct network {
 	struct in_addr dns;	/* the embedded resolver: the subnet's last host address */
 	bool internal;		/* no outbound traffic */
 	char **labels;		/* KEY=VALUE */
+	/* --ipv6: an IPv6 subnet beside the IPv4 one. A host's IPv6 address is its IPv4
+	 * one's place in subnet, at the same place in subnet6: no second allocation, and
+	 * the gateway's is the IPv4 gateway's place. */
+	bool ipv6;
+	struct in6_addr subnet6;
+	unsigned prefix6;
 };
 
 void network_free(struct network *n);
@@ -31,13 +37,16 @@ static inline void network_freep(struct network **n)
 }
 #define cleanup_network __attribute__((cleanup(network_freep)))
 
-/* What `network create` takes; subnet and gateway NULL: chosen (10.89.N.0/24, .1). */
+/* What `network create` takes; subnet and gateway NULL: chosen (10.89.N.0/24, .1);
+ * with ipv6, subnet6 NULL: a /64 of fd00::/8 made of random bits (RFC 4193's way). */
 struct network_spec {
 	const char *name;
 	const char *subnet;
 	const char *gateway;
 	bool internal;
 	char *const *labels;
+	bool ipv6;
+	const char *subnet6;
 };
 
 /* True for the names --network means itself: slirp, none, host and their synonyms. */
@@ -56,6 +65,10 @@ int network_remove(struct store *s, const struct network *n, struct holt_err *er
 
 /* "10.89.0.0/24". */
 char *network_subnet_text(const struct network *n);
+/* "fd12:3456:789a::/64"; with ipv6 only. */
+char *network_subnet6_text(const struct network *n);
+/* The IPv6 address of the host at addr (an address of n's IPv4 subnet); n has ipv6. */
+void network_addr6(const struct network *n, struct in_addr addr, struct in6_addr *out);
 /* Whether addr is a host address of n that is neither its gateway nor its resolver. */
 bool network_host_addr(const struct network *n, struct in_addr addr);
 

@@ -207,17 +207,32 @@ wait_http()
 	wait_http "http://127.0.0.1:$p1/" served
 	wait_http "http://127.0.0.1:$p2/" served
 	run_holt port web
-	check_output "$(printf '80/tcp -> 0.0.0.0:%s\n81/tcp -> 127.0.0.1:%s' "$p1" "$p2")"
+	check_output "$(every_address "$p1" 80/tcp)
+81/tcp -> 127.0.0.1:$p2"
 	run_holt port web 81/tcp
 	check_output "127.0.0.1:$p2"
 	run_holt port web 82
 	check_status 125
+	# docker's two bindings for every address where the host has IPv6: 0.0.0.0 and [::]
+	local v6ps="" v6json="" v6port=""
+	if host_ipv6; then
+		v6ps=", [::]:$p1->80/tcp"
+		v6json=",{\"HostIp\":\"::\",\"HostPort\":\"$p1\"}"
+		v6port=$'\n'"[::]:$p1"
+	fi
+	run_holt port web 80
+	check_output "0.0.0.0:$p1$v6port"
+	run_holt port web 80/tcp
+	check_output "0.0.0.0:$p1$v6port"
 	run_holt ps --format '{{.Ports}}'
-	check_output "0.0.0.0:$p1->80/tcp, 127.0.0.1:$p2->81/tcp"
+	check_output "0.0.0.0:$p1->80/tcp$v6ps, 127.0.0.1:$p2->81/tcp"
 	run_holt inspect -f '{{.NetworkSettings.Networks.slirp.IPAddress}}' web
 	check_output "10.0.2.100"
 	run_holt inspect -f '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.Gateway}} {{json .NetworkSettings.Ports}}' web
-	check_output "10.0.2.100 10.0.2.2 {\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$p1\"}],\"81/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$p2\"}]}"
+	check_output "10.0.2.100 10.0.2.2 {\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"$p1\"}$v6json],\"81/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$p2\"}]}"
+	# what the config asked for stays docker's PortBindings: "" for every address
+	run_holt inspect -f '{{json .HostConfig.PortBindings}}' web
+	check_output "{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$p1\"}],\"81/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$p2\"}]}"
 }
 
 @test "-p publishes UDP" {
@@ -318,13 +333,33 @@ PEER_SERVER='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/p
 	check_output "hello from the host"
 }
 
+@test "a published UDP port shows the container the client's address, not the gateway" {
+	local p host_ip
+	p=$(free_port)
+	holt run -d --name upeer -p "$p:53/udp" "$IMG" holt-test-tool udp-echo 53
+	run udp_ask 127.0.0.1 "$p" "peer?"
+	check_output "peer: 127.0.0.1"
+	host_ip=$(host_ipv4)
+	if [ -n "$host_ip" ]; then
+		run udp_ask "$host_ip" "$p" "peer?"
+		check_output "peer: $host_ip"
+	fi
+	if host_ipv6; then
+		# over IPv4 to the container: ::1 is the host's loopback, 127.0.0.1
+		run udp_ask ::1 "$p" "peer?"
+		check_output "peer: 127.0.0.1"
+	fi
+	# and the datagrams still flow both ways
+	run udp_ask 127.0.0.1 "$p"
+	check_output "echo: hi"
+}
+
 # --- IPv6, where the host has it ---------------------------------------------------------
 
 # The host has IPv6 when something can bind its ::1.
 ipv6_or_skip()
 {
-	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null ||
-		skip "the host has no IPv6 loopback"
+	host_ipv6 || skip "the host has no IPv6 loopback"
 }
 
 @test "IPv6: tap0 has fd00::100/64 routed via fd00::2, and inspect shows it" {
@@ -368,11 +403,13 @@ ipv6_or_skip()
 	run curl -s --noproxy '*' -m 2 "http://127.0.0.1:$p2/"
 	[ "$status" -ne 0 ] || { echo "[::1]:$p2 answered on 127.0.0.1"; false; }
 	run_holt port web6
-	check_output "$(printf '80/tcp -> 0.0.0.0:%s\n80/tcp -> [::1]:%s' "$p1" "$p2")"
+	check_output "$(printf '80/tcp -> 0.0.0.0:%s\n80/tcp -> [::]:%s\n80/tcp -> [::1]:%s' "$p1" "$p1" "$p2")"
+	run_holt port web6 80
+	check_output "$(printf '0.0.0.0:%s\n[::]:%s\n[::1]:%s' "$p1" "$p1" "$p2")"
 	run_holt ps --format '{{.Ports}}'
-	check_output "0.0.0.0:$p1->80/tcp, [::1]:$p2->80/tcp"
+	check_output "0.0.0.0:$p1->80/tcp, [::]:$p1->80/tcp, [::1]:$p2->80/tcp"
 	run_holt inspect -f '{{json .NetworkSettings.Ports}}' web6
-	check_output "{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"$p1\"},{\"HostIp\":\"::1\",\"HostPort\":\"$p2\"}]}"
+	check_output "{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"$p1\"},{\"HostIp\":\"::\",\"HostPort\":\"$p1\"},{\"HostIp\":\"::1\",\"HostPort\":\"$p2\"}]}"
 }
 
 @test "IPv6: -p publishes UDP on [::1] too, and on [::1] alone" {

@@ -91,8 +91,14 @@ json_get()
 	check_status 125
 	run_holt network create --driver macvlan x
 	check_status 125
-	run_holt network create --ipv6 x
+	run_holt network create --subnet fd42:1::/64 x
 	check_holt_error ipv6
+	run_holt network create --ipv6 --subnet fd42:1::/130 x
+	check_holt_error fd42:1::/130
+	run_holt network create --ipv6 --subnet 10.98.0.0/16 --subnet fd42:1::/116 x
+	check_holt_error "fewer hosts"
+	run_holt network create --ipv6 --gateway fd42:1::1 x
+	check_holt_error fd42:1::1
 	run_holt network ls --format '{{.Name}}'
 	check_output ""
 	run_holt run --rm --network nosuchnet "$IMG" true
@@ -352,10 +358,20 @@ print(a.recv(100).decode(), b.recv(100).decode())
 PY
 	check_output "echo: from-a echo: from-b"
 	run_holt port udp
-	check_output "$(printf '53/udp -> 127.0.0.1:%s\n54/udp -> 0.0.0.0:%s' "$p1" "$p2")"
-	if python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null; then
+	check_output "53/udp -> 127.0.0.1:$p1
+$(every_address "$p2" 54/udp)"
+	if host_ipv6; then
 		run udp_ask ::1 "$p2"
 		check_output "echo: hi"
+	fi
+	# the container sees each client's own address
+	run udp_ask 127.0.0.1 "$p2" "peer?"
+	check_output "peer: 127.0.0.1"
+	local host_ip
+	host_ip=$(host_ipv4)
+	if [ -n "$host_ip" ]; then
+		run udp_ask "$host_ip" "$p2" "peer?"
+		check_output "peer: $host_ip"
 	fi
 	# a UDP port in use is refused before the container starts
 	run_holt run --rm --network app -p "127.0.0.1:$p1:53/udp" "$IMG" touch /ran
@@ -388,6 +404,89 @@ PY
 	[ "$status" -ne 0 ] || { show_run; false; }
 	run_holt run --rm --network n1 "$IMG" busybox ping -c1 -W5 a1
 	check_status 0
+}
+
+# --- IPv6 on a network (--ipv6) ----------------------------------------------------------------
+
+@test "--ipv6: containers get an IPv6 address too and reach each other by name and alias over it" {
+	holt network create --ipv6 --subnet fd42:4242:1::/64 six >/dev/null
+	holt run -d --network six --name srv6 --network-alias alias6 "$IMG" sh -c \
+		'mkdir /w && echo over-ipv6 >/w/index.html && exec busybox httpd -f -p 80 -h /w' \
+		>/dev/null
+	run_holt exec srv6 sh -c 'ip -6 addr show eth0 scope global; ip -6 route; cat /etc/hosts'
+	check_status 0
+	[[ $output =~ fd42:4242:1::2[[:space:]].*srv6 ]] || { show_run; false; }
+	check_output_has "inet6 fd42:4242:1::2/64 scope global"
+	check_output_has "default via fd42:4242:1::1 dev eth0"
+	# the address is fixed: no second one from the helper's router advertisements
+	[ "$(grep -c "scope global" <<<"$output")" = 1 ] || { show_run; false; }
+	run_holt run --rm --network six "$IMG" sh -c \
+		'busybox ping -6 -c1 -W5 srv6 && busybox ping -6 -c1 -W5 alias6 &&
+		 nslookup -type=AAAA srv6 && wget -qO- "http://[fd42:4242:1::2]/"'
+	check_status 0
+	check_output_has "fd42:4242:1::2"
+	check_output_has "over-ipv6"
+
+	run_holt inspect srv6
+	check_status 0
+	[ "$(json_get 'd[0]["NetworkSettings"]["Networks"]["six"]["GlobalIPv6Address"]' <<<"$output")" = fd42:4242:1::2 ]
+	[ "$(json_get 'd[0]["NetworkSettings"]["Networks"]["six"]["GlobalIPv6PrefixLen"]' <<<"$output")" = 64 ]
+	[ "$(json_get 'd[0]["NetworkSettings"]["Networks"]["six"]["IPv6Gateway"]' <<<"$output")" = fd42:4242:1::1 ]
+	run_holt inspect -f '{{.NetworkSettings.GlobalIPv6Address}} {{.NetworkSettings.IPv6Gateway}}' srv6
+	check_output "fd42:4242:1::2 fd42:4242:1::1"
+	run_holt network inspect six
+	check_status 0
+	[ "$(json_get 'd[0]["EnableIPv6"]' <<<"$output")" = True ]
+	[ "$(json_get 'd[0]["IPAM"]["Config"][1]["Subnet"]' <<<"$output")" = fd42:4242:1::/64 ]
+	[ "$(json_get 'd[0]["IPAM"]["Config"][1]["Gateway"]' <<<"$output")" = fd42:4242:1::1 ]
+	[ "$(json_get 'list(d[0]["Containers"].values())[0]["IPv6Address"]' <<<"$output")" = fd42:4242:1::2/64 ]
+
+	# network connect gives a running container its IPv6 address on the network too
+	holt run -d --name roamer "$IMG" sleep 100 >/dev/null
+	holt network connect six roamer
+	run_holt exec roamer sh -c 'ip -6 addr show eth0 scope global; busybox ping -6 -c1 -W5 fd42:4242:1::2'
+	check_status 0
+	check_output_has "inet6 fd42:4242:1::3/64 scope global"
+}
+
+@test "--ipv6 without --subnet takes a /64 of fd00::/8; a network without --ipv6 stays IPv4 only" {
+	holt network create --ipv6 auto6 >/dev/null
+	holt network create plain >/dev/null
+	local subnet
+	subnet=$(holt network inspect auto6 | json_get 'd[0]["IPAM"]["Config"][1]["Subnet"]')
+	[[ $subnet =~ ^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/64$ ]] || { echo "$subnet"; false; }
+	# another network may not take an overlapping IPv6 subnet
+	run_holt network create --ipv6 --subnet "${subnet%::/64}::1:0:0/96" clash
+	check_holt_error overlaps
+	run_holt network ls --format '{{.Name}} {{.IPv6}}'
+	check_output "$(printf 'auto6 true\nplain false')"
+
+	holt run -d --network plain --name p4 "$IMG" sleep 100 >/dev/null
+	run_holt exec p4 ip -6 addr show eth0 scope global
+	check_status 0
+	check_output ""
+	run_holt run --rm --network plain "$IMG" busybox ping -6 -c1 -W2 p4
+	[ "$status" -ne 0 ] || { show_run; false; }
+	run_holt inspect -f '[{{.NetworkSettings.GlobalIPv6Address}}] [{{.NetworkSettings.IPv6Gateway}}]' p4
+	check_output "[] []"
+	run_holt network inspect plain
+	[ "$(json_get 'd[0]["EnableIPv6"]' <<<"$output")" = False ]
+	[ "$(json_get 'len(d[0]["IPAM"]["Config"])' <<<"$output")" = 1 ]
+	[ "$(json_get 'list(d[0]["Containers"].values())[0]["IPv6Address"]' <<<"$output")" = "" ]
+}
+
+@test "--ipv6: a container reaches a server on the host's [::1] through the network's IPv6 gateway" {
+	host_ipv6 || skip "the host has no IPv6 loopback"
+	holt network create --ipv6 --subnet fd42:4242:2::/64 six >/dev/null
+	local p
+	p=$(free_port)
+	busybox httpd -f -p "[::1]:$p" -h "$HOLT_TMP/www" &
+	local httpd=$!
+	run_holt run --rm --network six "$IMG" sh -c \
+		"for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://[fd42:4242:2::1]:$p/ && exit; sleep 0.1; done; exit 1"
+	kill "$httpd"
+	check_status 0
+	check_output "hello from the host"
 }
 
 @test "network connect and disconnect a running container" {

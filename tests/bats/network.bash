@@ -46,15 +46,37 @@ wait_no_net_procs()
 	return 1
 }
 
-# udp_ask HOST PORT: sends "hi" until an answer comes (10 s at most), prints it.
+# The host's first global IPv4 address, or nothing.
+host_ipv4()
+{
+	ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1
+}
+
+# The host has IPv6 when something can bind its ::1: holt then listens on [::] too for a
+# port published on every address.
+host_ipv6()
+{
+	python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null
+}
+
+# every_address PORT CTR/PROTO: what `holt port` prints for CTR/PROTO published on every
+# address at host port PORT, as docker does: 0.0.0.0, and [::] where the host has IPv6.
+every_address()
+{
+	printf '%s -> 0.0.0.0:%s' "$2" "$1"
+	if host_ipv6; then printf '\n%s -> [::]:%s' "$2" "$1"; fi
+}
+
+# udp_ask HOST PORT [TEXT]: sends TEXT (default "hi") until an answer comes (10 s at
+# most), prints it.
 udp_ask()
 {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$1" "$2" "${3:-hi}" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
 s.settimeout(0.2)
 for _ in range(50):
-    s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
+    s.sendto(sys.argv[3].encode(), (sys.argv[1], int(sys.argv[2])))
     try:
         print(s.recv(100).decode())
         break

@@ -1,6 +1,7 @@
 /* holt-test-tool: a tiny static helper run inside test containers, which have no libc of
  * their own. Each subcommand prints one fact in a fixed format, so the bats suites can
  * compare exact output instead of parsing shell one-liners. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -48,7 +49,8 @@ static int usage(void)
 	    "  setgroups GID    try setgroups([GID]): 'setgroups GID: ok' or '…: ERRNO-NAME'\n"
 	    "  key-add DESC DATA  add user key DESC to the session keyring: 'key: ok' or\n"
 	    "                   'key: ERRNO-NAME'\n"
-	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes\n"
+	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes, but\n"
+	    "                   'peer?' with 'peer: ' and the address it came from\n"
 	    "  try CALL [ARG]   make one system call, 'CALL: ok' or 'CALL: ERRNO-NAME'; CALL is\n"
 	    "                   mount DIR (a tmpfs), reboot (LINUX_REBOOT_CMD_CAD_OFF, which no\n"
 	    "                   pid namespace but the host's obeys), module (finit_module),\n"
@@ -253,6 +255,19 @@ static int cmd_fstype(const char *path)
 
 /* A UDP server for published-port tests: busybox nc has no UDP. On [::], which takes
  * IPv4 too, where the network has IPv6; else on 0.0.0.0. */
+/* An IPv4 peer as itself, also when a dual-stack socket saw it as ::ffff:a.b.c.d. */
+static const char *peer_text(const struct sockaddr_storage *from)
+{
+	static char text[INET6_ADDRSTRLEN];
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)from;
+	if (from->ss_family == AF_INET)
+		return inet_ntop(AF_INET, &((const struct sockaddr_in *)from)->sin_addr, text,
+				 sizeof text);
+	if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+		return inet_ntop(AF_INET, &in6->sin6_addr.s6_addr[12], text, sizeof text);
+	return inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+}
+
 static int cmd_udp_echo(int port)
 {
 	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6,
@@ -276,6 +291,8 @@ static int cmd_udp_echo(int port)
 		if (n < 0)
 			return 1;
 		int m = snprintf(out, sizeof out, "echo: %.*s", (int)n, in);
+		if (n == 5 && memcmp(in, "peer?", 5) == 0)
+			m = snprintf(out, sizeof out, "peer: %s", peer_text(&from));
 		sendto(fd, out, (size_t)m, 0, (struct sockaddr *)&from, len);
 	}
 }

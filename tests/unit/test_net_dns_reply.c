@@ -47,13 +47,20 @@ static size_t query(const char *name, unsigned qtype, uint8_t *f)
 	return off;
 }
 
-static bool lookup(void *opaque, const char *name, struct in_addr *addr)
+/* db and database: IPv4 alone; web: on an --ipv6 network, with both. */
+static bool lookup(void *opaque, const char *name, struct dns_addrs *addrs)
 {
 	int *calls = opaque;
 	(*calls)++;
+	if (strcmp(name, "web") == 0) {
+		inet_pton(AF_INET, "10.89.0.3", &addrs->v4);
+		inet_pton(AF_INET6, "fd12:3456:789a::3", &addrs->v6);
+		addrs->has6 = true;
+		return true;
+	}
 	if (strcmp(name, "db") && strcmp(name, "database"))
 		return false;
-	inet_pton(AF_INET, "10.89.0.2", addr);
+	inet_pton(AF_INET, "10.89.0.2", &addrs->v4);
 	return true;
 }
 
@@ -100,7 +107,18 @@ static void test_names(void)
 	ok(ask(f, len, true, r) && rcode(r) == 3, "an internal network answers them NXDOMAIN");
 	len = query("db", 28, f);
 	n = ask(f, len, false, r);
-	ok(n && rcode(r) == 0 && r[14 + 20 + 8 + 7] == 0, "AAAA for a known name: no answer");
+	ok(n && rcode(r) == 0 && r[14 + 20 + 8 + 7] == 0,
+	   "AAAA for a name with no IPv6 address: no answer");
+	len = query("web", 28, f);
+	n = ask(f, len, false, r);
+	struct in6_addr want6;
+	inet_pton(AF_INET6, "fd12:3456:789a::3", &want6);
+	ok(n > 16 && rcode(r) == 0 && r[14 + 20 + 8 + 7] == 1 && r[n - 17] == 16 &&
+	       !memcmp(r + n - 16, &want6, 16),
+	   "AAAA for a name on an IPv6 network: its IPv6 address");
+	len = query("web", 1, f);
+	n = ask(f, len, false, r);
+	ok(answers(r, n, "10.89.0.3"), "and A its IPv4 one");
 }
 
 static void test_not_ours(void)
@@ -154,7 +172,7 @@ static void test_bad_frames(void)
 
 int main(void)
 {
-	plan(14);
+	plan(16);
 	test_names();
 	test_not_ours();
 	test_bad_frames();

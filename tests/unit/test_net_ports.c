@@ -89,6 +89,41 @@ static void test_exposed_and_json(void)
 	free(m);
 }
 
+static void test_bound(void)
+{
+	struct port_map *m = NULL, *b = NULL;
+	size_t n = 0, nb = 0;
+	struct holt_err err = {0};
+
+	ports_parse("8080:80", &m, &n, &err);
+	ports_parse("127.0.0.1:53:53/udp", &m, &n, &err);
+	ports_parse("[::1]:81:81", &m, &n, &err);
+	ports_bound(m, n, true, &b, &nb);
+	ok(nb == 4 && !strcmp(b[0].host_ip, "0.0.0.0") && !strcmp(b[1].host_ip, "::") &&
+	       b[1].host_port == 8080 && b[1].ctr_port == 80 &&
+	       !strcmp(b[2].host_ip, "127.0.0.1") && !strcmp(b[3].host_ip, "::1"),
+	   "every address is 0.0.0.0 and [::] with IPv6, an address itself alone");
+	json_object *j = ports_to_json(b, nb);
+	int plain = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+	ok(!strcmp(json_object_to_json_string_ext(j, plain),
+		   "{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"},"
+		   "{\"HostIp\":\"::\",\"HostPort\":\"8080\"}],"
+		   "\"53/udp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"53\"}],"
+		   "\"81/tcp\":[{\"HostIp\":\"::1\",\"HostPort\":\"81\"}]}"),
+	   "docker's NetworkSettings.Ports shape: %s", json_object_to_json_string_ext(j, plain));
+	struct port_map *back = NULL;
+	size_t n_back = 0;
+	ports_from_json(j, &back, &n_back);
+	ok(n_back == nb && !strcmp(back[0].host_ip, "0.0.0.0"), "0.0.0.0 reads back as written");
+	json_object_put(j);
+	free(back);
+	free(b);
+	ports_bound(m, n, false, &b, &nb);
+	ok(nb == 3 && !strcmp(b[0].host_ip, "0.0.0.0"), "without IPv6, every address is 0.0.0.0");
+	free(b);
+	free(m);
+}
+
 static void test_etc_files(void)
 {
 	struct container_net n = {0};
@@ -109,6 +144,11 @@ static void test_etc_files(void)
 	       strstr(hosts, "10.1.2.3\tdb\n") && strstr(hosts, "10.0.2.2\tgw\n") &&
 	       strstr(hosts, "::1\tv6\n"),
 	   "slirp hosts: %s", hosts);
+	cleanup_free char *user =
+	    container_net_hosts_user(&n, "h1", "web", "10.89.0.2", "fd42::2", "10.89.0.1");
+	ok(strstr(user, "10.89.0.2\th1 web\nfd42::2\th1 web\n") &&
+	       strstr(user, "10.89.0.1\thost.containers.internal"),
+	   "user network hosts, with the IPv6 address: %s", user);
 	cleanup_free char *none = container_net_hosts(NETWORK_NONE, &n, "h1", "web");
 	ok(strstr(none, "127.0.1.1\th1 web\n") && !strstr(none, "host.containers.internal") &&
 	       strstr(none, "127.0.0.1\tgw\n"),
@@ -167,10 +207,11 @@ static void test_aliases(void)
 
 int main(void)
 {
-	plan(39);
+	plan(44);
 	test_parse_good();
 	test_parse_bad();
 	test_exposed_and_json();
+	test_bound();
 	test_etc_files();
 	test_aliases();
 	return done();
