@@ -189,7 +189,15 @@ static int write_state(struct container *c, struct holt_err *err)
 	json_add_string(st, "StartedAt", s->started_at);
 	json_add_string(st, "FinishedAt", s->finished_at);
 	json_add_string(st, "Error", s->error);
-	return container_write_json(c, "state.json", st, err);
+	int ret = container_write_json(c, "state.json", st, err);
+	if (ret == 0 || err->errnum != ENOSPC)
+		return ret;
+	/* A full disk must not cost the container its exit code: the old record's block
+	 * holds the new one, the same few hundred bytes. */
+	holt_err_release(err);
+	cleanup_free char *path = xasprintf("%s/state.json", c->dir);
+	const char *text = json_object_to_json_string_ext(st, JSON_C_TO_STRING_PLAIN);
+	return write_file_in_place(path, text, strlen(text), err);
 }
 
 static void die_event(const struct container *c)

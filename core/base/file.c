@@ -50,6 +50,21 @@ int write_file_atomic(const char *path, const char *tmp_dir, const void *data, s
 	return 0;
 }
 
+int write_file_in_place(const char *path, const void *data, size_t len, struct holt_err *err)
+{
+	cleanup_close int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return holt_err_set(err, errno, "write \"%s\" in place", path);
+	size_t size = len > (size_t)st.st_size ? len : (size_t)st.st_size;
+	cleanup_free char *buf = xmalloc(size);
+	memcpy(buf, data, len);
+	memset(buf + len, ' ', size - len);
+	if (write_all(fd, buf, size) < 0)
+		return holt_err_set(err, errno, "write \"%s\" in place", path);
+	return 0;
+}
+
 /* Unlinks DIR/.NAME.holt-PID-* of processes that are gone. */
 static void remove_leftovers(const char *dir, const char *name)
 {

@@ -11,11 +11,17 @@
 /* Writes data to path atomically: to a new file in tmp_dir (NULL: path's directory, which
  * must be on path's filesystem), fsynced when sync, then renamed over path. On failure
  * nothing is left behind and err names path with the errno of the step that failed. */
+int write_file_atomic(const char *path, const char *tmp_dir, const void *data, size_t len,
+		      bool sync, struct holt_err *err);
+
+/* Overwrites path from its start, in the blocks it has, for a full disk, where an atomic
+ * write's new file gets none. Data shorter than the file is padded with spaces to its size
+ * (whitespace, for JSON), so that nothing has to be cut; data longer may not fit. */
+int write_file_in_place(const char *path, const void *data, size_t len, struct holt_err *err);
+
 /* path (made 0600 when missing) open and flock()ed with how (LOCK_EX, LOCK_EX | LOCK_NB):
  * its fd, or -1 with err, and errno EWOULDBLOCK when LOCK_NB found it held. */
 int file_lock(const char *path, int how, struct holt_err *err);
-int write_file_atomic(const char *path, const char *tmp_dir, const void *data, size_t len,
-		      bool sync, struct holt_err *err);
 
 /* The bytes the files under path take on disk (their blocks), links not followed. Not
  * thread-safe: nftw has no context argument. */

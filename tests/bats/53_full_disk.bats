@@ -25,9 +25,12 @@ teardown_file()
 	holt_teardown_file
 }
 
+# To the last block: ext4 refuses a whole 4 KiB write where fewer blocks are left, and
+# what is left then would be a free block for whatever comes next.
 fill_disk()
 {
 	dd if=/dev/zero of="$FILL" bs=4k 2>/dev/null || true
+	dd if=/dev/zero bs=1k 2>/dev/null >>"$FILL" || true
 }
 
 free_disk()
