@@ -1,6 +1,7 @@
 /* `holt build`: an image from a Dockerfile and a context dir, with podman's progress
  * lines ("STEP 2/5: RUN make") and the new image's id last. */
 #include "core/build.h"
+#include "cmd/build_output.h"
 #include "cmd/cmd.h"
 #include "core/base/exitcode.h"
 #include "core/base/platform.h"
@@ -365,7 +366,12 @@ int cmd_build(int argc, char **argv, struct cmd_ctx *ctx)
 		dup2(null, 2);
 		close(null);
 	}
+	struct build_output output;
+	if (!a.quiet)
+		build_output_detach(&output);
 	id = build_image(ctx->store, &a.o, &err);
+	if (!a.quiet)
+		build_output_restore(&output);
 	if (quiet_stderr >= 0) {
 		dup2(quiet_stderr, 2);
 		close(quiet_stderr);
