@@ -1,4 +1,5 @@
 #include "cmd/build_output.h"
+#include "core/base/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,20 +9,6 @@
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static void pass_on(int to, const char *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(to, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		/* the terminal is gone: what follows would be lost there too */
-		if (w <= 0)
-			return;
-		buf += w;
-		n -= (size_t)w;
-	}
-}
 
 /* Passes on what comes until every writer is gone, or until told to stop: a process
  * that outlived its step and keeps the pipe must not hold up the build's end. */
@@ -39,8 +26,9 @@ static void *relay_main(void *arg)
 		if (p[1].revents)
 			stopping = true;
 		ssize_t n = read(r->from, buf, sizeof buf);
+		/* a terminal gone: what follows would be lost there too */
 		if (n > 0)
-			pass_on(r->to, buf, (size_t)n);
+			(void)write_all(r->to, buf, (size_t)n);
 		else if (n == 0 || (errno != EINTR && (stopping || errno != EAGAIN)))
 			return NULL;
 	}

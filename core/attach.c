@@ -1,4 +1,5 @@
 #include "core/attach.h"
+#include "core/base/file.h"
 #include "core/base/util.h"
 #include "core/container_events.h"
 #include "core/monitor.h"
@@ -55,19 +56,6 @@ int attach_connect(const struct container *c, struct holt_err *err)
 	}
 	container_event(c, "attach", NULL);
 	return fd;
-}
-
-static void write_all(int fd, const char *buf, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		buf += w;
-		n -= (size_t)w;
-	}
 }
 
 /* Frames from the monitor: a stream byte, a little-endian length, the bytes. */

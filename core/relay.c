@@ -1,6 +1,7 @@
 /* One poll loop on a signalfd and the terminal. */
 #include "core/relay.h"
 #include "core/base/exitcode.h"
+#include "core/base/file.h"
 #include "core/base/util.h"
 
 #include <errno.h>
@@ -36,20 +37,6 @@ int relay_exit_code(int st)
 	return WEXITSTATUS(st);
 }
 
-/* Writes all of buf; the master may be non-blocking-slow but it is a blocking fd. */
-static void write_all(int fd, const char *buf, ssize_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, buf, (size_t)n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		buf += w;
-		n -= w;
-	}
-}
-
 /* Copies what is readable from one fd to another; false at EOF or error. */
 static bool pump(int from, int to)
 {
@@ -59,7 +46,7 @@ static bool pump(int from, int to)
 		return true;
 	if (n <= 0)
 		return false;
-	write_all(to, buf, n);
+	write_all(to, buf, (size_t)n);
 	return true;
 }
 
@@ -70,7 +57,7 @@ static void drain_master(struct relay *r)
 	char buf[8192];
 	ssize_t n;
 	while ((n = read(r->master, buf, sizeof buf)) > 0)
-		write_all(1, buf, n);
+		write_all(1, buf, (size_t)n);
 }
 
 static int handle_signal(struct relay *r, int *status)
@@ -112,7 +99,7 @@ static bool pump_stdin(struct relay *r)
 		r->detached = true;
 		return false;
 	}
-	write_all(r->master, buf, n);
+	write_all(r->master, buf, (size_t)n);
 	return true;
 }
 

@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* Writes all of buf, through short writes and EINTR: 0, or -1 with errno (EIO when the
+ * fd took nothing). */
+int write_all(int fd, const void *buf, size_t len);
+
 /* Writes data to path atomically: to a new file in tmp_dir (NULL: path's directory, which
  * must be on path's filesystem), fsynced when sync, then renamed over path. On failure
  * nothing is left behind and err names path with the errno of the step that failed. */
