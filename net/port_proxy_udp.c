@@ -21,10 +21,27 @@ static struct udp_flow *flow_find(struct udp_flow *flows, int listener,
 	return NULL;
 }
 
+/* At the cap, ends the flow that was active least recently. */
+static void make_room(struct udp_flow **flows)
+{
+	struct udp_flow **oldest = NULL;
+	size_t n = 0;
+	for (struct udp_flow **p = flows; *p; p = &(*p)->next, n++)
+		if (!oldest || (*p)->last_ms < (*oldest)->last_ms)
+			oldest = p;
+	if (n < UDP_MAX_FLOWS)
+		return;
+	struct udp_flow *f = *oldest;
+	*oldest = f->next;
+	close(f->inner);
+	free(f);
+}
+
 static struct udp_flow *flow_open(struct udp_flow **flows, int listener,
 				  const struct sockaddr_storage *peer, socklen_t len,
 				  const struct proxy_source *ps, struct in_addr ctr, uint16_t port)
 {
+	make_room(flows);
 	int fd = proxy_source_socket(ps, peer, SOCK_DGRAM);
 	if (fd < 0)
 		return NULL;

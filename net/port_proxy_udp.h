@@ -14,7 +14,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-enum { UDP_FLOW_IDLE_MS = 60000 };
+/* Each flow holds a socket: clients flooding from new ports must not take every fd the
+ * proxy has, its TCP connections' too. Past the cap the least recently active goes. */
+enum { UDP_FLOW_IDLE_MS = 60000, UDP_MAX_FLOWS = 256 };
 
 struct udp_flow {
 	int listener; /* the host socket the client wrote to, and replies go out of */

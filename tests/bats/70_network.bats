@@ -354,6 +354,31 @@ PEER_SERVER='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/p
 	check_output "echo: hi"
 }
 
+@test "a flood of UDP clients holds at most 256 flows in the proxy; a new client is answered" {
+	local p pid n
+	p=$(free_port)
+	holt run -d --name uflood -p "127.0.0.1:$p:53/udp" "$IMG" holt-test-tool udp-echo 53
+	run udp_ask 127.0.0.1 "$p"
+	check_output "echo: hi"
+	# the proxy that listens on the port (the pools of other suites have theirs)
+	pid=$(ss -Hlunp "sport = :$p" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+	[ -n "$pid" ] || { ss -Hlunp "sport = :$p"; false; }
+	# 400 clients, each from a port of its own, hold their sockets until all have sent
+	python3 - "$p" <<'PY'
+import socket, sys
+socks = []
+for _ in range(400):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(b"x", ("127.0.0.1", int(sys.argv[1])))
+    socks.append(s)
+PY
+	run udp_ask 127.0.0.1 "$p"
+	check_output "echo: hi"
+	n=$(find "/proc/$pid/fd" -mindepth 1 | wc -l)
+	[ "$n" -le 300 ] || { echo "the proxy holds $n fds"; false; }
+	holt rm -f uflood >/dev/null
+}
+
 # --- IPv6, where the host has it ---------------------------------------------------------
 
 # The host has IPv6 when something can bind its ::1.
