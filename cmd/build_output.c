@@ -49,12 +49,13 @@ static void relay_start(struct build_output_relay *r, int fd)
 		pthread_sigmask(SIG_SETMASK, &all, &old);
 		r->running = pthread_create(&r->thread, NULL, relay_main, r) == 0;
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		if (r->running)
+		if (r->running) {
 			dup2(p[1], fd);
-		close(p[1]);
-		if (r->running)
+			close(p[1]);
 			return;
+		}
 		close(p[0]);
+		close(p[1]);
 	}
 	if (r->to >= 0)
 		close(r->to);

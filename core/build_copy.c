@@ -540,7 +540,7 @@ static int tar_fail(struct archive *a, const char *what, struct holt_err *err)
 			    archive_error_string(a));
 }
 
-static int write_data(struct archive *a, const char *path, struct holt_err *err)
+int build_archive_file_data(struct archive *a, const char *path, struct holt_err *err)
 {
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	char buf[1 << 16];
@@ -640,7 +640,7 @@ static int write_entry(struct archive *a, const struct copy *c, const struct ent
 	if (x->kind == ENTRY_DATA && archive_write_data(a, x->data, strlen(x->data)) < 0)
 		return tar_fail(a, x->dest, err);
 	if (x->kind == ENTRY_HOST && S_ISREG(st.st_mode))
-		return write_data(a, x->host, err);
+		return build_archive_file_data(a, x->host, err);
 	return 0;
 }
 

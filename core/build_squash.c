@@ -40,20 +40,6 @@ static int fail(struct archive *a, const char *what, struct holt_err *err)
 	return holt_err_set(err, 0, "squash: %s: %s", what, archive_error_string(a));
 }
 
-static int copy_data(struct archive *a, const char *path, const char *host, struct holt_err *err)
-{
-	cleanup_close int fd = open(host, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	char buf[1 << 16];
-	ssize_t n;
-
-	if (fd < 0)
-		return holt_err_set(err, errno, "squash: open \"%s\"", host);
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		if (archive_write_data(a, buf, (size_t)n) < 0)
-			return fail(a, path, err);
-	return n < 0 ? holt_err_set(err, errno, "squash: read \"%s\"", host) : 0;
-}
-
 /* The entry for path, as host (NULL: an empty marker file) has it: xattrs kept, a second
  * name of a file already written (same device and inode) written as a hard link to it. */
 static int put(struct archive *a, struct archive_entry_linkresolver *links, const char *path,
@@ -85,7 +71,9 @@ static int put(struct archive *a, struct archive_entry_linkresolver *links, cons
 	if (archive_write_header(a, e) != ARCHIVE_OK)
 		ret = fail(a, path, err);
 	else if (S_ISREG(st->st_mode) && host && archive_entry_size(e) > 0)
-		ret = copy_data(a, path, host, err);
+		ret = build_archive_file_data(a, host, err) < 0
+			  ? holt_err_wrap(err, "squash: \"%s\"", path)
+			  : 0;
 	else
 		ret = 0;
 out:

@@ -123,4 +123,8 @@ int build_file_digest(struct build *b, const char *path, const struct stat *st,
 void build_index_load(struct build *b);
 int build_index_save(struct build *b, struct holt_err *err);
 
+struct archive;
+/* Writes the bytes of the regular file at host as the data of a's current entry. */
+int build_archive_file_data(struct archive *a, const char *host, struct holt_err *err);
+
 #endif

@@ -107,7 +107,7 @@ image_row()
 	before=$(store_listing)
 	run_holt import "$HOLT_FIXTURES/rootfs.tar" 'Bad/NAME:1'
 	check_holt_error '"Bad/NAME:1"'
-	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_store_unchanged "$before"
 }
 
 @test "import into a name in use moves the name to the new image" {
@@ -137,11 +137,7 @@ image_row()
 	before=$(store_listing)
 	holt import "$HOLT_FIXTURES/rootfs.tar.gz" transient:1 >/dev/null
 	holt rmi transient:1 >/dev/null
-	[ "$(store_listing)" = "$before" ] || {
-		echo "the store differs (< before, > after):"
-		diff <(echo "$before") <(store_listing)
-		false
-	}
+	check_store_unchanged "$before"
 }
 
 @test "rmi of an image that shares its layer keeps the layer for the other" {
@@ -150,7 +146,7 @@ image_row()
 	before=$(store_listing)
 	holt import "$HOLT_FIXTURES/rootfs.tar.gz" drop:1 >/dev/null
 	holt rmi drop:1 >/dev/null
-	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_store_unchanged "$before"
 	run_holt run --rm keep:1 cat /etc/image-file
 	check_status 0
 	check_output "image file"

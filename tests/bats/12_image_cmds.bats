@@ -52,15 +52,6 @@ short_id()
 	echo "${id:7:12}"
 }
 
-# Checks that the store is what $1 (a store_listing) was.
-check_store_unchanged()
-{
-	[ "$(store_listing)" = "$1" ] && return 0
-	echo "the store changed (< before, > after):"
-	diff <(echo "$1") <(store_listing)
-	return 1
-}
-
 # A second image, with the same files as the test image and a later created time.
 import_later()
 {

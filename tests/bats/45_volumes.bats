@@ -105,7 +105,7 @@ local     other"
 	check_holt_error 'duplicate mount destination "/d"'
 	run_holt run --rm --tmpfs '/t:nosuchopt=1' "$IMG" true
 	check_holt_error 'unknown option'
-	[ "$(store_listing)" = "$before" ]
+	check_store_unchanged "$before"
 }
 
 @test "a named volume is made on first use and its data outlives the container" {
@@ -236,7 +236,7 @@ local     other"
 	run_holt run --rm --mount "type=bind,src=$PWD/missing,dst=/m" "$IMG" true
 	check_holt_error "bind source path"
 	[ ! -e missing ]
-	[ "$(store_listing)" = "$before" ]
+	check_store_unchanged "$before"
 }
 
 @test "a destination through a symlink in the image is resolved inside the root" {
@@ -418,7 +418,7 @@ wrote"
 		run_holt run --rm --userns "$mode" "$IMG" true
 		check_holt_error "--userns \"$mode\""
 	done
-	[ "$(store_listing)" = "$before" ]
+	check_store_unchanged "$before"
 }
 
 @test "cp into and out of a stopped container's volume and bind reaches them, as docker's" {

@@ -6,30 +6,7 @@
 
 load helpers
 load registry # free_port
-
-setup_file()
-{
-	holt_setup_file_with_image
-}
-
-teardown_file()
-{
-	holt_teardown_file
-}
-
-setup()
-{
-	cd "$BATS_TEST_TMPDIR" || return
-	# With a range, keep-id shows the image through fuse-overlayfs.
-	if has_subids; then
-		fuse_or_skip
-	fi
-}
-
-teardown()
-{
-	remove_all_containers
-}
+load fuse_root
 
 @test "keep-id: the command runs as the user's uid and gid, with a passwd entry" {
 	run_holt run --rm --userns keep-id "$IMG" sh -c 'id -u; id -g; id -un; id -gn'

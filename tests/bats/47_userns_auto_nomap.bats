@@ -6,29 +6,7 @@
 # shifted into the container's ids). Without subordinate ids: refused.
 
 load helpers
-
-setup_file()
-{
-	holt_setup_file_with_image
-}
-
-teardown_file()
-{
-	holt_teardown_file
-}
-
-setup()
-{
-	cd "$BATS_TEST_TMPDIR" || return
-	if has_subids; then
-		fuse_or_skip
-	fi
-}
-
-teardown()
-{
-	remove_all_containers
-}
+load fuse_root
 
 # The first line of a running container's uid_map, as "IN OUT COUNT".
 uid_line()
@@ -173,7 +151,7 @@ uid_line()
 	before=$(store_listing)
 	run_holt run --rm --userns auto:size=70000 "$IMG" true
 	check_holt_error "no free slice of 70000 ids"
-	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_store_unchanged "$before"
 }
 
 @test "auto without subordinate ids: refused with 125, the store unchanged" {
@@ -185,7 +163,7 @@ uid_line()
 	check_holt_error "--userns auto: needs subordinate ids"
 	run_holt create --userns auto "$IMG" true
 	check_holt_error "--userns auto: needs subordinate ids"
-	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_store_unchanged "$before"
 }
 
 @test "nomap: the subordinate ids alone, 0 at the first; the image's owners kept" {
@@ -215,5 +193,5 @@ uid_line()
 	before=$(store_listing)
 	run_holt run --rm --userns nomap "$IMG" true
 	check_holt_error "--userns nomap: needs subordinate ids"
-	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_store_unchanged "$before"
 }

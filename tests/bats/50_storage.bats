@@ -74,11 +74,7 @@ layers_listing()
 	before=$(store_listing)
 	run_holt run --rm "$IMG" sh -c 'echo x > /x; mkdir -p /a/b/c; touch /a/b/c/d'
 	check_status 0
-	[ "$(store_listing)" = "$before" ] || {
-		echo "the store changed (< before, > after):"
-		diff <(echo "$before") <(store_listing)
-		false
-	}
+	check_store_unchanged "$before"
 	check_no_containers
 	! grep -F "$HOLT_ROOT" /proc/self/mountinfo || false
 	! pgrep -u "$(id -u)" -f "fuse-overlayfs.*$HOLT_ROOT" || false
@@ -93,7 +89,7 @@ layers_listing()
 	check_status 127
 	run_holt run --rm "$IMG" /bin/notexec
 	check_status 126
-	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_store_unchanged "$before"
 }
 
 @test "--rm leaves nothing when the container is killed" {
@@ -108,7 +104,7 @@ layers_listing()
 	[ -n "$cpid" ] || { echo "container process not found"; false; }
 	kill -KILL "$cpid"
 	wait "$hpid" || true
-	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_store_unchanged "$before"
 }
 
 # Runs the writer, then the reader, with storage driver $1; checks the root's fs type $2.
@@ -151,7 +147,7 @@ driver_roundtrip()
 	PATH="$fake:$PATH" run_holt --storage-driver fuse-overlayfs run --rm "$IMG" true
 	check_status 125
 	check_stderr_matches "fuse-overlayfs on .*: failed with status 3: no such option: bogus"
-	[ "$(store_listing)" = "$before" ] || { diff <(echo "$before") <(store_listing); false; }
+	check_store_unchanged "$before"
 	check_no_containers
 }
 

@@ -24,7 +24,7 @@ teardown_file()
 	head -c 1100000 /dev/zero | tr '\0' 'A' | fold -w 99 | sed 's/^/X=/' >"$big"
 	run_holt run --rm --env-file "$big" "$IMG" true
 	check_holt_error "env file \"$big\": larger than the limit of 1 MiB"
-	[ "$(store_listing)" = "$before" ] || { echo "the store changed"; false; }
+	check_store_unchanged "$before"
 }
 
 @test "--env-file of 100,000 variables is read in linear time" {
@@ -87,7 +87,7 @@ PY
 	check_holt_error "an entry without a name"
 	run_holt load -i "$sym"
 	check_holt_error 'member "manifest.json": link without a target'
-	[ "$(store_listing)" = "$before" ] || { echo "the store changed"; false; }
+	check_store_unchanged "$before"
 }
 
 @test "load: a 100 MB manifest.json and one nested 10,000 deep are refused, not parsed" {
@@ -125,5 +125,5 @@ PY
 	run_holt load -i "$deep"
 	check_holt_error 'member "manifest.json": nesting too deep'
 	rm -f "$big"
-	[ "$(store_listing)" = "$before" ] || { echo "the store changed"; false; }
+	check_store_unchanged "$before"
 }

@@ -174,11 +174,7 @@ check_pull_refused()
 	before=$(store_listing)
 	run_holt pull "$ref"
 	check_holt_error "$what" || return 1
-	[ "$(store_listing)" = "$before" ] || {
-		echo "pull $ref changed the store:"
-		diff <(echo "$before") <(store_listing)
-		return 1
-	}
+	check_store_unchanged "$before" || return 1
 }
 
 # check_content REF FILE: the container of REF holds FILE (from the host) as /data.
@@ -280,11 +276,7 @@ stop_proc()
 	check_output "$images_before"
 	run_holt images --format '{{.Repository}}'
 	[[ $output != *"$r/test/big"* ]] || { show_run; false; }
-	[ "$(store_listing)" = "$before" ] || {
-		echo "the store changed:"
-		diff <(echo "$before") <(store_listing)
-		false
-	}
+	check_store_unchanged "$before"
 
 	# The same registry, on the same port and data, back.
 	env -u REGISTRY_AUTH_FILE docker-registry serve "$HOLT_TMP/kill.yml" >>"$HOLT_TMP/kill.log" 2>&1 &

@@ -205,6 +205,15 @@ store_listing()
 		LC_ALL=C sort)
 }
 
+# Checks that the store is what $1 (a store_listing) was, showing the difference if not.
+check_store_unchanged()
+{
+	[ "$(store_listing)" = "$1" ] && return 0
+	echo "the store changed (< before, > after):"
+	diff <(echo "$1") <(store_listing)
+	return 1
+}
+
 # --- gates -----------------------------------------------------------------------------
 
 # Asked once per file (holt_setup_file exports the answer to its tests).
