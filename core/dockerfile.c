@@ -69,11 +69,13 @@ static bool trim_continuation(char *line, size_t *len, char escape)
 	return true;
 }
 
+enum directive { DIRECTIVE_ESCAPE, DIRECTIVE_SYNTAX, DIRECTIVE_CHECK, DIRECTIVE_NONE };
+
 struct parser {
 	struct dockerfile *df;
 	struct reader r;
 	bool directives_open;
-	bool seen_escape, seen_syntax, seen_check;
+	bool seen[DIRECTIVE_NONE]; /* by enum directive */
 	struct holt_err *err;
 };
 
@@ -125,30 +127,26 @@ static bool split_directive(const char *s, size_t n, char **key, char **value)
  * unknown key included, ends the directives. */
 static int directive(struct parser *ps, const char *s, size_t n)
 {
+	static const char *const names[] = {"escape", "syntax", "check"};
 	cleanup_free char *key = NULL;
 	cleanup_free char *value = NULL;
-	bool *seen = NULL;
+	enum directive d = DIRECTIVE_NONE;
 
-	if (split_directive(s, n, &key, &value)) {
-		if (!strcasecmp(key, "escape"))
-			seen = &ps->seen_escape;
-		else if (!strcasecmp(key, "syntax"))
-			seen = &ps->seen_syntax;
-		else if (!strcasecmp(key, "check"))
-			seen = &ps->seen_check;
-	}
-	if (!seen) {
+	if (split_directive(s, n, &key, &value))
+		for (d = 0; d < DIRECTIVE_NONE && strcasecmp(key, names[d]); d++)
+			;
+	if (d == DIRECTIVE_NONE) {
 		ps->directives_open = false;
 		return 0;
 	}
-	if (*seen)
+	if (ps->seen[d])
 		return fail_at(ps, ps->r.line, "only one %s directive may be given", key);
-	*seen = true;
-	if (seen == &ps->seen_escape) {
+	ps->seen[d] = true;
+	if (d == DIRECTIVE_ESCAPE) {
 		if (strcmp(value, "\\") && strcmp(value, "`"))
 			return fail_at(ps, ps->r.line, "escape \"%s\" is neither \\ nor `", value);
 		ps->df->escape = value[0];
-	} else if (seen == &ps->seen_syntax) {
+	} else if (d == DIRECTIVE_SYNTAX) {
 		ps->df->syntax = steal_pointer(&value);
 	}
 	return 0;

@@ -82,10 +82,9 @@ static void read_lines(struct reader *r, int fd)
 
 static void flush_ring(struct reader *r)
 {
-	size_t first =
-	    (r->ring.next + r->ring.cap - r->ring.count) % (r->ring.cap ? r->ring.cap : 1);
-	for (size_t i = 0; i < r->ring.count; i++) {
-		char *line = r->ring.lines[(first + i) % r->ring.cap];
+	size_t cap = r->ring.cap;
+	for (size_t i = 0; cap && i < r->ring.count; i++) {
+		char *line = r->ring.lines[(r->ring.next + cap - r->ring.count + i) % cap];
 		emit_line(r, line, strlen(line));
 	}
 	for (size_t i = 0; i < r->ring.cap; i++)
