@@ -18,11 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 enum { CHUNK = 1 << 20 };
+
+/* A connection holds six fds: its two sockets and a pipe each way. */
+enum { FDS_PER_CONN = 6, FDS_SPARE = 32, LISTENER_REST_MS = 100 };
 
 struct direction {
 	int src, dst;
@@ -57,10 +61,15 @@ static void pump(struct direction *d, struct direction *other)
 	if (!d->eof && d->pending < CHUNK) {
 		ssize_t n = splice(d->src, NULL, d->pipe[1], NULL, CHUNK - d->pending,
 				   SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
-		if (n > 0)
+		if (n > 0) {
 			d->pending += (size_t)n;
-		else if (n == 0 || errno != EAGAIN)
+		} else if (n == 0 || errno != EAGAIN) {
 			d->eof = true;
+			/* a reset, or the container refused the connection: nothing more can go
+			 * the other way */
+			if (n < 0)
+				other->done = true;
+		}
 	}
 	if (d->pending) {
 		ssize_t n = splice(d->pipe[0], NULL, d->dst, NULL, d->pending,
@@ -84,16 +93,17 @@ static struct conn *conn_open(int client, const struct sockaddr_storage *peer, u
 {
 	struct sockaddr_in sa = {
 	    .sin_family = AF_INET, .sin_port = htons(ctr_port), .sin_addr = ctr};
-	/* In the container's namespace now: the connection is local to it, and completes
-	 * (or is refused) at once. */
+	/* In the container's namespace now: the connection is local to it. Not waited for:
+	 * a container slow to accept would hold every other connection up. Until it
+	 * completes, the splices find no room or no data; a refusal ends it as a reset does. */
 	int server = proxy_source_socket(ps, peer, SOCK_STREAM);
-	if (server < 0 || connect(server, (struct sockaddr *)&sa, sizeof sa) < 0) {
+	if (server < 0 || fcntl(server, F_SETFL, O_NONBLOCK) < 0 ||
+	    (connect(server, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS)) {
 		if (server >= 0)
 			close(server);
 		close(client);
 		return NULL;
 	}
-	fcntl(server, F_SETFL, O_NONBLOCK);
 	struct conn *c = xzalloc(sizeof *c);
 	c->dir[0] = (struct direction){.src = client, .dst = server};
 	c->dir[1] = (struct direction){.src = server, .dst = client};
@@ -140,36 +150,69 @@ static void watch(struct loop *l, int fd, short events, struct slot slot)
 	l->slots[l->n++] = slot;
 }
 
-static void accept_conn(struct listener *ls, struct conn **conns, struct in_addr ctr,
-			const struct proxy_source *ps)
+/* Returns false when no connection could be taken for want of fds: the listener then
+ * stays readable, and watching it would spin the loop. */
+static bool accept_conn(struct listener *ls, struct conn **conns, size_t *n_conns,
+			struct in_addr ctr, const struct proxy_source *ps)
 {
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof peer;
 	int client = accept4(ls->fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	struct conn *c = client >= 0 ? conn_open(client, &peer, ls->ctr_port, ctr, ps) : NULL;
+	if (client < 0)
+		return errno != EMFILE && errno != ENFILE && errno != ENOBUFS && errno != ENOMEM;
+	struct conn *c = conn_open(client, &peer, ls->ctr_port, ctr, ps);
 	if (c) {
 		c->next = *conns;
 		*conns = c;
+		++*n_conns;
 	}
+	return true;
 }
 
-static void close_done(struct conn **conns)
+/* Returns how many it closed. */
+static size_t close_done(struct conn **conns)
 {
+	size_t closed = 0;
 	for (struct conn **p = conns; *p;) {
 		struct conn *c = *p;
 		if (c->dir[0].done && c->dir[1].done) {
 			*p = c->next;
 			conn_close(c);
+			closed++;
 		} else {
 			p = &c->next;
 		}
 	}
+	return closed;
+}
+
+/* The most connections the proxy serves at once, after raising its fd limit as far as
+ * it may (the soft limit is often 1024, the hard one far more), with fds kept for the
+ * UDP flows: those beyond wait in the listeners' backlogs until one ends. */
+static size_t conn_limit(const struct listener *ls, size_t n_ls)
+{
+	rlim_t reserved = FDS_SPARE;
+	for (size_t i = 0; i < n_ls; i++)
+		if (ls[i].udp)
+			reserved = FDS_SPARE + UDP_MAX_FLOWS;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 1;
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rlim_t usable = rl.rlim_cur > reserved ? rl.rlim_cur - reserved : 0;
+	return usable / FDS_PER_CONN ? usable / FDS_PER_CONN : 1;
 }
 
 static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, int pidfd,
 					    struct in_addr ctr, const struct proxy_source *ps)
 {
 	struct conn *conns = NULL;
+	size_t n_conns = 0, max_conns = conn_limit(ls, n_ls);
+	/* when an accept failed for want of fds: the listeners rest until a connection
+	 * ends, or a while passes */
+	int64_t rest_until = 0;
 	struct udp_flow *flows = NULL;
 	struct loop l = {0};
 
@@ -177,8 +220,9 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 		l.n = 0;
 		watch(&l, pidfd, POLLIN, (struct slot){.kind = SLOT_EXIT});
 		for (size_t i = 0; i < n_ls; i++)
-			watch(&l, ls[i].fd, POLLIN,
-			      (struct slot){.kind = SLOT_LISTENER, .listener = &ls[i]});
+			if (ls[i].udp || (n_conns < max_conns && !rest_until))
+				watch(&l, ls[i].fd, POLLIN,
+				      (struct slot){.kind = SLOT_LISTENER, .listener = &ls[i]});
 		for (struct conn *c = conns; c; c = c->next)
 			for (int i = 0; i < 2; i++) {
 				struct direction *d = &c->dir[i];
@@ -189,8 +233,9 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 			}
 		for (struct udp_flow *f = flows; f; f = f->next)
 			watch(&l, f->inner, POLLIN, (struct slot){.kind = SLOT_FLOW, .flow = f});
-		/* with flows, wake now and then to end the idle ones */
-		if (poll(l.fds, l.n, flows ? UDP_FLOW_IDLE_MS / 4 : -1) < 0 && errno != EINTR)
+		/* with flows, wake now and then to end the idle ones; resting, to try again */
+		int timeout = rest_until ? LISTENER_REST_MS : flows ? UDP_FLOW_IDLE_MS / 4 : -1;
+		if (poll(l.fds, l.n, timeout) < 0 && errno != EINTR)
 			_exit(1);
 		int64_t now = now_ms();
 		for (size_t i = 0; i < l.n; i++) {
@@ -202,14 +247,19 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 			else if (s->kind == SLOT_LISTENER && s->listener->udp)
 				udp_flows_receive(&flows, s->listener->fd, ps, ctr,
 						  s->listener->ctr_port, now);
-			else if (s->kind == SLOT_LISTENER)
-				accept_conn(s->listener, &conns, ctr, ps);
+			else if (s->kind == SLOT_LISTENER && n_conns < max_conns)
+				rest_until = accept_conn(s->listener, &conns, &n_conns, ctr, ps)
+						 ? rest_until
+						 : now + LISTENER_REST_MS;
 			else if (s->kind == SLOT_DIRECTION && !s->conn->dir[s->dir].done)
 				pump(&s->conn->dir[s->dir], &s->conn->dir[1 - s->dir]);
 			else if (s->kind == SLOT_FLOW)
 				udp_flow_reply(s->flow, now);
 		}
-		close_done(&conns);
+		size_t closed = close_done(&conns);
+		n_conns -= closed;
+		if (closed || now >= rest_until)
+			rest_until = 0;
 		udp_flows_expire(&flows, now);
 	}
 }

@@ -379,6 +379,104 @@ PY
 	holt rm -f uflood >/dev/null
 }
 
+# The pid of the proxy that listens on TCP port $1 (the pools of other suites have theirs).
+tcp_proxy_pid()
+{
+	ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+# hold_conns PORT N SECONDS [close]: opens N connections to 127.0.0.1:PORT, holds them
+# idle for SECONDS, then (with close, after closing the others) sends a line on the last
+# one and prints what comes back in 5 s.
+hold_conns()
+{
+	python3 - "$@" <<'PY'
+import socket, sys, time
+port, n, secs = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+socks = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(n)]
+time.sleep(secs)
+last = socks.pop()
+if sys.argv[4:] == ["close"]:
+    for s in socks:
+        s.close()
+last.settimeout(5)
+last.sendall(b"hi\n")
+reply = b""
+try:
+    while chunk := last.recv(4096):
+        reply += chunk
+except socket.timeout:
+    pass
+print(reply.decode(errors="replace").strip())
+PY
+}
+
+# Waits until a connection to 127.0.0.1:$1 is answered with $2.
+wait_tcp_reply()
+{
+	local i got=""
+	for ((i = 0; i < 100; i++)); do
+		got=$(hold_conns "$1" 1 0 2>/dev/null) && [ "$got" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "127.0.0.1:$1: wanted '$2', got '$got'"
+	return 1
+}
+
+@test "the port proxy raises its fd limit: 300 connections held at once are all served" {
+	local p
+	p=$(free_port)
+	# the soft limit holt starts with, far below 300 connections' fds; the hard one is not
+	# (the server raises its own)
+	(ulimit -Sn 64 && holt run -d --name tmany -p "127.0.0.1:$p:80" "$IMG" sh -c \
+		'ulimit -n 1024 && exec holt-test-tool tcp-reply 80 many') >/dev/null
+	wait_tcp_reply "$p" many
+	run hold_conns "$p" 300 0
+	check_output "many"
+	holt rm -f tmany >/dev/null
+}
+
+@test "connections beyond the proxy's fds wait without spinning it, and are served after" {
+	local p pid t0 t1
+	p=$(free_port)
+	# a hard limit of 64 fds: the proxy serves a few connections at once
+	(ulimit -n 64 && holt run -d --name tfew -p "127.0.0.1:$p:80" "$IMG" \
+		holt-test-tool tcp-reply 80 few) >/dev/null
+	wait_tcp_reply "$p" few
+	pid=$(tcp_proxy_pid "$p")
+	[ -n "$pid" ] || { ss -Hltnp "sport = :$p"; false; }
+	t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	# 40 idle connections for 2 s: the last waits in the backlog, and is answered once
+	# the others are closed
+	run hold_conns "$p" 40 2 close
+	check_output "few"
+	t1=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	# clock ticks (100 a second): a proxy spinning on its listener uses 200 and more
+	((t1 - t0 < 50)) || { echo "the proxy used $((t1 - t0)) ticks in 2 s"; false; }
+	holt rm -f tfew >/dev/null
+}
+
+@test "a container slow to accept holds up no other published connection" {
+	local p1 p2
+	p1=$(free_port)
+	p2=$(free_port)
+	# port 81 listens with a backlog of one and never accepts: connections to it wait
+	holt run -d --name slow -p "127.0.0.1:$p1:80" -p "127.0.0.1:$p2:81" "$IMG" sh -c \
+		'holt-test-tool tcp-listen 81 & exec holt-test-tool tcp-reply 80 quick' >/dev/null
+	wait_tcp_reply "$p1" quick
+	# a few connections to 81 that the container leaves waiting
+	python3 - "$p2" <<'PY' &
+import socket, sys, time
+socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5) for _ in range(8)]
+time.sleep(4)
+PY
+	sleep 0.5
+	run hold_conns "$p1" 1 0
+	check_output "quick"
+	wait
+	holt rm -f slow >/dev/null
+}
+
 # --- IPv6, where the host has it ---------------------------------------------------------
 
 # The host has IPv6 when something can bind its ::1.

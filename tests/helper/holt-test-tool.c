@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <linux/reboot.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,6 +50,9 @@ static int usage(void)
 	    "  setgroups GID    try setgroups([GID]): 'setgroups GID: ok' or '…: ERRNO-NAME'\n"
 	    "  key-add DESC DATA  add user key DESC to the session keyring: 'key: ok' or\n"
 	    "                   'key: ERRNO-NAME'\n"
+	    "  tcp-reply PORT TEXT  on TCP PORT, with a backlog for thousands, answer each\n"
+	    "                   connection's first bytes with TEXT and a newline, then close it\n"
+	    "  tcp-listen PORT  listen on TCP PORT with a backlog of one, and never accept\n"
 	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes, but\n"
 	    "                   'peer?' with 'peer: ' and the address it came from\n"
 	    "  try CALL [ARG]   make one system call, 'CALL: ok' or 'CALL: ERRNO-NAME'; CALL is\n"
@@ -297,6 +301,56 @@ static int cmd_udp_echo(int port)
 	}
 }
 
+/* A server that hangs: its backlog fills, and further connections wait. */
+static int cmd_tcp_listen(int port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 1) < 0) {
+		perror("holt-test-tool: tcp-listen");
+		return 1;
+	}
+	for (;;)
+		pause();
+}
+
+/* Unlike busybox's servers, keeps up with a burst of connections: a backlog of
+ * thousands, no process per connection. */
+static int cmd_tcp_reply(int port, const char *text)
+{
+	enum { MAX_CONNS = 1000 };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 4096) < 0) {
+		perror("holt-test-tool: tcp-reply");
+		return 1;
+	}
+	static struct pollfd p[MAX_CONNS + 1];
+	nfds_t n = 1;
+	p[0] = (struct pollfd){.fd = fd, .events = POLLIN};
+	for (;;) {
+		p[0].events = n <= MAX_CONNS ? POLLIN : 0;
+		if (poll(p, n, -1) < 0)
+			return 1;
+		for (nfds_t i = n; i-- > 1;) {
+			char buf[1024];
+			if (!p[i].revents)
+				continue;
+			if (read(p[i].fd, buf, sizeof buf) > 0)
+				dprintf(p[i].fd, "%s\n", text);
+			close(p[i].fd);
+			p[i] = p[--n];
+		}
+		if (p[0].revents) {
+			int c = accept(fd, NULL, NULL);
+			if (c >= 0)
+				p[n++] = (struct pollfd){.fd = c, .events = POLLIN};
+		}
+	}
+}
+
 static const char *errno_name(int e)
 {
 	switch (e) {
@@ -473,6 +527,10 @@ int main(int argc, char **argv)
 		return argc > 2 ? cmd_key_read(argv[2]) : usage();
 	if (strcmp(cmd, "key-add") == 0)
 		return argc > 3 ? cmd_key_add(argv[2], argv[3]) : usage();
+	if (strcmp(cmd, "tcp-listen") == 0)
+		return argc > 2 ? cmd_tcp_listen(atoi(argv[2])) : usage();
+	if (strcmp(cmd, "tcp-reply") == 0)
+		return argc > 3 ? cmd_tcp_reply(atoi(argv[2]), argv[3]) : usage();
 	if (strcmp(cmd, "udp-echo") == 0)
 		return argc > 2 ? cmd_udp_echo(atoi(argv[2])) : usage();
 	if (strcmp(cmd, "xattr-set") == 0) {
