@@ -257,8 +257,6 @@ static int cmd_fstype(const char *path)
 	return 0;
 }
 
-/* A UDP server for published-port tests: busybox nc has no UDP. On [::], which takes
- * IPv4 too, where the network has IPv6; else on 0.0.0.0. */
 /* An IPv4 peer as itself, also when a dual-stack socket saw it as ::ffff:a.b.c.d. */
 static const char *peer_text(const struct sockaddr_storage *from)
 {
@@ -272,6 +270,8 @@ static const char *peer_text(const struct sockaddr_storage *from)
 	return inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
 }
 
+/* A UDP server for published-port tests: busybox nc has no UDP. On [::], which takes
+ * IPv4 too, where the network has IPv6; else on 0.0.0.0. */
 static int cmd_udp_echo(int port)
 {
 	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6,
