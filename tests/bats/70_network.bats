@@ -468,9 +468,9 @@ wait_tcp_reply()
 	python3 - "$p2" <<'PY' &
 import socket, sys, time
 socks = [socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5) for _ in range(8)]
-time.sleep(4)
+time.sleep(2.5)
 PY
-	sleep 0.5
+	sleep 0.3
 	run hold_conns "$p1" 1 0
 	check_output "quick"
 	wait
