@@ -152,8 +152,8 @@ static void watch(struct loop *l, int fd, short events, struct slot slot)
 
 /* Returns false when no connection could be taken for want of fds: the listener then
  * stays readable, and watching it would spin the loop. */
-static bool accept_conn(struct listener *ls, struct conn **conns, size_t *n_conns,
-			struct in_addr ctr, const struct proxy_source *ps)
+static bool accept_conn(struct listener *ls, struct conn **conns, struct in_addr ctr,
+			const struct proxy_source *ps)
 {
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof peer;
@@ -164,26 +164,21 @@ static bool accept_conn(struct listener *ls, struct conn **conns, size_t *n_conn
 	if (c) {
 		c->next = *conns;
 		*conns = c;
-		++*n_conns;
 	}
 	return true;
 }
 
-/* Returns how many it closed. */
-static size_t close_done(struct conn **conns)
+static void close_done(struct conn **conns)
 {
-	size_t closed = 0;
 	for (struct conn **p = conns; *p;) {
 		struct conn *c = *p;
 		if (c->dir[0].done && c->dir[1].done) {
 			*p = c->next;
 			conn_close(c);
-			closed++;
 		} else {
 			p = &c->next;
 		}
 	}
-	return closed;
 }
 
 /* The most connections the proxy serves at once, after raising its fd limit as far as
@@ -209,14 +204,16 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 					    struct in_addr ctr, const struct proxy_source *ps)
 {
 	struct conn *conns = NULL;
-	size_t n_conns = 0, max_conns = conn_limit(ls, n_ls);
-	/* when an accept failed for want of fds: the listeners rest until a connection
-	 * ends, or a while passes */
+	size_t max_conns = conn_limit(ls, n_ls);
+	/* when an accept failed for want of fds: the listeners rest a while */
 	int64_t rest_until = 0;
 	struct udp_flow *flows = NULL;
 	struct loop l = {0};
 
 	for (;;) {
+		size_t n_conns = 0;
+		for (struct conn *c = conns; c; c = c->next)
+			n_conns++;
 		l.n = 0;
 		watch(&l, pidfd, POLLIN, (struct slot){.kind = SLOT_EXIT});
 		for (size_t i = 0; i < n_ls; i++)
@@ -247,18 +244,16 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 			else if (s->kind == SLOT_LISTENER && s->listener->udp)
 				udp_flows_receive(&flows, s->listener->fd, ps, ctr,
 						  s->listener->ctr_port, now);
-			else if (s->kind == SLOT_LISTENER && n_conns < max_conns)
-				rest_until = accept_conn(s->listener, &conns, &n_conns, ctr, ps)
-						 ? rest_until
-						 : now + LISTENER_REST_MS;
+			else if (s->kind == SLOT_LISTENER &&
+				 !accept_conn(s->listener, &conns, ctr, ps))
+				rest_until = now + LISTENER_REST_MS;
 			else if (s->kind == SLOT_DIRECTION && !s->conn->dir[s->dir].done)
 				pump(&s->conn->dir[s->dir], &s->conn->dir[1 - s->dir]);
 			else if (s->kind == SLOT_FLOW)
 				udp_flow_reply(s->flow, now);
 		}
-		size_t closed = close_done(&conns);
-		n_conns -= closed;
-		if (closed || now >= rest_until)
+		close_done(&conns);
+		if (now >= rest_until)
 			rest_until = 0;
 		udp_flows_expire(&flows, now);
 	}

@@ -354,15 +354,23 @@ PEER_SERVER='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/p
 	check_output "echo: hi"
 }
 
+# proxy_pid t|u PORT: the pid of the proxy listening on TCP (t) or UDP (u) PORT (the
+# pools of other suites have theirs); fails, showing what listens, if there is none.
+proxy_pid()
+{
+	local pid
+	pid=$(ss -Hl"$1"np "sport = :$2" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+	[ -n "$pid" ] || { ss -Hl"$1"np "sport = :$2" >&2; return 1; }
+	echo "$pid"
+}
+
 @test "a flood of UDP clients holds at most 256 flows in the proxy; a new client is answered" {
 	local p pid n
 	p=$(free_port)
 	holt run -d --name uflood -p "127.0.0.1:$p:53/udp" "$IMG" holt-test-tool udp-echo 53
 	run udp_ask 127.0.0.1 "$p"
 	check_output "echo: hi"
-	# the proxy that listens on the port (the pools of other suites have theirs)
-	pid=$(ss -Hlunp "sport = :$p" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
-	[ -n "$pid" ] || { ss -Hlunp "sport = :$p"; false; }
+	pid=$(proxy_pid u "$p")
 	# 400 clients, each from a port of its own, hold their sockets until all have sent
 	python3 - "$p" <<'PY'
 import socket, sys
@@ -377,12 +385,6 @@ PY
 	n=$(find "/proc/$pid/fd" -mindepth 1 | wc -l)
 	[ "$n" -le 300 ] || { echo "the proxy holds $n fds"; false; }
 	holt rm -f uflood >/dev/null
-}
-
-# The pid of the proxy that listens on TCP port $1 (the pools of other suites have theirs).
-tcp_proxy_pid()
-{
-	ss -Hltnp "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
 }
 
 # hold_conns PORT N SECONDS [close]: opens N connections to 127.0.0.1:PORT, holds them
@@ -443,8 +445,7 @@ wait_tcp_reply()
 	(ulimit -n 64 && holt run -d --name tfew -p "127.0.0.1:$p:80" "$IMG" \
 		holt-test-tool tcp-reply 80 few) >/dev/null
 	wait_tcp_reply "$p" few
-	pid=$(tcp_proxy_pid "$p")
-	[ -n "$pid" ] || { ss -Hltnp "sport = :$p"; false; }
+	pid=$(proxy_pid t "$p")
 	t0=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
 	# 40 idle connections for 2 s: the last waits in the backlog, and is answered once
 	# the others are closed

@@ -301,15 +301,25 @@ static int cmd_udp_echo(int port)
 	}
 }
 
+/* A socket listening on TCP port on every IPv4 address; -1 after saying why. */
+static int tcp_listener(int port, int backlog, const char *cmd)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, backlog) < 0) {
+		fprintf(stderr, "holt-test-tool: %s: %s\n", cmd, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
 /* A server that hangs: its backlog fills, and further connections wait. */
 static int cmd_tcp_listen(int port)
 {
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 1) < 0) {
-		perror("holt-test-tool: tcp-listen");
+	if (tcp_listener(port, 1, "tcp-listen") < 0)
 		return 1;
-	}
 	for (;;)
 		pause();
 }
@@ -319,14 +329,9 @@ static int cmd_tcp_listen(int port)
 static int cmd_tcp_reply(int port, const char *text)
 {
 	enum { MAX_CONNS = 1000 };
-	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 4096) < 0) {
-		perror("holt-test-tool: tcp-reply");
+	int fd = tcp_listener(port, 4096, "tcp-reply");
+	if (fd < 0)
 		return 1;
-	}
 	static struct pollfd p[MAX_CONNS + 1];
 	nfds_t n = 1;
 	p[0] = (struct pollfd){.fd = fd, .events = POLLIN};
