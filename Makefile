@@ -51,9 +51,9 @@ CMD_SRC   := $(sort $(wildcard cmd/*.c))
 PRESENT_SRC := cmd/template.c cmd/template_func.c cmd/tabwriter.c cmd/safe_text.c
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-# The default seccomp profile, a JSON file, is embedded in the binary (a holt run from
-# the build tree needs nothing installed) together with its digest, the key of the cache.
-GEN_OBJ   := $(BUILD)/gen/seccomp_default.o
+# The seccomp profiles, JSON files, are embedded in the binary (a holt run from the build
+# tree needs nothing installed) together with their digests, the keys of the cache.
+GEN_OBJ   := $(BUILD)/gen/seccomp_default.o $(BUILD)/gen/seccomp_connect.o
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_OBJ)
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -69,19 +69,21 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOLT_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/gen/seccomp_default.c: core/seccomp-default.json
+$(BUILD)/gen/seccomp_%.c: core/seccomp-%.json
 	@mkdir -p $(dir $@)
 	{ echo '/* Generated from $< by make: do not edit. */'; \
 	  echo '#include "core/seccomp.h"'; \
-	  echo 'const char seccomp_default_profile[] = {'; \
+	  echo 'const char seccomp_$*_profile[] = {'; \
 	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0};'; \
-	  echo "const size_t seccomp_default_profile_len = $$(wc -c < $<);"; \
-	  echo "const char seccomp_default_profile_sha256[] = \"$$(sha256sum $< | cut -c1-64)\";"; \
+	  echo "const size_t seccomp_$*_profile_len = $$(wc -c < $<);"; \
+	  echo "const char seccomp_$*_profile_sha256[] = \"$$(sha256sum $< | cut -c1-64)\";"; \
 	} > $@.tmp && mv $@.tmp $@
 
-$(GEN_OBJ): $(BUILD)/gen/seccomp_default.c
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(HOLT_CFLAGS) $(CFLAGS) -c $< -o $@
+
+.SECONDARY: $(GEN_OBJ:.o=.c)
 
 $(LIBHOLT): $(LIB_OBJ)
 	@rm -f $@

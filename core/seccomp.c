@@ -14,7 +14,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 /* Reads a whole BPF program from fd; -1 when it is not one. */
 static int read_prog(int fd, struct sock_fprog *out)
@@ -37,11 +39,17 @@ static int read_prog(int fd, struct sock_fprog *out)
 static char *cache_path(const char *runroot, const char *profile, uint64_t caps)
 {
 	char digest[DIGEST_STR_SIZE];
-	const char *hash = seccomp_default_profile_sha256;
+	/* the embedded profiles' digests are made at build time: hashing here would load
+	 * libcrypto, several milliseconds of every start */
+	const char *hash = NULL;
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
 
-	if (profile) {
+	if (!profile)
+		hash = seccomp_default_profile_sha256;
+	else if (profile == seccomp_connect_profile)
+		hash = seccomp_connect_profile_sha256;
+	else {
 		digest_buf(profile, strlen(profile), digest);
 		hash = digest_hex(digest);
 	}
@@ -96,4 +104,18 @@ int seccomp_filter_load(const struct sock_fprog *prog, struct holt_err *err)
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) < 0)
 		return holt_err_set(err, errno, "load the seccomp filter");
 	return 0;
+}
+
+int seccomp_filter_load_listener(const struct sock_fprog *prog, struct holt_err *err)
+{
+	int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			      SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+	if (fd < 0)
+		return holt_err_set(err, errno, "load the seccomp filter with a listener");
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		int e = errno;
+		close(fd);
+		return holt_err_set(err, e, "make the seccomp listener close-on-exec");
+	}
+	return fd;
 }

@@ -17,6 +17,15 @@ extern const size_t seccomp_default_profile_len;
 extern const char seccomp_default_profile_sha256[];
 /* The fake-root-ids profile (core/seccomp_fake_root.c), in the same format. */
 extern const char seccomp_fake_root_profile[];
+/* The connect filter's (core/seccomp-connect.json), embedded likewise: on the default
+ * network the net helper connects the container's TCP sockets to the outside from the
+ * host's namespace (net/tcp_bypass.h). It sees every connect and listen, a listen on one
+ * of those host sockets being refused; the 32-bit calls too (socketcall's connect and
+ * listen among them), as a host socket can be passed to a 32-bit program. The one
+ * profile that may use SCMP_ACT_NOTIFY, as holt alone has a listener for it. */
+extern const char seccomp_connect_profile[];
+extern const size_t seccomp_connect_profile_len;
+extern const char seccomp_connect_profile_sha256[];
 
 /* The BPF program of profile (NULL: holt's default) for a container whose bounding set
  * is caps, from the cache under runroot or compiled into it. source names the profile in
@@ -24,11 +33,15 @@ extern const char seccomp_fake_root_profile[];
 int seccomp_filter_get(const char *runroot, const char *profile, const char *source, uint64_t caps,
 		       struct sock_fprog *out, struct holt_err *err);
 void seccomp_filter_release(struct sock_fprog *prog);
+#define cleanup_seccomp_filter __attribute__((cleanup(seccomp_filter_release)))
 
 /* Loads prog into the calling thread; it needs CAP_SYS_ADMIN in its user namespace
  * unless no_new_privs is set (holt sets it only on request, so su and sudo inside keep
  * working). */
 int seccomp_filter_load(const struct sock_fprog *prog, struct holt_err *err);
+/* Loads prog, which notifies, and returns its listener (close-on-exec); needs
+ * CAP_SYS_ADMIN in the user namespace likewise. */
+int seccomp_filter_load_listener(const struct sock_fprog *prog, struct holt_err *err);
 
 /* Compiles profile (docker's format) for capabilities caps into BPF written to fd.
  * Errors name source and the entry at fault. With caps CAPS_ALL and check_only, every

@@ -23,6 +23,7 @@ struct compile {
 	const char *source;
 	uint64_t caps;
 	bool check_only; /* every entry is checked, none is compiled */
+	bool notify;	 /* SCMP_ACT_NOTIFY is known: holt's connect profile */
 	uint32_t native;
 	const char *native_name; /* Go's name for it, as profiles write "arches" */
 	int kernel[2];		 /* major, minor */
@@ -116,6 +117,8 @@ static int parse_action(struct compile *c, const char *where, json_object *actio
 		*out = SCMP_ACT_TRACE((uint32_t)ret);
 	else if (strcmp(name, "SCMP_ACT_LOG") == 0)
 		*out = SCMP_ACT_LOG;
+	else if (strcmp(name, "SCMP_ACT_NOTIFY") == 0 && c->notify)
+		*out = SCMP_ACT_NOTIFY;
 	else
 		return fail(c, where, "unknown action \"%s\"", name);
 	if (ret < 0 || ret > 4095)
@@ -382,7 +385,10 @@ static int compile(struct compile *c, const char *profile, int fd)
 int seccomp_profile_compile(const char *profile, const char *source, uint64_t caps, int fd,
 			    struct holt_err *err)
 {
-	struct compile c = {.source = source, .caps = caps, .err = err};
+	struct compile c = {.source = source,
+			    .caps = caps,
+			    .notify = profile == seccomp_connect_profile,
+			    .err = err};
 	int ret = compile(&c, profile, fd);
 	if (c.ctx)
 		seccomp_release(c.ctx);
