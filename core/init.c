@@ -323,7 +323,9 @@ void init_container(const struct init_args *a)
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
 	if (a->net_sock >= 0 && !a->net_user &&
-	    netns_child_send_tap(a->net_sock, a->net_ipv6, &err) < 0)
+	    (netns_child_send_tap(a->net_sock, a->net_ipv6, &err) < 0 ||
+	     (a->connect_filter.len &&
+	      netns_child_send_listener(a->net_sock, &a->connect_filter, &err) < 0)))
 		fail(a, HOLT_EXIT_ERROR, &err);
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		holt_err_set(&err, errno, "make the mount namespace private");

@@ -7,6 +7,7 @@
 #include "core/spec.h"
 #include "storage/rootfs.h"
 
+#include <linux/filter.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
@@ -23,7 +24,9 @@ struct init_args {
 			  * back; user networks: only that word; else -1 */
 	bool net_user;	 /* on user networks: holt plumbs the namespace, no tap is made */
 	bool net_ipv6;	 /* slirp: the tap gets an IPv6 address and route too */
-	const struct mount_spec *mounts; /* -v, --mount, --tmpfs */
+	struct sock_fprog connect_filter; /* slirp: loaded once the tap is sent, and its
+					   * listener sent after it; len 0: none */
+	const struct mount_spec *mounts;  /* -v, --mount, --tmpfs */
 	size_t n_mounts;
 	const char *volumes_dir; /* <root>/volumes */
 	bool read_only;		 /* --read-only */

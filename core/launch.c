@@ -9,6 +9,7 @@
 #include "core/netns.h"
 #include "core/netns_user.h"
 #include "core/pty.h"
+#include "core/seccomp.h"
 #include "core/userns_auto.h"
 #include "net/tap.h"
 
@@ -181,8 +182,8 @@ static int open_network(const struct launch_request *req, int *net, int *net_chi
 }
 
 /* -1 only when the helper failed: a child that failed first reports why itself. */
-static int start_network(const struct launch_request *req, int net, bool ipv6, pid_t pid,
-			 struct launched *out, struct holt_err *err)
+static int start_network(const struct launch_request *req, int net, bool ipv6, bool connect_filter,
+			 pid_t pid, struct launched *out, struct holt_err *err)
 {
 	struct holt_err terr = {0};
 	char *const *exposed = req->image ? req->image->exposed_ports : NULL;
@@ -199,7 +200,11 @@ static int start_network(const struct launch_request *req, int net, bool ipv6, p
 		holt_err_release(&terr);
 		return 0;
 	}
-	return netns_start(req->container, exposed, tap, net, ipv6, pid, &out->net_helper, err);
+	/* none comes from a kernel without listeners: slirp carries every connection */
+	cleanup_close int listener = connect_filter ? fd_receive(net, &terr) : -1;
+	holt_err_release(&terr);
+	return netns_start(req->container, exposed, tap, listener, net, ipv6, pid, &out->net_helper,
+			   err);
 }
 
 void launch_reap_net(struct launched *l, bool wait)
@@ -252,6 +257,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	int report[2], sock[2] = {-1, -1};
 	cleanup_close int net = -1, net_child = -1, net_join = -1;
 	cleanup_security_plan struct security_plan plan = {0};
+	cleanup_seccomp_filter struct sock_fprog connect_filter = {0};
 	cleanup_keep_id_maps struct keep_id_maps keep = {0};
 	cleanup_close int sync_r = -1, sync_w = -1, up_r = -1, up_w = -1;
 
@@ -278,6 +284,10 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	a.net_user = c->config.network == NETWORK_USER;
 	a.net_ipv6 = net >= 0 && c->config.network == NETWORK_SLIRP && netns_host_ipv6();
 	a.net_join_fd = net_join;
+	if (net >= 0 &&
+	    netns_connect_filter(c, store_runroot(req->store), &connect_filter, err) < 0)
+		return -1;
+	a.connect_filter = connect_filter;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "create the start-up pipe"), -1;
 	if (req->spec->tty) {
@@ -341,7 +351,8 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		}
 		close(steal_fd(&sync_w));
 	}
-	if (net >= 0 && start_network(req, net, a.net_ipv6, pid, out, err) < 0) {
+	if (net >= 0 &&
+	    start_network(req, net, a.net_ipv6, a.connect_filter.len, pid, out, err) < 0) {
 		close(report[0]);
 		if (sock[0] >= 0)
 			close(sock[0]);

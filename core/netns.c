@@ -1,9 +1,12 @@
 #include "core/netns.h"
 #include "core/base/fd_pass.h"
 #include "core/base/util.h"
+#include "core/caps.h"
 #include "core/container_net.h"
 #include "core/container_record.h"
 #include "core/netns_user.h"
+#include "core/seccomp.h"
+#include "core/security.h"
 #include "net/slirp_helper.h"
 #include "net/tap.h"
 
@@ -15,6 +18,11 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
 
 int netns_child_send_tap(int sock, bool ipv6, struct holt_err *err)
 {
@@ -23,6 +31,23 @@ int netns_child_send_tap(int sock, bool ipv6, struct holt_err *err)
 		return -1;
 	if (fd_send(sock, tap, err) < 0)
 		return holt_err_wrap(err, "network: hand the tap to holt");
+	return 0;
+}
+
+int netns_child_send_listener(int sock, const struct sock_fprog *filter, struct holt_err *err)
+{
+	struct holt_err lerr = {0};
+	cleanup_close int fd = seccomp_filter_load_listener(filter, &lerr);
+	if (fd < 0) {
+		/* a kernel without listeners: slirp carries every connection, and holt
+		 * learns it from a word without a descriptor */
+		holt_err_release(&lerr);
+		ssize_t sent = send(sock, "n", 1, MSG_NOSIGNAL);
+		(void)sent;
+		return 0;
+	}
+	if (fd_send(sock, fd, err) < 0)
+		return holt_err_wrap(err, "network: hand the connect filter's listener to holt");
 	return 0;
 }
 
@@ -75,8 +100,32 @@ bool netns_host_ipv6(void)
 	return tap_host_ipv6();
 }
 
-int netns_start(const struct container *c, char *const *exposed, int tap, int sock, bool ipv6,
-		pid_t child, pid_t *helper, struct holt_err *err)
+/* The helper answers each thread's calls from that thread's descriptors: Linux 6.9. */
+static bool kernel_has_thread_pidfds(void)
+{
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), PIDFD_THREAD);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int netns_connect_filter(const struct container *c, const char *runroot, struct sock_fprog *out,
+			 struct holt_err *err)
+{
+	const char *profile;
+	*out = (struct sock_fprog){0};
+	/* another profile may let io_uring through, which listens without a listen */
+	if (c->config.network != NETWORK_SLIRP ||
+	    !security_seccomp(&c->config.security, &profile) || profile ||
+	    !kernel_has_thread_pidfds())
+		return 0;
+	return seccomp_filter_get(runroot, seccomp_connect_profile, "(holt's connect filter)",
+				  CAPS_ALL, out, err);
+}
+
+int netns_start(const struct container *c, char *const *exposed, int tap, int listener, int sock,
+		bool ipv6, pid_t child, pid_t *helper, struct holt_err *err)
 {
 	cleanup_free struct port_map *maps = NULL;
 	size_t n = 0;
@@ -90,6 +139,8 @@ int netns_start(const struct container *c, char *const *exposed, int tap, int so
 	struct slirp_helper_config cfg = {
 	    .tap_fd = tap,
 	    .pidfd = pidfd,
+	    .listener = listener,
+	    .ctr_pid = child,
 	    .ports = maps,
 	    .n_ports = n,
 	    .resolv_conf = getenv("HOLT_RESOLV_CONF"),

@@ -6,21 +6,32 @@
 
 #include "core/container.h"
 
+#include <linux/filter.h>
+
 #include <stdbool.h>
 #include <sys/types.h>
 
 /* The child, in its new network namespace: makes tap0 (with IPv6 too if ipv6) and sends
  * it on sock. */
 int netns_child_send_tap(int sock, bool ipv6, struct holt_err *err);
+/* The child, with filter (from netns_connect_filter) loaded: sends its listener on sock
+ * for the net helper, or a word without one where the kernel has no listeners. */
+int netns_child_send_listener(int sock, const struct sock_fprog *filter, struct holt_err *err);
 /* The child, before its command: waits for the parent's word that the network is up. */
 int netns_child_wait(int sock, struct holt_err *err);
 
+/* The connect filter c's processes get (len 0: none), from the cache under runroot: on
+ * the default network with holt's own seccomp profile, the net helper connects their
+ * TCP sockets from the host's namespace (net/tcp_bypass.h). */
+int netns_connect_filter(const struct container *c, const char *runroot, struct sock_fprog *out,
+			 struct holt_err *err);
+
 /* The parent, with the tap the child sent on sock: starts the net helper (publishing
- * the image's exposed ports too with -P; serving IPv6 if ipv6, as the tap was made) and
- * tells the child to go on. *helper gets the helper's pid (the caller reaps it after
- * the container). */
-int netns_start(const struct container *c, char *const *exposed, int tap, int sock, bool ipv6,
-		pid_t child, pid_t *helper, struct holt_err *err);
+ * the image's exposed ports too with -P; serving IPv6 if ipv6, as the tap was made;
+ * answering the connect filter's listener if not -1) and tells the child to go on.
+ * *helper gets the helper's pid (the caller reaps it after the container). */
+int netns_start(const struct container *c, char *const *exposed, int tap, int listener, int sock,
+		bool ipv6, pid_t child, pid_t *helper, struct holt_err *err);
 
 /* Whether the host has IPv6: a container on the default network gets it then, and
  * published ports listen on [::] too. */

@@ -368,7 +368,7 @@ pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err
 		if (setns(pidfd, CLONE_NEWNET) < 0)
 			_exit(1);
 		keep_sources(&ps, ls, n_ls, ctr);
-		if (privileges_drop_all_but(ps.transparent ? CAP_NET_RAW : -1,
+		if (privileges_drop_all_but(ps.transparent ? 1ULL << CAP_NET_RAW : 0,
 					    &(struct holt_err){0}) < 0)
 			_exit(1);
 		serve(ls, n_ls, pidfd, ctr, &ps);

@@ -9,10 +9,12 @@
 #include "net/privileges.h"
 #include "net/slirp_api.h"
 #include "net/tap.h"
+#include "net/tcp_bypass.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,7 +25,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-enum { TAP_FD = 3, PID_FD = 4, READY_FD = 5, FRAMES_PER_WAKE = 64 };
+enum { TAP_FD = 3, PID_FD = 4, READY_FD = 5, LISTENER_FD = 6, FRAMES_PER_WAKE = 64 };
 
 struct timer {
 	SlirpTimerCb cb;
@@ -41,7 +43,8 @@ struct helper {
 	struct pollfd *fds;
 	size_t n_fds, cap;
 	struct timer *timers;
-	pid_t proxy; /* the TCP port proxy, or 0 */
+	pid_t proxy;		   /* the TCP port proxy, or 0 */
+	struct tcp_bypass *bypass; /* or NULL */
 };
 
 static int64_t now_ms(void)
@@ -227,6 +230,7 @@ static __attribute__((noreturn)) void loop(struct helper *h)
 		add_poll(h->tap, SLIRP_POLL_IN, h);
 		add_poll(h->exit_fd, SLIRP_POLL_IN, h);
 		add_poll(k ? k->watch_fd : -1, SLIRP_POLL_IN, h);
+		add_poll(h->bypass ? tcp_bypass_fd(h->bypass) : -1, SLIRP_POLL_IN, h);
 		h->api->pollfds_fill(h->slirp, &slirp_ms, add_poll, h);
 		int ret =
 		    poll(h->fds, h->n_fds, tick_timeout(h, poll_timeout(h, slirp_ms), next_tick));
@@ -243,6 +247,8 @@ static __attribute__((noreturn)) void loop(struct helper *h)
 			read_tap(h);
 		if (ret > 0 && k && h->fds[2].revents) /* fd -1 (no hooks) never has any */
 			k->watch(k->opaque);
+		if (ret > 0 && h->fds[3].revents)
+			tcp_bypass_serve(h->bypass);
 		h->api->pollfds_poll(h->slirp, ret < 0, get_revents, h);
 		run_timers(h);
 		if (k && next_tick >= 0 && now_ms() >= next_tick) {
@@ -319,20 +325,22 @@ void slirp_helper_serve(int tap, int ready, const struct slirp_net *net, const c
 	loop(&h);
 }
 
-/* Puts the three fds the helper keeps at TAP_FD, PID_FD, READY_FD and closes the rest. */
-static int keep_fds(int tap, int pidfd, int ready)
+/* Puts the fds the helper keeps at TAP_FD, PID_FD, READY_FD and LISTENER_FD (where
+ * there is one) and closes the rest. */
+static int keep_fds(int tap, int pidfd, int ready, int listener)
 {
-	int fds[3] = {tap, pidfd, ready};
-	for (int i = 0; i < 3; i++)
+	int fds[4] = {tap, pidfd, ready, listener};
+	int n = listener >= 0 ? 4 : 3;
+	for (int i = 0; i < n; i++)
 		if ((fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 10)) < 0)
 			return -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < n; i++)
 		if (dup3(fds[i], TAP_FD + i, O_CLOEXEC) < 0)
 			return -1;
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int fd = 0; fd < 3 && null >= 0; fd++)
 		dup2(null, fd);
-	close_range(READY_FD + 1, ~0U, 0);
+	close_range(TAP_FD + n, ~0U, 0);
 	return 0;
 }
 
@@ -353,12 +361,16 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 		_exit(1);
 	prctl(PR_SET_NAME, "holt-net");
 	signal(SIGPIPE, SIG_IGN);
-	if (keep_fds(cfg->tap_fd, cfg->pidfd, ready) < 0) {
+	if (keep_fds(cfg->tap_fd, cfg->pidfd, ready, cfg->listener) < 0) {
 		dprintf(ready, "set up the net helper's descriptors: %s", strerror(errno));
 		_exit(1);
 	}
-	if ((h.proxy = port_proxy_start(&proxy, &err)) < 0 ||
-	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 || privileges_drop_all(&err) < 0) {
+	if ((cfg->listener >= 0 &&
+	     !(h.bypass = tcp_bypass_new(LISTENER_FD, cfg->ctr_pid, &net, &err))) ||
+	    (h.proxy = port_proxy_start(&proxy, &err)) < 0 ||
+	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 ||
+	    privileges_drop_all_but(h.bypass ? 1ULL << CAP_SYS_PTRACE | 1ULL << CAP_NET_ADMIN : 0,
+				    &err) < 0) {
 		dprintf(READY_FD, "%s", err.msg ? err.msg : "start libslirp");
 		_exit(1);
 	}

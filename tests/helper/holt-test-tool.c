@@ -8,8 +8,10 @@
 #include <linux/reboot.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +55,13 @@ static int usage(void)
 	    "  tcp-reply PORT TEXT  on TCP PORT, with a backlog for thousands, answer each\n"
 	    "                   connection's first bytes with TEXT and a newline, then close it\n"
 	    "  tcp-listen PORT  listen on TCP PORT with a backlog of one, and never accept\n"
+	    "  tcp-connect HOST PORT [MODE]  connect with TCP_NODELAY, print 'local ADDR',\n"
+	    "                   'nodelay N', send a line and print 'read LINE' of the answer; MODE "
+	    "block (the\n"
+	    "                   default), nonblock (also 'in progress'), thread (from a\n"
+	    "                   second thread), bound (bound first), timeout (SO_SNDTIMEO\n"
+	    "                   of a second), relisten (then disconnect and print\n"
+	    "                   'listen: ok|ERROR')\n"
 	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes, but\n"
 	    "                   'peer?' with 'peer: ' and the address it came from\n"
 	    "  try CALL [ARG]   make one system call, 'CALL: ok' or 'CALL: ERRNO-NAME'; CALL is\n"
@@ -315,6 +324,93 @@ static int tcp_listener(int port, int backlog, const char *cmd)
 	return fd;
 }
 
+struct tcp_connect {
+	const char *host, *mode;
+	int port;
+	int ret;
+};
+
+static void print_local(int fd)
+{
+	struct sockaddr_in6 sa;
+	socklen_t len = sizeof sa;
+	char text[INET6_ADDRSTRLEN] = "?";
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		inet_ntop(sa.sin6_family,
+			  sa.sin6_family == AF_INET ? (void *)&((struct sockaddr_in *)&sa)->sin_addr
+						    : (void *)&sa.sin6_addr,
+			  text, sizeof text);
+	printf("local %s\n", text);
+}
+
+/* Connects as mode says, prints the local address and what the server sends. */
+static void *tcp_connect_run(void *arg)
+{
+	struct tcp_connect *t = arg;
+	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6,
+				   .sin6_port = htons((unsigned short)t->port)};
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)t->port)};
+	bool v6 = strchr(t->host, ':');
+	bool nonblock = strcmp(t->mode, "nonblock") == 0;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	char buf[256];
+	ssize_t n;
+
+	t->ret = 1;
+	if (v6 ? inet_pton(AF_INET6, t->host, &sa6.sin6_addr) != 1
+	       : inet_pton(AF_INET, t->host, &sa.sin_addr) != 1)
+		return fprintf(stderr, "tcp-connect: bad address %s\n", t->host), NULL;
+	struct sockaddr *to = v6 ? (struct sockaddr *)&sa6 : (struct sockaddr *)&sa;
+	socklen_t to_len = v6 ? sizeof sa6 : sizeof sa;
+	struct sockaddr_in any = {.sin_family = AF_INET};
+	if (strcmp(t->mode, "bound") == 0 && bind(fd, (struct sockaddr *)&any, sizeof any) < 0)
+		return perror("tcp-connect: bind"), NULL;
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof one);
+	struct timeval second = {.tv_sec = 1};
+	if (strcmp(t->mode, "timeout") == 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &second, sizeof second);
+	int r = connect(fd, to, to_len);
+	if (r < 0 && nonblock && errno == EINPROGRESS) {
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		int err = 0;
+		socklen_t len = sizeof err;
+		printf("in progress\n");
+		poll(&p, 1, 10000);
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		fcntl(fd, F_SETFL, 0);
+		errno = err;
+		r = err ? -1 : 0;
+	}
+	if (r < 0)
+		return printf("connect: %s\n", strerror(errno)), NULL;
+	int nodelay = 0;
+	socklen_t len = sizeof nodelay;
+	getsockopt(fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &nodelay, &len);
+	print_local(fd);
+	printf("nodelay %d\n", nodelay);
+	if (write(fd, "hi\n", 3) == 3 && (n = read(fd, buf, sizeof buf - 1)) > 0)
+		printf("read %.*s\n", (int)strcspn(buf, "\n"), buf);
+	if (strcmp(t->mode, "relisten") == 0) {
+		struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+		connect(fd, &unspec, sizeof unspec);
+		printf("listen: %s\n", listen(fd, 1) == 0 ? "ok" : strerror(errno));
+	}
+	t->ret = 0;
+	return NULL;
+}
+
+static int cmd_tcp_connect(const char *host, int port, const char *mode)
+{
+	struct tcp_connect t = {.host = host, .port = port, .mode = mode};
+	pthread_t th;
+	if (strcmp(mode, "thread") != 0)
+		tcp_connect_run(&t);
+	else if (pthread_create(&th, NULL, tcp_connect_run, &t) == 0)
+		pthread_join(th, NULL);
+	return t.ret;
+}
+
 /* A server that hangs: its backlog fills, and further connections wait. */
 static int cmd_tcp_listen(int port)
 {
@@ -534,6 +630,10 @@ int main(int argc, char **argv)
 		return argc > 3 ? cmd_key_add(argv[2], argv[3]) : usage();
 	if (strcmp(cmd, "tcp-listen") == 0)
 		return argc > 2 ? cmd_tcp_listen(atoi(argv[2])) : usage();
+	if (strcmp(cmd, "tcp-connect") == 0)
+		return argc > 3
+			   ? cmd_tcp_connect(argv[2], atoi(argv[3]), argc > 4 ? argv[4] : "block")
+			   : usage();
 	if (strcmp(cmd, "tcp-reply") == 0)
 		return argc > 3 ? cmd_tcp_reply(atoi(argv[2]), argv[3]) : usage();
 	if (strcmp(cmd, "udp-echo") == 0)

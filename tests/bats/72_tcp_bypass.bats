@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# Outbound TCP past slirp: on the default network the net helper connects the command's
+# TCP sockets from the host's namespace (net/tcp_bypass.h). A connection so made shows
+# the host's loopback as its local address where it went to 10.0.2.2; through slirp the
+# local address is the container's own, 10.0.2.100. All traffic stays on the loopback.
+
+load helpers
+load registry # free_port
+
+setup_file()
+{
+	holt_setup_file_with_image
+	REPLY_PORT=$(free_port)
+	"$HOLT_TEST_TOOL" tcp-reply "$REPLY_PORT" hello &
+	echo $! >"$HOLT_TMP/reply.pid"
+	echo "$REPLY_PORT" >"$HOLT_TMP/reply.port"
+}
+
+teardown_file()
+{
+	[ -f "$HOLT_TMP/reply.pid" ] && kill "$(cat "$HOLT_TMP/reply.pid")" 2>/dev/null
+	holt_teardown_file
+}
+
+setup()
+{
+	REPLY_PORT=$(cat "$HOLT_TMP/reply.port")
+}
+
+teardown()
+{
+	local id
+	for id in $(holt ps -aq 2>/dev/null); do
+		holt rm -f "$id" >/dev/null 2>&1 || true
+	done
+}
+
+@test "a blocking connect to the host is made from the host's namespace, its options kept" {
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
+	check_status 0
+	check_output "local 127.0.0.1
+nodelay 1
+read hello"
+}
+
+@test "a non-blocking connect is in progress, then connected from the host's namespace" {
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT" nonblock
+	check_status 0
+	check_output "in progress
+local 127.0.0.1
+nodelay 1
+read hello"
+}
+
+@test "a connect from a second thread is made from the host's namespace" {
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT" thread
+	check_status 0
+	check_output "local 127.0.0.1
+nodelay 1
+read hello"
+}
+
+@test "a refused connect is refused, through either path" {
+	local closed
+	closed=$(free_port)
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$closed"
+	check_output "connect: Connection refused"
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$closed" nonblock
+	check_output "in progress
+connect: Connection refused"
+}
+
+@test "a blocking connect that hangs gives up at SO_SNDTIMEO, as the kernel's does" {
+	local port i
+	port=$(free_port)
+	"$HOLT_TEST_TOOL" tcp-listen "$port" 3>&- &
+	HANG_PIDS=$!
+	sleep 0.2
+	# a backlog of one, never accepted: once two wait in it, SYNs are dropped
+	for i in 1 2 3; do
+		timeout 30 "$HOLT_TEST_TOOL" tcp-connect 127.0.0.1 "$port" >/dev/null 3>&- &
+		HANG_PIDS="$HANG_PIDS $!"
+	done
+	sleep 0.5
+	SECONDS=0
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$port" timeout
+	local took=$SECONDS
+	kill $HANG_PIDS 2>/dev/null || true
+	check_output "connect: Operation now in progress"
+	[ "$took" -lt 10 ] || { echo "took ${took}s"; false; }
+}
+
+@test "--userns keep-id: connects are made from the host's namespace too" {
+	run_holt run --rm --userns keep-id "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
+	check_status 0
+	check_output "local 127.0.0.1
+nodelay 1
+read hello"
+}
+
+@test "a socket bound to a port first goes through slirp" {
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT" bound
+	check_status 0
+	check_output "local 10.0.2.100
+nodelay 1
+read hello"
+}
+
+@test "a socket made from the host's namespace cannot listen there" {
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT" relisten
+	check_status 0
+	check_output "local 127.0.0.1
+nodelay 1
+read hello
+listen: Operation not permitted"
+}
+
+@test "the container's own sockets listen, and its loopback stays its own" {
+	run_holt run --rm "$IMG" sh -c \
+		'holt-test-tool tcp-reply 7000 inside & sleep 0.3; holt-test-tool tcp-connect 127.0.0.1 7000'
+	check_status 0
+	check_output "local 127.0.0.1
+nodelay 1
+read inside"
+	run_holt run --rm "$IMG" sh -c \
+		'holt-test-tool tcp-reply 7000 inside & sleep 0.3; holt-test-tool tcp-connect 10.0.2.100 7000'
+	check_status 0
+	check_output "local 10.0.2.100
+nodelay 1
+read inside"
+}
+
+@test "holt exec's processes and an unconfined container go through slirp" {
+	run_holt run -d --name bypass-exec "$IMG" sleep 60
+	check_status 0
+	run_holt exec bypass-exec holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
+	check_status 0
+	check_output_has "local 10.0.2.100"
+	check_output_has "read hello"
+	run_holt run --rm --security-opt seccomp=unconfined "$IMG" \
+		holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
+	check_status 0
+	check_output_has "local 10.0.2.100"
+	check_output_has "read hello"
+}
