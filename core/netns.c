@@ -140,7 +140,6 @@ int netns_start(const struct container *c, char *const *exposed, int tap, int li
 	    .tap_fd = tap,
 	    .pidfd = pidfd,
 	    .listener = listener,
-	    .ctr_pid = child,
 	    .ports = maps,
 	    .n_ports = n,
 	    .resolv_conf = getenv("HOLT_RESOLV_CONF"),

@@ -365,8 +365,7 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 		dprintf(ready, "set up the net helper's descriptors: %s", strerror(errno));
 		_exit(1);
 	}
-	if ((cfg->listener >= 0 &&
-	     !(h.bypass = tcp_bypass_new(LISTENER_FD, cfg->ctr_pid, &net, &err))) ||
+	if ((cfg->listener >= 0 && !(h.bypass = tcp_bypass_new(LISTENER_FD, TAP_FD, &net, &err))) ||
 	    (h.proxy = port_proxy_start(&proxy, &err)) < 0 ||
 	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 ||
 	    privileges_drop_all_but(h.bypass ? 1ULL << CAP_SYS_PTRACE | 1ULL << CAP_NET_ADMIN : 0,

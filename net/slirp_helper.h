@@ -13,10 +13,9 @@
 #include <sys/types.h>
 
 struct slirp_helper_config {
-	int tap_fd;    /* the container's tap0 */
-	int pidfd;     /* the container's first process: the helper exits when it does */
-	pid_t ctr_pid; /* that process */
-	int listener;  /* the connect filter's (net/tcp_bypass.h); -1: none */
+	int tap_fd;   /* the container's tap0 */
+	int pidfd;    /* the container's first process: the helper exits when it does */
+	int listener; /* the connect filter's (net/tcp_bypass.h); -1: none */
 	const struct port_map *ports; /* every host_port chosen */
 	size_t n_ports;
 	const char *resolv_conf; /* the host's resolvers for 10.0.2.3; NULL: /etc/resolv.conf */

@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/net.h>
 #include <linux/seccomp.h>
 #include <linux/sockios.h>
@@ -84,10 +85,13 @@ struct tcp_bypass {
 
 enum sock_ns { NS_CONTAINER, NS_HOST, NS_OTHER };
 
-static ino_t ns_inode(const char *path)
+static ino_t ns_inode(int ns)
 {
 	struct stat st;
-	return stat(path, &st) < 0 ? 0 : st.st_ino;
+	int r = ns < 0 ? -1 : fstat(ns, &st);
+	if (ns >= 0)
+		close(ns);
+	return r < 0 ? 0 : st.st_ino;
 }
 
 static int resolve(uint32_t token, const char *name)
@@ -105,17 +109,18 @@ static void add_arch(struct tcp_bypass *b, uint32_t token, uint32_t audit)
 						       .socketcall = resolve(token, "socketcall")};
 }
 
-struct tcp_bypass *tcp_bypass_new(int listener, pid_t ctr_pid, const struct slirp_net *net,
+struct tcp_bypass *tcp_bypass_new(int listener, int tap, const struct slirp_net *net,
 				  struct holt_err *err)
 {
-	char path[64];
 	struct tcp_bypass *b = xzalloc(sizeof *b);
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
 
-	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)ctr_pid);
+	/* the tap's namespace is there as long as the tap, whether or not the container's
+	 * process still is */
 	*b = (struct tcp_bypass){.listener = listener,
-				 .ctr_ns = ns_inode(path),
-				 .host_ns = ns_inode("/proc/self/ns/net"),
+				 .ctr_ns = ns_inode(ioctl(tap, TUNGETDEVNETNS)),
+				 .host_ns =
+				     ns_inode(open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)),
 				 .network = net->network,
 				 .mask = {.s_addr = htonl(~0U << (32 - net->prefix))},
 				 .gateway = net->gateway,
@@ -135,8 +140,7 @@ struct tcp_bypass *tcp_bypass_new(int listener, pid_t ctr_pid, const struct slir
 	if (!b->ctr_ns || !b->host_ns || b->epoll < 0 || b->timer < 0 ||
 	    epoll_ctl(b->epoll, EPOLL_CTL_ADD, listener, &ev) < 0 ||
 	    epoll_ctl(b->epoll, EPOLL_CTL_ADD, b->timer, &tev) < 0) {
-		holt_err_set(err, errno, "network: set up the connect bypass of process %d",
-			     (int)ctr_pid);
+		holt_err_set(err, errno, "network: set up the connect bypass on tap0");
 		if (b->epoll >= 0)
 			close(b->epoll);
 		if (b->timer >= 0)

@@ -17,8 +17,8 @@
 
 struct tcp_bypass;
 
-/* Answers listener for the container whose first process is ctr_pid, on net. */
-struct tcp_bypass *tcp_bypass_new(int listener, pid_t ctr_pid, const struct slirp_net *net,
+/* Answers listener for the container whose network namespace has tap, on net. */
+struct tcp_bypass *tcp_bypass_new(int listener, int tap, const struct slirp_net *net,
 				  struct holt_err *err);
 /* Readable when tcp_bypass_serve has something to do. */
 int tcp_bypass_fd(const struct tcp_bypass *b);
