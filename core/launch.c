@@ -11,6 +11,7 @@
 #include "core/pty.h"
 #include "core/seccomp.h"
 #include "core/userns_auto.h"
+#include "net/slirp_helper.h"
 #include "net/tap.h"
 
 #include <errno.h>
@@ -195,6 +196,8 @@ static int start_network(const struct launch_request *req, int net, bool ipv6, b
 		(void)sent; /* a child that failed meanwhile says why in its report */
 		return 0;
 	}
+	/* while the container makes its tap: libslirp's loading is off the critical path */
+	slirp_helper_preload();
 	cleanup_close int tap = fd_receive(net, &terr);
 	if (tap < 0) {
 		holt_err_release(&terr);

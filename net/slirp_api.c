@@ -10,6 +10,8 @@ static const char libslirp_name[] = "libslirp.so.0";
 const struct slirp_api *slirp_api(struct holt_err *err)
 {
 	static struct slirp_api api;
+	if (api.new)
+		return &api;
 	void *lib = dlopen(libslirp_name, RTLD_NOW | RTLD_LOCAL);
 	if (!lib)
 		return holt_err_set(err, 0, "load %s (install the libslirp0 package): %s",

@@ -1,5 +1,6 @@
-/* libslirp, loaded by the net helper only: no other holt process pays for it or for
- * the glib it brings. */
+/* libslirp, loaded only where a container has the default network: by the process
+ * that starts its net helper, while the container makes its tap, so that the helper
+ * forked next has it; no other holt process pays for it or for the glib it brings. */
 #ifndef HOLT_NET_SLIRP_API_H
 #define HOLT_NET_SLIRP_API_H
 
@@ -16,7 +17,8 @@ struct slirp_api {
 			     void *opaque);
 };
 
-/* Loads libslirp.so.0 and resolves what the helper calls. */
+/* Loads libslirp.so.0 and resolves what the helper calls; once loaded, again costs
+ * nothing. */
 const struct slirp_api *slirp_api(struct holt_err *err);
 
 #endif

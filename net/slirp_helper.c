@@ -379,6 +379,13 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 	loop(&h);
 }
 
+void slirp_helper_preload(void)
+{
+	struct holt_err err = {0};
+	slirp_api(&err);
+	holt_err_release(&err);
+}
+
 pid_t slirp_helper_start(const struct slirp_helper_config *cfg, struct holt_err *err)
 {
 	int ready[2];

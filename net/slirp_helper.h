@@ -54,6 +54,10 @@ __attribute__((noreturn)) void slirp_helper_serve(int tap, int ready, const stru
 						  const char *resolv_conf,
 						  const struct slirp_hooks *hooks);
 
+/* Loads libslirp in the calling process, to be inherited by the helper it starts next;
+ * a failure is left for slirp_helper_start to report. */
+void slirp_helper_preload(void);
+
 /* Forks the helper and returns its pid once its published ports listen; -1 with err
  * (a port in use, libslirp missing) and no helper left. The helper dies with the
  * calling process too. */
