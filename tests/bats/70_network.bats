@@ -26,10 +26,7 @@ setup()
 
 teardown()
 {
-	local id
-	for id in $(holt ps -aq 2>/dev/null); do
-		holt rm -f "$id" >/dev/null 2>&1 || true
-	done
+	holt_rm_containers
 }
 
 # Waits until URL answers with WANT.

@@ -27,10 +27,8 @@ setup()
 
 teardown()
 {
-	local id n
-	for id in $(holt ps -aq 2>/dev/null); do
-		holt rm -f "$id" >/dev/null 2>&1 || true
-	done
+	local n
+	holt_rm_containers
 	for n in $(holt network ls -q 2>/dev/null); do
 		holt network rm "$n" >/dev/null 2>&1 || true
 	done

@@ -29,10 +29,7 @@ setup()
 
 teardown()
 {
-	local id
-	for id in $(holt ps -aq 2>/dev/null); do
-		holt rm -f "$id" >/dev/null 2>&1 || true
-	done
+	holt_rm_containers
 }
 
 @test "a blocking connect to the host is made from the host's namespace, its options kept" {

@@ -150,6 +150,15 @@ image_id()
 	cat "$HOLT_TMP/image-id"
 }
 
+# holt_rm_containers: removes every container, running or not (a test's teardown).
+holt_rm_containers()
+{
+	local id
+	for id in $(holt ps -aq 2>/dev/null); do
+		holt rm -f "$id" >/dev/null 2>&1 || true
+	done
+}
+
 # teardown_file: the store may hold files owned by subordinate ids that the user cannot
 # delete from outside, so holt removes what it made first; the user namespace of
 # `unshare --map-auto` is the last resort.
