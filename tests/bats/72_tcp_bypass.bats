@@ -57,6 +57,30 @@ nodelay 1
 read hello"
 }
 
+@test "an IPv6 socket to an IPv4-mapped address is made from the host's namespace" {
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect ::ffff:10.0.2.2 "$REPLY_PORT"
+	check_status 0
+	check_output "local ::ffff:127.0.0.1
+nodelay 1
+read hello"
+}
+
+@test "an IPv6 connect to the gateway reaches the host's ::1 from the host's namespace" {
+	run_holt run --rm "$IMG" ip -6 addr show tap0
+	[[ $output == *fd00::100* ]] || skip "the host has no IPv6, nor the container"
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect fd00::2 "$REPLY_PORT"
+	check_status 0
+	check_output "local ::1
+nodelay 1
+read hello"
+	run_holt run -d --name bypass-v6 "$IMG" sleep 60
+	run_holt exec bypass-v6 holt-test-tool tcp-connect fd00::2 "$REPLY_PORT"
+	check_status 0
+	check_output "local fd00::100
+nodelay 1
+read hello"
+}
+
 @test "a refused connect is refused, through either path" {
 	local closed
 	closed=$(free_port)

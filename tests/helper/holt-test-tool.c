@@ -52,8 +52,9 @@ static int usage(void)
 	    "  setgroups GID    try setgroups([GID]): 'setgroups GID: ok' or '…: ERRNO-NAME'\n"
 	    "  key-add DESC DATA  add user key DESC to the session keyring: 'key: ok' or\n"
 	    "                   'key: ERRNO-NAME'\n"
-	    "  tcp-reply PORT TEXT  on TCP PORT, with a backlog for thousands, answer each\n"
-	    "                   connection's first bytes with TEXT and a newline, then close it\n"
+	    "  tcp-reply PORT TEXT  on TCP PORT (IPv4 and IPv6), with a backlog for thousands,\n"
+	    "                   answer each connection's first bytes with TEXT and a newline,\n"
+	    "                   then close it\n"
 	    "  tcp-listen PORT  listen on TCP PORT with a backlog of one, and never accept\n"
 	    "  tcp-connect HOST PORT [MODE]  connect with TCP_NODELAY, print 'local ADDR',\n"
 	    "                   'nodelay N', send a line and print 'read LINE' of the answer; MODE "
@@ -310,14 +311,31 @@ static int cmd_udp_echo(int port)
 	}
 }
 
-/* A socket listening on TCP port on every IPv4 address; -1 after saying why. */
+/* A socket listening on TCP port on every address, IPv6 too where there is IPv6; -1 after
+ * saying why. */
 static int tcp_listener(int port, int backlog, const char *cmd)
 {
+	struct sockaddr_in6 sa6 = {.sin6_family = AF_INET6,
+				   .sin6_port = htons((unsigned short)port),
+				   .sin6_addr = IN6ADDR_ANY_INIT};
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-	int one = 1;
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, backlog) < 0) {
+	int one = 1, zero = 0;
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (fd >= 0 && (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0 ||
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+			bind(fd, (struct sockaddr *)&sa6, sizeof sa6) < 0)) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+		    bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+			fprintf(stderr, "holt-test-tool: %s: %s\n", cmd, strerror(errno));
+			return -1;
+		}
+	}
+	if (listen(fd, backlog) < 0) {
 		fprintf(stderr, "holt-test-tool: %s: %s\n", cmd, strerror(errno));
 		return -1;
 	}
