@@ -211,17 +211,21 @@ static int decode(const struct tcp_bypass *b, const struct seccomp_notif *req, s
 	return 0;
 }
 
-/* Whether the host should connect to a, which becomes the host's loopback where it is
- * the gateway. */
-static bool from_host4(const struct tcp_bypass *b, struct in_addr *a)
+/* Where a connect to a goes: within the container's network (slirp's to carry), to the
+ * gateway (a becomes the host's loopback, as slirp makes it), or outside. */
+enum dest { DEST_CONTAINER, DEST_GATEWAY, DEST_OUTSIDE };
+
+static enum dest dest4(const struct tcp_bypass *b, struct in_addr *a)
 {
 	uint32_t h = ntohl(a->s_addr);
 	if (a->s_addr == b->gateway.s_addr) {
 		a->s_addr = htonl(INADDR_LOOPBACK);
-		return true;
+		return DEST_GATEWAY;
 	}
-	return !((h >> 24) == 127 || h == INADDR_ANY || h == INADDR_BROADCAST || IN_MULTICAST(h) ||
-		 (a->s_addr & b->mask.s_addr) == b->network.s_addr);
+	if ((h >> 24) == 127 || h == INADDR_ANY || h == INADDR_BROADCAST || IN_MULTICAST(h) ||
+	    (a->s_addr & b->mask.s_addr) == b->network.s_addr)
+		return DEST_CONTAINER;
+	return DEST_OUTSIDE;
 }
 
 static bool in_prefix6(const struct in6_addr *a, const struct in6_addr *net, unsigned prefix)
@@ -232,22 +236,23 @@ static bool in_prefix6(const struct in6_addr *a, const struct in6_addr *net, uns
 	return !bits || !((a->s6_addr[bytes] ^ net->s6_addr[bytes]) & (0xff00 >> bits));
 }
 
-static bool from_host6(const struct tcp_bypass *b, struct in6_addr *a)
+static enum dest dest6(const struct tcp_bypass *b, struct in6_addr *a)
 {
 	if (IN6_IS_ADDR_V4MAPPED(a)) {
 		struct in_addr v4;
 		memcpy(&v4, &a->s6_addr[12], 4);
-		bool host = from_host4(b, &v4);
+		enum dest d = dest4(b, &v4);
 		memcpy(&a->s6_addr[12], &v4, 4);
-		return host;
+		return d;
 	}
 	if (b->ipv6 && IN6_ARE_ADDR_EQUAL(a, &b->gateway6)) {
 		*a = in6addr_loopback;
-		return true;
+		return DEST_GATEWAY;
 	}
-	return !(IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) ||
-		 IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MULTICAST(a) ||
-		 (b->ipv6 && in_prefix6(a, &b->network6, b->prefix6)));
+	if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+	    IN6_IS_ADDR_MULTICAST(a) || (b->ipv6 && in_prefix6(a, &b->network6, b->prefix6)))
+		return DEST_CONTAINER;
+	return DEST_OUTSIDE;
 }
 
 static int sockopt_int(int sock, int level, int name)
@@ -287,13 +292,6 @@ static bool has_port(int sock)
 	if (ss.ss_family == AF_INET)
 		return ((struct sockaddr_in *)&ss)->sin_port != 0;
 	return ss.ss_family == AF_INET6 && ((struct sockaddr_in6 *)&ss)->sin6_port != 0;
-}
-
-static bool has_peer(int sock)
-{
-	struct sockaddr_storage ss = {0};
-	socklen_t len = sizeof ss;
-	return getpeername(sock, (struct sockaddr *)&ss, &len) == 0;
 }
 
 static bool bound_to_device(int sock)
@@ -518,15 +516,15 @@ static int serve_connect(struct tcp_bypass *b, const struct seccomp_notif *req,
 {
 	struct sockaddr_storage dst = {0};
 	socklen_t len = (socklen_t)call->addrlen;
-	bool host;
+	enum dest d;
 
 	if (call->addrlen < sizeof(sa_family_t) || call->addrlen > sizeof dst ||
 	    read_mem((pid_t)req->pid, call->addr, &dst, len) < 0)
 		return LET_THROUGH;
 	if (dst.ss_family == AF_INET && len >= sizeof(struct sockaddr_in))
-		host = from_host4(b, &((struct sockaddr_in *)&dst)->sin_addr);
+		d = dest4(b, &((struct sockaddr_in *)&dst)->sin_addr);
 	else if (dst.ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6))
-		host = from_host6(b, &((struct sockaddr_in6 *)&dst)->sin6_addr);
+		d = dest6(b, &((struct sockaddr_in6 *)&dst)->sin6_addr);
 	else
 		return LET_THROUGH;
 	cleanup_close int theirs = (int)syscall(SYS_pidfd_getfd, pidfd, call->fd, 0);
@@ -536,18 +534,18 @@ static int serve_connect(struct tcp_bypass *b, const struct seccomp_notif *req,
 	case NS_OTHER:
 		return LET_THROUGH;
 	case NS_CONTAINER:
-		if (!host || has_port(theirs) || bound_to_device(theirs))
+		if (d == DEST_CONTAINER || has_port(theirs) || bound_to_device(theirs))
 			return LET_THROUGH;
 		break;
 	case NS_HOST:
-		/* one of the helper's, disconnected or connected again: it cannot reach the
-		 * container's own network, nor choose a port of the host's */
-		if (!host)
+		/* one of the helper's (or given with --preserve-fds), connected again: the
+		 * container's own network is out of its reach; the kernel answers for the
+		 * outside, and for a socket connecting or connected already (a program asking
+		 * how its connect went); one disconnected is made anew for the gateway */
+		if (d == DEST_CONTAINER)
 			return -ENETUNREACH;
-		if (has_peer(theirs))
-			return -EISCONN;
-		if (has_port(theirs))
-			return -EALREADY;
+		if (d == DEST_OUTSIDE || has_port(theirs))
+			return LET_THROUGH;
 		break;
 	}
 	return connect_from_host(b, req, call->fd, theirs, &dst, len);
@@ -561,7 +559,8 @@ static int serve_listen(const struct call *call, const struct tcp_bypass *b, int
 		return errno == ESRCH ? -EBADF : -errno;
 	if (sockopt_int(theirs, SOL_SOCKET, SO_TYPE) < 0)
 		return -ENOTSOCK;
-	if (sock_ns(b, theirs) == NS_HOST)
+	/* one already listening (given with --preserve-fds) only changes its backlog */
+	if (sock_ns(b, theirs) == NS_HOST && sockopt_int(theirs, SOL_SOCKET, SO_ACCEPTCONN) != 1)
 		return -EPERM;
 	return listen(theirs, call->backlog) < 0 ? -errno : 0;
 }

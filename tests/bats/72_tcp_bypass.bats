@@ -44,7 +44,21 @@ read hello"
 	run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT" nonblock
 	check_status 0
 	check_output "in progress
+again: ok
 local 127.0.0.1
+nodelay 1
+read hello"
+}
+
+@test "a connect to the host's own address is made from the host's namespace too" {
+	local addr
+	addr=$(ip -4 -o addr show scope global | awk '{sub("/.*", "", $4); print $4; exit}')
+	[ -n "$addr" ] || skip "the host has no IPv4 address but loopback"
+	run_holt run --rm "$IMG" holt-test-tool tcp-connect "$addr" "$REPLY_PORT" nonblock
+	check_status 0
+	check_output "in progress
+again: ok
+local $addr
 nodelay 1
 read hello"
 }

@@ -57,12 +57,11 @@ static int usage(void)
 	    "                   then close it\n"
 	    "  tcp-listen PORT  listen on TCP PORT with a backlog of one, and never accept\n"
 	    "  tcp-connect HOST PORT [MODE]  connect with TCP_NODELAY, print 'local ADDR',\n"
-	    "                   'nodelay N', send a line and print 'read LINE' of the answer; MODE "
-	    "block (the\n"
-	    "                   default), nonblock (also 'in progress'), thread (from a\n"
-	    "                   second thread), bound (bound first), timeout (SO_SNDTIMEO\n"
-	    "                   of a second), relisten (then disconnect and print\n"
-	    "                   'listen: ok|ERROR')\n"
+	    "                   'nodelay N', send a line and print 'read LINE' of the answer;\n"
+	    "                   MODE: block (the default); nonblock (also 'in progress' and\n"
+	    "                   'again: ok|ERROR' of a second connect); thread (from a second\n"
+	    "                   thread); bound (bound first); timeout (SO_SNDTIMEO of a\n"
+	    "                   second); relisten (then disconnect, print 'listen: ok|ERROR')\n"
 	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes, but\n"
 	    "                   'peer?' with 'peer: ' and the address it came from\n"
 	    "  try CALL [ARG]   make one system call, 'CALL: ok' or 'CALL: ERRNO-NAME'; CALL is\n"
@@ -402,6 +401,9 @@ static void *tcp_connect_run(void *arg)
 	}
 	if (r < 0)
 		return printf("connect: %s\n", strerror(errno)), NULL;
+	/* the way a program with a non-blocking socket may ask how its connect went */
+	if (nonblock)
+		printf("again: %s\n", connect(fd, to, to_len) == 0 ? "ok" : strerror(errno));
 	int nodelay = 0;
 	socklen_t len = sizeof nodelay;
 	getsockopt(fd, IPPROTO_TCP, 1 /* TCP_NODELAY */, &nodelay, &len);
