@@ -61,7 +61,7 @@ LIBHOLT   := $(BUILD)/libholt.a
 LIBPRESENT := $(BUILD)/libholt-present.a
 HELPER    := $(BUILD)/tests/holt-test-tool
 
-.PHONY: all check unit asan fuzz fuzz-long demo deps install format check-format check-layers check-clang lint clean help
+.PHONY: all check check-build unit asan fuzz fuzz-long demo deps install format check-format check-layers check-clang lint clean help
 
 all: holt completions
 
@@ -158,10 +158,17 @@ check-clang:
 # links with clang: so check needs no check-clang of its own. Its analyzer runs shallow
 # there: the full depth took 700 of make check's 850 seconds on one of two cores, and
 # shallow finds what lies within a function at a quarter of the cost.
-check: check-layers check-format all unit $(HELPER) asan fuzz
+#
+# GNU make 4.3 runs the top-level make's own targets one at a time whatever MAKEFLAGS
+# says in here (its sub-makes do see -j): the builds go through one sub-make, which
+# runs them side by side, 100 s instead of 212 s from clean on two cores.
+check:
+	$(MAKE) --no-print-directory check-build
 	HOLT_LINT="$(MAKE) --no-print-directory lint DEVELOPER=1 LINT_JOBS=1 LINT_DEPTH=shallow" \
 		HOLT_ASAN=$(ASAN_BUILD)/holt HOLT_ASAN_UNITS="$(UNIT_SRC:tests/unit/%.c=$(ASAN_BUILD)/tests/%)" \
 		HOLT_FUZZ="$(FUZZ_BIN)" tests/run-checks $(UNIT_BIN)
+
+check-build: check-layers check-format all unit $(HELPER) asan fuzz
 
 demo: holt
 	tests/demo
