@@ -54,7 +54,8 @@ enum {
 	    {"hostname", 'h', "NAME", "the container's hostname"},                                 \
 	    {"entrypoint", OPT_ENTRYPOINT, "CMD", "replace the image's entrypoint"},               \
 	    {"network", OPT_NETWORK, "MODE",                                                       \
-	     "slirp (default), none, host, container:NAME or a user NETWORK (repeatable)"},        \
+	     "slirp (default; slirp:bypass=false), none, host, container:NAME or a user NETWORK "  \
+	     "(repeatable)"},                                                                      \
 	    {"net", OPT_NETWORK, "MODE", "the same as --network"},                                 \
 	    {"network-alias", OPT_NETWORK_ALIAS, "ALIAS", "another name on its user networks"},    \
 	    {"ip", OPT_IP, "IPV4", "its address on its (first) user network"},                     \

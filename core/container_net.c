@@ -27,6 +27,7 @@ void container_net_copy(struct container_net *dst, const struct container_net *s
 		memcpy(dst->ports, src->ports, src->n_ports * sizeof *src->ports);
 	}
 	dst->publish_all = src->publish_all;
+	dst->no_bypass = src->no_bypass;
 	dst->dns = dup_or_null(src->dns);
 	dst->dns_search = dup_or_null(src->dns_search);
 	dst->dns_options = dup_or_null(src->dns_options);
@@ -48,6 +49,26 @@ void container_net_release(struct container_net *n)
 	memset(n, 0, sizeof *n);
 }
 
+/* podman's spelling, slirp4netns:OPT=V,...; the one option: bypass=true|false (the
+ * default true: the net helper makes the container's outbound TCP connections). */
+static int parse_slirp_options(const char *arg, struct container_net *n, struct holt_err *err)
+{
+	cleanup_free char *copy = xstrdup(strchr(arg, ':') + 1);
+	char *save = NULL;
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(o, "bypass=false"))
+			n->no_bypass = true;
+		else if (!strcmp(o, "bypass=true"))
+			n->no_bypass = false;
+		else
+			return holt_err_set(err, 0,
+					    "--network %s: unknown option \"%s\" (slirp takes "
+					    "bypass=true|false)",
+					    arg, o);
+	}
+	return 0;
+}
+
 int container_net_parse_mode(const char *arg, enum container_network *mode, struct container_net *n,
 			     struct holt_err *err)
 {
@@ -57,11 +78,16 @@ int container_net_parse_mode(const char *arg, enum container_network *mode, stru
 		strv_free(n->networks);
 		n->networks = NULL;
 	}
+	n->no_bypass = false;
 	/* bridge and slirp4netns: what docker and podman users type for the default */
 	if (!strcmp(arg, "slirp") || !strcmp(arg, "slirp4netns") || !strcmp(arg, "bridge") ||
 	    !strcmp(arg, "default"))
 		*mode = NETWORK_SLIRP;
-	else if (!strcmp(arg, "none"))
+	else if (!strncmp(arg, "slirp:", 6) || !strncmp(arg, "slirp4netns:", 12)) {
+		if (parse_slirp_options(arg, n, err) < 0)
+			return -1;
+		*mode = NETWORK_SLIRP;
+	} else if (!strcmp(arg, "none"))
 		*mode = NETWORK_NONE;
 	else if (!strcmp(arg, "host"))
 		*mode = NETWORK_HOST;
@@ -158,7 +184,7 @@ char *container_net_mode_name(enum container_network mode, const struct containe
 	case NETWORK_USER:
 		return xstrdup(n->networks && *n->networks ? *n->networks : "slirp");
 	default:
-		return xstrdup("slirp");
+		return xstrdup(n->no_bypass ? "slirp:bypass=false" : "slirp");
 	}
 }
 

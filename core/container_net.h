@@ -28,6 +28,7 @@ struct container_net {
 	struct port_map *ports;
 	size_t n_ports;
 	bool publish_all; /* -P */
+	bool no_bypass;	  /* slirp:bypass=false: every connection through slirp */
 	char **dns, **dns_search, **dns_options;
 	char **add_hosts; /* NAME:IP, IP maybe host-gateway */
 };
@@ -41,8 +42,8 @@ int container_net_parse_mode(const char *arg, enum container_network *mode, stru
 			     struct holt_err *err);
 /* Checks --add-host NAME:IP and appends it. */
 int container_net_add_host(struct container_net *n, const char *arg, struct holt_err *err);
-/* What NetworkMode records: "slirp", "none", "host", "container:NAME", or the first
- * user network's name. */
+/* What NetworkMode records: "slirp" (or "slirp:bypass=false"), "none", "host",
+ * "container:NAME", or the first user network's name. */
 char *container_net_mode_name(enum container_network mode, const struct container_net *n);
 
 /* The aliases of a container on network name: --network-alias's on its first network,

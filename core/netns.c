@@ -116,7 +116,7 @@ int netns_connect_filter(const struct container *c, const char *runroot, struct 
 	const char *profile;
 	*out = (struct sock_fprog){0};
 	/* another profile may let io_uring through, which listens without a listen */
-	if (c->config.network != NETWORK_SLIRP ||
+	if (c->config.network != NETWORK_SLIRP || c->config.net.no_bypass ||
 	    !security_seccomp(&c->config.security, &profile) || profile ||
 	    !kernel_has_thread_pidfds())
 		return 0;

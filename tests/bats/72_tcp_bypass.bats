@@ -178,3 +178,27 @@ read inside"
 	check_output_has "local 10.0.2.100"
 	check_output_has "read hello"
 }
+
+@test "--network slirp:bypass=false: every connection through slirp, kept in the record" {
+	run_holt run --rm --network slirp:bypass=false "$IMG" \
+		holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
+	check_status 0
+	check_output "local 10.0.2.100
+nodelay 1
+read hello"
+	run_holt create --name nobypass --network slirp4netns:bypass=false "$IMG" \
+		holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
+	check_status 0
+	run_holt inspect -f '{{.HostConfig.NetworkMode}}' nobypass
+	check_output "slirp:bypass=false"
+	run_holt start -a nobypass
+	check_status 0
+	check_output_has "local 10.0.2.100"
+	run_holt run --rm --network slirp:bypass=true "$IMG" \
+		holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
+	check_output_has "local 127.0.0.1"
+	run_holt run --rm --network slirp:mtu=1500 "$IMG" true
+	check_status 125
+	check_stderr_matches 'network slirp:mtu=1500: unknown option "mtu=1500"'
+}
+
