@@ -53,7 +53,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # The seccomp profiles, JSON files, are embedded in the binary (a holt run from the build
 # tree needs nothing installed) together with their digests, the keys of the cache.
-GEN_OBJ   := $(BUILD)/gen/seccomp_default.o $(BUILD)/gen/seccomp_connect.o
+GEN_OBJ   := $(patsubst core/seccomp-%.json,$(BUILD)/gen/seccomp_%.o,$(wildcard core/seccomp-*.json))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_OBJ)
 CMD_OBJ   := $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -73,11 +73,10 @@ $(BUILD)/gen/seccomp_%.c: core/seccomp-%.json
 	@mkdir -p $(dir $@)
 	{ echo '/* Generated from $< by make: do not edit. */'; \
 	  echo '#include "core/seccomp.h"'; \
-	  echo 'const char seccomp_$*_profile[] = {'; \
+	  echo 'const char seccomp_$(subst -,_,$*)_profile[] = {'; \
 	  od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0};'; \
-	  echo "const size_t seccomp_$*_profile_len = $$(wc -c < $<);"; \
-	  echo "const char seccomp_$*_profile_sha256[] = \"$$(sha256sum $< | cut -c1-64)\";"; \
+	  echo "const char seccomp_$(subst -,_,$*)_profile_sha256[] = \"$$(sha256sum $< | cut -c1-64)\";"; \
 	} > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c

@@ -355,7 +355,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		close(steal_fd(&sync_w));
 	}
 	if (net >= 0 &&
-	    start_network(req, net, a.net_ipv6, a.connect_filter.len, pid, out, err) < 0) {
+	    start_network(req, net, a.net_ipv6, a.connect_filter.len > 0, pid, out, err) < 0) {
 		close(report[0]);
 		if (sock[0] >= 0)
 			close(sock[0]);

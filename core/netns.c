@@ -9,6 +9,7 @@
 #include "core/security.h"
 #include "net/slirp_helper.h"
 #include "net/tap.h"
+#include "net/tcp_bypass.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,11 +19,6 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
-
-#ifndef PIDFD_THREAD
-#define PIDFD_THREAD O_EXCL
-#endif
 
 int netns_child_send_tap(int sock, bool ipv6, struct holt_err *err)
 {
@@ -39,8 +35,9 @@ int netns_child_send_listener(int sock, const struct sock_fprog *filter, struct 
 	struct holt_err lerr = {0};
 	cleanup_close int fd = seccomp_filter_load_listener(filter, &lerr);
 	if (fd < 0) {
-		/* a kernel without listeners: slirp carries every connection, and holt
-		 * learns it from a word without a descriptor */
+		/* no listener to be had (one is above already: holt inside a container of
+		 * its own): slirp carries every connection, and holt learns it from a word
+		 * without a descriptor */
 		holt_err_release(&lerr);
 		ssize_t sent = send(sock, "n", 1, MSG_NOSIGNAL);
 		(void)sent;
@@ -100,16 +97,6 @@ bool netns_host_ipv6(void)
 	return tap_host_ipv6();
 }
 
-/* The helper answers each thread's calls from that thread's descriptors: Linux 6.9. */
-static bool kernel_has_thread_pidfds(void)
-{
-	int fd = (int)syscall(SYS_pidfd_open, getpid(), PIDFD_THREAD);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 int netns_connect_filter(const struct container *c, const char *runroot, struct sock_fprog *out,
 			 struct holt_err *err)
 {
@@ -117,8 +104,7 @@ int netns_connect_filter(const struct container *c, const char *runroot, struct 
 	*out = (struct sock_fprog){0};
 	/* another profile may let io_uring through, which listens without a listen */
 	if (c->config.network != NETWORK_SLIRP || c->config.net.no_bypass ||
-	    !security_seccomp(&c->config.security, &profile) || profile ||
-	    !kernel_has_thread_pidfds())
+	    !security_seccomp(&c->config.security, &profile) || profile || !tcp_bypass_supported())
 		return 0;
 	return seccomp_filter_get(runroot, seccomp_connect_profile, "(holt's connect filter)",
 				  CAPS_ALL, out, err);

@@ -39,17 +39,21 @@ static int read_prog(int fd, struct sock_fprog *out)
 static char *cache_path(const char *runroot, const char *profile, uint64_t caps)
 {
 	char digest[DIGEST_STR_SIZE];
-	/* the embedded profiles' digests are made at build time: hashing here would load
-	 * libcrypto, several milliseconds of every start */
+	static const struct {
+		const char *text, *sha256;
+	} embedded[] = {
+	    {seccomp_default_profile, seccomp_default_profile_sha256},
+	    {seccomp_fake_root_profile, seccomp_fake_root_profile_sha256},
+	    {seccomp_connect_profile, seccomp_connect_profile_sha256},
+	};
 	const char *hash = NULL;
 	const struct scmp_version *v = seccomp_version();
 	struct utsname u;
 
-	if (!profile)
-		hash = seccomp_default_profile_sha256;
-	else if (profile == seccomp_connect_profile)
-		hash = seccomp_connect_profile_sha256;
-	else {
+	for (size_t i = 0; i < sizeof embedded / sizeof *embedded && !hash; i++)
+		if ((profile ? profile : seccomp_default_profile) == embedded[i].text)
+			hash = embedded[i].sha256;
+	if (!hash) {
 		digest_buf(profile, strlen(profile), digest);
 		hash = digest_hex(digest);
 	}

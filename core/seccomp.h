@@ -11,21 +11,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The default profile, embedded at build time (NUL-terminated), and its SHA-256. */
-extern const char seccomp_default_profile[];
-extern const size_t seccomp_default_profile_len;
-extern const char seccomp_default_profile_sha256[];
-/* The fake-root-ids profile (core/seccomp_fake_root.c), in the same format. */
-extern const char seccomp_fake_root_profile[];
-/* The connect filter's (core/seccomp-connect.json), embedded likewise: on the default
- * network the net helper connects the container's TCP sockets to the outside from the
- * host's namespace (net/tcp_bypass.h). It sees every connect and listen, a listen on one
- * of those host sockets being refused; the 32-bit calls too (socketcall's connect and
- * listen among them), as a host socket can be passed to a 32-bit program. The one
- * profile that may use SCMP_ACT_NOTIFY, as holt alone has a listener for it. */
-extern const char seccomp_connect_profile[];
-extern const size_t seccomp_connect_profile_len;
-extern const char seccomp_connect_profile_sha256[];
+/* The profiles holt brings, core/seccomp-*.json, embedded at build time (NUL-terminated)
+ * with their SHA-256, the key of their cache: hashing at run time would load libcrypto,
+ * milliseconds of every start.
+ * - default: moby's policy.
+ * - fake-root: --security-opt fake-root-ids. Where the user namespace maps one id, calls
+ *   that change file owners or the process's ids cannot succeed, and package managers
+ *   stop at the first one. Charliecloud's and enroot's root emulation make them return
+ *   success without doing anything; this profile does the same, stacked over the
+ *   container's own filter (an errno action outranks an allow, so the container's filter
+ *   cannot undo it). mknod and mknodat are faked only for device nodes (the mode's
+ *   S_IFMT bits, 0170000, equal to S_IFCHR 0020000 or S_IFBLK 0060000): fifos and
+ *   sockets are really made.
+ * - connect: on the default network the net helper connects the container's TCP sockets
+ *   to the outside from the host's namespace (net/tcp_bypass.h). It sees every connect
+ *   and listen, a listen on one of those host sockets being refused; the 32-bit calls
+ *   too (socketcall's connect and listen among them), as a host socket can be passed to a
+ *   32-bit program. The one profile that may use SCMP_ACT_NOTIFY, as holt alone has a
+ *   listener for it. */
+extern const char seccomp_default_profile[], seccomp_default_profile_sha256[];
+extern const char seccomp_fake_root_profile[], seccomp_fake_root_profile_sha256[];
+extern const char seccomp_connect_profile[], seccomp_connect_profile_sha256[];
 
 /* The BPF program of profile (NULL: holt's default) for a container whose bounding set
  * is caps, from the cache under runroot or compiled into it. source names the profile in

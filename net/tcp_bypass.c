@@ -156,15 +156,14 @@ int tcp_bypass_fd(const struct tcp_bypass *b)
 	return b->epoll;
 }
 
-static void answer(const struct tcp_bypass *b, uint64_t id, int error)
+/* Answers call id with verdict: an error (<= 0), or LET_THROUGH to the kernel. */
+static void answer(const struct tcp_bypass *b, uint64_t id, int verdict)
 {
-	struct seccomp_notif_resp r = {.id = id, .error = error};
-	ioctl(b->listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
-}
-
-static void let_through(const struct tcp_bypass *b, uint64_t id)
-{
-	struct seccomp_notif_resp r = {.id = id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+	struct seccomp_notif_resp r = {.id = id};
+	if (verdict == LET_THROUGH)
+		r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else
+		r.error = verdict;
 	ioctl(b->listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
 }
 
@@ -552,7 +551,7 @@ static int serve_connect(struct tcp_bypass *b, const struct seccomp_notif *req,
 }
 
 /* Done here on the caller's own socket, which cannot change under the check. */
-static int serve_listen(const struct call *call, const struct tcp_bypass *b, int pidfd)
+static int serve_listen(const struct tcp_bypass *b, const struct call *call, int pidfd)
 {
 	cleanup_close int theirs = (int)syscall(SYS_pidfd_getfd, pidfd, call->fd, 0);
 	if (theirs < 0)
@@ -569,25 +568,34 @@ static void receive(struct tcp_bypass *b)
 {
 	struct seccomp_notif req = {0};
 	struct call call;
-	int verdict = LET_THROUGH;
 
 	if (ioctl(b->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return;
 	int r = decode(b, &req, &call);
-	/* the thread's pidfd, checked to be the caller's still (its id not reused) */
-	cleanup_close int pidfd = r > 0 ? (int)syscall(SYS_pidfd_open, req.pid, PIDFD_THREAD) : -1;
-	if (r > 0 && !still_waiting(b, req.id))
+	if (r <= 0) {
+		answer(b, req.id, r < 0 ? -EFAULT : LET_THROUGH);
 		return;
-	if (r < 0)
-		verdict = -EFAULT;
-	else if (r > 0 && call.op == OP_CONNECT)
+	}
+	/* the thread's pidfd, checked to be the caller's still (its id not reused) */
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, req.pid, PIDFD_THREAD);
+	if (!still_waiting(b, req.id))
+		return;
+	int verdict;
+	if (call.op == OP_CONNECT)
 		verdict = pidfd < 0 ? LET_THROUGH : serve_connect(b, &req, &call, pidfd);
-	else if (r > 0) /* a listen not looked into could be a host socket's */
-		verdict = pidfd < 0 ? -EPERM : serve_listen(&call, b, pidfd);
-	if (verdict == LET_THROUGH)
-		let_through(b, req.id);
-	else if (verdict <= 0)
+	else /* a listen not looked into could be a host socket's */
+		verdict = pidfd < 0 ? -EPERM : serve_listen(b, &call, pidfd);
+	if (verdict != ANSWERED)
 		answer(b, req.id, verdict);
+}
+
+bool tcp_bypass_supported(void)
+{
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), PIDFD_THREAD);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 void tcp_bypass_serve(struct tcp_bypass *b)

@@ -1,5 +1,5 @@
 /* Outbound TCP past slirp: the container's connect(2) and listen(2) come to the net
- * helper through a seccomp listener (core/seccomp_connect.c). A TCP connect to the
+ * helper through a seccomp listener (core/seccomp-connect.json). A TCP connect to the
  * outside gets a socket made here, in the host's network namespace, connected here and
  * put in place of the container's (SECCOMP_IOCTL_NOTIF_ADDFD), so that its data never
  * crosses slirp's TCP stack; bypass4netns does the same for nerdctl. The container's
@@ -13,9 +13,14 @@
 #include "core/base/err.h"
 #include "net/slirp_helper.h"
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct tcp_bypass;
+
+/* Whether the kernel has what the helper needs: thread pidfds (Linux 6.9), to answer
+ * each thread's calls from that thread's descriptors. */
+bool tcp_bypass_supported(void);
 
 /* Answers listener for the container whose network namespace has tap, on net. */
 struct tcp_bypass *tcp_bypass_new(int listener, int tap, const struct slirp_net *net,
