@@ -52,7 +52,9 @@ struct call {
 /* The numbers of the calls the filter sends, for one architecture it lets in. */
 struct arch_calls {
 	uint32_t arch;			 /* AUDIT_ARCH_* as in seccomp_data */
-	int connect, listen, socketcall; /* -1: none there */
+	uint32_t token;			 /* SCMP_ARCH_* */
+	int connect, listen, socketcall; /* -1: none there, or libseccomp names the call
+					  * only as socketcall's (x86's, before 2.6) */
 };
 
 /* A blocking connect made here, answered once it completes. */
@@ -104,6 +106,7 @@ static int resolve(uint32_t token, const char *name)
 static void add_arch(struct tcp_bypass *b, uint32_t token, uint32_t audit)
 {
 	b->arches[b->n_arches++] = (struct arch_calls){.arch = audit,
+						       .token = token,
 						       .connect = resolve(token, "connect"),
 						       .listen = resolve(token, "listen"),
 						       .socketcall = resolve(token, "socketcall")};
@@ -179,6 +182,24 @@ static int read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -1;
 }
 
+/* OP_CONNECT or OP_LISTEN for a direct call, -1 for another. Where libseccomp has no
+ * number for connect or listen it still filters the direct calls (i386's since Linux 4.3)
+ * and knows their names from their numbers. */
+static int direct_op(const struct arch_calls *ac, int nr)
+{
+	if (nr == ac->connect)
+		return OP_CONNECT;
+	if (nr == ac->listen)
+		return OP_LISTEN;
+	if (ac->connect >= 0 && ac->listen >= 0)
+		return -1;
+	cleanup_free char *name = seccomp_syscall_resolve_num_arch(ac->token, nr);
+	return !name			      ? -1
+	       : strcmp(name, "connect") == 0 ? OP_CONNECT
+	       : strcmp(name, "listen") == 0  ? OP_LISTEN
+					      : -1;
+}
+
 /* 1 with *call, 0 for a call not to be looked into, -1 when socketcall's arguments
  * cannot be read (the kernel would fault them too). */
 static int decode(const struct tcp_bypass *b, const struct seccomp_notif *req, struct call *call)
@@ -189,21 +210,23 @@ static int decode(const struct tcp_bypass *b, const struct seccomp_notif *req, s
 		int nr = req->data.nr;
 		if (ac->arch != req->data.arch)
 			continue;
-		if (nr == ac->connect) {
-			*call = (struct call){OP_CONNECT, (int)a[0], a[1], a[2], 0};
-			return 1;
-		}
-		if (nr == ac->listen) {
-			*call = (struct call){OP_LISTEN, (int)a[0], 0, 0, (int)a[1]};
-			return 1;
-		}
-		if (nr == ac->socketcall && (a[0] == SYS_CONNECT || a[0] == SYS_LISTEN)) {
+		if (nr == ac->socketcall) {
 			uint32_t v[3];
+			if (a[0] != SYS_CONNECT && a[0] != SYS_LISTEN)
+				continue;
 			if (read_mem(req->pid, a[1], v, a[0] == SYS_CONNECT ? 12 : 8) < 0)
 				return -1;
 			*call = a[0] == SYS_CONNECT
 				    ? (struct call){OP_CONNECT, (int)v[0], v[1], v[2], 0}
 				    : (struct call){OP_LISTEN, (int)v[0], 0, 0, (int)v[1]};
+			return 1;
+		}
+		switch (direct_op(ac, nr)) {
+		case OP_CONNECT:
+			*call = (struct call){OP_CONNECT, (int)a[0], a[1], a[2], 0};
+			return 1;
+		case OP_LISTEN:
+			*call = (struct call){OP_LISTEN, (int)a[0], 0, 0, (int)a[1]};
 			return 1;
 		}
 	}

@@ -150,6 +150,27 @@ read hello
 listen: Operation not permitted"
 }
 
+@test "a 32-bit program's connect and listen are looked into, direct or through socketcall" {
+	[ "$(uname -m)" = x86_64 ] || skip "32-bit calls are made as x86-64's i386 ones"
+	local mode
+	for mode in i386 socketcall; do
+		run_holt run --rm "$IMG" holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT" "$mode"
+		check_status 0
+		check_output "local 127.0.0.1
+nodelay 1
+read hello
+listen: Operation not permitted"
+		run_holt run --rm "$IMG" sh -c "holt-test-tool tcp-reply 7000 inside & sleep 0.3
+			holt-test-tool tcp-connect 127.0.0.1 7000 $mode"
+		check_status 0
+		# the kernel's own answer, as to a 64-bit program: the socket was connected
+		check_output "local 127.0.0.1
+nodelay 1
+read inside
+listen: Invalid argument"
+	done
+}
+
 @test "the container's own sockets listen, and its loopback stays its own" {
 	run_holt run --rm "$IMG" sh -c \
 		'holt-test-tool tcp-reply 7000 inside & sleep 0.3; holt-test-tool tcp-connect 127.0.0.1 7000'

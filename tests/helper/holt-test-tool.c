@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/socket.h>
@@ -61,7 +62,9 @@ static int usage(void)
 	    "                   MODE: block (the default); nonblock (also 'in progress' and\n"
 	    "                   'again: ok|ERROR' of a second connect); thread (from a second\n"
 	    "                   thread); bound (bound first); timeout (SO_SNDTIMEO of a\n"
-	    "                   second); relisten (then disconnect, print 'listen: ok|ERROR')\n"
+	    "                   second); relisten (then disconnect, print 'listen: ok|ERROR');\n"
+	    "                   i386 or socketcall (as relisten, both calls made as a 32-bit\n"
+	    "                   program makes them, directly or through socketcall; x86-64)\n"
 	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes, but\n"
 	    "                   'peer?' with 'peer: ' and the address it came from\n"
 	    "  try CALL [ARG]   make one system call, 'CALL: ok' or 'CALL: ERRNO-NAME'; CALL is\n"
@@ -360,6 +363,70 @@ static void print_local(int fd)
 	printf("local %s\n", text);
 }
 
+/* A 32-bit program's calls, made from this 64-bit one through int 0x80: the kernel takes
+ * them for i386's, as seccomp does. Their pointers must be below 4 GiB. */
+#ifdef __x86_64__
+enum { I386_SOCKETCALL = 102, I386_CONNECT = 362, I386_LISTEN = 363 };
+
+static long int80(long nr, long a, long b, long c)
+{
+	long r;
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c)
+			 : "memory", "r8", "r9", "r10", "r11");
+	return r;
+}
+
+static int call32(const char *mode, int op, int fd, const void *addr, socklen_t len, int backlog)
+{
+	static unsigned char *low;
+	if (!low && (low = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0)) == MAP_FAILED)
+		return low = NULL, errno = ENOMEM, -1;
+	uint32_t *args = (uint32_t *)low;
+	unsigned char *sa = low + 64;
+	long r;
+	if (addr)
+		memcpy(sa, addr, len);
+	if (strcmp(mode, "socketcall") == 0) {
+		args[0] = (uint32_t)fd;
+		args[1] = op == 3 ? (uint32_t)(uintptr_t)sa : (uint32_t)backlog;
+		args[2] = len;
+		r = int80(I386_SOCKETCALL, op, (long)(uintptr_t)args, 0);
+	} else {
+		r = op == 3 ? int80(I386_CONNECT, fd, (long)(uintptr_t)sa, len)
+			    : int80(I386_LISTEN, fd, backlog, 0);
+	}
+	if (r < 0)
+		return errno = (int)-r, -1;
+	return (int)r;
+}
+#else
+static int call32(const char *mode, int op, int fd, const void *addr, socklen_t len, int backlog)
+{
+	(void)mode, (void)op, (void)fd, (void)addr, (void)len, (void)backlog;
+	return errno = ENOSYS, -1;
+}
+#endif
+
+static bool mode32(const char *mode)
+{
+	return strcmp(mode, "i386") == 0 || strcmp(mode, "socketcall") == 0;
+}
+
+static int connect_as(const char *mode, int fd, const struct sockaddr *to, socklen_t len)
+{
+	return mode32(mode) ? call32(mode, 3 /* SYS_CONNECT */, fd, to, len, 0)
+			    : connect(fd, to, len);
+}
+
+static int listen_as(const char *mode, int fd, int backlog)
+{
+	return mode32(mode) ? call32(mode, 4 /* SYS_LISTEN */, fd, NULL, 0, backlog)
+			    : listen(fd, backlog);
+}
+
 /* Connects as mode says, prints the local address and what the server sends. */
 static void *tcp_connect_run(void *arg)
 {
@@ -387,7 +454,7 @@ static void *tcp_connect_run(void *arg)
 	struct timeval second = {.tv_sec = 1};
 	if (strcmp(t->mode, "timeout") == 0)
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &second, sizeof second);
-	int r = connect(fd, to, to_len);
+	int r = connect_as(t->mode, fd, to, to_len);
 	if (r < 0 && nonblock && errno == EINPROGRESS) {
 		struct pollfd p = {.fd = fd, .events = POLLOUT};
 		int err = 0;
@@ -411,10 +478,10 @@ static void *tcp_connect_run(void *arg)
 	printf("nodelay %d\n", nodelay);
 	if (write(fd, "hi\n", 3) == 3 && (n = read(fd, buf, sizeof buf - 1)) > 0)
 		printf("read %.*s\n", (int)strcspn(buf, "\n"), buf);
-	if (strcmp(t->mode, "relisten") == 0) {
+	if (strcmp(t->mode, "relisten") == 0 || mode32(t->mode)) {
 		struct sockaddr unspec = {.sa_family = AF_UNSPEC};
-		connect(fd, &unspec, sizeof unspec);
-		printf("listen: %s\n", listen(fd, 1) == 0 ? "ok" : strerror(errno));
+		connect_as(t->mode, fd, &unspec, sizeof unspec);
+		printf("listen: %s\n", listen_as(t->mode, fd, 1) == 0 ? "ok" : strerror(errno));
 	}
 	t->ret = 0;
 	return NULL;
