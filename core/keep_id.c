@@ -274,32 +274,43 @@ static bool has_entry(const char *text, const char *line)
 	return false;
 }
 
-static int add_entry(int rootfd, const char *path, const char *line, struct holt_err *err)
+static int open_in_root(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
-	    .flags = O_RDWR | O_CREAT | O_CLOEXEC,
-	    .mode = 0644,
+	    .flags = (__u64)flags | O_CLOEXEC,
+	    .mode = flags & O_CREAT ? 0644 : 0,
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+}
+
+/* Read first, and opened for writing only to add the line: an overlay copies a file up
+ * at that open, and the container's layer would hold /etc/passwd unchanged (in its
+ * diff, and in an image committed from it). */
+static int add_entry(int rootfd, const char *path, const char *line, struct holt_err *err)
+{
 	/* 1 MiB: a passwd file larger than that is no image's */
 	enum { max_size = 1 << 20 };
 
 	if (!line)
 		return 0;
-	cleanup_close int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : holt_err_set(err, errno, "keep-id: open \"%s\"", path);
 	cleanup_free char *text = xmalloc(max_size + 1);
 	size_t len = 0;
+	cleanup_close int in = open_in_root(rootfd, path, O_RDONLY);
+	if (in < 0 && errno != ENOENT)
+		return holt_err_set(err, errno, "keep-id: open \"%s\"", path);
 	ssize_t r;
-	while (len < max_size && (r = read(fd, text + len, max_size - len)) > 0)
+	while (in >= 0 && len < max_size && (r = read(in, text + len, max_size - len)) > 0)
 		len += (size_t)r;
 	text[len] = '\0';
 	if (strlen(text) != len || has_entry(text, line))
 		return 0;
+	cleanup_close int out = open_in_root(rootfd, path, O_WRONLY | O_APPEND | O_CREAT);
+	if (out < 0)
+		return errno == ENOENT ? 0 : holt_err_set(err, errno, "keep-id: open \"%s\"", path);
 	cleanup_free char *add =
 	    xasprintf("%s%s\n", len && text[len - 1] != '\n' ? "\n" : "", line);
-	if (lseek(fd, 0, SEEK_END) < 0 || write(fd, add, strlen(add)) != (ssize_t)strlen(add))
+	if (write(out, add, strlen(add)) != (ssize_t)strlen(add))
 		return holt_err_set(err, errno, "keep-id: add the user to \"%s\"", path);
 	return 0;
 }

@@ -63,6 +63,18 @@ load fuse_root
 	[ "$(stat -c %u:%g "$BATS_TEST_TMPDIR/w/made")" = "$(id -u):$(id -g)" ]
 }
 
+@test "keep-id: an image that has the user leaves /etc/passwd unchanged; one without gets them" {
+	subids_or_skip # without, the root is not fuse-overlayfs's
+	holt run --name kid-has --userns keep-id:uid=1000,gid=1000 "$IMG" true
+	run_holt diff kid-has
+	check_status 0
+	check_output ""
+	holt run --name kid-adds --userns keep-id "$IMG" true
+	run_holt diff kid-adds
+	check_status 0
+	check_output "$(printf 'C /etc\nC /etc/group\nC /etc/passwd')"
+}
+
 @test "keep-id with -u 0: root inside, the user's files still theirs" {
 	subids_or_skip # without, there is no root to switch to
 	mkdir -p "$BATS_TEST_TMPDIR/w"
