@@ -117,8 +117,8 @@ check_exported()
 	holt run --name bigexp "$IMG" sh -c 'head -c 300000000 /dev/zero > /big' >/dev/null
 	local dir=$HOLT_TMP/killed-export
 	mkdir -p "$dir"
-	timeout -s TERM 0.3 "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" \
-		export -o "$dir/fs.tar" bigexp || true
+	"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" export -o "$dir/fs.tar" bigexp &
+	kill_mid_write $! "$dir" fs.tar
 	[ ! -e "$dir/fs.tar" ] || { echo "export finished before the kill, or left fs.tar"; false; }
 	[ -z "$(ls -A "$dir")" ] || { ls -la "$dir"; false; }
 	run_holt export -o "$dir/fs.tar" bigexp

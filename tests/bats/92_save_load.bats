@@ -427,8 +427,8 @@ load_fails()
 	holt rm bigsave >/dev/null
 	local dir=$HOLT_TMP/killed-save
 	mkdir -p "$dir"
-	timeout -s TERM 0.3 "$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" \
-		save -o "$dir/out.tar" big:save || true
+	"$HOLT" --root "$HOLT_ROOT" --runroot "$HOLT_RUNROOT" save -o "$dir/out.tar" big:save &
+	kill_mid_write $! "$dir" out.tar
 	[ ! -e "$dir/out.tar" ] || { echo "save finished before the kill, or left out.tar"; false; }
 	[ -z "$(ls -A "$dir")" ] || { ls -la "$dir"; false; }
 }

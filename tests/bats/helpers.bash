@@ -159,6 +159,20 @@ holt_rm_containers()
 	done
 }
 
+# kill_mid_write PID DIR NAME: sends TERM to PID once DIR holds its temporary file of
+# -o NAME (".NAME.holt-*") with a megabyte written, and waits for it: a fixed delay
+# lets a fast machine finish first.
+kill_mid_write()
+{
+	local pid=$1 dir=$2 name=$3 i
+	for ((i = 0; i < 1000; i++)); do
+		[ -n "$(find "$dir" -name ".$name.holt-*" -size +1M)" ] && break
+		sleep 0.005
+	done
+	kill -TERM "$pid"
+	wait "$pid" || true
+}
+
 # teardown_file: the store may hold files owned by subordinate ids that the user cannot
 # delete from outside, so holt removes what it made first; the user namespace of
 # `unshare --map-auto` is the last resort.
