@@ -23,8 +23,10 @@ static int mount_at(const char *src, const char *root, const char *dest, const c
 	return 0;
 }
 
-/* Creates an empty file at root+dest (replacing a symlink, which a bind would follow
- * out of the container) and binds src over it. */
+/* Creates an empty file at root+dest where there is none (replacing a symlink, which a
+ * bind would follow out of the container) and binds src over it. Opened read-only: an
+ * image's own file would be copied up into the container's layer at an open for
+ * writing, at every start, for nothing. */
 static int bind_file(const char *src, const char *root, const char *dest, unsigned long extra,
 		     struct holt_err *err)
 {
@@ -33,7 +35,7 @@ static int bind_file(const char *src, const char *root, const char *dest, unsign
 
 	if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode))
 		unlink(target);
-	int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = open(target, O_RDONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return holt_err_set(err, errno, "create \"%s\"", dest);
 	close(fd);

@@ -320,6 +320,26 @@ teardown_file()
 	check_output "$(printf '1\n1\nresolv')"
 }
 
+@test "an image's own /etc/hosts, resolv.conf and hostname are bound over, not copied up" {
+	local ctx=$BATS_TEST_TMPDIR/ctx id
+	mkdir -p "$ctx/etc"
+	printf 'FROM %s\nCOPY etc /etc\n' "$IMG" >"$ctx/Dockerfile"
+	echo '192.0.2.1 image' >"$ctx/etc/hosts"
+	echo 'nameserver 192.0.2.1' >"$ctx/etc/resolv.conf"
+	echo image >"$ctx/etc/hostname"
+	holt build -q -t etcfiles:1 "$ctx" >/dev/null
+	run_holt run --name etcfiles etcfiles:1 sh -c 'grep -c 192.0.2.1 /etc/hosts /etc/resolv.conf'
+	check_output "$(printf '/etc/hosts:0\n/etc/resolv.conf:0')"
+	id=$(holt inspect -f '{{.Id}}' etcfiles)
+	# the container changed nothing: its layer holds nothing
+	[ -z "$(ls -A "$HOLT_ROOT/containers/$id/upper")" ] || {
+		ls -lAR "$HOLT_ROOT/containers/$id/upper"
+		false
+	}
+	holt rm etcfiles >/dev/null
+	holt rmi etcfiles:1 >/dev/null
+}
+
 @test "the root filesystem is writable and /tmp is there" {
 	run_holt run --rm "$IMG" sh -c 'echo w > /written && cat /written; echo t > /tmp/t && cat /tmp/t'
 	check_status 0
