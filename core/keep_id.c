@@ -3,16 +3,15 @@
  * runs and a keep-id start costs no more than a plain one in that step. */
 #include "core/keep_id.h"
 #include "core/base/util.h"
+#include "core/mounts_user.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 /* "uid=N" or "gid=N" from keep-id's options, "size=N" from auto's. */
@@ -274,16 +273,6 @@ static bool has_entry(const char *text, const char *line)
 	return false;
 }
 
-static int open_in_root(int rootfd, const char *path, int flags)
-{
-	struct open_how how = {
-	    .flags = (__u64)flags | O_CLOEXEC,
-	    .mode = flags & O_CREAT ? 0644 : 0,
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-}
-
 /* Read first, and opened for writing only to add the line: an overlay copies a file up
  * at that open, and the container's layer would hold /etc/passwd unchanged (in its
  * diff, and in an image committed from it). */
@@ -296,7 +285,7 @@ static int add_entry(int rootfd, const char *path, const char *line, struct holt
 		return 0;
 	cleanup_free char *text = xmalloc(max_size + 1);
 	size_t len = 0;
-	cleanup_close int in = open_in_root(rootfd, path, O_RDONLY);
+	cleanup_close int in = mounts_open_in_root(rootfd, path, O_RDONLY);
 	if (in < 0 && errno != ENOENT)
 		return holt_err_set(err, errno, "keep-id: open \"%s\"", path);
 	ssize_t r;
@@ -305,7 +294,7 @@ static int add_entry(int rootfd, const char *path, const char *line, struct holt
 	text[len] = '\0';
 	if (strlen(text) != len || has_entry(text, line))
 		return 0;
-	cleanup_close int out = open_in_root(rootfd, path, O_WRONLY | O_APPEND | O_CREAT);
+	cleanup_close int out = mounts_open_in_root(rootfd, path, O_WRONLY | O_APPEND | O_CREAT);
 	if (out < 0)
 		return errno == ENOENT ? 0 : holt_err_set(err, errno, "keep-id: open \"%s\"", path);
 	cleanup_free char *add =

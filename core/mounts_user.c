@@ -22,6 +22,7 @@ int mounts_open_in_root(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
 	    .flags = (unsigned long long)(flags | O_CLOEXEC),
+	    .mode = flags & O_CREAT ? 0644 : 0,
 	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
 	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);

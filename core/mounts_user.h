@@ -31,7 +31,8 @@ int mounts_chown_owner(const struct mount_spec *mounts, size_t n, const char *us
 int mounts_give_root(const char *rootfs, const struct mount_spec *mounts, size_t n, uid_t uid,
 		     gid_t gid, struct holt_err *err);
 
-/* openat2 of path under rootfd with RESOLVE_IN_ROOT: ".." and symlinks stop at rootfd. */
+/* openat2 of path under rootfd with RESOLVE_IN_ROOT: ".." and symlinks stop at rootfd.
+ * A file it creates (O_CREAT) has mode 0644. */
 int mounts_open_in_root(int rootfd, const char *path, int flags);
 
 #endif

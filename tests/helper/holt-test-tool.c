@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/net.h>
 #include <linux/reboot.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -391,12 +392,12 @@ static int call32(const char *mode, int op, int fd, const void *addr, socklen_t 
 		memcpy(sa, addr, len);
 	if (strcmp(mode, "socketcall") == 0) {
 		args[0] = (uint32_t)fd;
-		args[1] = op == 3 ? (uint32_t)(uintptr_t)sa : (uint32_t)backlog;
+		args[1] = op == SYS_CONNECT ? (uint32_t)(uintptr_t)sa : (uint32_t)backlog;
 		args[2] = len;
 		r = int80(I386_SOCKETCALL, op, (long)(uintptr_t)args, 0);
 	} else {
-		r = op == 3 ? int80(I386_CONNECT, fd, (long)(uintptr_t)sa, len)
-			    : int80(I386_LISTEN, fd, backlog, 0);
+		r = op == SYS_CONNECT ? int80(I386_CONNECT, fd, (long)(uintptr_t)sa, len)
+				      : int80(I386_LISTEN, fd, backlog, 0);
 	}
 	if (r < 0)
 		return errno = (int)-r, -1;
@@ -417,14 +418,12 @@ static bool mode32(const char *mode)
 
 static int connect_as(const char *mode, int fd, const struct sockaddr *to, socklen_t len)
 {
-	return mode32(mode) ? call32(mode, 3 /* SYS_CONNECT */, fd, to, len, 0)
-			    : connect(fd, to, len);
+	return mode32(mode) ? call32(mode, SYS_CONNECT, fd, to, len, 0) : connect(fd, to, len);
 }
 
 static int listen_as(const char *mode, int fd, int backlog)
 {
-	return mode32(mode) ? call32(mode, 4 /* SYS_LISTEN */, fd, NULL, 0, backlog)
-			    : listen(fd, backlog);
+	return mode32(mode) ? call32(mode, SYS_LISTEN, fd, NULL, 0, backlog) : listen(fd, backlog);
 }
 
 /* Connects as mode says, prints the local address and what the server sends. */
