@@ -247,6 +247,9 @@ char *reference_familiar_repository(const struct reference *r)
 	 * read past the prefix at p + n) */
 	if (!strncmp(p, OFFICIAL_PREFIX, n) && strrchr(p, '/') == p + n - 1)
 		p += n;
+	/* library/<64 hex digits> alone would be an image id */
+	if (digest_hex_valid(p))
+		p = r->path;
 	/* docker.io/host.example/x shown as host.example/x would name another registry
 	 * (docker shows it so): keep the domain where dropping it changes the meaning. */
 	const char *slash = strchr(p, '/');

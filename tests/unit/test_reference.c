@@ -33,6 +33,11 @@ static const struct good goods[] = {
      * registry. */
     {"index.docker.io/host.example.qw/co", "docker.io/host.example.qw/co:latest",
      "docker.io/host.example.qw/co:latest"},
+    /* Found by fuzz_reference: shown without library/ it read as an image id, which
+     * does not parse. */
+    {"library/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+     "docker.io/library/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:latest",
+     "library/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef:latest"},
     {"a:V1_2.3-x", "docker.io/library/a:V1_2.3-x", "a:V1_2.3-x"},
     {"a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
      "docker.io/library/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
