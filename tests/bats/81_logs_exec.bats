@@ -372,6 +372,8 @@ RFC3339_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[
 	check_output ""
 	((took < 3000)) || { echo "exec -d took ${took} ms"; false; }
 	until_ok 5 holt exec ed test -e /tmp/flag
+	# the shell execs sleep just after the flag: ps may land between the two
+	until_ok 5 holt exec ed sh -c 'ps -o args | grep -q "^sleep 4242"'
 	run_holt exec ed ps -o args
 	check_output_has "sleep 4242"
 }
