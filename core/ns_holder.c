@@ -94,30 +94,22 @@ int ns_holder_join(const char *runroot, char **single_reason, struct holt_err *e
 	return 1;
 }
 
+int ns_holder_pidfd(const char *runroot)
+{
+	char *reason = NULL;
+	pid_t pid = read_record(runroot, &reason);
+	free(reason);
+	int ns = pid ? open_pause_userns(pid) : -1;
+	if (ns < 0)
+		return -1;
+	close(ns);
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
 int ns_holder_lock(const char *runroot, struct holt_err *err)
 {
 	cleanup_free char *path = xasprintf("%s/pause.lock", runroot);
 	return file_lock(path, LOCK_EX, err);
-}
-
-/* ps shows the argv a process started with: the command that left this one behind (an
- * import, say) would look as if it never ended. argv's strings are one block that starts
- * at argv[0]; /proc/self/cmdline tells its length. */
-static void retitle(void)
-{
-	char buf[4096];
-	size_t len = 0;
-	ssize_t n;
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (len <= strlen(pause_comm))
-		return;
-	memset(program_invocation_name, 0, len);
-	memcpy(program_invocation_name, pause_comm, strlen(pause_comm));
 }
 
 /* Whether runroot/pause.pid, after an event on it, still names this process. */
@@ -169,7 +161,7 @@ static __attribute__((noreturn)) void pause_forever(const char *runroot)
 
 	setsid();
 	prctl(PR_SET_NAME, pause_comm);
-	retitle();
+	process_retitle(pause_comm);
 	if (null >= 0)
 		for (int fd = 0; fd < 3; fd++)
 			dup2(null, fd);

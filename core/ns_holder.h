@@ -20,6 +20,9 @@ int ns_holder_start(const char *runroot, const char *single_reason, struct holt_
 /* Stops runroot's pause process, if any. Returns 1 when one was stopped. */
 int ns_holder_stop(const char *runroot, struct holt_err *err);
 
+/* A pidfd of runroot's live pause process, or -1. */
+int ns_holder_pidfd(const char *runroot);
+
 /* Takes runroot's pause lock (serialising the creation of the pause process); returns
  * the lock fd to close. */
 int ns_holder_lock(const char *runroot, struct holt_err *err);

@@ -1,6 +1,7 @@
 #include "core/base/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/random.h>
@@ -178,6 +179,40 @@ char *random_hex64(void)
 	for (size_t i = 0; i < sizeof raw; i++)
 		snprintf(hex + 2 * i, 3, "%02x", raw[i]);
 	return hex;
+}
+
+/* argv's strings are one block that starts at argv[0]; /proc/self/cmdline tells its
+ * length. */
+void process_retitle(const char *name)
+{
+	char buf[4096];
+	size_t len = 0;
+	ssize_t n;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (len <= strlen(name))
+		return;
+	memset(program_invocation_name, 0, len);
+	memcpy(program_invocation_name, name, strlen(name));
+}
+
+void close_fds_except(int a, int b)
+{
+	int keep[2] = {a < b ? a : b, a < b ? b : a};
+	unsigned next = 3;
+
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < (int)next)
+			continue;
+		if (keep[i] > (int)next)
+			close_range(next, (unsigned)keep[i] - 1, 0);
+		next = (unsigned)keep[i] + 1;
+	}
+	close_range(next, ~0U, 0);
 }
 
 size_t read_report_pipe(int fd, char *buf, size_t cap)

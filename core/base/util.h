@@ -21,6 +21,11 @@ char *xstrndup(const char *s, size_t n);
 /* Reads fd until EOF, an error or a full buf, NUL-terminated: what a child wrote to a
  * report pipe before it exec'd or died. Returns the bytes read. */
 size_t read_report_pipe(int fd, char *buf, size_t cap);
+/* Makes ps show name as the argv of this process, a fork left behind by a command
+ * (the pause process, a view's holder): it would look as if that command never ended. */
+void process_retitle(const char *name);
+/* Closes every descriptor from 3 on but a and b (either may be -1). */
+void close_fds_except(int a, int b);
 /* 64 random hex digits: container ids, anonymous volume names. */
 char *random_hex64(void);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
