@@ -1,9 +1,10 @@
-/* `holt system COMMAND`: migrate (stop the pause process, so that the next command maps
- * the user namespace anew after /etc/subuid or /etc/subgid changed, as podman's does),
- * info, df, prune and check. */
+/* `holt system COMMAND`: migrate (stop the pause process and the keep-id views, so that
+ * the next command maps the user namespace anew after /etc/subuid or /etc/subgid
+ * changed, as podman's does), info, df, prune and check. */
 #include "cmd/cmd.h"
 #include "core/base/util.h"
 #include "core/ns_holder.h"
+#include "storage/layer_view.h"
 #include "storage/store.h"
 
 #include <stdio.h>
@@ -42,7 +43,8 @@ static int migrate(struct cmd_ctx *ctx)
 {
 	struct holt_err err = {0};
 	cleanup_free char *runroot = ctx->runroot ? xstrdup(ctx->runroot) : store_default_runroot();
-	if (ns_holder_stop(runroot, &err) < 0)
+	/* the views map ids for the namespace that goes with it */
+	if (ns_holder_stop(runroot, &err) < 0 || layer_views_stop(runroot, NULL, &err) < 0)
 		return cmd_fail(&err);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include "core/base/util.h"
 #include "storage/blob.h"
 #include "storage/layer_unpack.h"
+#include "storage/layer_view.h"
 #include "storage/record.h"
 
 #include <errno.h>
@@ -121,7 +122,8 @@ int layer_size(struct store *s, const char *chain_id, uint64_t *size, struct hol
 int layer_remove(struct store *s, const char *chain_id, struct holt_err *err)
 {
 	cleanup_free char *path = layer_path(s, chain_id);
-	if (store_discard(s, path, err) < 0)
+	if (layer_views_stop(store_runroot(s), chain_id, err) < 0 ||
+	    store_discard(s, path, err) < 0)
 		return holt_err_wrap(err, "remove layer \"%s\"", chain_id);
 	return 0;
 }

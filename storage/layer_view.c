@@ -1,0 +1,324 @@
+/* Views live under runroot/views/<top layer>-<mapping>/: merged (the mount point),
+ * upper and work (fuse-overlayfs wants them; the view is mounted read-only, so they stay
+ * empty) and holder.pid. A lock file beside each dir orders the commands that make,
+ * join or stop it. */
+#include "storage/layer_view.h"
+#include "core/base/digest.h"
+#include "core/base/file.h"
+#include "core/base/util.h"
+#include "storage/rootfs.h"
+#include "storage/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char holder_comm[] = "holt-view";
+
+/* Room for the layer's 16 hex digits, a dash and the mapping's 16. */
+#define KEY_LEN 33
+
+/* FNV-1a: the mapping's part of a name, not a secret; SHA-256 would load libcrypto, a
+ * millisecond of every keep-id start. */
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The top layer's chain id, from its dir ".../layers/<hex>/diff". */
+static int view_key(const struct layer_view_request *req, char key[KEY_LEN + 1],
+		    struct holt_err *err)
+{
+	if (!req->n_lower)
+		return holt_err_set(err, 0, "keep-id view: the image has no layers");
+	const char *top = req->lower[req->n_lower - 1];
+	const char *end = strrchr(top, '/');
+	const char *start = end;
+	while (start && start > top && start[-1] != '/')
+		start--;
+	if (!end || end - start < 16)
+		return holt_err_set(err, 0, "keep-id view: layer dir \"%s\" is not a store's", top);
+	cleanup_free char *maps = xasprintf("%s %s", req->uidmapping, req->gidmapping);
+	snprintf(key, KEY_LEN + 1, "%.16s-%016" PRIx64, start, fnv1a(maps));
+	return 0;
+}
+
+/* The first line of a small file (a pid, a process's name), or "". */
+static void read_line(const char *path, char *buf, size_t cap)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, cap - 1) : -1;
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static pid_t read_holder(const char *dir)
+{
+	cleanup_free char *path = xasprintf("%s/holder.pid", dir);
+	char text[32], *end;
+	read_line(path, text, sizeof text);
+	long pid = strtol(text, &end, 10);
+	return *text && !*end && pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
+}
+
+/* pid is a holder: its name says so (a pid reused after the holder ended is not). */
+static bool is_holder(pid_t pid)
+{
+	char path[64], comm[32];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	read_line(path, comm, sizeof comm);
+	return strcmp(comm, holder_comm) == 0;
+}
+
+static bool same_ns(pid_t pid, const char *ns)
+{
+	char path[64], self[64];
+	struct stat a, b;
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);
+	snprintf(self, sizeof self, "/proc/self/ns/%s", ns);
+	return stat(path, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+/* The holder of dir, when it is alive, in our user namespace (a holder from before the
+ * pause process was restarted maps ids for another), and its view is mounted. */
+static int attach(const char *dir, struct layer_view *out)
+{
+	pid_t pid = read_holder(dir);
+	char path[PATH_MAX];
+	struct statfs st;
+
+	if (!pid || !is_holder(pid) || !same_ns(pid, "user"))
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/root%s/merged", (int)pid, dir);
+	if (statfs(path, &st) < 0 || st.f_type != FUSE_SUPER_MAGIC)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
+	out->mntns = open(path, O_RDONLY | O_CLOEXEC);
+	if (out->mntns < 0)
+		return -1;
+	out->merged = xasprintf("%s/merged", dir);
+	return 0;
+}
+
+/* Ends dir's holder, and with it (its pid namespace's init) the fuse-overlayfs daemon. */
+static void stop_holder(const char *dir)
+{
+	pid_t pid = read_holder(dir);
+	if (!pid || !is_holder(pid))
+		return;
+	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0)
+		return;
+	for (int sig = SIGTERM;; sig = SIGKILL) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ||
+		    poll(&p, 1, 2000) != 0 || sig == SIGKILL)
+			return;
+	}
+}
+
+/* Its only child is the daemon: when that ends, the view is gone, and so is the
+ * holder. */
+static __attribute__((noreturn)) void hold(int watch)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	for (;;) {
+		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN},
+				      {.fd = watch, .events = POLLIN}};
+		if (poll(p, watch >= 0 ? 2 : 1, -1) < 0 && errno == EINTR)
+			continue;
+		if (sfd < 0 || p[1].revents)
+			_exit(0);
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
+			_exit(0);
+		if (waitpid(-1, NULL, WNOHANG) > 0)
+			_exit(0);
+	}
+}
+
+/* pid 1 of a pid namespace of its own, so that the daemon it starts ends with it. */
+static __attribute__((noreturn)) void holder_main(const struct layer_view_request *req,
+						  const char *dir, int ready)
+{
+	struct holt_err err = {0};
+	cleanup_free char *merged = xasprintf("%s/merged", dir);
+	cleanup_free char *upper = xasprintf("%s/upper", dir);
+	cleanup_free char *work = xasprintf("%s/work", dir);
+	const struct rootfs_layout layout = {
+	    .lower = req->lower,
+	    .n_lower = req->n_lower,
+	    .upper = upper,
+	    .work = work,
+	    .target = merged,
+	    .uidmapping = req->uidmapping,
+	    .gidmapping = req->gidmapping,
+	};
+	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+	sigset_t set;
+
+	/* one inherited would keep its file open, or its lock held (the store's, the
+	 * view's), as long as the holder lives */
+	close_fds_except(ready, req->watch_pidfd);
+	sigfillset(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	setsid();
+	prctl(PR_SET_NAME, holder_comm);
+	process_retitle(holder_comm);
+	if (chdir("/") < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		holt_err_set(&err, errno, "keep-id view \"%s\": make its mount namespace", dir);
+	else if (rootfs_fuse_overlayfs.mount(&layout, &err) < 0)
+		holt_err_wrap(&err, "keep-id view \"%s\"", dir);
+	else if (mount_setattr(AT_FDCWD, merged, 0, &ro, sizeof ro) < 0)
+		holt_err_set(&err, errno, "keep-id view \"%s\": make it read-only", dir);
+	if (err.msg) {
+		dprintf(ready, "%d %s", err.errnum, err.msg);
+		_exit(1);
+	}
+	if (write(ready, "ok", 2) != 2)
+		_exit(1);
+	close(ready);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0)
+		dup2(null, 0), dup2(null, 1), dup2(null, 2);
+	hold(req->watch_pidfd);
+}
+
+/* Forks once more, so that the holder is not this command's child to reap. */
+static int spawn_holder(const struct layer_view_request *req, const char *dir, struct holt_err *err)
+{
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return holt_err_set(err, errno, "keep-id view: create a pipe");
+	pid_t mid = fork();
+	if (mid == 0) {
+		close(ready[0]);
+		pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, NULL,
+					   NULL, NULL, NULL);
+		if (pid == 0)
+			holder_main(req, dir, ready[1]);
+		cleanup_free char *path = xasprintf("%s/holder.pid", dir);
+		cleanup_free char *text = xasprintf("%d\n", (int)pid);
+		struct holt_err e = {0};
+		if (pid < 0)
+			dprintf(ready[1], "%d keep-id view \"%s\": create its holder", errno, dir);
+		else if (write_file_atomic(path, NULL, text, strlen(text), false, &e) < 0)
+			dprintf(ready[1], "%d %s", e.errnum, e.msg);
+		_exit(0);
+	}
+	close(ready[1]);
+	if (mid < 0) {
+		close(ready[0]);
+		return holt_err_set(err, errno, "keep-id view: create a process");
+	}
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	char said[1024];
+	size_t n = read_report_pipe(ready[0], said, sizeof said);
+	close(ready[0]);
+	if (n == 2 && memcmp(said, "ok", 2) == 0)
+		return 0;
+	int errnum = 0, off = 0;
+	if (n && sscanf(said, "%d %n", &errnum, &off) >= 1 && off)
+		return holt_err_set(err, errnum, "%s", said + off);
+	return holt_err_set(err, 0, "keep-id view \"%s\": its holder ended at start", dir);
+}
+
+int layer_view_get(const struct layer_view_request *req, struct layer_view *out,
+		   struct holt_err *err)
+{
+	char key[KEY_LEN + 1];
+	memset(out, 0, sizeof *out);
+	out->mntns = -1;
+	if (view_key(req, key, err) < 0)
+		return -1;
+	cleanup_free char *views = xasprintf("%s/views", req->runroot);
+	cleanup_free char *dir = xasprintf("%s/%s", views, key);
+	cleanup_free char *lock_path = xasprintf("%s.lock", dir);
+	if (mkdir_p(views, 0700) < 0)
+		return holt_err_set(err, errno, "create \"%s\"", views);
+	cleanup_close int lock = file_lock(lock_path, LOCK_EX, err);
+	if (lock < 0)
+		return -1;
+	if (attach(dir, out) == 0)
+		return 0;
+	stop_holder(dir);
+	if (store_remove_tree(dir, err) < 0)
+		return -1;
+	const char *const parts[] = {"merged", "upper", "work"};
+	for (size_t i = 0; i < 3; i++) {
+		cleanup_free char *p = xasprintf("%s/%s", dir, parts[i]);
+		if (mkdir_p(p, 0700) < 0)
+			return holt_err_set(err, errno, "create \"%s\"", p);
+	}
+	if (spawn_holder(req, dir, err) < 0)
+		return -1;
+	if (attach(dir, out) < 0)
+		return holt_err_set(err, 0, "keep-id view \"%s\": not mounted after its start",
+				    dir);
+	return 0;
+}
+
+void layer_view_release(struct layer_view *v)
+{
+	free(v->merged);
+	v->merged = NULL;
+	if (v->mntns >= 0)
+		close(v->mntns);
+	v->mntns = -1;
+}
+
+int layer_views_stop(const char *runroot, const char *chain_id, struct holt_err *err)
+{
+	cleanup_free char *views = xasprintf("%s/views", runroot);
+	const char *hex = chain_id ? digest_hex(chain_id) : NULL;
+	cleanup_dir DIR *d = opendir(views);
+	struct dirent *e;
+
+	if (!d)
+		return errno == ENOENT ? 0 : holt_err_set(err, errno, "open \"%s\"", views);
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len != KEY_LEN || (hex && strncmp(e->d_name, hex, 16) != 0))
+			continue;
+		cleanup_free char *dir = xasprintf("%s/%s", views, e->d_name);
+		cleanup_free char *lock_path = xasprintf("%s.lock", dir);
+		cleanup_close int lock = file_lock(lock_path, LOCK_EX, err);
+		if (lock < 0)
+			return -1;
+		stop_holder(dir);
+		/* Without the user namespace (migrate), what the daemon made may not go: the
+		 * next view made here removes it. */
+		struct holt_err ignored = {0};
+		store_remove_tree(dir, &ignored);
+		holt_err_release(&ignored);
+	}
+	return 0;
+}
