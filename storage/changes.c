@@ -168,6 +168,20 @@ static void add_upper_entry(struct listing *l, const char *dir, const char *name
 	listing_push(l, name, st, is_whiteout(path, st), true);
 }
 
+static unsigned long shift_id(const struct id_shift_line *l, int n, unsigned long id)
+{
+	for (int i = 0; i < n; i++)
+		if (id >= l[i].outside && id - l[i].outside < l[i].count)
+			return l[i].inside + (id - l[i].outside);
+	return id;
+}
+
+void id_shift_back(const struct id_shift *shift, struct stat *st)
+{
+	st->st_uid = (uid_t)shift_id(shift->uid, shift->n_uid, st->st_uid);
+	st->st_gid = (gid_t)shift_id(shift->gid, shift->n_gid, st->st_gid);
+}
+
 static int list_top(const struct walk *w, const char *dir, struct listing *l, struct holt_err *err)
 {
 	cleanup_dir DIR *d = opendir(dir);
@@ -185,6 +199,8 @@ static int list_top(const struct walk *w, const char *dir, struct listing *l, st
 				continue;
 			return holt_err_set(err, errno, "read \"%s/%s\"", dir, de->d_name);
 		}
+		if (w->req->shift)
+			id_shift_back(w->req->shift, &st);
 		if (w->req->format == CHANGES_UPPER)
 			add_upper_entry(l, dir, de->d_name, &st);
 		else
@@ -409,6 +425,7 @@ int changes_walk(const struct changes_request *req, struct changes *out, struct 
 	struct lower_dir root = {0};
 
 	memset(out, 0, sizeof *out);
+	out->shift = req->shift;
 	for (size_t i = req->n_lower; i > 0; i--)
 		if (!lower_dir_add(&root, xstrdup(req->lower[i - 1])))
 			break;

@@ -6,6 +6,8 @@
 
 #include "core/base/err.h"
 
+#include <sys/stat.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,9 +26,24 @@ struct change {
 	bool under_opaque;
 };
 
+/* How the owners read from a top dir written in a nested user namespace (keep-id on a
+ * view) map back to the container's: each line takes ids outside..outside+count-1 to
+ * inside..; an id in no line is kept. */
+struct id_shift_line {
+	unsigned long inside, outside, count;
+};
+struct id_shift {
+	struct id_shift_line uid[3], gid[3];
+	int n_uid, n_gid;
+};
+
+/* Maps st's owner back by shift. */
+void id_shift_back(const struct id_shift *shift, struct stat *st);
+
 struct changes {
 	struct change *v; /* in path order, each dir before what is inside it */
 	size_t n;
+	const struct id_shift *shift; /* the request's: how the top's owners map back */
 };
 
 enum changes_format {
@@ -39,7 +56,8 @@ struct changes_request {
 	size_t n_lower;
 	const char *top; /* the container's upper dir or copy */
 	enum changes_format format;
-	char *const *ignore; /* NULL-terminated paths left out ("/etc/hosts"), or NULL */
+	char *const *ignore;	      /* NULL-terminated paths left out ("/etc/hosts"), or NULL */
+	const struct id_shift *shift; /* top's owners, mapped back; NULL: as stored */
 };
 
 /* Compares req->top with the image its lower dirs make and lists the differences. */

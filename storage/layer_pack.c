@@ -20,6 +20,7 @@ struct pack {
 	struct archive *a;
 	struct archive_entry_linkresolver *links;
 	const char *top;
+	const struct id_shift *shift;
 	int fd;
 	char *buf;
 };
@@ -124,6 +125,8 @@ static int pack_file(struct pack *p, const struct change *c, struct holt_err *er
 		ret = 0;
 		goto out;
 	}
+	if (p->shift)
+		id_shift_back(p->shift, &st);
 	archive_entry_copy_stat(e, &st);
 	archive_entry_set_pathname(e, c->path + 1);
 	if (S_ISLNK(st.st_mode)) {
@@ -195,6 +198,7 @@ int layer_pack(const struct changes *c, const char *top, int fd, struct holt_err
 	    .a = archive_write_new(),
 	    .links = archive_entry_linkresolver_new(),
 	    .top = top,
+	    .shift = c->shift,
 	    .fd = fd,
 	    .buf = buf,
 	};

@@ -8,10 +8,11 @@
 
 #include <archive_entry.h>
 
-/* Writes c as a gzip-compressed tar to fd: added and changed entries from top (owners,
- * modes, times, xattrs but overlay's own, hard links kept), deletions as .wh.NAME files
- * and opaque dirs with a .wh..wh..opq file. Opens files by absolute path only, so it may
- * run on a thread while another changes the working directory. */
+/* Writes c as a gzip-compressed tar to fd: added and changed entries from top (owners
+ * mapped back by c->shift, modes, times, xattrs but overlay's own, hard links kept),
+ * deletions as .wh.NAME files and opaque dirs with a .wh..wh..opq file. Opens files by
+ * absolute path only, so it may run on a thread while another changes the working
+ * directory. */
 int layer_pack(const struct changes *c, const char *top, int fd, struct holt_err *err);
 
 /* Adds path's xattrs to e, but those overlay and fuse-overlayfs keep for themselves. */

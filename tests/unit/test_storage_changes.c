@@ -69,7 +69,7 @@ static int walk(const char *dir, enum changes_format format, const char *top, st
 	cleanup_free char *l0 = xasprintf("%s/l0", dir);
 	cleanup_free char *l1 = xasprintf("%s/l1", dir);
 	char *lower[] = {l0, l1};
-	struct changes_request req = {lower, 2, top, format, mount_points};
+	struct changes_request req = {lower, 2, top, format, mount_points, NULL};
 	return changes_walk(&req, c, err);
 }
 
