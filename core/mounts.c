@@ -33,12 +33,21 @@ static int bind_file(const char *src, const char *root, const char *dest, unsign
 	cleanup_free char *target = xasprintf("%s%s", root, dest);
 	struct stat st;
 
-	if (lstat(target, &st) == 0 && S_ISLNK(st.st_mode))
-		unlink(target);
-	int fd = open(target, O_RDONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return holt_err_set(err, errno, "create \"%s\"", dest);
-	close(fd);
+	bool regular = false;
+	if (lstat(target, &st) == 0) {
+		if (S_ISLNK(st.st_mode))
+			unlink(target);
+		regular = S_ISREG(st.st_mode);
+	}
+	/* A file there is mounted over as it is: opening it would be a round trip to the
+	 * fuse-overlayfs daemon where one serves the image. */
+	if (!regular) {
+		int fd =
+		    open(target, O_RDONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0)
+			return holt_err_set(err, errno, "create \"%s\"", dest);
+		close(fd);
+	}
 	if (mount(src, target, NULL, MS_BIND, NULL) < 0)
 		return holt_err_set(err, errno, "bind \"%s\" on \"%s\"", src, dest);
 	if (extra && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | extra, NULL) < 0)
