@@ -22,6 +22,7 @@ const struct cmd_info cmd_diff_info = {
 int cmd_diff(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct holt_err err = {0};
+	struct id_shift shift;
 	struct changes changes = {0};
 	cleanup_free char *top = NULL;
 
@@ -37,7 +38,7 @@ int cmd_diff(int argc, char **argv, struct cmd_ctx *ctx)
 		holt_err_wrap(&err, "container \"%s\": its image", c->name);
 		return cmd_fail(&err);
 	}
-	if (container_changes(c, img, &changes, &top, &err) < 0)
+	if (container_changes(c, img, &shift, &changes, &top, &err) < 0)
 		return cmd_fail(&err);
 	for (size_t i = 0; i < changes.n; i++)
 		printf("%c %s\n", changes.v[i].kind, changes.v[i].path);

@@ -134,6 +134,7 @@ static int run_config(struct build_stage *st, const struct dockerfile_instructio
 }
 
 struct pack {
+	struct id_shift shift;
 	struct changes changes;
 	char *top;
 };
@@ -269,7 +270,7 @@ int build_run(struct build_stage *st, const struct dockerfile_instruction *in, s
 	struct pack p = {0};
 	ret = run_container(st, c, err);
 	if (ret == 0)
-		ret = container_changes(c, st->image, &p.changes, &p.top, err);
+		ret = container_changes(c, st->image, &p.shift, &p.changes, &p.top, err);
 	if (ret == 0)
 		drop_mount_points(&p.changes, &c->config);
 	if (ret == 0)

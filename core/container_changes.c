@@ -2,6 +2,7 @@
  * from its private copy compared file by file with the image. */
 #include "core/container_changes.h"
 #include "core/base/util.h"
+#include "core/keep_id_view.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -13,9 +14,12 @@ static char *const mount_points[] = {
     "/dev", "/proc", "/sys", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", NULL,
 };
 
-int container_changes(const struct container *c, const struct image *img, struct changes *out,
-		      char **top, struct holt_err *err)
+int container_changes(const struct container *c, const struct image *img, struct id_shift *shift,
+		      struct changes *out, char **top, struct holt_err *err)
 {
+	bool shifted;
+	if (keep_id_view_shift(c, shift, &shifted, err) < 0)
+		return -1;
 	/* The vfs driver makes the copy at the first start and uses nothing else after. */
 	cleanup_free char *copy = xasprintf("%s/rootfs", c->dir);
 	bool vfs = access(copy, F_OK) == 0;
@@ -31,6 +35,7 @@ int container_changes(const struct container *c, const struct image *img, struct
 	    .top = abs,
 	    .format = vfs ? CHANGES_COPY : CHANGES_UPPER,
 	    .ignore = mount_points,
+	    .shift = shifted ? shift : NULL,
 	};
 	if (changes_walk(&req, out, err) < 0)
 		return holt_err_wrap(err, "container \"%s\"", c->name);

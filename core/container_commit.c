@@ -97,7 +97,8 @@ char *container_commit(struct store *s, const struct container *c,
 
 	struct changes changes = {0};
 	cleanup_free char *top = NULL;
-	if (container_changes(c, img, &changes, &top, err) < 0)
+	struct id_shift shift;
+	if (container_changes(c, img, &shift, &changes, &top, err) < 0)
 		return NULL;
 	cleanup_free char *created_by = command_line(c, img);
 	struct pack_ctx ctx = {&changes, top};

@@ -6,6 +6,7 @@
 #include "core/ctr_root.h"
 #include "core/base/util.h"
 #include "core/keep_id.h"
+#include "core/keep_id_view.h"
 #include "core/mounts_user.h"
 #include "core/userns_auto.h"
 #include "storage/image.h"
@@ -30,6 +31,9 @@
 struct setup {
 	const struct ctr_root_request *req;
 	bool running;
+	/* stopped, on a keep-id view: the child is born in a user namespace of its own,
+	 * mapped as the container's, and waits for a byte here before it mounts */
+	int nested_sync;
 	struct rootfs_layout layout; /* stopped */
 	const char *driver;	     /* stopped */
 	const char *volumes_dir;     /* stopped, live view: where its volumes are */
@@ -41,17 +45,7 @@ struct setup {
  * next open, by fuse-overlayfs say, which then loses it to /dev/null as it daemonizes. */
 static int keep_only(int fd, int report, struct holt_err *err)
 {
-	int keep[2] = {fd < report ? fd : report, fd < report ? report : fd};
-	unsigned next = 3;
-
-	for (int i = 0; i < 2; i++) {
-		if (keep[i] < (int)next)
-			continue;
-		if (keep[i] > (int)next)
-			close_range(next, (unsigned)keep[i] - 1, 0);
-		next = (unsigned)keep[i] + 1;
-	}
-	close_range(next, ~0U, 0);
+	close_fds_except(fd, report);
 	int null = open("/dev/null", O_RDWR);
 	if (null < 0)
 		return holt_err_set(err, errno, "open \"/dev/null\"");
@@ -193,6 +187,42 @@ static int enter(const struct setup *s, struct holt_err *err)
 	return 0;
 }
 
+/* The parent has mapped the namespace (or failed, and closed the pipe). */
+static int enter_nested(int sync, struct holt_err *err)
+{
+	char c;
+	if (read(sync, &c, 1) != 1)
+		return holt_err_set(err, 0, "keep-id: the user namespace was not mapped");
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return holt_err_set(err, errno, "keep-id: become root in the user namespace");
+	/* becoming root there cleared it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return 0;
+}
+
+/* A stopped container on a keep-id view: its files are read where they were written,
+ * in a namespace mapped as its own, through overlay over the view (which the parent
+ * joins, for the child to be cloned with it). */
+static int nested_setup(struct setup *s, struct keep_id_maps *keep, struct layer_view *view,
+			char *lower[1], struct holt_err *err)
+{
+	const struct container *c = s->req->container;
+	struct keep_id k;
+	cleanup_image struct image *img = image_lookup(s->req->store, c->image_id, err);
+
+	if (!img)
+		return holt_err_wrap(err, "container \"%s\": its image \"%s\"", c->name,
+				     c->image_name);
+	if (keep_id_parse(c->config.userns, &k, err) < 0 || keep_id_maps_make(&k, keep, err) < 0 ||
+	    keep_id_view_join(s->req->store, img, keep, view, err) < 0)
+		return holt_err_wrap(err, "container \"%s\"", c->name);
+	lower[0] = view->merged;
+	s->layout.lower = lower;
+	s->layout.n_lower = 1;
+	s->driver = "overlay";
+	return 0;
+}
+
 static __attribute__((noreturn)) void child_main(const struct setup *s, int report)
 {
 	struct holt_err err = {0};
@@ -202,7 +232,9 @@ static __attribute__((noreturn)) void child_main(const struct setup *s, int repo
 	/* A reader that went away is an error to report, not a reason to die silently. */
 	signal(SIGPIPE, SIG_IGN);
 	load_charset_conversions();
-	int ret = keep_only(req->fd, report, &err);
+	int ret = s->nested_sync >= 0 ? enter_nested(s->nested_sync, &err) : 0;
+	if (ret == 0)
+		ret = keep_only(req->fd, report, &err);
 	if (ret == 0)
 		ret = enter(s, &err);
 	if (ret == 0)
@@ -224,8 +256,11 @@ int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *ch
 	cleanup_free char *copy = xasprintf("%s/rootfs", c->dir);
 	cleanup_free char *merged = xasprintf("%s/merged", c->dir);
 	cleanup_free char *volumes = xasprintf("%s/volumes", store_root(req->store));
-	struct setup s = {.req = req, .running = container_is_running(c)};
-	int report[2];
+	struct setup s = {.req = req, .running = container_is_running(c), .nested_sync = -1};
+	cleanup_keep_id_maps struct keep_id_maps keep = {0};
+	__attribute__((cleanup(layer_view_release))) struct layer_view view = {.mntns = -1};
+	char *view_lower[1];
+	int report[2], sync[2] = {-1, -1};
 
 	if (s.running && c->state.pid <= 0)
 		return holt_err_set(err, 0, "container \"%s\": no process recorded", c->name);
@@ -246,19 +281,45 @@ int ctr_root_start(const struct ctr_root_request *req, struct ctr_root_child *ch
 			s.driver = "fuse-overlayfs";
 		s.volumes_dir = volumes;
 	}
-	if (pipe2(report, O_CLOEXEC) < 0)
+	bool nested = !s.running && keep_id_view_marked(c);
+	if (nested &&
+	    (nested_setup(&s, &keep, &view, view_lower, err) < 0 || pipe2(sync, O_CLOEXEC) < 0))
+		return err->msg ? -1 : holt_err_set(err, errno, "create a pipe");
+	s.nested_sync = sync[0];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		if (nested)
+			close(sync[0]), close(sync[1]);
 		return holt_err_set(err, errno, "create a pipe");
+	}
 	/* A stopped container's mounts are made in a mount namespace of the child's own, and
 	 * a pid namespace: a fuse-overlayfs daemon started there dies with the child. */
 	pid_t pid = s.running ? fork()
-			      : (pid_t)syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD,
+			      : (pid_t)syscall(SYS_clone,
+					       CLONE_NEWNS | CLONE_NEWPID |
+						   (nested ? CLONE_NEWUSER : 0) | SIGCHLD,
 					       NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		close(report[0]);
+		if (nested)
+			close(sync[1]);
 		child_main(&s, report[1]);
 	}
 	int errsv = errno;
 	close(report[1]);
+	if (nested) {
+		close(sync[0]);
+		int r = pid > 0 ? keep_id_write_maps(pid, &keep, err) : 0;
+		if (r == 0 && pid > 0 && write(sync[1], "g", 1) != 1)
+			r = holt_err_set(err, errno, "container \"%s\": start its reader", c->name);
+		close(sync[1]);
+		if (r < 0) {
+			close(report[0]);
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			return -1;
+		}
+	}
 	if (pid < 0) {
 		close(report[0]);
 		return holt_err_set(err, errsv, "create a process for container \"%s\"", c->name);

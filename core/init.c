@@ -6,6 +6,7 @@
 #include "core/base/util.h"
 #include "core/caps.h"
 #include "core/idmap_range.h"
+#include "core/keep_id_seed.h"
 #include "core/masks.h"
 #include "core/mounts.h"
 #include "core/mounts_user.h"
@@ -261,6 +262,36 @@ static int refuse_ptrace_over_fuse(const struct init_args *a, const char *root,
 			    "through it");
 }
 
+/* keep-id on a view: the mark comes first, so that the upper dir never holds the
+ * nested namespace's ids without it. Overlay fails here only where the kernel has no
+ * overlay in a user namespace; a container not marked before then goes to
+ * fuse-overlayfs, with what was seeded taken back. */
+static int mount_root(const struct init_args *a, struct holt_err *err)
+{
+	if (!a->view_mark)
+		return rootfs_mount(a->storage_driver, &a->layout, err);
+	bool marked = access(a->view_mark, F_OK) == 0, seeded;
+	if (!marked) {
+		int fd = open(a->view_mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return holt_err_set(err, errno, "create \"%s\"", a->view_mark);
+		close(fd);
+	}
+	if (keep_id_seed_upper(a->layout.lower[0], a->layout.upper, a->keep_id, &seeded, err) < 0)
+		return -1;
+	struct holt_err overlay = {0};
+	if (rootfs_overlay.mount(&a->layout, &overlay) == 0)
+		return 0;
+	if (marked) {
+		*err = overlay;
+		return -1;
+	}
+	holt_err_release(&overlay);
+	if ((seeded && keep_id_seed_undo(a->layout.upper, err) < 0) || unlink(a->view_mark) < 0)
+		return err->msg ? -1 : holt_err_set(err, errno, "remove \"%s\"", a->view_mark);
+	return rootfs_fuse_overlayfs.mount(&a->fuse_layout, err);
+}
+
 /* keep-id: waits for the parent to map the new user namespace, then becomes its root
  * where there is one (with subordinate ids): fuse-overlayfs, run next, keeps the
  * capabilities to mount only as root. Without, the user's own id is all there is. */
@@ -331,8 +362,7 @@ void init_container(const struct init_args *a)
 		holt_err_set(&err, errno, "make the mount namespace private");
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
-	if (rootfs_mount(a->storage_driver, &a->layout, &err) < 0 ||
-	    refuse_ptrace_over_fuse(a, root, &err) < 0 ||
+	if (mount_root(a, &err) < 0 || refuse_ptrace_over_fuse(a, root, &err) < 0 ||
 	    (a->keep_id && keep_id_add_entries(root, a->keep_id, &err) < 0) ||
 	    mounts_setup(root, a->container_dir, a->own_netns, a->security->sec->privileged, &err) <
 		0 ||

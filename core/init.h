@@ -15,7 +15,12 @@
 struct init_args {
 	struct rootfs_layout layout;
 	const char *storage_driver; /* NULL: the first that works */
-	const char *container_dir;  /* holds the /etc files to bind */
+	/* keep-id on a view (core/keep_id_view.h): layout is overlay's over it, and this
+	 * mark is made once that is mounted; NULL: no view. Until the container has the
+	 * mark, fuse_layout (fuse-overlayfs over its layers) is mounted when overlay fails. */
+	const char *view_mark;
+	struct rootfs_layout fuse_layout;
+	const char *container_dir; /* holds the /etc files to bind */
 	const struct process_spec *spec;
 	const struct security_plan *security; /* capabilities, filter, masks, devices */
 	bool own_netns;			      /* not the host's network namespace */

@@ -253,7 +253,7 @@ void keep_id_maps_release(struct keep_id_maps *m)
 
 /* Whether text (a passwd or group file) has a line whose name (field 1) or id (field 3)
  * is the line's. */
-static bool has_entry(const char *text, const char *line)
+bool keep_id_has_entry(const char *text, const char *line)
 {
 	size_t name_len = strcspn(line, ":");
 	const char *id = strchr(strchr(line, ':') + 1, ':') + 1;
@@ -292,7 +292,7 @@ static int add_entry(int rootfd, const char *path, const char *line, struct holt
 	while (in >= 0 && len < max_size && (r = read(in, text + len, max_size - len)) > 0)
 		len += (size_t)r;
 	text[len] = '\0';
-	if (strlen(text) != len || has_entry(text, line))
+	if (strlen(text) != len || keep_id_has_entry(text, line))
 		return 0;
 	cleanup_close int out = mounts_open_in_root(rootfd, path, O_WRONLY | O_APPEND | O_CREAT);
 	if (out < 0)
@@ -312,4 +312,20 @@ int keep_id_add_entries(const char *rootfs, const struct keep_id_maps *m, struct
 	if (add_entry(rootfd, "/etc/passwd", m->passwd_line, err) < 0)
 		return -1;
 	return add_entry(rootfd, "/etc/group", m->group_line, err);
+}
+
+int keep_id_write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *err)
+{
+	const char *const which[2] = {"uid_map", "gid_map"};
+	const char *const maps[2] = {m->uid_map, m->gid_map};
+
+	for (int i = 0; i < 2; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/%s", pid, which[i]);
+		cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, maps[i], strlen(maps[i])) != (ssize_t)strlen(maps[i]))
+			return holt_err_set(err, errno, "--userns: write the container's %s",
+					    which[i]);
+	}
+	return 0;
 }

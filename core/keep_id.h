@@ -78,4 +78,10 @@ void keep_id_maps_release(struct keep_id_maps *m);
  * files when its ids have no entry there. */
 int keep_id_add_entries(const char *rootfs, const struct keep_id_maps *m, struct holt_err *err);
 
+/* Writes m's maps for pid's new user namespace, from holt's. */
+int keep_id_write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *err);
+
+/* Whether text (an /etc/passwd or /etc/group) has line's name or id already. */
+bool keep_id_has_entry(const char *text, const char *line);
+
 #endif

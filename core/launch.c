@@ -6,6 +6,7 @@
 #include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/init.h"
+#include "core/keep_id_view.h"
 #include "core/netns.h"
 #include "core/netns_user.h"
 #include "core/pty.h"
@@ -71,19 +72,63 @@ static pid_t spawn(const struct init_args *a)
 }
 
 /* keep-id: holt is root in its own namespace and writes the nested one's maps itself. */
-static int write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *err)
-{
-	const char *const which[2] = {"uid_map", "gid_map"};
-	const char *const maps[2] = {m->uid_map, m->gid_map};
+/* keep-id on a view: what the child's layout points into, kept until it is cloned. */
+struct view_use {
+	struct layer_view view;
+	char *lower[1];
+	char *mark;
+};
 
-	for (int i = 0; i < 2; i++) {
-		char path[64];
-		snprintf(path, sizeof path, "/proc/%d/%s", pid, which[i]);
-		cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, maps[i], strlen(maps[i])) != (ssize_t)strlen(maps[i]))
-			return holt_err_set(err, errno, "--userns: write the container's %s",
-					    which[i]);
-	}
+static void view_use_release(struct view_use *vu)
+{
+	layer_view_release(&vu->view);
+	free(vu->mark);
+}
+
+/* The image's owners, shown as they are stored in the container's nested namespace:
+ * by native overlay over a shared view (a new container, or one that has run on it),
+ * else by a fuse-overlayfs daemon of the container's own. */
+static int shown_shifted(const struct launch_request *req, const struct keep_id_maps *keep,
+			 struct init_args *a, struct view_use *vu, struct holt_err *err)
+{
+	const struct container *c = req->container;
+	const char *driver = a->storage_driver;
+	bool view = !req->exec && !a->userns_late && req->image && keep_id_view_wanted(c, driver);
+
+	if (!req->exec && !view && keep_id_view_marked(c))
+		return holt_err_set(
+		    err, 0,
+		    "container \"%s\": its files are stored with the ids of its own "
+		    "user namespace (it ran on overlay), which the \"%s\" storage "
+		    "driver cannot show",
+		    c->name, driver ? driver : "fuse-overlayfs");
+	if (driver && strcmp(driver, "fuse-overlayfs") != 0 && strcmp(driver, "overlay") != 0)
+		return holt_err_set(
+		    err, 0,
+		    "--userns %s needs the overlay or fuse-overlayfs storage driver, "
+		    "not \"%s\"",
+		    c->config.userns, driver);
+	if (!req->exec && !view && driver && strcmp(driver, "overlay") == 0)
+		return holt_err_set(err, 0,
+				    "container \"%s\": its files are stored by fuse-overlayfs (it "
+				    "ran on that driver), which overlay cannot show",
+				    c->name);
+	a->storage_driver = "fuse-overlayfs";
+	a->layout.uidmapping = keep->fuse_uidmapping;
+	a->layout.gidmapping = keep->fuse_gidmapping;
+	if (!view)
+		return 0;
+	if (keep_id_view_join(req->store, req->image, keep, &vu->view, err) < 0)
+		return -1;
+	a->fuse_layout = a->layout;
+	vu->lower[0] = vu->view.merged;
+	vu->mark = keep_id_view_mark_path(c);
+	a->layout.lower = vu->lower;
+	a->layout.n_lower = 1;
+	a->layout.lower_base = NULL;
+	a->layout.uidmapping = a->layout.gidmapping = NULL;
+	a->storage_driver = "overlay";
+	a->view_mark = vu->mark;
 	return 0;
 }
 
@@ -92,8 +137,8 @@ static int write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *
  * waits on and (auto, nomap) writes to (run and start: *sync_w and *up_r are the
  * parent's ends). Nothing to do when the container runs in holt's namespace. */
 static int userns_setup(const struct launch_request *req, struct keep_id_maps *keep,
-			struct init_args *a, int *sync_r, int *sync_w, int *up_r, int *up_w,
-			struct holt_err *err)
+			struct view_use *vu, struct init_args *a, int *sync_r, int *sync_w,
+			int *up_r, int *up_w, struct holt_err *err)
 {
 	const struct container *c = req->container;
 	const char *userns = c->config.userns;
@@ -118,17 +163,8 @@ static int userns_setup(const struct launch_request *req, struct keep_id_maps *k
 	a->userns_late = k.auto_size || k.nomap;
 	/* nomap's ids start at holt's first subordinate one */
 	a->late_root_uid = a->late_root_gid = k.auto_size ? (uid_t)c->config.userns_base : 1;
-	/* the image's owners are shown through fuse-overlayfs's mapping */
-	if (keep->fuse_uidmapping) {
-		if (a->storage_driver && strcmp(a->storage_driver, "fuse-overlayfs") != 0)
-			return holt_err_set(err, 0,
-					    "--userns %s needs the fuse-overlayfs storage driver, "
-					    "not \"%s\"",
-					    userns, a->storage_driver);
-		a->storage_driver = "fuse-overlayfs";
-		a->layout.uidmapping = keep->fuse_uidmapping;
-		a->layout.gidmapping = keep->fuse_gidmapping;
-	}
+	if (keep->fuse_uidmapping && shown_shifted(req, keep, a, vu, err) < 0)
+		return -1;
 	if (req->exec)
 		return 0;
 	int sync[2], up[2];
@@ -156,7 +192,7 @@ static int map_late(pid_t pid, const struct keep_id_maps *keep, int up_r, int sy
 		;
 	if (n != 1)
 		return 0;
-	if (write_maps(pid, keep, err) < 0)
+	if (keep_id_write_maps(pid, keep, err) < 0)
 		return -1;
 	if (write(sync_w, "g", 1) != 1)
 		return holt_err_set(err, errno, "--userns: start the container");
@@ -262,6 +298,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	cleanup_security_plan struct security_plan plan = {0};
 	cleanup_seccomp_filter struct sock_fprog connect_filter = {0};
 	cleanup_keep_id_maps struct keep_id_maps keep = {0};
+	__attribute__((cleanup(view_use_release))) struct view_use vu = {.view.mntns = -1};
 	cleanup_close int sync_r = -1, sync_w = -1, up_r = -1, up_w = -1;
 
 	out->pid = -1;
@@ -271,7 +308,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 			       &plan, err) < 0)
 		return -1;
 	a.security = &plan;
-	if (userns_setup(req, &keep, &a, &sync_r, &sync_w, &up_r, &up_w, err) < 0)
+	if (userns_setup(req, &keep, &vu, &a, &sync_r, &sync_w, &up_r, &up_w, err) < 0)
 		return -1;
 	/* exec joins the namespaces of the container's first process, held by a pidfd so
 	 * that a recycled pid cannot be joined instead */
@@ -341,7 +378,7 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		close(steal_fd(&up_w));
 	if (sync_w >= 0 && !a.userns_late) {
 		close(steal_fd(&sync_r));
-		if (write_maps(pid, &keep, err) < 0 || write(sync_w, "g", 1) != 1) {
+		if (keep_id_write_maps(pid, &keep, err) < 0 || write(sync_w, "g", 1) != 1) {
 			if (!err->msg)
 				holt_err_set(err, errno, "keep-id: start the container");
 			close(report[0]);

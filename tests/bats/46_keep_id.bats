@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # --userns keep-id[:uid=N,gid=N]: the container runs as the user's own ids (or N), in a
 # user namespace of its own; files the user owns in binds and volumes are theirs on
-# both sides, and the image's files keep their owners (through fuse-overlayfs's
-# mapping). Without subordinate ids the user's id is all there is: every file is theirs.
+# both sides, and the image's files keep their owners (native overlay over a shared,
+# shifted view of the image, or a fuse-overlayfs of the container's own). Without
+# subordinate ids the user's id is all there is: every file is theirs.
 
 load helpers
 load registry # free_port
@@ -146,20 +147,160 @@ load fuse_root
 	check_output "$(printf 'tester/\ntester/new')"
 }
 
-@test "keep-id refuses CAP_SYS_PTRACE where fuse-overlayfs serves the root: it could reach the host through it" {
-	subids_or_skip # without, there is no fuse-overlayfs process to reach
-	run_holt run --rm --userns keep-id --privileged "$IMG" true
-	check_holt_error "CAP_SYS_PTRACE"
-	run_holt run --rm --userns keep-id --cap-add SYS_PTRACE "$IMG" true
-	check_holt_error "CAP_SYS_PTRACE"
+@test "keep-id on a view takes CAP_SYS_PTRACE: no fuse-overlayfs is in its reach" {
+	subids_or_skip # without, there is no fuse-overlayfs at all
+	run_holt run --rm --userns keep-id --privileged "$IMG" sh -c \
+		'cat /proc/[0-9]*/comm | grep -c fuse-overlayfs; id -u'
+	check_status 0
+	check_output "$(printf '0\n%s' "$(id -u)")"
 	holt run -d --name kpriv --userns keep-id "$IMG" sleep 60 >/dev/null
+	run_holt exec --privileged kpriv true
+	check_status 0
+}
+
+@test "keep-id on fuse-overlayfs refuses CAP_SYS_PTRACE: it could reach the host through it" {
+	subids_or_skip # without, there is no fuse-overlayfs process to reach
+	local fuse=(--storage-driver fuse-overlayfs)
+	run_holt "${fuse[@]}" run --rm --userns keep-id --privileged "$IMG" true
+	check_holt_error "CAP_SYS_PTRACE"
+	run_holt "${fuse[@]}" run --rm --userns keep-id --cap-add SYS_PTRACE "$IMG" true
+	check_holt_error "CAP_SYS_PTRACE"
+	holt "${fuse[@]}" run -d --name kpriv --userns keep-id "$IMG" sleep 60 >/dev/null
 	run_holt exec --privileged kpriv true
 	check_holt_error "CAP_SYS_PTRACE"
 	# every other capability leaves the process's /proc/PID/root out of reach
-	run_holt run --rm --userns keep-id -u 0 --cap-add ALL --cap-drop SYS_PTRACE "$IMG" sh -c \
+	run_holt "${fuse[@]}" run --rm --userns keep-id -u 0 --cap-add ALL --cap-drop SYS_PTRACE \
+		"$IMG" sh -c \
 		'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = fuse-overlayfs ] && ls $p/root/; done; true'
 	check_status 0
 	[[ $stderr == *"Permission denied"* ]] || { show_run; false; }
+}
+
+# Whether PID has ended (a zombie has: an init that does not reap is no holder's fault).
+ended()
+{
+	local state
+	state=$(ps -o stat= -p "$1" 2>/dev/null) || return 0
+	[[ $state == Z* ]]
+}
+
+# The holder of each view under the runroot, one pid a line.
+view_holders()
+{
+	local f
+	for f in "$HOLT_RUNROOT"/views/*/holder.pid; do
+		[ -e "$f" ] || continue
+		[ "$(cat "/proc/$(cat "$f")/comm" 2>/dev/null)" = holt-view ] && cat "$f"
+	done
+	true
+}
+
+@test "keep-id: one view serves every container of an image, and goes with the image" {
+	subids_or_skip # without, nothing is shifted: no view
+	# an image of its own (a layer of its own) whose views this test sees made and ended
+	holt run --name kbase "$IMG" sh -c 'echo v > /v' >/dev/null
+	holt commit kbase kview:1 >/dev/null
+	holt rm kbase >/dev/null
+	local before mine
+	before=$(view_holders | sort)
+	holt run --rm --userns keep-id kview:1 true
+	mine=$(comm -13 <(echo "$before") <(view_holders | sort))
+	[ "$(echo "$mine" | grep -c .)" = 1 ] || { echo "new holders: '$mine'"; false; }
+	holt run --name kv1 --userns keep-id kview:1 true
+	holt run --rm --userns keep-id kview:1 true
+	[ "$(comm -13 <(echo "$before") <(view_holders | sort))" = "$mine" ]
+	# another mapping, another view
+	holt run --rm --userns keep-id:uid=1234,gid=1234 kview:1 true
+	[ "$(comm -13 <(echo "$before") <(view_holders | sort) | grep -c .)" = 2 ]
+	run_holt run --rm --userns keep-id kview:1 sh -c \
+		"grep ' / / ' /proc/self/mountinfo | sed 's/.* - //' | cut -d' ' -f1"
+	check_output overlay
+	# its layers stay while a container or another name has them: so do the views
+	holt rm kv1 >/dev/null
+	holt tag kview:1 kview:2
+	holt rmi kview:1 >/dev/null
+	[ "$(comm -13 <(echo "$before") <(view_holders | sort) | grep -c .)" = 2 ]
+	holt rmi kview:2 >/dev/null
+	[ "$(view_holders | sort)" = "$before" ] || { view_holders; false; }
+	ended "$mine"
+}
+
+@test "keep-id: system migrate ends the views with the pause process; the next run makes one anew" {
+	subids_or_skip
+	holt run --rm --userns keep-id "$IMG" true
+	local holder
+	holder=$(view_holders)
+	[ -n "$holder" ]
+	holt system migrate
+	ended "$holder"
+	run_holt run --rm --userns keep-id "$IMG" id -u
+	check_status 0
+	check_output "$(id -u)"
+	[ -n "$(view_holders)" ] && [ "$(view_holders)" != "$holder" ]
+}
+
+@test "keep-id: a killed view is made anew by the next run" {
+	subids_or_skip
+	holt run --rm --userns keep-id "$IMG" true
+	local holder
+	holder=$(view_holders)
+	kill -9 "$holder"
+	while ! ended "$holder"; do sleep 0.02; done
+	run_holt run --rm --userns keep-id "$IMG" cat /etc/hostname
+	check_status 0
+	[ -n "$(view_holders)" ]
+}
+
+@test "keep-id: owners come back as the container had them in commit, export, cp and diff" {
+	subids_or_skip # without, every owner is the user's
+	# made at the first start, shown at the next
+	holt run --name kown --userns keep-id -u 0 "$IMG" sh -c \
+		'if [ -d /o ]; then for f in /o/root /o/user /o/other /etc/passwd; do
+			echo "$(stat -c %u:%g $f) $f"; done; exit; fi
+		 mkdir /o && echo r > /o/root && echo u > /o/user && echo x > /o/other &&
+		 chown 1000:1000 /o/user && chown 5:7 /o/other && chown 1000:1000 /home/tester' >/dev/null
+	# /home/tester is 1000's in the image already: no change
+	run_holt diff kown
+	check_output "$(printf 'C /etc\nC /etc/group\nC /etc/passwd\nA /o\nA /o/other\nA /o/root\nA /o/user')"
+	local want
+	want=$(printf '0:0 /o/root\n1000:1000 /o/user\n5:7 /o/other\n0:0 /etc/passwd')
+	holt commit kown kown:1 >/dev/null
+	run_holt run --rm kown:1 sh -c 'for f in /o/root /o/user /o/other /etc/passwd; do echo "$(stat -c %u:%g $f) $f"; done'
+	check_output "$want"
+	run --separate-stderr bash -c "$(holt_cmdline) export kown | tar -tv --numeric-owner | awk '/ o\// {print \$2, \$6}' | sort"
+	check_output "$(printf '0/0 o/\n0/0 o/root\n1000/1000 o/user\n5/7 o/other' | sort)"
+	run --separate-stderr bash -c "$(holt_cmdline) cp kown:/o - | tar -tv --numeric-owner | awk '{print \$2, \$6}' | sort"
+	check_output "$(printf '0/0 o/\n0/0 o/root\n1000/1000 o/user\n5/7 o/other' | sort)"
+	run_holt start -a kown
+	check_output "$want"
+}
+
+@test "keep-id: the user's lines are added with /etc's owner, mode and times kept" {
+	subids_or_skip
+	run_holt run --rm "$IMG" stat -c '%u:%g %a %Y' /etc /etc/passwd /etc/group
+	local plain=$output
+	run_holt run --rm --userns keep-id -u 0 "$IMG" sh -c \
+		'stat -c "%u:%g %a %Y" /etc; stat -c "%u:%g %a" /etc/passwd /etc/group; grep -c "^$0:" /etc/passwd' "$(id -un)"
+	check_status 0
+	check_output "$(echo "$plain" | sed -n 1p; echo "$plain" | sed -n '2,3p' | cut -d' ' -f1,2; echo 1)"
+}
+
+@test "keep-id: a container that ran on fuse-overlayfs stays on it; one on a view refuses it" {
+	subids_or_skip
+	holt --storage-driver fuse-overlayfs run --name kfuse --userns keep-id -u 0 "$IMG" \
+		sh -c 'echo f > /made' >/dev/null
+	run_holt start -a kfuse
+	check_status 0
+	run_holt run --rm --volumes-from kfuse "$IMG" true
+	check_status 0
+	run_holt --storage-driver overlay start kfuse
+	check_holt_error "fuse-overlayfs"
+	holt commit kfuse kfuse:1 >/dev/null
+	run_holt run --rm kfuse:1 stat -c %u:%g /made
+	check_output "0:0"
+	holt run --name kview --userns keep-id "$IMG" true
+	run_holt --storage-driver fuse-overlayfs start kview
+	check_holt_error "own user namespace"
 }
 
 @test "the fuse-overlayfs driver refuses CAP_SYS_PTRACE too, without keep-id" {
