@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -58,7 +59,8 @@ static int view_key(const struct layer_view_request *req, char key[KEY_LEN + 1],
 		start--;
 	if (!end || end - start < 16)
 		return holt_err_set(err, 0, "keep-id view: layer dir \"%s\" is not a store's", top);
-	cleanup_free char *maps = xasprintf("%s %s", req->uidmapping, req->gidmapping);
+	/* the store's path too: two stores under one runroot have views of their own */
+	cleanup_free char *maps = xasprintf("%s %s %s", top, req->uidmapping, req->gidmapping);
 	snprintf(key, KEY_LEN + 1, "%.16s-%016" PRIx64, start, fnv1a(maps));
 	return 0;
 }
@@ -121,7 +123,7 @@ static int attach(const char *dir, struct layer_view *out)
 	return 0;
 }
 
-/* Ends dir's holder, and with it (its pid namespace's init) the fuse-overlayfs daemon. */
+/* Ends dir's holder: its daemon ends once no running container has the view. */
 static void stop_holder(const char *dir)
 {
 	pid_t pid = read_holder(dir);
@@ -164,24 +166,94 @@ static __attribute__((noreturn)) void hold(int watch)
 	}
 }
 
-/* pid 1 of a pid namespace of its own, so that the daemon it starts ends with it. */
+/* fuse-overlayfs serving the view's /dev/fuse descriptor, in a copy of the holder's
+ * mount namespace without the view: the view's superblock then lives as long as a
+ * namespace has it (the holder's, or a running container's), and the daemon exits when
+ * the last one goes, not with the holder. */
+static pid_t spawn_daemon(const char *opts, const char *merged, int fuse, int out)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	char dev[32];
+	char *argv[] = {"fuse-overlayfs", "-f", "-o", (char *)opts, dev, NULL};
+	sigset_t none;
+	int null = open("/dev/null", O_RDWR);
+	snprintf(dev, sizeof dev, "/dev/fd/%d", fuse);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (unshare(CLONE_NEWNS) < 0 || umount2(merged, MNT_DETACH) < 0 || null < 0 ||
+	    dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(out, 2) < 0)
+		_exit(126);
+	close_fds_except(fuse, -1);
+	setsid();
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+/* What the daemon said, on one line, when it did not serve the view. */
+static int daemon_failed(const char *dir, pid_t pid, int out, struct holt_err *err)
+{
+	char said[512] = "";
+	int st = 0;
+	ssize_t n = pread(out, said, sizeof said - 1, 0);
+	for (said[n > 0 ? n : 0] = '\0'; n > 0 && said[n - 1] == '\n';)
+		said[--n] = '\0';
+	for (char *nl = said; (nl = strchr(nl, '\n'));)
+		*nl = ';';
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return holt_err_set(err, 0,
+				    "keep-id view \"%s\": run fuse-overlayfs (install the "
+				    "fuse-overlayfs package)",
+				    dir);
+	return holt_err_set(err, 0, "keep-id view \"%s\": fuse-overlayfs failed%s%s", dir,
+			    said[0] ? ": " : "", said);
+}
+
+/* The view, mounted read-only by the holder itself on a /dev/fuse descriptor that the
+ * daemon serves; the first stat waits for the daemon to answer. */
+static int mount_view(const struct layer_view_request *req, const char *dir, struct holt_err *err)
+{
+	cleanup_free char *merged = xasprintf("%s/merged", dir);
+	cleanup_free char *upper = xasprintf("%s/upper", dir);
+	cleanup_free char *work = xasprintf("%s/work", dir);
+	const struct rootfs_layout layout = {.lower = req->lower, .n_lower = req->n_lower};
+	cleanup_free char *lower = rootfs_lowerdir_option(&layout);
+	cleanup_free char *opts =
+	    xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,uidmapping=%s,gidmapping=%s", lower,
+		      upper, work, req->uidmapping, req->gidmapping);
+	cleanup_close int out = memfd_create("fuse-overlayfs-stderr", MFD_CLOEXEC);
+	int fuse = open("/dev/fuse", O_RDWR);
+	struct stat st;
+
+	if (fuse < 0)
+		return holt_err_set(err, errno, "keep-id view \"%s\": open \"/dev/fuse\"", dir);
+	cleanup_free char *data = xasprintf("fd=%d,rootmode=40000,user_id=0,group_id=0,"
+					    "default_permissions,allow_other",
+					    fuse);
+	if (mount("fuse-overlayfs", merged, "fuse.fuse-overlayfs", MS_RDONLY | MS_NOSUID | MS_NODEV,
+		  data) < 0) {
+		int e = errno;
+		close(fuse);
+		return holt_err_set(err, e, "keep-id view \"%s\": mount it", dir);
+	}
+	pid_t pid = spawn_daemon(opts, merged, fuse, out);
+	close(fuse);
+	if (pid < 0)
+		return holt_err_set(err, errno, "keep-id view \"%s\": start fuse-overlayfs", dir);
+	if (stat(merged, &st) < 0)
+		return daemon_failed(dir, pid, out, err);
+	return 0;
+}
+
+/* In a mount namespace of its own, which containers' are cloned from. */
 static __attribute__((noreturn)) void holder_main(const struct layer_view_request *req,
 						  const char *dir, int ready)
 {
 	struct holt_err err = {0};
-	cleanup_free char *merged = xasprintf("%s/merged", dir);
-	cleanup_free char *upper = xasprintf("%s/upper", dir);
-	cleanup_free char *work = xasprintf("%s/work", dir);
-	const struct rootfs_layout layout = {
-	    .lower = req->lower,
-	    .n_lower = req->n_lower,
-	    .upper = upper,
-	    .work = work,
-	    .target = merged,
-	    .uidmapping = req->uidmapping,
-	    .gidmapping = req->gidmapping,
-	};
-	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	sigset_t set;
 
 	/* one inherited would keep its file open, or its lock held (the store's, the
@@ -194,10 +266,8 @@ static __attribute__((noreturn)) void holder_main(const struct layer_view_reques
 	process_retitle(holder_comm);
 	if (chdir("/") < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		holt_err_set(&err, errno, "keep-id view \"%s\": make its mount namespace", dir);
-	else if (rootfs_fuse_overlayfs.mount(&layout, &err) < 0)
-		holt_err_wrap(&err, "keep-id view \"%s\"", dir);
-	else if (mount_setattr(AT_FDCWD, merged, 0, &ro, sizeof ro) < 0)
-		holt_err_set(&err, errno, "keep-id view \"%s\": make it read-only", dir);
+	else
+		mount_view(req, dir, &err);
 	if (err.msg) {
 		dprintf(ready, "%d %s", err.errnum, err.msg);
 		_exit(1);
@@ -220,8 +290,8 @@ static int spawn_holder(const struct layer_view_request *req, const char *dir, s
 	pid_t mid = fork();
 	if (mid == 0) {
 		close(ready[0]);
-		pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWNS | CLONE_NEWPID | SIGCHLD, NULL,
-					   NULL, NULL, NULL);
+		pid_t pid =
+		    (pid_t)syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, NULL);
 		if (pid == 0)
 			holder_main(req, dir, ready[1]);
 		cleanup_free char *path = xasprintf("%s/holder.pid", dir);

@@ -4,7 +4,8 @@
  * they were built. One view serves every container of that image and mapping: it is
  * made by the first that needs it and kept by a holder process ("holt-view"), whose
  * mount namespace the container's is cloned from. The holder ends with the pause
- * process, when its top layer is removed, or with `holt system migrate`.
+ * process, when its top layer is removed, or with `holt system migrate`; the daemon
+ * serves the containers still running on the view until the last one ends.
  *
  * A container on a view writes its upper dir with the nested namespace's ids, not
  * holt's: what reads that dir from outside it maps them back (layer_pack). */

@@ -239,6 +239,26 @@ view_holders()
 	[ -n "$(view_holders)" ] && [ "$(view_holders)" != "$holder" ]
 }
 
+@test "keep-id: a running container keeps its files when the views end; their daemon ends with it" {
+	subids_or_skip
+	local m=$BATS_TEST_TMPDIR/m i
+	mkdir -p "$m"
+	holt run -d --name kmig --userns keep-id -v "$m:/m" "$IMG" sh -c \
+		'while [ ! -e /m/go ]; do sleep 0.02; done; cat /etc/passwd > /m/read; echo > /m/done' \
+		>/dev/null
+	holt system migrate
+	[ -z "$(view_holders)" ]
+	touch "$m/go"
+	for ((i = 0; i < 250; i++)); do [ -e "$m/done" ] && break; sleep 0.02; done
+	grep -q '^root:' "$m/read"
+	holt wait kmig >/dev/null
+	for ((i = 0; i < 100; i++)); do
+		pgrep -u "$(id -u)" -f "fuse-overlayfs.*$HOLT_RUNROOT/views" >/dev/null || break
+		sleep 0.02
+	done
+	! pgrep -u "$(id -u)" -f "fuse-overlayfs.*$HOLT_RUNROOT/views"
+}
+
 @test "keep-id: a killed view is made anew by the next run" {
 	subids_or_skip
 	holt run --rm --userns keep-id "$IMG" true
