@@ -225,6 +225,23 @@ view_holders()
 	ended "$mine"
 }
 
+@test "keep-id: starts at once make one view between them" {
+	subids_or_skip
+	holt run --name kbase2 "$IMG" sh -c 'echo w > /w' >/dev/null
+	holt commit kbase2 kview2:1 >/dev/null
+	holt rm kbase2 >/dev/null
+	local before i pids=()
+	before=$(view_holders | sort)
+	for i in 1 2 3 4; do
+		holt run --rm --userns keep-id kview2:1 cat /w >"$BATS_TEST_TMPDIR/out$i" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	for i in 1 2 3 4; do [ "$(cat "$BATS_TEST_TMPDIR/out$i")" = w ]; done
+	[ "$(comm -13 <(echo "$before") <(view_holders | sort) | grep -c .)" = 1 ]
+	holt rmi kview2:1 >/dev/null
+}
+
 @test "keep-id: system migrate ends the views with the pause process; the next run makes one anew" {
 	subids_or_skip
 	holt run --rm --userns keep-id "$IMG" true
