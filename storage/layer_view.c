@@ -182,8 +182,9 @@ static pid_t spawn_daemon(const char *opts, const char *merged, int fuse, int ou
 	snprintf(dev, sizeof dev, "/dev/fd/%d", fuse);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (unshare(CLONE_NEWNS) < 0 || umount2(merged, MNT_DETACH) < 0 || null < 0 ||
-	    dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(out, 2) < 0)
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0 ||
+	    umount2(merged, MNT_DETACH) < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+	    dup2(out, 2) < 0)
 		_exit(126);
 	close_fds_except(fuse, -1);
 	setsid();
@@ -264,7 +265,10 @@ static __attribute__((noreturn)) void holder_main(const struct layer_view_reques
 	setsid();
 	prctl(PR_SET_NAME, holder_comm);
 	process_retitle(holder_comm);
-	if (chdir("/") < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+	/* A slave of holt's: what is mounted on the host later (an automounted home, a
+	 * disk) still shows in the namespace containers are cloned from, and nothing
+	 * mounted here goes back. */
+	if (chdir("/") < 0 || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		holt_err_set(&err, errno, "keep-id view \"%s\": make its mount namespace", dir);
 	else
 		mount_view(req, dir, &err);
