@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <sched.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,18 +53,19 @@ int keep_id_view_join(struct store *s, const struct image *img, const struct kee
 	    .gidmapping = keep->fuse_gidmapping,
 	    .watch_pidfd = watch,
 	};
-	char cwd[PATH_MAX];
 
 	if (layer_view_get(&req, v, err) < 0)
 		return -1;
-	/* setns moves the working directory to the namespace's root */
-	if (!getcwd(cwd, sizeof cwd))
-		return holt_err_set(err, errno, "keep-id view: read the working directory");
+	/* setns moves the working directory to the namespace's root. A descriptor keeps the
+	 * caller's, and works from any namespace: the view's may lack it (mounted later, on a
+	 * host whose mounts are private). One holt cannot open (a user's FUSE mount) it could
+	 * not use before either. */
+	cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (setns(v->mntns, CLONE_NEWNS) < 0)
 		return holt_err_set(err, errno, "keep-id view: join the mount namespace of \"%s\"",
 				    v->merged);
-	if (chdir(cwd) < 0)
-		return holt_err_set(err, errno, "keep-id view: return to \"%s\"", cwd);
+	if (cwd >= 0 && fchdir(cwd) < 0)
+		return holt_err_set(err, errno, "keep-id view: return to the working directory");
 	return 0;
 }
 

@@ -279,6 +279,27 @@ view_holders()
 	[ "$(pgrep -u "$(id -u)" -f "fuse-overlayfs.*$HOLT_RUNROOT/views" | wc -l)" = 1 ]
 }
 
+@test "keep-id: the working directory stays the caller's, even where the view's namespace has none" {
+	subids_or_skip
+	holt run --name krel --userns keep-id -u 0 "$IMG" sh -c 'mkdir /o && echo r > /o/root' >/dev/null
+	cd "$BATS_TEST_TMPDIR"
+	holt export -o rel.tar krel
+	tar -tf rel.tar | grep -qx 'o/root'
+	holt cp krel:/o rel-o
+	[ "$(cat rel-o/root)" = r ]
+	command -v fusermount3 >/dev/null || return 0
+	# a user's FUSE mount, made after the view: a directory the view's namespace lacks
+	local d=$BATS_TEST_TMPDIR/later
+	mkdir -p "$d/low/sub" "$d/up" "$d/work" "$d/m"
+	# the daemon must not hold bats's descriptors
+	fuse-overlayfs -o "lowerdir=$d/low,upperdir=$d/up,workdir=$d/work" "$d/m" \
+		</dev/null >/dev/null 2>&1 3>&- || return 0
+	run --separate-stderr bash -c "cd '$d/m/sub' && $(holt_cmdline) run --rm --userns keep-id '$IMG' id -u"
+	fusermount3 -u "$d/m"
+	check_status 0
+	check_output "$(id -u)"
+}
+
 @test "keep-id: a killed view is made anew by the next run" {
 	subids_or_skip
 	holt run --rm --userns keep-id "$IMG" true
