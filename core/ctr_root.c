@@ -193,11 +193,7 @@ static int enter_nested(int sync, struct holt_err *err)
 	char c;
 	if (read(sync, &c, 1) != 1)
 		return holt_err_set(err, 0, "keep-id: the user namespace was not mapped");
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return holt_err_set(err, errno, "keep-id: become root in the user namespace");
-	/* becoming root there cleared it */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	return 0;
+	return keep_id_become_root(err);
 }
 
 /* A stopped container on a keep-id view: its files are read where they were written,

@@ -301,16 +301,7 @@ static int enter_keep_id(const struct init_args *a, struct holt_err *err)
 	if (read(a->userns_sync, &c, 1) != 1)
 		return holt_err_set(err, 0, "keep-id: the user namespace was not mapped");
 	close(a->userns_sync);
-	if (!a->keep_id->fuse_uidmapping)
-		return 0;
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return holt_err_set(err, errno, "keep-id: become root in the user namespace");
-	/* The change made it undumpable, and its memory is still holt's, whose namespace is
-	 * the host's: the net helper could not join its network (setns of a pidfd checks
-	 * ptrace access) until the exec. */
-	if (prctl(PR_SET_DUMPABLE, 1) < 0)
-		return holt_err_set(err, errno, "keep-id: make the process dumpable");
-	return 0;
+	return a->keep_id->fuse_uidmapping ? keep_id_become_root(err) : 0;
 }
 
 /* auto and nomap: makes the container's user namespace, has the parent map it, and
@@ -325,13 +316,7 @@ static int enter_late(const struct init_args *a, struct holt_err *err)
 				    "--userns: the container's user namespace was not mapped");
 	close(a->userns_up);
 	close(a->userns_sync);
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-		return holt_err_set(err, errno,
-				    "--userns: become root in the container's user namespace");
-	/* see enter_keep_id: the change cleared both */
-	if (prctl(PR_SET_DUMPABLE, 1) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return holt_err_set(err, errno, "--userns: restore the process's attributes");
-	return 0;
+	return keep_id_become_root(err);
 }
 
 void init_container(const struct init_args *a)
@@ -344,8 +329,6 @@ void init_container(const struct init_args *a)
 	if (a->keep_id && !a->userns_late) {
 		if (enter_keep_id(a, &err) < 0)
 			fail(a, HOLT_EXIT_ERROR, &err);
-		/* becoming root there cleared it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	}
 	setup_stdio(a);
 	/* The network first: the net helper starts while the rootfs is assembled. */

@@ -9,9 +9,11 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 /* "uid=N" or "gid=N" from keep-id's options, "size=N" from auto's. */
@@ -253,7 +255,7 @@ void keep_id_maps_release(struct keep_id_maps *m)
 
 /* Whether text (a passwd or group file) has a line whose name (field 1) or id (field 3)
  * is the line's. */
-bool keep_id_has_entry(const char *text, const char *line)
+static bool has_entry(const char *text, const char *line)
 {
 	size_t name_len = strcspn(line, ":");
 	const char *id = strchr(strchr(line, ':') + 1, ':') + 1;
@@ -273,33 +275,52 @@ bool keep_id_has_entry(const char *text, const char *line)
 	return false;
 }
 
+int keep_id_file_read(int fd, const char *line, struct keep_id_file *f)
+{
+	/* 1 MiB: a passwd file larger than that is no image's */
+	enum { max_size = 1 << 20 };
+	ssize_t r = 0;
+
+	f->text = xmalloc(max_size + 1);
+	f->len = 0;
+	f->add = NULL;
+	while (fd >= 0 && f->len < max_size &&
+	       (r = read(fd, f->text + f->len, max_size - f->len)) > 0)
+		f->len += (size_t)r;
+	f->text[f->len] = '\0';
+	if (r < 0)
+		return -1;
+	if (line && strlen(f->text) == f->len && !has_entry(f->text, line))
+		f->add =
+		    xasprintf("%s%s\n", f->len && f->text[f->len - 1] != '\n' ? "\n" : "", line);
+	return 0;
+}
+
+void keep_id_file_release(struct keep_id_file *f)
+{
+	free(f->text);
+	free(f->add);
+}
+
 /* Read first, and opened for writing only to add the line: an overlay copies a file up
  * at that open, and the container's layer would hold /etc/passwd unchanged (in its
  * diff, and in an image committed from it). */
 static int add_entry(int rootfd, const char *path, const char *line, struct holt_err *err)
 {
-	/* 1 MiB: a passwd file larger than that is no image's */
-	enum { max_size = 1 << 20 };
-
 	if (!line)
 		return 0;
-	cleanup_free char *text = xmalloc(max_size + 1);
-	size_t len = 0;
 	cleanup_close int in = mounts_open_in_root(rootfd, path, O_RDONLY);
 	if (in < 0 && errno != ENOENT)
 		return holt_err_set(err, errno, "keep-id: open \"%s\"", path);
-	ssize_t r;
-	while (in >= 0 && len < max_size && (r = read(in, text + len, max_size - len)) > 0)
-		len += (size_t)r;
-	text[len] = '\0';
-	if (strlen(text) != len || keep_id_has_entry(text, line))
+	__attribute__((cleanup(keep_id_file_release))) struct keep_id_file f;
+	if (keep_id_file_read(in, line, &f) < 0)
+		return holt_err_set(err, errno, "keep-id: read \"%s\"", path);
+	if (!f.add)
 		return 0;
 	cleanup_close int out = mounts_open_in_root(rootfd, path, O_WRONLY | O_APPEND | O_CREAT);
 	if (out < 0)
 		return errno == ENOENT ? 0 : holt_err_set(err, errno, "keep-id: open \"%s\"", path);
-	cleanup_free char *add =
-	    xasprintf("%s%s\n", len && text[len - 1] != '\n' ? "\n" : "", line);
-	if (write(out, add, strlen(add)) != (ssize_t)strlen(add))
+	if (write(out, f.add, strlen(f.add)) != (ssize_t)strlen(f.add))
 		return holt_err_set(err, errno, "keep-id: add the user to \"%s\"", path);
 	return 0;
 }
@@ -314,6 +335,7 @@ int keep_id_add_entries(const char *rootfs, const struct keep_id_maps *m, struct
 	return add_entry(rootfd, "/etc/group", m->group_line, err);
 }
 
+/* holt is root in its own namespace and writes the nested one's maps itself. */
 int keep_id_write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *err)
 {
 	const char *const which[2] = {"uid_map", "gid_map"};
@@ -327,5 +349,14 @@ int keep_id_write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err 
 			return holt_err_set(err, errno, "--userns: write the container's %s",
 					    which[i]);
 	}
+	return 0;
+}
+
+int keep_id_become_root(struct holt_err *err)
+{
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return holt_err_set(err, errno, "become root in the container's user namespace");
+	if (prctl(PR_SET_DUMPABLE, 1) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return holt_err_set(err, errno, "restore the process's attributes as root");
 	return 0;
 }

@@ -81,7 +81,24 @@ int keep_id_add_entries(const char *rootfs, const struct keep_id_maps *m, struct
 /* Writes m's maps for pid's new user namespace, from holt's. */
 int keep_id_write_maps(pid_t pid, const struct keep_id_maps *m, struct holt_err *err);
 
-/* Whether text (an /etc/passwd or /etc/group) has line's name or id already. */
-bool keep_id_has_entry(const char *text, const char *line);
+/* In a user namespace its parent has just mapped: becomes its root, and gives back what
+ * the change of ids took. The process is dumpable again: its memory is still holt's,
+ * and the net helper, which joins its network by a pidfd, needs ptrace access to it. It
+ * dies with its parent again. */
+int keep_id_become_root(struct holt_err *err);
+
+/* A passwd or group file, read to add the user's line to it. */
+struct keep_id_file {
+	char *text; /* what it holds, up to 1 MiB; "" when there is none */
+	size_t len;
+	char *add; /* what to append for the line ("\n" first where the file lacks its last
+		    * one); NULL when the line's name or id has an entry, or the file is not
+		    * text (a NUL in it) */
+};
+
+/* Reads fd (-1: there is no file) for line (NULL: nothing to add). -1 with errno when a
+ * read fails; release f either way. */
+int keep_id_file_read(int fd, const char *line, struct keep_id_file *f);
+void keep_id_file_release(struct keep_id_file *f);
 
 #endif

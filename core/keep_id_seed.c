@@ -8,45 +8,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* as keep_id_add_entries: a passwd file larger than that is no image's */
-enum { max_size = 1 << 20 };
-
 struct seed {
 	const char *name; /* under etc */
 	const char *line; /* the user's, or NULL */
-	char *text;	  /* the view's file */
-	size_t len;
+	struct keep_id_file file;
 	bool exists;
 	struct stat st;
-	bool add;
 };
 
 /* 1 when read (or absent), 0 when it is not a regular file: no seeding then. */
 static int read_view_file(int etc, struct seed *f, struct holt_err *err)
 {
 	cleanup_close int fd = openat(etc, f->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	ssize_t r = 0;
 
-	if (fd < 0) {
-		if (errno == ELOOP)
-			return 0;
-		if (errno != ENOENT)
-			return holt_err_set(err, errno, "keep-id: open \"/etc/%s\"", f->name);
-		f->add = f->line != NULL;
-		return 1;
-	}
-	if (fstat(fd, &f->st) < 0)
-		return holt_err_set(err, errno, "keep-id: read \"/etc/%s\"", f->name);
-	if (!S_ISREG(f->st.st_mode))
+	if (fd < 0 && errno == ELOOP)
 		return 0;
-	f->exists = true;
-	f->text = xmalloc(max_size + 1);
-	while (f->len < max_size && (r = read(fd, f->text + f->len, max_size - f->len)) > 0)
-		f->len += (size_t)r;
-	if (r < 0)
+	if (fd < 0 && errno != ENOENT)
+		return holt_err_set(err, errno, "keep-id: open \"/etc/%s\"", f->name);
+	if (fd >= 0 && fstat(fd, &f->st) < 0)
 		return holt_err_set(err, errno, "keep-id: read \"/etc/%s\"", f->name);
-	f->text[f->len] = '\0';
-	f->add = f->line && strlen(f->text) == f->len && !keep_id_has_entry(f->text, f->line);
+	if (fd >= 0 && !S_ISREG(f->st.st_mode))
+		return 0;
+	f->exists = fd >= 0;
+	if (keep_id_file_read(fd, f->line, &f->file) < 0)
+		return holt_err_set(err, errno, "keep-id: read \"/etc/%s\"", f->name);
 	return 1;
 }
 
@@ -56,11 +41,9 @@ static int write_seed(int etc, const struct seed *f, struct holt_err *err)
 {
 	cleanup_close int fd =
 	    openat(etc, f->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	const char *sep = f->len && f->text[f->len - 1] != '\n' ? "\n" : "";
-	cleanup_free char *add = xasprintf("%s%s\n", sep, f->line);
 
-	if (fd < 0 || (f->len && write_all(fd, f->text, f->len) < 0) ||
-	    write_all(fd, add, strlen(add)) < 0 ||
+	if (fd < 0 || (f->file.len && write_all(fd, f->file.text, f->file.len) < 0) ||
+	    write_all(fd, f->file.add, strlen(f->file.add)) < 0 ||
 	    fchown(fd, f->exists ? f->st.st_uid : 0, f->exists ? f->st.st_gid : 0) < 0 ||
 	    fchmod(fd, f->exists ? f->st.st_mode & 07777 : 0644) < 0)
 		return holt_err_set(err, errno, "keep-id: write \"/etc/%s\" of the container",
@@ -79,7 +62,7 @@ static int write_etc(int up, const char *upper, const struct stat *etc_st,
 	if (etc < 0)
 		return holt_err_set(err, errno, "keep-id: open \"%s/etc\"", upper);
 	for (int i = 0; i < 2; i++)
-		if (files[i].add && write_seed(etc, &files[i], err) < 0)
+		if (files[i].file.add && write_seed(etc, &files[i], err) < 0)
 			return -1;
 	if (fchown(etc, etc_st->st_uid, etc_st->st_gid) < 0 ||
 	    fchmod(etc, etc_st->st_mode & 07777) < 0 || futimens(etc, times) < 0)
@@ -110,12 +93,12 @@ int keep_id_seed_upper(const char *view, const char *upper, const struct keep_id
 		int r = read_view_file(etc, &files[i], err);
 		ret = r < 0 ? -1 : r == 0 ? 1 : 0;
 	}
-	if (ret == 0 && (files[0].add || files[1].add)) {
+	if (ret == 0 && (files[0].file.add || files[1].file.add)) {
 		*seeded = true;
 		ret = write_etc(up, upper, &etc_st, files, err);
 	}
 	for (int i = 0; i < 2; i++)
-		free(files[i].text);
+		keep_id_file_release(&files[i].file);
 	return ret < 0 ? -1 : 0;
 }
 

@@ -34,24 +34,44 @@ static bool upper_empty(const struct container *c)
 	return true;
 }
 
-bool keep_id_view_wanted(const struct container *c, const char *driver)
+int keep_id_view_choose(const struct container *c, const char *driver, bool possible, bool *view,
+			struct holt_err *err)
 {
-	if (driver && strcmp(driver, "overlay") != 0)
-		return false;
-	return keep_id_view_marked(c) || upper_empty(c);
+	bool fuse = driver && strcmp(driver, "fuse-overlayfs") == 0;
+	bool overlay = driver && strcmp(driver, "overlay") == 0;
+
+	if (driver && !fuse && !(overlay && possible))
+		return holt_err_set(
+		    err, 0, "--userns %s needs the %s storage driver, not \"%s\"", c->config.userns,
+		    possible ? "overlay or fuse-overlayfs" : "fuse-overlayfs", driver);
+	if (keep_id_view_marked(c)) {
+		*view = true;
+		return fuse ? holt_err_set(err, 0,
+					   "container \"%s\": its files are stored with the ids of "
+					   "its own user namespace (it ran on overlay), which "
+					   "fuse-overlayfs cannot show",
+					   c->name)
+			    : 0;
+	}
+	*view = possible && !fuse && upper_empty(c);
+	if (!*view && overlay)
+		return holt_err_set(err, 0,
+				    "container \"%s\": its files are stored by fuse-overlayfs (it "
+				    "ran on that driver), which overlay cannot show",
+				    c->name);
+	return 0;
 }
 
 int keep_id_view_join(struct store *s, const struct image *img, const struct keep_id_maps *keep,
 		      struct layer_view *v, struct holt_err *err)
 {
-	cleanup_close int watch = ns_holder_pidfd(store_runroot(s));
 	struct layer_view_request req = {
 	    .runroot = store_runroot(s),
 	    .lower = img->layer_dirs,
 	    .n_lower = img->n_layers,
 	    .uidmapping = keep->fuse_uidmapping,
 	    .gidmapping = keep->fuse_gidmapping,
-	    .watch_pidfd = watch,
+	    .open_watch = ns_holder_pidfd,
 	};
 
 	if (layer_view_get(&req, v, err) < 0)

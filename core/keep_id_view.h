@@ -18,9 +18,12 @@
 char *keep_id_view_mark_path(const struct container *c);
 bool keep_id_view_marked(const struct container *c);
 
-/* Whether c is to start on a view, with driver (NULL or the one asked for): when it has
- * the mark, or has not written anything yet and no driver but overlay is asked for. */
-bool keep_id_view_wanted(const struct container *c, const char *driver);
+/* Whether c is to start on a view (*view), with driver (NULL or the one asked for) and
+ * possible (false: its namespace is made late, auto's and nomap's): when it has the mark,
+ * or has written nothing yet and no driver but overlay is asked for. An error when the
+ * driver asked for cannot show what it has written. */
+int keep_id_view_choose(const struct container *c, const char *driver, bool possible, bool *view,
+			struct holt_err *err);
 
 /* Gets the view of img's layers for keep's mapping and joins the mount namespace that
  * holds it (the working directory is kept), so that the clone of the container's sees

@@ -71,7 +71,6 @@ static pid_t spawn(const struct init_args *a)
 	return spawn_child(a, pid);
 }
 
-/* keep-id: holt is root in its own namespace and writes the nested one's maps itself. */
 /* keep-id on a view: what the child's layout points into, kept until it is cloned. */
 struct view_use {
 	struct layer_view view;
@@ -91,28 +90,11 @@ static void view_use_release(struct view_use *vu)
 static int shown_shifted(const struct launch_request *req, const struct keep_id_maps *keep,
 			 struct init_args *a, struct view_use *vu, struct holt_err *err)
 {
-	const struct container *c = req->container;
-	const char *driver = a->storage_driver;
-	bool view = !req->exec && !a->userns_late && req->image && keep_id_view_wanted(c, driver);
+	bool view = false;
 
-	if (!req->exec && !view && keep_id_view_marked(c))
-		return holt_err_set(
-		    err, 0,
-		    "container \"%s\": its files are stored with the ids of its own "
-		    "user namespace (it ran on overlay), which the \"%s\" storage "
-		    "driver cannot show",
-		    c->name, driver ? driver : "fuse-overlayfs");
-	if (driver && strcmp(driver, "fuse-overlayfs") != 0 && strcmp(driver, "overlay") != 0)
-		return holt_err_set(
-		    err, 0,
-		    "--userns %s needs the overlay or fuse-overlayfs storage driver, "
-		    "not \"%s\"",
-		    c->config.userns, driver);
-	if (!req->exec && !view && driver && strcmp(driver, "overlay") == 0)
-		return holt_err_set(err, 0,
-				    "container \"%s\": its files are stored by fuse-overlayfs (it "
-				    "ran on that driver), which overlay cannot show",
-				    c->name);
+	if (!req->exec && keep_id_view_choose(req->container, a->storage_driver,
+					      !a->userns_late && req->image, &view, err) < 0)
+		return -1;
 	a->storage_driver = "fuse-overlayfs";
 	a->layout.uidmapping = keep->fuse_uidmapping;
 	a->layout.gidmapping = keep->fuse_gidmapping;
@@ -122,7 +104,7 @@ static int shown_shifted(const struct launch_request *req, const struct keep_id_
 		return -1;
 	a->fuse_layout = a->layout;
 	vu->lower[0] = vu->view.merged;
-	vu->mark = keep_id_view_mark_path(c);
+	vu->mark = keep_id_view_mark_path(req->container);
 	a->layout.lower = vu->lower;
 	a->layout.n_lower = 1;
 	a->layout.lower_base = NULL;

@@ -58,11 +58,8 @@ static pid_t read_record(const char *runroot, char **reason)
 /* Opens pid's user namespace when pid is our pause process. */
 static int open_pause_userns(pid_t pid)
 {
-	char path[64], comm[32] = "";
-	snprintf(path, sizeof path, "/proc/%d/comm", pid);
-	cleanup_close int cfd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = cfd >= 0 ? read(cfd, comm, sizeof comm - 1) : -1;
-	if (n <= 0 || strncmp(comm, pause_comm, strlen(pause_comm)) != 0)
+	char path[64];
+	if (!process_named(pid, pause_comm))
 		return -1;
 	snprintf(path, sizeof path, "/proc/%d/ns/user", pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -26,7 +25,6 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,31 +63,15 @@ static int view_key(const struct layer_view_request *req, char key[KEY_LEN + 1],
 	return 0;
 }
 
-/* The first line of a small file (a pid, a process's name), or "". */
-static void read_line(const char *path, char *buf, size_t cap)
-{
-	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, cap - 1) : -1;
-	buf[n > 0 ? n : 0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 static pid_t read_holder(const char *dir)
 {
 	cleanup_free char *path = xasprintf("%s/holder.pid", dir);
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
 	char text[32], *end;
-	read_line(path, text, sizeof text);
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof text - 1) : -1;
+	text[n > 0 ? n : 0] = '\0';
 	long pid = strtol(text, &end, 10);
-	return *text && !*end && pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
-}
-
-/* pid is a holder: its name says so (a pid reused after the holder ended is not). */
-static bool is_holder(pid_t pid)
-{
-	char path[64], comm[32];
-	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-	read_line(path, comm, sizeof comm);
-	return strcmp(comm, holder_comm) == 0;
+	return n > 0 && *end == '\n' && pid > 0 && pid <= INT_MAX ? (pid_t)pid : 0;
 }
 
 static bool same_ns(pid_t pid, const char *ns)
@@ -102,18 +84,15 @@ static bool same_ns(pid_t pid, const char *ns)
 	       a.st_dev == b.st_dev;
 }
 
-/* The holder of dir, when it is alive, in our user namespace (a holder from before the
- * pause process was restarted maps ids for another), and its view is mounted. */
+/* The holder of dir, when it is alive and in our user namespace (a holder from before
+ * the pause process was restarted maps ids for another). A live holder has its view
+ * mounted: it says it is ready only then, and ends with its daemon. */
 static int attach(const char *dir, struct layer_view *out)
 {
 	pid_t pid = read_holder(dir);
-	char path[PATH_MAX];
-	struct statfs st;
+	char path[64];
 
-	if (!pid || !is_holder(pid) || !same_ns(pid, "user"))
-		return -1;
-	snprintf(path, sizeof path, "/proc/%d/root%s/merged", (int)pid, dir);
-	if (statfs(path, &st) < 0 || st.f_type != FUSE_SUPER_MAGIC)
+	if (!pid || !process_named(pid, holder_comm) || !same_ns(pid, "user"))
 		return -1;
 	snprintf(path, sizeof path, "/proc/%d/ns/mnt", (int)pid);
 	out->mntns = open(path, O_RDONLY | O_CLOEXEC);
@@ -127,17 +106,15 @@ static int attach(const char *dir, struct layer_view *out)
 static void stop_holder(const char *dir)
 {
 	pid_t pid = read_holder(dir);
-	if (!pid || !is_holder(pid))
+	if (!pid || !process_named(pid, holder_comm))
 		return;
 	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return;
-	for (int sig = SIGTERM;; sig = SIGKILL) {
-		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-		if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 ||
-		    poll(&p, 1, 2000) != 0 || sig == SIGKILL)
-			return;
-	}
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0) == 0 &&
+	    poll(&p, 1, 2000) == 0 && syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) == 0)
+		poll(&p, 1, 2000);
 }
 
 /* Its only child is the daemon: when that ends, the view is gone, and so is the
@@ -195,13 +172,9 @@ static pid_t spawn_daemon(const char *opts, const char *merged, int fuse, int ou
 /* What the daemon said, on one line, when it did not serve the view. */
 static int daemon_failed(const char *dir, pid_t pid, int out, struct holt_err *err)
 {
-	char said[512] = "";
+	char said[512];
 	int st = 0;
-	ssize_t n = pread(out, said, sizeof said - 1, 0);
-	for (said[n > 0 ? n : 0] = '\0'; n > 0 && said[n - 1] == '\n';)
-		said[--n] = '\0';
-	for (char *nl = said; (nl = strchr(nl, '\n'));)
-		*nl = ';';
+	rootfs_fuse_said(out, said, sizeof said);
 	kill(pid, SIGKILL);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
@@ -252,14 +225,14 @@ static int mount_view(const struct layer_view_request *req, const char *dir, str
 
 /* In a mount namespace of its own, which containers' are cloned from. */
 static __attribute__((noreturn)) void holder_main(const struct layer_view_request *req,
-						  const char *dir, int ready)
+						  const char *dir, int ready, int watch)
 {
 	struct holt_err err = {0};
 	sigset_t set;
 
 	/* one inherited would keep its file open, or its lock held (the store's, the
 	 * view's), as long as the holder lives */
-	close_fds_except(ready, req->watch_pidfd);
+	close_fds_except(ready, watch);
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	setsid();
@@ -282,12 +255,13 @@ static __attribute__((noreturn)) void holder_main(const struct layer_view_reques
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0)
 		dup2(null, 0), dup2(null, 1), dup2(null, 2);
-	hold(req->watch_pidfd);
+	hold(watch);
 }
 
 /* Forks once more, so that the holder is not this command's child to reap. */
 static int spawn_holder(const struct layer_view_request *req, const char *dir, struct holt_err *err)
 {
+	cleanup_close int watch = req->open_watch ? req->open_watch(req->runroot) : -1;
 	int ready[2];
 	if (pipe2(ready, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "keep-id view: create a pipe");
@@ -297,7 +271,7 @@ static int spawn_holder(const struct layer_view_request *req, const char *dir, s
 		pid_t pid =
 		    (pid_t)syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, NULL, NULL, NULL, NULL);
 		if (pid == 0)
-			holder_main(req, dir, ready[1]);
+			holder_main(req, dir, ready[1], watch);
 		cleanup_free char *path = xasprintf("%s/holder.pid", dir);
 		cleanup_free char *text = xasprintf("%d\n", (int)pid);
 		struct holt_err e = {0};

@@ -22,7 +22,9 @@ struct layer_view_request {
 	size_t n_lower;
 	const char *uidmapping; /* fuse-overlayfs's "id:shown-as:count:..." */
 	const char *gidmapping;
-	int watch_pidfd; /* the holder ends when this process does: the pause process */
+	/* A pidfd of the process the holder ends with (the pause process), or -1; called
+	 * only when a view is made, not at every start that joins one. */
+	int (*open_watch)(const char *runroot);
 };
 
 struct layer_view {

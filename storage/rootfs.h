@@ -51,6 +51,10 @@ char *rootfs_lowerdir_option(const struct rootfs_layout *layout);
  * what dest has: owners, modes, times, xattrs and hard links kept, whiteouts applied. */
 int rootfs_copy_layer(const char *src, const char *dest, struct holt_err *err);
 
+/* What a fuse-overlayfs daemon wrote to out (a memfd as its stderr), on one line, to
+ * say why it failed. */
+void rootfs_fuse_said(int out, char *said, size_t cap);
+
 /* Enters layout->lower_base, so that rootfs_lowerdir_option's relative names resolve. */
 int rootfs_enter_lower_base(const struct rootfs_layout *layout, struct holt_err *err);
 

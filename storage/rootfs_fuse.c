@@ -19,16 +19,20 @@
 
 extern char **environ;
 
-/* What the daemon said on failure, on one line. */
-static int daemon_failed(const struct rootfs_layout *layout, int status, int out,
-			 struct holt_err *err)
+void rootfs_fuse_said(int out, char *said, size_t cap)
 {
-	char said[512] = "";
-	ssize_t n = out >= 0 ? pread(out, said, sizeof said - 1, 0) : -1;
+	ssize_t n = out >= 0 ? pread(out, said, cap - 1, 0) : -1;
 	for (said[n > 0 ? n : 0] = '\0'; n > 0 && said[n - 1] == '\n';)
 		said[--n] = '\0';
 	for (char *nl = said; (nl = strchr(nl, '\n'));)
 		*nl = ';';
+}
+
+static int daemon_failed(const struct rootfs_layout *layout, int status, int out,
+			 struct holt_err *err)
+{
+	char said[512];
+	rootfs_fuse_said(out, said, sizeof said);
 	return holt_err_set(err, 0, "fuse-overlayfs on \"%s\": failed with status %d%s%s",
 			    layout->target, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
 			    said[0] ? ": " : "", said);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -198,6 +199,21 @@ void process_retitle(const char *name)
 		return;
 	memset(program_invocation_name, 0, len);
 	memcpy(program_invocation_name, name, strlen(name));
+}
+
+bool process_named(pid_t pid, const char *comm)
+{
+	char path[64], name[32];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, name, sizeof name - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return false;
+	name[n] = '\0';
+	name[strcspn(name, "\n")] = '\0';
+	return strcmp(name, comm) == 0;
 }
 
 void close_fds_except(int a, int b)

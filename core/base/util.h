@@ -24,6 +24,9 @@ size_t read_report_pipe(int fd, char *buf, size_t cap);
 /* Makes ps show name as the argv of this process, a fork left behind by a command
  * (the pause process, a view's holder): it would look as if that command never ended. */
 void process_retitle(const char *name);
+/* Whether pid's name (/proc/PID/comm) is comm: a process holt left behind is known by
+ * it, and a pid reused by another process is not taken for it. */
+bool process_named(pid_t pid, const char *comm);
 /* Closes every descriptor from 3 on but a and b (either may be -1). */
 void close_fds_except(int a, int b);
 /* 64 random hex digits: container ids, anonymous volume names. */
