@@ -218,12 +218,15 @@ int nl_rule_add(int nl, const struct nl_rule *r, struct holt_err *err)
 	struct msg m;
 	struct fib_rule_hdr *fr = msg_start(&m, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof *fr);
 	struct fib_rule_port_range ports = {.start = r->sport, .end = r->sport};
-	fr->family = AF_INET;
+	fr->family = r->src6 ? AF_INET6 : AF_INET;
 	fr->action = FR_ACT_TO_TBL;
 	fr->table = RT_TABLE_UNSPEC;
 	attr_u32(&m, FRA_PRIORITY, r->pref);
 	attr_u32(&m, FRA_TABLE, r->table);
-	if (r->src) {
+	if (r->src6) {
+		fr->src_len = 128;
+		attr_add(&m, FRA_SRC, r->src6, sizeof *r->src6);
+	} else if (r->src) {
 		fr->src_len = 32;
 		attr_add(&m, FRA_SRC, r->src, sizeof *r->src);
 	}
@@ -240,11 +243,11 @@ int nl_rule_add(int nl, const struct nl_rule *r, struct holt_err *err)
 	return transact(nl, &m, what, err);
 }
 
-int nl_route_all_local(int nl, unsigned table, struct holt_err *err)
+int nl_route_all_local(int nl, unsigned table, int family, struct holt_err *err)
 {
 	struct msg m;
 	struct rtmsg *rt = msg_start(&m, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof *rt);
-	rt->rtm_family = AF_INET;
+	rt->rtm_family = (unsigned char)family;
 	rt->rtm_table = RT_TABLE_UNSPEC;
 	rt->rtm_protocol = RTPROT_BOOT;
 	rt->rtm_scope = RT_SCOPE_HOST;

@@ -41,12 +41,14 @@ struct nl_rule {
 	uint8_t proto; /* IPPROTO_TCP, IPPROTO_UDP */
 	uint16_t sport;
 	const struct in_addr *src, *dst; /* NULL: any */
+	const struct in6_addr *src6;	 /* an IPv6 rule from src6; src and dst stay NULL */
 	unsigned table;
 	int suppress_prefix;
 };
 int nl_rule_add(int nl, const struct nl_rule *r, struct holt_err *err);
-/* Adds "local 0.0.0.0/0 dev lo" to table: every destination is this host's. */
-int nl_route_all_local(int nl, unsigned table, struct holt_err *err);
+/* Adds "local 0.0.0.0/0 dev lo" (family AF_INET) or "local ::/0 dev lo" (AF_INET6) to
+ * table: every destination is this host's. */
+int nl_route_all_local(int nl, unsigned table, int family, struct holt_err *err);
 /* The names of the links in the socket's namespace whose name starts with prefix,
  * NULL-terminated (NULL when none). */
 int nl_link_names(int nl, const char *prefix, char ***names, struct holt_err *err);

@@ -37,6 +37,12 @@ struct direction {
 
 struct conn {
 	struct direction dir[2];
+	/* connecting over IPv6 from the client's own address: a refusal (a container
+	 * listening on IPv4 alone) makes it connect again over IPv4, as the client's family
+	 * is the proxy's business, not the container's */
+	bool over_ipv6;
+	uint16_t ctr_port;
+	struct sockaddr_storage peer;
 	struct conn *next;
 };
 
@@ -55,12 +61,16 @@ static void conn_close(struct conn *c)
 	free(c);
 }
 
-/* Moves what it can from src to the pipe and from the pipe to dst. */
-static void pump(struct direction *d, struct direction *other)
+/* Moves what it can from src to the pipe and from the pipe to dst; returns false when
+ * the container refused a connection over IPv6, which is then left as it was. */
+static bool pump(struct conn *c, int i)
 {
+	struct direction *d = &c->dir[i], *other = &c->dir[1 - i];
 	if (!d->eof && d->pending < CHUNK) {
 		ssize_t n = splice(d->src, NULL, d->pipe[1], NULL, CHUNK - d->pending,
 				   SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+		if (n < 0 && errno == ECONNREFUSED && c->over_ipv6)
+			return false;
 		if (n > 0) {
 			d->pending += (size_t)n;
 		} else if (n == 0 || errno != EAGAIN) {
@@ -74,37 +84,81 @@ static void pump(struct direction *d, struct direction *other)
 	if (d->pending) {
 		ssize_t n = splice(d->pipe[0], NULL, d->dst, NULL, d->pending,
 				   SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+		if (n < 0 && errno == ECONNREFUSED && c->over_ipv6)
+			return false;
 		if (n > 0) {
 			d->pending -= (size_t)n;
 		} else if (n < 0 && errno != EAGAIN) {
 			/* the peer is gone: so is the connection, both ways */
 			d->done = other->done = true;
-			return;
+			return true;
 		}
 	}
 	if (d->eof && !d->pending && !d->done) {
 		shutdown(d->dst, SHUT_WR);
 		d->done = true;
 	}
+	return true;
+}
+
+/* A socket connecting (not waited for) to the container's port: over IPv6 from the
+ * client's own address where that can be, else over IPv4. */
+static int connect_container(struct conn *c, struct in_addr ctr, const struct proxy_source *ps)
+{
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+	int server = c->over_ipv6 ? proxy_source_socket6(ps, &c->peer) : -1;
+	if (server >= 0) {
+		struct sockaddr_in6 *sa6 = (struct sockaddr_in6 *)&ss;
+		*sa6 = (struct sockaddr_in6){.sin6_family = AF_INET6,
+					     .sin6_port = htons(c->ctr_port),
+					     .sin6_addr = ps->ctr6};
+		len = sizeof *sa6;
+	} else {
+		struct sockaddr_in *sa = (struct sockaddr_in *)&ss;
+		*sa = (struct sockaddr_in){
+		    .sin_family = AF_INET, .sin_port = htons(c->ctr_port), .sin_addr = ctr};
+		len = sizeof *sa;
+		c->over_ipv6 = false;
+		server = proxy_source_socket(ps, &c->peer, SOCK_STREAM);
+	}
+	if (server < 0 || fcntl(server, F_SETFL, O_NONBLOCK) < 0 ||
+	    (connect(server, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS)) {
+		if (server >= 0)
+			close(server);
+		return -1;
+	}
+	return server;
+}
+
+/* After a refusal over IPv6: the same connection over IPv4, the client's bytes read so
+ * far still in the pipe. */
+static void reconnect_ipv4(struct conn *c, struct in_addr ctr, const struct proxy_source *ps)
+{
+	close(c->dir[0].dst);
+	c->over_ipv6 = false;
+	int server = connect_container(c, ctr, ps);
+	c->dir[0].dst = c->dir[1].src = server;
+	if (server < 0) {
+		c->dir[0].dst = c->dir[1].src = -1;
+		c->dir[0].done = c->dir[1].done = true;
+	}
 }
 
 static struct conn *conn_open(int client, const struct sockaddr_storage *peer, uint16_t ctr_port,
 			      struct in_addr ctr, const struct proxy_source *ps)
 {
-	struct sockaddr_in sa = {
-	    .sin_family = AF_INET, .sin_port = htons(ctr_port), .sin_addr = ctr};
+	struct conn *c = xzalloc(sizeof *c);
+	*c = (struct conn){.over_ipv6 = true, .ctr_port = ctr_port, .peer = *peer};
 	/* In the container's namespace now: the connection is local to it. Not waited for:
 	 * a container slow to accept would hold every other connection up. Until it
 	 * completes, the splices find no room or no data; a refusal ends it as a reset does. */
-	int server = proxy_source_socket(ps, peer, SOCK_STREAM);
-	if (server < 0 || fcntl(server, F_SETFL, O_NONBLOCK) < 0 ||
-	    (connect(server, (struct sockaddr *)&sa, sizeof sa) < 0 && errno != EINPROGRESS)) {
-		if (server >= 0)
-			close(server);
+	int server = connect_container(c, ctr, ps);
+	if (server < 0) {
 		close(client);
+		free(c);
 		return NULL;
 	}
-	struct conn *c = xzalloc(sizeof *c);
 	c->dir[0] = (struct direction){.src = client, .dst = server};
 	c->dir[1] = (struct direction){.src = server, .dst = client};
 	for (int i = 0; i < 2; i++)
@@ -247,8 +301,9 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 			else if (s->kind == SLOT_LISTENER &&
 				 !accept_conn(s->listener, &conns, ctr, ps))
 				rest_until = now + LISTENER_REST_MS;
-			else if (s->kind == SLOT_DIRECTION && !s->conn->dir[s->dir].done)
-				pump(&s->conn->dir[s->dir], &s->conn->dir[1 - s->dir]);
+			else if (s->kind == SLOT_DIRECTION && !s->conn->dir[s->dir].done &&
+				 !pump(s->conn, s->dir))
+				reconnect_ipv4(s->conn, ctr, ps);
 			else if (s->kind == SLOT_FLOW)
 				udp_flow_reply(s->flow, now);
 		}
@@ -261,7 +316,7 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 
 /* proxy_source_setup for the listeners' ports. */
 static void keep_sources(struct proxy_source *ps, const struct listener *ls, size_t n_ls,
-			 struct in_addr ctr)
+			 struct in_addr ctr, const struct in6_addr *ctr6)
 {
 	cleanup_free uint16_t *tcp = xmalloc((n_ls ? n_ls : 1) * sizeof *tcp);
 	cleanup_free uint16_t *udp = xmalloc((n_ls ? n_ls : 1) * sizeof *udp);
@@ -271,7 +326,7 @@ static void keep_sources(struct proxy_source *ps, const struct listener *ls, siz
 			udp[n_udp++] = ls[i].ctr_port;
 		else
 			tcp[n_tcp++] = ls[i].ctr_port;
-	proxy_source_setup(ps, tcp, n_tcp, udp, n_udp, ctr);
+	proxy_source_setup(ps, tcp, n_tcp, udp, n_udp, ctr, ctr6);
 }
 
 /* The proxy keeps its listeners and pidfd, nothing else of the helper's. */
@@ -367,7 +422,7 @@ pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err
 		proxy_source_hosts(&ps); /* the host's, before leaving its namespace */
 		if (setns(pidfd, CLONE_NEWNET) < 0)
 			_exit(1);
-		keep_sources(&ps, ls, n_ls, ctr);
+		keep_sources(&ps, ls, n_ls, ctr, cfg->ctr6);
 		if (privileges_drop_all_but(ps.transparent ? 1ULL << CAP_NET_RAW : 0,
 					    &(struct holt_err){0}) < 0)
 			_exit(1);

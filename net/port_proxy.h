@@ -19,13 +19,14 @@ struct port_proxy_config {
 	size_t n;
 	int pidfd;	    /* the container's first process: its network namespace, its life */
 	struct in_addr ctr; /* the container's address there */
-	bool ipv6;	    /* the host has IPv6: every address means [::] too */
+	const struct in6_addr *ctr6; /* its IPv6 address, NULL: none */
+	bool ipv6;		     /* the host has IPv6: every address means [::] too */
 };
 
 /* Binds a listener for each map (so a port in use fails here), then forks the proxy, which joins
- * the network namespace of pidfd's process, connects to the container's address there (IPv4
- * whatever the client's family), and serves until that process exits or the caller dies. Returns
- * the proxy's pid, 0 when there is no port for it. */
+ * the network namespace of pidfd's process, connects to the container's address there (IPv4, but
+ * for IPv6 clients shown by their own address: port_proxy_source.h), and serves until that
+ * process exits or the caller dies. Returns the proxy's pid, 0 when there is no port for it. */
 pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -41,15 +42,38 @@ static bool seen(const uint16_t *ports, size_t i)
 	return false;
 }
 
+/* Replies from ctr6's TCP ports go to the proxy, whatever their destination: on the
+ * default network, the only one with IPv6, the container's subnet has no other
+ * container to reach from a published port, only slirp's gateway, which is the host's
+ * own address (fd00::2) when the host uses slirp's prefix itself. An IPv6 route needs
+ * its device up, and the container's start may not have brought lo up yet. */
+static bool setup6(int nl, const uint16_t *tcp, size_t n_tcp, const struct in6_addr *ctr6,
+		   struct holt_err *err)
+{
+	bool ok = nl_link_up(nl, (int)if_nametoindex("lo"), 0, 0, err) == 0 &&
+		  nl_route_all_local(nl, SOURCE_TABLE, AF_INET6, err) == 0;
+	for (size_t i = 0; ok && i < n_tcp; i++) {
+		struct nl_rule r = {.pref = SOURCE_PREF + 1,
+				    .proto = IPPROTO_TCP,
+				    .sport = tcp[i],
+				    .src6 = ctr6,
+				    .table = SOURCE_TABLE,
+				    .suppress_prefix = -1};
+		ok = seen(tcp, i) || nl_rule_add(nl, &r, err) == 0;
+	}
+	return ok;
+}
+
 void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_tcp,
-			const uint16_t *udp, size_t n_udp, struct in_addr ctr)
+			const uint16_t *udp, size_t n_udp, struct in_addr ctr,
+			const struct in6_addr *ctr6)
 {
 	struct holt_err err = {0};
-	ps->transparent = false;
+	ps->transparent = ps->transparent6 = false;
 	if (!n_tcp && !(n_udp && ps->n_hosts))
 		return; /* no rule to make: loopback clients need none */
 	cleanup_close int nl = nl_open(0, &err);
-	bool ok = nl >= 0 && nl_route_all_local(nl, SOURCE_TABLE, &err) == 0;
+	bool ok = nl >= 0 && nl_route_all_local(nl, SOURCE_TABLE, AF_INET, &err) == 0;
 	for (size_t i = 0; ok && i < n_tcp; i++) {
 		/* first main, but for its default route: replies to the container's own
 		 * subnets go there; then the proxy's table for the rest */
@@ -76,8 +100,12 @@ void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_t
 					    .suppress_prefix = -1};
 			ok = nl_rule_add(nl, &r, &err) == 0;
 		}
-	holt_err_release(&err);
 	ps->transparent = ok;
+	if (ok && ctr6 && n_tcp && setup6(nl, tcp, n_tcp, ctr6, &err)) {
+		ps->transparent6 = true;
+		ps->ctr6 = *ctr6;
+	}
+	holt_err_release(&err);
 }
 
 /* The IPv4 address client sent from; false for IPv6 but ::1 and v4-mapped ones. */
@@ -140,4 +168,21 @@ int proxy_source_socket(const struct proxy_source *ps, const struct sockaddr_sto
 	/* the client as the container's own address, rather than no traffic */
 	close(fd);
 	return socket(AF_INET, type | SOCK_CLOEXEC, 0);
+}
+
+int proxy_source_socket6(const struct proxy_source *ps, const struct sockaddr_storage *client)
+{
+	const struct in6_addr *a6 = &((const struct sockaddr_in6 *)client)->sin6_addr;
+	int one = 1;
+	if (!ps->transparent6 || client->ss_family != AF_INET6 || IN6_IS_ADDR_LOOPBACK(a6) ||
+	    IN6_IS_ADDR_V4MAPPED(a6))
+		return -1;
+	struct sockaddr_in6 src = {.sin6_family = AF_INET6, .sin6_addr = *a6};
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof one) == 0 &&
+	    bind(fd, (struct sockaddr *)&src, sizeof src) == 0)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }

@@ -15,8 +15,12 @@
  *   a rule for every address would also take the container's own traffic out from that
  *   port (a WireGuard peer, ntpd) to the proxy. Other UDP clients come from the
  *   container's own address;
- * - an IPv6 client that is not ::1 comes from the container's own address, as before:
- *   the traffic to the container is IPv4. */
+ * - over TCP, an IPv6 client other than ::1 (and not v4-mapped) comes from its own
+ *   address where the container has an IPv6 address and listens on it: the proxy then
+ *   connects over IPv6, bound with IPV6_TRANSPARENT, and a rule sends the replies from
+ *   that port to it. A container listening on IPv4 alone refuses that connection, and
+ *   the proxy connects again over IPv4, from the container's own address. Over UDP
+ *   such a client comes from the container's own address. */
 #ifndef HOLT_NET_PORT_PROXY_SOURCE_H
 #define HOLT_NET_PORT_PROXY_SOURCE_H
 
@@ -28,6 +32,8 @@
 
 struct proxy_source {
 	bool transparent;      /* the rules are in place: IP_TRANSPARENT binds are answered */
+	bool transparent6;     /* the IPv6 rules too, for TCP to ctr6 */
+	struct in6_addr ctr6;  /* the container's IPv6 address, with transparent6 */
 	struct in_addr *hosts; /* the host's own IPv4 addresses, but loopback ones */
 	size_t n_hosts;
 };
@@ -37,14 +43,21 @@ void proxy_source_hosts(struct proxy_source *ps);
 
 /* In the container's network namespace, with CAP_NET_ADMIN there: routes the replies
  * from ctr's TCP ports (n_tcp) to the proxy, and those from its UDP ports (n_udp) to
- * the host's addresses. ps->transparent false when the kernel refuses (rules by port
- * need Linux 4.17): clients then come from the container's own address. */
+ * the host's addresses; with ctr6 (the container's IPv6 address, or NULL), the replies
+ * from ctr6's TCP ports too. ps->transparent (transparent6) false when the kernel
+ * refuses (rules by port need Linux 4.17): clients then come from the container's own
+ * address. */
 void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_tcp,
-			const uint16_t *udp, size_t n_udp, struct in_addr ctr);
+			const uint16_t *udp, size_t n_udp, struct in_addr ctr,
+			const struct in6_addr *ctr6);
 
 /* A TCP or UDP (type) socket to reach the container from, bound to what the container
  * is to see of client; -1 on failure. */
 int proxy_source_socket(const struct proxy_source *ps, const struct sockaddr_storage *client,
 			int type);
+
+/* A TCP socket to reach ps->ctr6 from, bound to client's own IPv6 address; -1 when the
+ * client is not to be shown so (IPv4, ::1, v4-mapped, or no transparent6). */
+int proxy_source_socket6(const struct proxy_source *ps, const struct sockaddr_storage *client);
 
 #endif

@@ -351,11 +351,17 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 	struct helper h = {.tap = TAP_FD, .exit_fd = PID_FD};
 	struct slirp_net net;
 	struct in_addr ctr;
+	struct in6_addr ctr6;
 
 	slirp_net_default(&net, cfg->ipv6);
 	inet_pton(AF_INET, SLIRP_ADDRESS, &ctr);
-	struct port_proxy_config proxy = {
-	    .maps = cfg->ports, .n = cfg->n_ports, .pidfd = PID_FD, .ctr = ctr, .ipv6 = cfg->ipv6};
+	inet_pton(AF_INET6, SLIRP_ADDRESS6, &ctr6);
+	struct port_proxy_config proxy = {.maps = cfg->ports,
+					  .n = cfg->n_ports,
+					  .pidfd = PID_FD,
+					  .ctr = ctr,
+					  .ctr6 = cfg->ipv6 ? &ctr6 : NULL,
+					  .ipv6 = cfg->ipv6};
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);

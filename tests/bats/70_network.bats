@@ -511,6 +511,40 @@ ipv6_or_skip()
 	check_output "hello from the host"
 }
 
+# host_ipv6_global: the host's first global IPv6 address, or nothing.
+host_ipv6_global()
+{
+	ip -6 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1
+}
+
+@test "IPv6: a published TCP port shows an IPv6 client its own address where the container listens on IPv6" {
+	ipv6_or_skip
+	local p4 p6 a6 hp
+	a6=$(host_ipv6_global)
+	[ -n "$a6" ] || skip "the host has no global IPv6 address"
+	p6=$(free_port)
+	p4=$(free_port)
+	holt run -d --name peer6 -p "$p6:80" "$IMG" sh -c "${PEER_SERVER/0.0.0.0:80/[::]:80}"
+	holt run -d --name peer4 -p "$p4:80" "$IMG" sh -c "$PEER_SERVER"
+	# over IPv6 to the container's fd00::100, from the client's own address
+	wait_http "http://[$a6]:$p6/cgi-bin/peer" "[$a6]"
+	# IPv4 clients and ::1 still come over IPv4, as v4-mapped addresses to [::]
+	wait_http "http://127.0.0.1:$p6/cgi-bin/peer" "[::ffff:127.0.0.1]"
+	wait_http "http://[::1]:$p6/cgi-bin/peer" "[::ffff:127.0.0.1]"
+	# a server on IPv4 alone refuses the IPv6 connection: the request, already read from
+	# the client, goes to it over IPv4, from the container's own address
+	wait_http "http://[$a6]:$p4/cgi-bin/peer" 10.0.2.100
+	# the container's own connections to the gateway (the host's address here) still go
+	# out through slirp: the replies routed to the proxy are those from published ports
+	hp=$(free_port)
+	busybox httpd -f -p "[::1]:$hp" -h "$HOLT_TMP/www" &
+	local httpd=$!
+	run_holt exec peer6 sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do wget -qO- http://[fd00::2]:$hp/ && exit; sleep 0.1; done; exit 1"
+	kill "$httpd"
+	check_status 0
+	check_output "hello from the host"
+}
+
 @test "IPv6: -p answers on [::1] too; [::1]:HOST:CTR on [::1] alone; port, ps and inspect show it" {
 	ipv6_or_skip
 	local p1 p2
