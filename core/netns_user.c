@@ -131,12 +131,20 @@ static int record(const struct container *c, const struct network *n, const stru
 	return write_file_atomic(path, NULL, text, strlen(text), false, err);
 }
 
+/* A container's addresses on one network. */
+struct endpoint_addrs {
+	struct in_addr addr;
+	struct in6_addr addr6;
+	bool ipv6; /* the network has --ipv6: addr6 is set */
+};
+
 /* Attaches c (pidfd) to network name; primary: its first network (the default route, the
  * --ip, the address in /etc/hosts). */
 static int attach(struct store *s, const struct container *c, int pidfd, const char *name,
 		  char *const *aliases, const char *ip, bool primary, bool fresh,
-		  struct in_addr *addr, struct holt_err *err)
+		  struct endpoint_addrs *out, struct holt_err *err)
 {
+	struct in_addr *addr = &out->addr;
 	cleanup_network struct network *n = network_lookup(s, name, err);
 	if (!n)
 		return -1;
@@ -153,13 +161,16 @@ static int attach(struct store *s, const struct container *c, int pidfd, const c
 				.resolv_conf = getenv("HOLT_RESOLV_CONF")};
 	if (netd_attach(n, pidfd, &a, addr, err) < 0 || record(c, n, addr, err) < 0)
 		return -1;
+	out->ipv6 = n->ipv6;
+	if (n->ipv6)
+		network_addr6(n, *addr, &out->addr6);
 	return primary ? write_etc(c, n, *addr, err) : 0;
 }
 
-/* The published ports, TCP and UDP, proxied to the container's address on its first
+/* The published ports, TCP and UDP, proxied to the container's addresses on its first
  * network. */
 static int start_proxy(const struct container *c, char *const *exposed, int pidfd,
-		       struct in_addr addr, pid_t *proxy, struct holt_err *err)
+		       const struct endpoint_addrs *first, pid_t *proxy, struct holt_err *err)
 {
 	cleanup_free struct port_map *maps = NULL;
 	size_t n = 0;
@@ -167,8 +178,13 @@ static int start_proxy(const struct container *c, char *const *exposed, int pidf
 		return -1;
 	if (!n)
 		return 0;
-	struct port_proxy_config cfg = {
-	    .maps = maps, .n = n, .pidfd = pidfd, .ctr = addr, .ipv6 = netns_host_ipv6()};
+	struct port_proxy_config cfg = {.maps = maps,
+					.n = n,
+					.pidfd = pidfd,
+					.ctr = first->addr,
+					.ctr6 = first->ipv6 ? &first->addr6 : NULL,
+					.subnet6_shared = true,
+					.ipv6 = netns_host_ipv6()};
 	pid_t pid = port_proxy_start(&cfg, err);
 	if (pid < 0)
 		return -1;
@@ -191,16 +207,16 @@ int netns_user_start(struct store *s, const struct container *c, char *const *ex
 	if (pidfd < 0)
 		return holt_err_set(err, errno, "network: watch the container's process");
 	unlink(path); /* the last run's */
-	struct in_addr first = {0}, addr;
+	struct endpoint_addrs first = {0}, addrs;
 	for (size_t i = 0; net->networks && net->networks[i]; i++) {
 		cleanup_strv char **aliases = container_net_aliases_on(net, net->networks[i]);
 		if (attach(s, c, pidfd, net->networks[i], aliases, i ? NULL : net->ip, i == 0, true,
-			   &addr, err) < 0)
+			   &addrs, err) < 0)
 			return -1;
 		if (i == 0)
-			first = addr;
+			first = addrs;
 	}
-	return start_proxy(c, exposed, pidfd, first, proxy, err);
+	return start_proxy(c, exposed, pidfd, &first, proxy, err);
 }
 
 int netns_user_connect(struct store *s, struct container *c, const char *name, char *const *aliases,
@@ -229,8 +245,8 @@ int netns_user_connect(struct store *s, struct container *c, const char *name, c
 		cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, c->state.pid, 0);
 		if (pidfd < 0)
 			return holt_err_set(err, errno, "container \"%s\" is not running", c->name);
-		struct in_addr addr;
-		if (attach(s, c, pidfd, n->name, aliases, ip, false, false, &addr, err) < 0)
+		struct endpoint_addrs addrs;
+		if (attach(s, c, pidfd, n->name, aliases, ip, false, false, &addrs, err) < 0)
 			return -1;
 	}
 	/* a slirp container keeps slirp for its outbound traffic and gains the network */

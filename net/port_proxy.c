@@ -316,7 +316,7 @@ static __attribute__((noreturn)) void serve(struct listener *ls, size_t n_ls, in
 
 /* proxy_source_setup for the listeners' ports. */
 static void keep_sources(struct proxy_source *ps, const struct listener *ls, size_t n_ls,
-			 struct in_addr ctr, const struct in6_addr *ctr6)
+			 struct in_addr ctr, const struct in6_addr *ctr6, bool shared6)
 {
 	cleanup_free uint16_t *tcp = xmalloc((n_ls ? n_ls : 1) * sizeof *tcp);
 	cleanup_free uint16_t *udp = xmalloc((n_ls ? n_ls : 1) * sizeof *udp);
@@ -326,7 +326,7 @@ static void keep_sources(struct proxy_source *ps, const struct listener *ls, siz
 			udp[n_udp++] = ls[i].ctr_port;
 		else
 			tcp[n_tcp++] = ls[i].ctr_port;
-	proxy_source_setup(ps, tcp, n_tcp, udp, n_udp, ctr, ctr6);
+	proxy_source_setup(ps, tcp, n_tcp, udp, n_udp, ctr, ctr6, shared6);
 }
 
 /* The proxy keeps its listeners and pidfd, nothing else of the helper's. */
@@ -422,7 +422,7 @@ pid_t port_proxy_start(const struct port_proxy_config *cfg, struct holt_err *err
 		proxy_source_hosts(&ps); /* the host's, before leaving its namespace */
 		if (setns(pidfd, CLONE_NEWNET) < 0)
 			_exit(1);
-		keep_sources(&ps, ls, n_ls, ctr, cfg->ctr6);
+		keep_sources(&ps, ls, n_ls, ctr, cfg->ctr6, cfg->subnet6_shared);
 		if (privileges_drop_all_but(ps.transparent ? 1ULL << CAP_NET_RAW : 0,
 					    &(struct holt_err){0}) < 0)
 			_exit(1);

@@ -20,6 +20,7 @@ struct port_proxy_config {
 	int pidfd;	    /* the container's first process: its network namespace, its life */
 	struct in_addr ctr; /* the container's address there */
 	const struct in6_addr *ctr6; /* its IPv6 address, NULL: none */
+	bool subnet6_shared;	     /* other containers are on ctr6's subnet (a user network) */
 	bool ipv6;		     /* the host has IPv6: every address means [::] too */
 };
 

@@ -42,31 +42,37 @@ static bool seen(const uint16_t *ports, size_t i)
 	return false;
 }
 
-/* Replies from ctr6's TCP ports go to the proxy, whatever their destination: on the
- * default network, the only one with IPv6, the container's subnet has no other
- * container to reach from a published port, only slirp's gateway, which is the host's
- * own address (fd00::2) when the host uses slirp's prefix itself. An IPv6 route needs
+/* Replies from ctr6's TCP ports go to the proxy, as over IPv4 (proxy_source_setup); with
+ * shared, those to the container's own subnets first take their routes, as they lead to
+ * other containers. The default network has no other container on its subnet, only
+ * slirp's gateway, which is the host's own address (fd00::2) when the host uses slirp's
+ * prefix itself: there every reply from the port goes to the proxy. An IPv6 route needs
  * its device up, and the container's start may not have brought lo up yet. */
 static bool setup6(int nl, const uint16_t *tcp, size_t n_tcp, const struct in6_addr *ctr6,
-		   struct holt_err *err)
+		   bool shared, struct holt_err *err)
 {
 	bool ok = nl_link_up(nl, (int)if_nametoindex("lo"), 0, 0, err) == 0 &&
 		  nl_route_all_local(nl, SOURCE_TABLE, AF_INET6, err) == 0;
 	for (size_t i = 0; ok && i < n_tcp; i++) {
-		struct nl_rule r = {.pref = SOURCE_PREF + 1,
-				    .proto = IPPROTO_TCP,
-				    .sport = tcp[i],
-				    .src6 = ctr6,
-				    .table = SOURCE_TABLE,
-				    .suppress_prefix = -1};
-		ok = seen(tcp, i) || nl_rule_add(nl, &r, err) == 0;
+		struct nl_rule main = {.pref = SOURCE_PREF,
+				       .proto = IPPROTO_TCP,
+				       .sport = tcp[i],
+				       .src6 = ctr6,
+				       .table = RT_TABLE_MAIN,
+				       .suppress_prefix = 0};
+		struct nl_rule proxy = main;
+		proxy.pref = SOURCE_PREF + 1;
+		proxy.table = SOURCE_TABLE;
+		proxy.suppress_prefix = -1;
+		ok = seen(tcp, i) || ((!shared || nl_rule_add(nl, &main, err) == 0) &&
+				      nl_rule_add(nl, &proxy, err) == 0);
 	}
 	return ok;
 }
 
 void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_tcp,
 			const uint16_t *udp, size_t n_udp, struct in_addr ctr,
-			const struct in6_addr *ctr6)
+			const struct in6_addr *ctr6, bool shared6)
 {
 	struct holt_err err = {0};
 	ps->transparent = ps->transparent6 = false;
@@ -101,7 +107,7 @@ void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_t
 			ok = nl_rule_add(nl, &r, &err) == 0;
 		}
 	ps->transparent = ok;
-	if (ok && ctr6 && n_tcp && setup6(nl, tcp, n_tcp, ctr6, &err)) {
+	if (ok && ctr6 && n_tcp && setup6(nl, tcp, n_tcp, ctr6, shared6, &err)) {
 		ps->transparent6 = true;
 		ps->ctr6 = *ctr6;
 	}

@@ -44,12 +44,13 @@ void proxy_source_hosts(struct proxy_source *ps);
 /* In the container's network namespace, with CAP_NET_ADMIN there: routes the replies
  * from ctr's TCP ports (n_tcp) to the proxy, and those from its UDP ports (n_udp) to
  * the host's addresses; with ctr6 (the container's IPv6 address, or NULL), the replies
- * from ctr6's TCP ports too. ps->transparent (transparent6) false when the kernel
+ * from ctr6's TCP ports too, but for those to its own subnets where shared6 (other
+ * containers are on them). ps->transparent (transparent6) false when the kernel
  * refuses (rules by port need Linux 4.17): clients then come from the container's own
  * address. */
 void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_tcp,
 			const uint16_t *udp, size_t n_udp, struct in_addr ctr,
-			const struct in6_addr *ctr6);
+			const struct in6_addr *ctr6, bool shared6);
 
 /* A TCP or UDP (type) socket to reach the container from, bound to what the container
  * is to see of client; -1 on failure. */

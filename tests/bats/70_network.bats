@@ -29,18 +29,6 @@ teardown()
 	holt_rm_containers
 }
 
-# Waits until URL answers with WANT.
-wait_http()
-{
-	local url=$1 want=$2 i got=""
-	for ((i = 0; i < 100; i++)); do
-		got=$(curl -s -g --noproxy '*' -m 2 "$url" 2>/dev/null) && [ "$got" = "$want" ] && return 0
-		sleep 0.05
-	done
-	echo "$url: wanted '$want', got '$got'"
-	return 1
-}
-
 # --- modes -------------------------------------------------------------------------------
 
 @test "the default network is slirp: lo and tap0, 10.0.2.100/24, routed via 10.0.2.2" {
@@ -309,9 +297,6 @@ while True:
 	check_output ""
 }
 
-# A web server on port 80 whose /cgi-bin/peer says the client's address, as httpd saw it.
-PEER_SERVER='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/peer && chmod +x /w/cgi-bin/peer && exec httpd -f -p 0.0.0.0:80 -h /w'
-
 @test "a published TCP port shows the container the client's address, not its own" {
 	local p host_ip
 	p=$(free_port)
@@ -509,12 +494,6 @@ ipv6_or_skip()
 	kill "$httpd"
 	check_status 0
 	check_output "hello from the host"
-}
-
-# host_ipv6_global: the host's first global IPv6 address, or nothing.
-host_ipv6_global()
-{
-	ip -6 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1
 }
 
 @test "IPv6: a published TCP port shows an IPv6 client its own address where the container listens on IPv6" {

@@ -313,17 +313,10 @@ resolves()
 
 @test "a published port on a network: the host's client and another container each seen as itself" {
 	holt network create app >/dev/null
-	local port peer_cmd
+	local port
 	port=$(free_port)
-	peer_cmd='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/peer && chmod +x /w/cgi-bin/peer && exec httpd -f -p 0.0.0.0:80 -h /w'
-	holt run -d --network app --name web -p "$port:80" "$IMG" sh -c "$peer_cmd" >/dev/null
-	local i got=""
-	for ((i = 0; i < 100; i++)); do
-		got=$(curl -s --noproxy '*' -m 2 "http://127.0.0.1:$port/cgi-bin/peer" 2>/dev/null) &&
-			[ "$got" = 127.0.0.1 ] && break
-		sleep 0.05
-	done
-	[ "$got" = 127.0.0.1 ] || { echo "got '$got'"; false; }
+	holt run -d --network app --name web -p "$port:80" "$IMG" sh -c "$PEER_SERVER" >/dev/null
+	wait_http "http://127.0.0.1:$port/cgi-bin/peer" 127.0.0.1
 	# the replies to another container on the network still go to it, not to the proxy
 	run_holt run --rm --network app --name client "$IMG" sh -c \
 		'wget -qO- http://web/cgi-bin/peer; ip -4 -o addr show eth0'
@@ -445,6 +438,26 @@ $(every_address "$p2" 54/udp)"
 	run_holt exec roamer sh -c 'ip -6 addr show eth0 scope global; busybox ping -6 -c1 -W5 fd42:4242:1::2'
 	check_status 0
 	check_output_has "inet6 fd42:4242:1::3/64 scope global"
+}
+
+@test "--ipv6: a published port shows an IPv6 client its own address; replies to the network still go to it" {
+	local a6 port
+	a6=$(host_ipv6_global)
+	[ -n "$a6" ] || skip "the host has no global IPv6 address"
+	holt network create --ipv6 --subnet fd42:4242:7::/64 six7 >/dev/null
+	port=$(free_port)
+	holt run -d --network six7 --name web6 -p "$port:80" "$IMG" sh -c "${PEER_SERVER/0.0.0.0:80/[::]:80}" >/dev/null
+	# over IPv6 to fd42:4242:7::2, from the client's own address
+	wait_http "http://[$a6]:$port/cgi-bin/peer" "[$a6]"
+	wait_http "http://127.0.0.1:$port/cgi-bin/peer" "[::ffff:127.0.0.1]"
+	# another container on the network reaches the server over IPv6 itself: the replies
+	# from the published port to the network's subnet take its route, not the proxy's
+	run_holt run --rm --network six7 "$IMG" sh -c \
+		'wget -T 5 -qO- "http://[fd42:4242:7::2]/cgi-bin/peer"; ip -6 -o addr show eth0 scope global'
+	check_status 0
+	local mine
+	mine=$(awk '/inet6 /{print $4}' <<<"$output" | cut -d/ -f1)
+	[ "$(head -1 <<<"$output")" = "[$mine]" ] || { show_run; false; }
 }
 
 @test "--ipv6 without --subnet takes a /64 of fd00::/8; a network without --ipv6 stays IPv4 only" {

@@ -20,6 +20,28 @@ host_httpd_stop()
 	return 0
 }
 
+# Waits until URL answers with WANT.
+wait_http()
+{
+	local url=$1 want=$2 i got=""
+	for ((i = 0; i < 100; i++)); do
+		got=$(curl -s -g --noproxy '*' -m 2 "$url" 2>/dev/null) && [ "$got" = "$want" ] && return 0
+		sleep 0.05
+	done
+	echo "$url: wanted '$want', got '$got'"
+	return 1
+}
+
+# A web server on port 80 whose /cgi-bin/peer says the client's address, as httpd saw
+# it; on IPv4 alone, or on [::] as "${PEER_SERVER/0.0.0.0:80/[::]:80}".
+PEER_SERVER='mkdir -p /w/cgi-bin && printf "#!/bin/sh\necho Content-Type: text/plain\necho\necho \$REMOTE_ADDR\n" >/w/cgi-bin/peer && chmod +x /w/cgi-bin/peer && exec httpd -f -p 0.0.0.0:80 -h /w'
+
+# The host's first global IPv6 address, or nothing.
+host_ipv6_global()
+{
+	ip -6 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -1
+}
+
 # The pids of this store's network processes that are alive (not zombies): the slirp
 # helpers of default containers and of user networks, and their namespace holders.
 live_net_procs()
