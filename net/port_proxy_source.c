@@ -42,31 +42,39 @@ static bool seen(const uint16_t *ports, size_t i)
 	return false;
 }
 
-/* Replies from ctr6's TCP ports go to the proxy, as over IPv4 (proxy_source_setup); with
- * shared, those to the container's own subnets first take their routes, as they lead to
- * other containers. The default network has no other container on its subnet, only
- * slirp's gateway, which is the host's own address (fd00::2) when the host uses slirp's
- * prefix itself: there every reply from the port goes to the proxy. An IPv6 route needs
- * its device up, and the container's start may not have brought lo up yet. */
+/* The rules that send the replies from TCP port (from src, or src6) to the proxy; with
+ * main_first, those to the container's own subnets first take their routes, as they lead
+ * to other containers: main is looked up, but for its default route. */
+static bool tcp_rules(int nl, uint16_t port, const struct in_addr *src, const struct in6_addr *src6,
+		      bool main_first, struct holt_err *err)
+{
+	struct nl_rule main = {.pref = SOURCE_PREF,
+			       .proto = IPPROTO_TCP,
+			       .sport = port,
+			       .src = src,
+			       .src6 = src6,
+			       .table = RT_TABLE_MAIN,
+			       .suppress_prefix = 0};
+	struct nl_rule proxy = main;
+	proxy.pref = SOURCE_PREF + 1;
+	proxy.table = SOURCE_TABLE;
+	proxy.suppress_prefix = -1;
+	return (!main_first || nl_rule_add(nl, &main, err) == 0) &&
+	       nl_rule_add(nl, &proxy, err) == 0;
+}
+
+/* The same for ctr6's TCP ports, main first where shared. The default network has no
+ * other container on its subnet, only slirp's gateway, which is the host's own address
+ * (fd00::2) when the host uses slirp's prefix itself: there every reply from the port
+ * goes to the proxy. An IPv6 route needs its device up, and the container's start may
+ * not have brought lo up yet. */
 static bool setup6(int nl, const uint16_t *tcp, size_t n_tcp, const struct in6_addr *ctr6,
 		   bool shared, struct holt_err *err)
 {
 	bool ok = nl_link_up(nl, (int)if_nametoindex("lo"), 0, 0, err) == 0 &&
 		  nl_route_all_local(nl, SOURCE_TABLE, AF_INET6, err) == 0;
-	for (size_t i = 0; ok && i < n_tcp; i++) {
-		struct nl_rule main = {.pref = SOURCE_PREF,
-				       .proto = IPPROTO_TCP,
-				       .sport = tcp[i],
-				       .src6 = ctr6,
-				       .table = RT_TABLE_MAIN,
-				       .suppress_prefix = 0};
-		struct nl_rule proxy = main;
-		proxy.pref = SOURCE_PREF + 1;
-		proxy.table = SOURCE_TABLE;
-		proxy.suppress_prefix = -1;
-		ok = seen(tcp, i) || ((!shared || nl_rule_add(nl, &main, err) == 0) &&
-				      nl_rule_add(nl, &proxy, err) == 0);
-	}
+	for (size_t i = 0; ok && i < n_tcp; i++)
+		ok = seen(tcp, i) || tcp_rules(nl, tcp[i], NULL, ctr6, shared, err);
 	return ok;
 }
 
@@ -80,22 +88,8 @@ void proxy_source_setup(struct proxy_source *ps, const uint16_t *tcp, size_t n_t
 		return; /* no rule to make: loopback clients need none */
 	cleanup_close int nl = nl_open(0, &err);
 	bool ok = nl >= 0 && nl_route_all_local(nl, SOURCE_TABLE, AF_INET, &err) == 0;
-	for (size_t i = 0; ok && i < n_tcp; i++) {
-		/* first main, but for its default route: replies to the container's own
-		 * subnets go there; then the proxy's table for the rest */
-		struct nl_rule main = {.pref = SOURCE_PREF,
-				       .proto = IPPROTO_TCP,
-				       .sport = tcp[i],
-				       .src = &ctr,
-				       .table = RT_TABLE_MAIN,
-				       .suppress_prefix = 0};
-		struct nl_rule proxy = main;
-		proxy.pref = SOURCE_PREF + 1;
-		proxy.table = SOURCE_TABLE;
-		proxy.suppress_prefix = -1;
-		ok = seen(tcp, i) ||
-		     (nl_rule_add(nl, &main, &err) == 0 && nl_rule_add(nl, &proxy, &err) == 0);
-	}
+	for (size_t i = 0; ok && i < n_tcp; i++)
+		ok = seen(tcp, i) || tcp_rules(nl, tcp[i], &ctr, NULL, true, &err);
 	for (size_t i = 0; ok && i < n_udp; i++)
 		for (size_t h = 0; ok && !seen(udp, i) && h < ps->n_hosts; h++) {
 			struct nl_rule r = {.pref = SOURCE_PREF + 2,

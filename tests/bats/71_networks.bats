@@ -453,7 +453,7 @@ $(every_address "$p2" 54/udp)"
 	# another container on the network reaches the server over IPv6 itself: the replies
 	# from the published port to the network's subnet take its route, not the proxy's
 	run_holt run --rm --network six7 "$IMG" sh -c \
-		'wget -T 5 -qO- "http://[fd42:4242:7::2]/cgi-bin/peer"; ip -6 -o addr show eth0 scope global'
+		'timeout 5 wget -qO- "http://[fd42:4242:7::2]/cgi-bin/peer"; ip -6 -o addr show eth0 scope global'
 	check_status 0
 	local mine
 	mine=$(awk '/inet6 /{print $4}' <<<"$output" | cut -d/ -f1)
