@@ -16,32 +16,34 @@ static struct udp_flow *flow_find(struct udp_flow *flows, int listener,
 				  const struct sockaddr_storage *peer, socklen_t len)
 {
 	for (struct udp_flow *f = flows; f; f = f->next)
-		if (f->listener == listener && f->peer_len == len && !memcmp(&f->peer, peer, len))
+		if (!f->ended && f->listener == listener && f->peer_len == len &&
+		    !memcmp(&f->peer, peer, len))
 			return f;
 	return NULL;
 }
 
-/* At the cap, ends the flow that was active least recently. */
-static void make_room(struct udp_flow **flows)
+/* At the cap, ends the flow that was active least recently. It is freed by
+ * udp_flows_expire, after the poll batch, which may still name it. */
+static void make_room(struct udp_flow *flows)
 {
-	struct udp_flow **oldest = NULL;
+	struct udp_flow *oldest = NULL;
 	size_t n = 0;
-	for (struct udp_flow **p = flows; *p; p = &(*p)->next, n++)
-		if (!oldest || (*p)->last_ms < (*oldest)->last_ms)
-			oldest = p;
-	if (n < UDP_MAX_FLOWS)
-		return;
-	struct udp_flow *f = *oldest;
-	*oldest = f->next;
-	close(f->inner);
-	free(f);
+	for (struct udp_flow *f = flows; f; f = f->next) {
+		if (f->ended)
+			continue;
+		n++;
+		if (!oldest || f->last_ms < oldest->last_ms)
+			oldest = f;
+	}
+	if (n >= UDP_MAX_FLOWS)
+		oldest->ended = true;
 }
 
 static struct udp_flow *flow_open(struct udp_flow **flows, int listener,
 				  const struct sockaddr_storage *peer, socklen_t len,
 				  const struct proxy_source *ps, struct in_addr ctr, uint16_t port)
 {
-	make_room(flows);
+	make_room(*flows);
 	int fd = proxy_source_socket(ps, peer, SOCK_DGRAM);
 	if (fd < 0)
 		return NULL;
@@ -81,7 +83,7 @@ void udp_flows_receive(struct udp_flow **flows, int listener, const struct proxy
 
 void udp_flow_reply(struct udp_flow *f, int64_t now_ms)
 {
-	for (int i = 0; i < BURST; i++) {
+	for (int i = 0; i < BURST && !f->ended; i++) {
 		ssize_t n = recv(f->inner, datagram, sizeof datagram, MSG_DONTWAIT);
 		if (n < 0 && errno == EAGAIN)
 			return;
@@ -98,7 +100,7 @@ void udp_flows_expire(struct udp_flow **flows, int64_t now_ms)
 {
 	for (struct udp_flow **p = flows; *p;) {
 		struct udp_flow *f = *p;
-		if (now_ms - f->last_ms < UDP_FLOW_IDLE_MS) {
+		if (!f->ended && now_ms - f->last_ms < UDP_FLOW_IDLE_MS) {
 			p = &f->next;
 			continue;
 		}

@@ -25,6 +25,7 @@ struct udp_flow {
 	int inner; /* sends to the container's port */
 	struct sockaddr_in ctr;
 	int64_t last_ms;
+	bool ended; /* evicted at the cap: freed after the poll batch */
 	struct udp_flow *next;
 };
 
@@ -34,7 +35,7 @@ void udp_flows_receive(struct udp_flow **flows, int listener, const struct proxy
 		       struct in_addr ctr, uint16_t port, int64_t now_ms);
 /* Sends the container's replies on flow f back to its client. */
 void udp_flow_reply(struct udp_flow *f, int64_t now_ms);
-/* Ends the flows idle since before now_ms - UDP_FLOW_IDLE_MS. */
+/* Ends the flows idle since before now_ms - UDP_FLOW_IDLE_MS, and frees those evicted. */
 void udp_flows_expire(struct udp_flow **flows, int64_t now_ms);
 
 #endif
