@@ -1,8 +1,12 @@
 /* Each call is answered from the calling thread's own descriptor (pidfd_getfd) and the
- * address read once into the helper: a listen is done here on that socket, so that no
- * other thread can swap a host socket in between the check and the call. A connect let
- * through to the kernel can be raced that way, but only to connect a host socket
- * somewhere: the host's reach, which slirp gives the container anyway. */
+ * address read once into the helper: a listen is done here on that socket, and a
+ * connect on a host socket is answered here too, so that no other thread can swap a
+ * host socket or another address in between the check and the call. A connect let
+ * through for a container's socket can still be raced: another thread may put a host
+ * socket on that descriptor before the kernel takes it, which then connects it where
+ * the address says. That needs a host socket that is not connected: none that the
+ * helper answers for is left so, but one whose connect failed becomes so once the
+ * kernel reports the failure, to a call let through in the same race. */
 #include "net/tcp_bypass.h"
 #include "core/base/util.h"
 
@@ -532,45 +536,93 @@ static void expire(struct tcp_bypass *b)
 	}
 }
 
+/* Where a connect goes, from the address read into dst: -1 for one the kernel refuses
+ * (too short for its family), else DEST_*. */
+static int destination(const struct tcp_bypass *b, struct sockaddr_storage *dst, int len)
+{
+	if (dst->ss_family == AF_INET && len >= (int)sizeof(struct sockaddr_in))
+		return (int)dest4(b, &((struct sockaddr_in *)dst)->sin_addr);
+	if (dst->ss_family == AF_INET6 && len >= (int)sizeof(struct sockaddr_in6))
+		return (int)dest6(b, &((struct sockaddr_in6 *)dst)->sin6_addr);
+	return -1;
+}
+
+static int tcp_state(int sock)
+{
+	struct tcp_info info = {0};
+	socklen_t len = sizeof info;
+	return getsockopt(sock, IPPROTO_TCP, TCP_INFO, &info, &len) < 0 ? -1 : info.tcpi_state;
+}
+
+/* A connect on a TCP socket of the host's namespace: one of the helper's, or one given
+ * with --preserve-fds. Never let through: the kernel would connect it wherever the
+ * address says by the time it reads it, the host's loopback included. So it is answered
+ * here as the kernel would, from the socket's state, and a socket not connected is made
+ * anew, as a container's is. Disconnecting one (AF_UNSPEC) is refused: it would leave a
+ * host socket that a call let through for another could connect. */
+static int connect_host_socket(struct tcp_bypass *b, const struct seccomp_notif *req,
+			       const struct call *call, int theirs)
+{
+	struct sockaddr_storage dst = {0};
+	/* the kernel takes addrlen as an int, the register's lower half */
+	int len = (int)(uint32_t)call->addrlen;
+	if (len < (int)sizeof(sa_family_t) || len > (int)sizeof dst)
+		return -EINVAL;
+	if (read_mem((pid_t)req->pid, call->addr, &dst, (size_t)len) < 0)
+		return -EFAULT;
+	if (dst.ss_family == AF_UNSPEC)
+		return -EOPNOTSUPP;
+	if (dst.ss_family != sockopt_int(theirs, SOL_SOCKET, SO_DOMAIN))
+		return -EAFNOSUPPORT;
+	int d = destination(b, &dst, len);
+	if (d < 0)
+		return -EINVAL;
+	if (d == DEST_CONTAINER)
+		return -ENETUNREACH; /* the container's own network is out of its reach */
+	switch (tcp_state(theirs)) {
+	case TCP_CLOSE: {
+		int error = sockopt_int(theirs, SOL_SOCKET, SO_ERROR);
+		if (error > 0)
+			return -error; /* how its connect went, taken as the kernel gives it */
+		/* bound by the container to a port of the host's: not to be connected */
+		if (has_port(theirs))
+			return -EPERM;
+		return connect_from_host(b, req, call->fd, theirs, &dst, (socklen_t)len);
+	}
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:
+		return -EALREADY;
+	case TCP_LISTEN:
+		return -EISCONN;
+	default:
+		/* connected: Linux's answer to a program asking how its connect went */
+		return 0;
+	}
+}
+
 /* The verdict on a connect: ANSWERED, LET_THROUGH, or an error to answer with. */
 static int serve_connect(struct tcp_bypass *b, const struct seccomp_notif *req,
 			 const struct call *call, int pidfd)
 {
 	struct sockaddr_storage dst = {0};
-	socklen_t len = (socklen_t)call->addrlen;
-	enum dest d;
+	int len = (int)(uint32_t)call->addrlen;
 
-	if (call->addrlen < sizeof(sa_family_t) || call->addrlen > sizeof dst ||
-	    read_mem((pid_t)req->pid, call->addr, &dst, len) < 0)
-		return LET_THROUGH;
-	if (dst.ss_family == AF_INET && len >= sizeof(struct sockaddr_in))
-		d = dest4(b, &((struct sockaddr_in *)&dst)->sin_addr);
-	else if (dst.ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6))
-		d = dest6(b, &((struct sockaddr_in6 *)&dst)->sin6_addr);
-	else
-		return LET_THROUGH;
 	cleanup_close int theirs = (int)syscall(SYS_pidfd_getfd, pidfd, call->fd, 0);
-	if (theirs < 0 || !is_tcp(theirs, dst.ss_family))
+	if (theirs < 0)
+		return errno == EBADF ? -EBADF : LET_THROUGH;
+	if (sockopt_int(theirs, SOL_SOCKET, SO_TYPE) < 0)
+		return LET_THROUGH; /* not a socket: the kernel says so */
+	enum sock_ns ns = sock_ns(b, theirs);
+	if (ns == NS_HOST && is_tcp(theirs, sockopt_int(theirs, SOL_SOCKET, SO_DOMAIN)))
+		return connect_host_socket(b, req, call, theirs);
+	if (ns != NS_CONTAINER || len < (int)sizeof(sa_family_t) || len > (int)sizeof dst ||
+	    read_mem((pid_t)req->pid, call->addr, &dst, (size_t)len) < 0)
 		return LET_THROUGH;
-	switch (sock_ns(b, theirs)) {
-	case NS_OTHER:
+	int d = destination(b, &dst, len);
+	if (d < 0 || !is_tcp(theirs, dst.ss_family) || d == DEST_CONTAINER || has_port(theirs) ||
+	    bound_to_device(theirs))
 		return LET_THROUGH;
-	case NS_CONTAINER:
-		if (d == DEST_CONTAINER || has_port(theirs) || bound_to_device(theirs))
-			return LET_THROUGH;
-		break;
-	case NS_HOST:
-		/* one of the helper's (or given with --preserve-fds), connected again: the
-		 * container's own network is out of its reach; the kernel answers for the
-		 * outside, and for a socket connecting or connected already (a program asking
-		 * how its connect went); one disconnected is made anew for the gateway */
-		if (d == DEST_CONTAINER)
-			return -ENETUNREACH;
-		if (d == DEST_OUTSIDE || has_port(theirs))
-			return LET_THROUGH;
-		break;
-	}
-	return connect_from_host(b, req, call->fd, theirs, &dst, len);
+	return connect_from_host(b, req, call->fd, theirs, &dst, (socklen_t)len);
 }
 
 /* Done here on the caller's own socket, which cannot change under the check. */

@@ -6,7 +6,8 @@
  * gateway becomes the host's loopback, as slirp makes it. What stays slirp's: the
  * container's own network (its loopback, the slirp subnet, the resolver), sockets bound
  * to a port or device of their own, UDP, and everything holt exec starts. A listen on a
- * socket of the host's namespace is refused: it would open a port on the host. */
+ * socket of the host's namespace is refused: it would open a port on the host. A
+ * connect on one is answered by the helper, never let through (tcp_bypass.c). */
 #ifndef HOLT_NET_TCP_BYPASS_H
 #define HOLT_NET_TCP_BYPASS_H
 

@@ -223,3 +223,23 @@ read hello"
 	check_stderr_matches 'network slirp:mtu=1500: unknown option "mtu=1500"'
 }
 
+@test "a host socket is never connected where the container may not go, whatever the call's length says" {
+	local closed target holder
+	closed=$(free_port)
+	target=$(free_port)
+	# a server on the host's loopback but not at 127.0.0.1, which the gateway leads to
+	python3 -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.2",int(sys.argv[1]))); s.listen(); time.sleep(30)' "$target" &
+	holder=$!
+	sleep 0.3
+	run_holt run --rm "$IMG" holt-test-tool tcp-escape "$closed" 127.0.0.2 "$target"
+	kill "$holder"
+	check_status 0
+	# the failed connect's socket is the host's; aimed at 127.0.0.2, the kernel would
+	# have connected it there (it reads the length's lower half), as the disconnected
+	# one could be after it
+	check_output "local 127.0.0.1
+again: Network is unreachable
+again: Network is unreachable
+peer: none
+disconnect: Operation not supported"
+}

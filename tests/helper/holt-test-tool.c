@@ -66,6 +66,11 @@ static int usage(void)
 	    "                   second); relisten (then disconnect, print 'listen: ok|ERROR');\n"
 	    "                   i386 or socketcall (as relisten, both calls made as a 32-bit\n"
 	    "                   program makes them, directly or through socketcall; x86-64)\n"
+	    "  tcp-escape GWPORT ADDR PORT  a non-blocking connect to 10.0.2.2:GWPORT (closed),\n"
+	    "                   then 'local ADDR' and, twice, 'again: ok|ERROR' of a connect\n"
+	    "                   of that socket to ADDR:PORT whose length has its upper 32 bits\n"
+	    "                   set; 'peer ADDR' or 'peer: none' a second later; then\n"
+	    "                   'disconnect: ok|ERROR' (AF_UNSPEC)\n"
 	    "  udp-echo PORT    answer every datagram to PORT with 'echo: ' and its bytes, but\n"
 	    "                   'peer?' with 'peer: ' and the address it came from\n"
 	    "  try CALL [ARG]   make one system call, 'CALL: ok' or 'CALL: ERRNO-NAME'; CALL is\n"
@@ -497,6 +502,40 @@ static int cmd_tcp_connect(const char *host, int port, const char *mode)
 	return t.ret;
 }
 
+/* What a program might try with a socket the helper made in the host's namespace: reap
+ * its failed connect and connect it again elsewhere, with a length the kernel reads as
+ * an int while seccomp sees the whole register. */
+static int cmd_tcp_escape(int gw_port, const char *addr, int port)
+{
+	struct sockaddr_in gw = {.sin_family = AF_INET, .sin_port = htons((unsigned short)gw_port)};
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+	struct sockaddr_in peer;
+	socklen_t len = sizeof peer;
+	char text[INET_ADDRSTRLEN];
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	inet_pton(AF_INET, "10.0.2.2", &gw.sin_addr);
+	if (inet_pton(AF_INET, addr, &to.sin_addr) != 1)
+		return fprintf(stderr, "tcp-escape: bad address %s\n", addr), 1;
+	if (connect(fd, (struct sockaddr *)&gw, sizeof gw) == 0 || errno != EINPROGRESS)
+		return printf("connect: %s\n", strerror(errno)), 1;
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	poll(&p, 1, 5000);
+	print_local(fd);
+	for (int i = 0; i < 2; i++) {
+		long r = syscall(SYS_connect, fd, &to, (1UL << 32) | sizeof to);
+		printf("again: %s\n", r == 0 ? "ok" : strerror(errno));
+		poll(&p, 1, 1000);
+	}
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+		printf("peer %s\n", inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text));
+	else
+		printf("peer: none\n");
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+	printf("disconnect: %s\n",
+	       connect(fd, &unspec, sizeof unspec) == 0 ? "ok" : strerror(errno));
+	return 0;
+}
+
 /* A server that hangs: its backlog fills, and further connections wait. */
 static int cmd_tcp_listen(int port)
 {
@@ -720,6 +759,8 @@ int main(int argc, char **argv)
 		return argc > 3
 			   ? cmd_tcp_connect(argv[2], atoi(argv[3]), argc > 4 ? argv[4] : "block")
 			   : usage();
+	if (strcmp(cmd, "tcp-escape") == 0)
+		return argc > 4 ? cmd_tcp_escape(atoi(argv[2]), argv[3], atoi(argv[4])) : usage();
 	if (strcmp(cmd, "tcp-reply") == 0)
 		return argc > 3 ? cmd_tcp_reply(atoi(argv[2]), argv[3]) : usage();
 	if (strcmp(cmd, "udp-echo") == 0)
