@@ -382,7 +382,9 @@ void init_exec(const struct init_args *a)
 		holt_err_set(&err, errno, "join the container's namespaces");
 		fail(a, HOLT_EXIT_ERROR, &err);
 	}
-	if (refuse_ptrace_over_fuse(a, "/", &err) < 0)
+	if (refuse_ptrace_over_fuse(a, "/", &err) < 0 ||
+	    (a->net_sock >= 0 && a->connect_filter.len &&
+	     netns_child_send_listener(a->net_sock, &a->connect_filter, &err) < 0))
 		fail(a, HOLT_EXIT_ERROR, &err);
 	start_command(a, false);
 }

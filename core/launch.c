@@ -239,6 +239,18 @@ void launch_reap_net(struct launched *l, bool wait)
 		l->net_helper = -1;
 }
 
+/* A child started but not to run: its start-up pipe and terminal socket close, and it
+ * is killed and reaped. */
+static void abandon(pid_t pid, int report, int tty_sock)
+{
+	close(report);
+	if (tty_sock >= 0)
+		close(tty_sock);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 int launch(const struct launch_request *req, struct launched *out, struct holt_err *err)
 {
 	const struct container *c = req->container;
@@ -279,6 +291,8 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	cleanup_close int net = -1, net_child = -1, net_join = -1;
 	cleanup_security_plan struct security_plan plan = {0};
 	cleanup_seccomp_filter struct sock_fprog connect_filter = {0};
+	cleanup_exec_bypass struct netns_exec_bypass exec_bypass = {
+	    .doorway = -1, .sock = -1, .child = -1};
 	cleanup_keep_id_maps struct keep_id_maps keep = {0};
 	__attribute__((cleanup(view_use_release))) struct view_use vu = {.view.mntns = -1};
 	cleanup_close int sync_r = -1, sync_w = -1, up_r = -1, up_w = -1;
@@ -310,6 +324,13 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 	    netns_connect_filter(c, store_runroot(req->store), &connect_filter, err) < 0)
 		return -1;
 	a.connect_filter = connect_filter;
+	/* holt exec's process is looked into as the container's are (net/bypass_doorway.h) */
+	if (req->exec) {
+		if (netns_exec_bypass_open(c, store_runroot(req->store), &exec_bypass, err) < 0)
+			return -1;
+		a.net_sock = exec_bypass.child;
+		a.connect_filter = exec_bypass.filter;
+	}
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return holt_err_set(err, errno, "create the start-up pipe"), -1;
 	if (req->spec->tty) {
@@ -350,6 +371,10 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		close(steal_fd(&net_child));
 	if (sock[1] >= 0)
 		close(sock[1]);
+	if (pid >= 0 && netns_exec_bypass_relay(&exec_bypass, err) < 0) {
+		abandon(pid, report[0], sock[0]);
+		return -1;
+	}
 	if (pid < 0) {
 		close(report[0]);
 		if (sock[0] >= 0)
@@ -363,35 +388,20 @@ int launch(const struct launch_request *req, struct launched *out, struct holt_e
 		if (keep_id_write_maps(pid, &keep, err) < 0 || write(sync_w, "g", 1) != 1) {
 			if (!err->msg)
 				holt_err_set(err, errno, "keep-id: start the container");
-			close(report[0]);
-			if (sock[0] >= 0)
-				close(sock[0]);
-			kill(pid, SIGKILL);
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
+			abandon(pid, report[0], sock[0]);
 			return -1;
 		}
 		close(steal_fd(&sync_w));
 	}
 	if (net >= 0 &&
 	    start_network(req, net, a.net_ipv6, a.connect_filter.len > 0, pid, out, err) < 0) {
-		close(report[0]);
-		if (sock[0] >= 0)
-			close(sock[0]);
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		abandon(pid, report[0], sock[0]);
 		return -1;
 	}
 	if (up_r >= 0) {
 		close(steal_fd(&sync_r));
 		if (map_late(pid, &keep, up_r, sync_w, err) < 0) {
-			close(report[0]);
-			if (sock[0] >= 0)
-				close(sock[0]);
-			kill(pid, SIGKILL);
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
+			abandon(pid, report[0], sock[0]);
 			launch_reap_net(out, false);
 			return -1;
 		}

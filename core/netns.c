@@ -7,6 +7,7 @@
 #include "core/netns_user.h"
 #include "core/seccomp.h"
 #include "core/security.h"
+#include "net/bypass_doorway.h"
 #include "net/slirp_helper.h"
 #include "net/tap.h"
 #include "net/tcp_bypass.h"
@@ -110,6 +111,53 @@ int netns_connect_filter(const struct container *c, const char *runroot, struct 
 				  CAPS_ALL, out, err);
 }
 
+int netns_exec_bypass_open(const struct container *c, const char *runroot,
+			   struct netns_exec_bypass *x, struct holt_err *err)
+{
+	int pair[2];
+	*x = (struct netns_exec_bypass){.doorway = -1, .sock = -1, .child = -1};
+	if (c->config.network != NETWORK_SLIRP ||
+	    netns_connect_filter(c, runroot, &x->filter, err) < 0)
+		return -1;
+	if (!x->filter.len)
+		return 0;
+	/* a helper with no doorway (one started before holt had it) serves no listener:
+	 * the process goes without the filter rather than with none to answer it */
+	if ((x->doorway = bypass_doorway_knock(c->run_dir, err)) < 0) {
+		seccomp_filter_release(&x->filter);
+		return err->msg ? -1 : 0;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+		return holt_err_set(err, errno, "network: create the exec's socket pair");
+	x->sock = pair[0], x->child = pair[1];
+	return 0;
+}
+
+int netns_exec_bypass_relay(struct netns_exec_bypass *x, struct holt_err *err)
+{
+	if (x->sock < 0)
+		return 0;
+	close(steal_fd(&x->child));
+	struct holt_err none = {0};
+	/* none comes when the process could have no listener: it goes without the filter */
+	cleanup_close int listener = fd_receive(x->sock, &none);
+	holt_err_release(&none);
+	if (listener < 0)
+		return 0;
+	return bypass_doorway_enter(x->doorway, listener, err);
+}
+
+void netns_exec_bypass_release(struct netns_exec_bypass *x)
+{
+	seccomp_filter_release(&x->filter);
+	if (x->doorway >= 0)
+		close(steal_fd(&x->doorway));
+	if (x->sock >= 0)
+		close(steal_fd(&x->sock));
+	if (x->child >= 0)
+		close(steal_fd(&x->child));
+}
+
 int netns_start(const struct container *c, char *const *exposed, int tap, int listener, int sock,
 		bool ipv6, pid_t child, pid_t *helper, struct holt_err *err)
 {
@@ -129,6 +177,7 @@ int netns_start(const struct container *c, char *const *exposed, int tap, int li
 	    .ports = maps,
 	    .n_ports = n,
 	    .resolv_conf = getenv("HOLT_RESOLV_CONF"),
+	    .run_dir = c->run_dir,
 	    .ipv6 = ipv6,
 	};
 	pid_t pid = slirp_helper_start(&cfg, err);

@@ -26,6 +26,20 @@ int netns_child_wait(int sock, struct holt_err *err);
 int netns_connect_filter(const struct container *c, const char *runroot, struct sock_fprog *out,
 			 struct holt_err *err);
 
+/* For holt exec into c: the connect filter its process loads (len 0: none, when c has
+ * no bypass or its helper no doorway), a socket pair whose *child end the process sends
+ * the filter's listener on, and *doorway, knocked at already. */
+struct netns_exec_bypass {
+	struct sock_fprog filter;
+	int doorway, sock, child;
+};
+int netns_exec_bypass_open(const struct container *c, const char *runroot,
+			   struct netns_exec_bypass *x, struct holt_err *err);
+/* Once the process is spawned: its listener, if it sent one, on to the helper. */
+int netns_exec_bypass_relay(struct netns_exec_bypass *x, struct holt_err *err);
+void netns_exec_bypass_release(struct netns_exec_bypass *x);
+#define cleanup_exec_bypass __attribute__((cleanup(netns_exec_bypass_release)))
+
 /* The parent, with the tap the child sent on sock: starts the net helper (publishing
  * the image's exposed ports too with -P; serving IPv6 if ipv6, as the tap was made;
  * answering the connect filter's listener if not -1) and tells the child to go on.

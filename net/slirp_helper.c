@@ -5,6 +5,7 @@
  * returns. */
 #include "net/slirp_helper.h"
 #include "core/base/util.h"
+#include "net/bypass_doorway.h"
 #include "net/port_proxy.h"
 #include "net/privileges.h"
 #include "net/slirp_api.h"
@@ -371,7 +372,10 @@ static __attribute__((noreturn)) void helper_main(const struct slirp_helper_conf
 		dprintf(ready, "set up the net helper's descriptors: %s", strerror(errno));
 		_exit(1);
 	}
-	if ((cfg->listener >= 0 && !(h.bypass = tcp_bypass_new(LISTENER_FD, TAP_FD, &net, &err))) ||
+	int doorway = -1;
+	if ((cfg->listener >= 0 &&
+	     ((doorway = bypass_doorway_open(cfg->run_dir, &err)) < 0 ||
+	      !(h.bypass = tcp_bypass_new(LISTENER_FD, doorway, TAP_FD, &net, &err)))) ||
 	    (h.proxy = port_proxy_start(&proxy, &err)) < 0 ||
 	    start_slirp(&h, &net, cfg->resolv_conf, &err) < 0 ||
 	    privileges_drop_all_but(h.bypass ? 1ULL << CAP_SYS_PTRACE | 1ULL << CAP_NET_ADMIN : 0,

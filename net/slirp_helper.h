@@ -19,6 +19,7 @@ struct slirp_helper_config {
 	const struct port_map *ports; /* every host_port chosen */
 	size_t n_ports;
 	const char *resolv_conf; /* the host's resolvers for 10.0.2.3; NULL: /etc/resolv.conf */
+	const char *run_dir;	 /* the container's: the bypass's doorway is there */
 	bool ipv6;		 /* the tap has SLIRP_ADDRESS6: serve fd00::/64 too */
 };
 

@@ -9,6 +9,7 @@
  * kernel reports the failure, to a call let through in the same race. */
 #include "net/tcp_bypass.h"
 #include "core/base/util.h"
+#include "net/bypass_doorway.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,8 +62,21 @@ struct arch_calls {
 					  * only as socketcall's (x86's, before 2.6) */
 };
 
+/* What an epoll event of the helper's names, beside the timer and the doorway. */
+enum item { ITEM_SOURCE, ITEM_PENDING };
+
+/* A seccomp listener: the container's, or one of a process holt exec started, handed
+ * over through the doorway (net/bypass_doorway.h). */
+struct source {
+	enum item kind;
+	int fd;
+	struct source *next;
+};
+
 /* A blocking connect made here, answered once it completes. */
 struct pending {
+	enum item kind;
+	struct source *source; /* whose call it answers */
 	uint64_t id;
 	pid_t tid;
 	int fd; /* the container's */
@@ -76,7 +90,9 @@ struct pending {
 };
 
 struct tcp_bypass {
-	int listener, epoll;
+	int epoll;
+	int doorway; /* where holt exec hands over its processes' listeners, or -1 */
+	struct source *sources;
 	int timer; /* a timerfd at the earliest deadline of a pending connect */
 	ino_t ctr_ns, host_ns;
 	struct in_addr network, mask, gateway;
@@ -116,15 +132,31 @@ static void add_arch(struct tcp_bypass *b, uint32_t token, uint32_t audit)
 						       .socketcall = resolve(token, "socketcall")};
 }
 
-struct tcp_bypass *tcp_bypass_new(int listener, int tap, const struct slirp_net *net,
+/* Serves the listener fd (taking it) from now on. */
+static int source_add(struct tcp_bypass *b, int fd)
+{
+	struct source *src = xzalloc(sizeof *src);
+	*src = (struct source){.kind = ITEM_SOURCE, .fd = fd, .next = b->sources};
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = src};
+	if (epoll_ctl(b->epoll, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int e = errno;
+		close(fd);
+		free(src);
+		return errno = e, -1;
+	}
+	b->sources = src;
+	return 0;
+}
+
+struct tcp_bypass *tcp_bypass_new(int listener, int doorway, int tap, const struct slirp_net *net,
 				  struct holt_err *err)
 {
 	struct tcp_bypass *b = xzalloc(sizeof *b);
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+	struct epoll_event dev = {.events = EPOLLIN, .data.ptr = &b->doorway};
 
 	/* the tap's namespace is there as long as the tap, whether or not the container's
 	 * process still is */
-	*b = (struct tcp_bypass){.listener = listener,
+	*b = (struct tcp_bypass){.doorway = doorway,
 				 .ctr_ns = ns_inode(ioctl(tap, TUNGETDEVNETNS)),
 				 .host_ns =
 				     ns_inode(open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC)),
@@ -145,8 +177,8 @@ struct tcp_bypass *tcp_bypass_new(int listener, int tap, const struct slirp_net 
 	b->epoll = epoll_create1(EPOLL_CLOEXEC);
 	b->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (!b->ctr_ns || !b->host_ns || b->epoll < 0 || b->timer < 0 ||
-	    epoll_ctl(b->epoll, EPOLL_CTL_ADD, listener, &ev) < 0 ||
-	    epoll_ctl(b->epoll, EPOLL_CTL_ADD, b->timer, &tev) < 0) {
+	    source_add(b, listener) < 0 || epoll_ctl(b->epoll, EPOLL_CTL_ADD, b->timer, &tev) < 0 ||
+	    (doorway >= 0 && epoll_ctl(b->epoll, EPOLL_CTL_ADD, doorway, &dev) < 0)) {
 		holt_err_set(err, errno, "network: set up the connect bypass on tap0");
 		if (b->epoll >= 0)
 			close(b->epoll);
@@ -164,19 +196,19 @@ int tcp_bypass_fd(const struct tcp_bypass *b)
 }
 
 /* Answers call id with verdict: an error (<= 0), or LET_THROUGH to the kernel. */
-static void answer(const struct tcp_bypass *b, uint64_t id, int verdict)
+static void answer(const struct source *src, uint64_t id, int verdict)
 {
 	struct seccomp_notif_resp r = {.id = id};
 	if (verdict == LET_THROUGH)
 		r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 	else
 		r.error = verdict;
-	ioctl(b->listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
+	ioctl(src->fd, SECCOMP_IOCTL_NOTIF_SEND, &r);
 }
 
-static bool still_waiting(const struct tcp_bypass *b, uint64_t id)
+static bool still_waiting(const struct source *src, uint64_t id)
 {
-	return ioctl(b->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+	return ioctl(src->fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
 static int read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
@@ -394,12 +426,11 @@ static bool fd_cloexec(pid_t tid, int fd)
 
 /* Puts sock in place of the container's fd and answers: error 0 or -EINPROGRESS. A
  * connect that failed leaves the container's socket as it was. */
-static void finish(const struct tcp_bypass *b, uint64_t id, int fd, bool cloexec, int sock,
-		   int error)
+static void finish(const struct source *src, uint64_t id, int fd, bool cloexec, int sock, int error)
 {
 	if (error && error != -EINPROGRESS) {
 		close(sock);
-		answer(b, id, error);
+		answer(src, id, error);
 		return;
 	}
 	struct seccomp_notif_addfd add = {.id = id,
@@ -407,12 +438,12 @@ static void finish(const struct tcp_bypass *b, uint64_t id, int fd, bool cloexec
 					  .srcfd = (__u32)sock,
 					  .newfd = (__u32)fd,
 					  .newfd_flags = cloexec ? O_CLOEXEC : 0};
-	int r = ioctl(b->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	int r = ioctl(src->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
 	int e = errno;
 	close(sock);
 	if (r < 0 && e == ENOENT) /* the call was interrupted: nobody to answer */
 		return;
-	answer(b, id, r < 0 ? -e : error);
+	answer(src, id, r < 0 ? -e : error);
 }
 
 static bool before(const struct timespec *a, const struct timespec *b)
@@ -444,21 +475,23 @@ static void arm_timer(const struct tcp_bypass *b)
 	timerfd_settime(b->timer, TFD_TIMER_ABSTIME, &it, NULL);
 }
 
-static struct pending *find_pending(const struct tcp_bypass *b, pid_t tid, int fd,
-				    const struct sockaddr_storage *dst, socklen_t len)
+static struct pending *find_pending(const struct tcp_bypass *b, const struct source *src, pid_t tid,
+				    int fd, const struct sockaddr_storage *dst, socklen_t len)
 {
 	for (struct pending *p = b->pending; p; p = p->next)
-		if (p->tid == tid && p->fd == fd && p->dst_len == len && !memcmp(&p->dst, dst, len))
+		if (p->source == src && p->tid == tid && p->fd == fd && p->dst_len == len &&
+		    !memcmp(&p->dst, dst, len))
 			return p;
 	return NULL;
 }
 
-static int connect_from_host(struct tcp_bypass *b, const struct seccomp_notif *req, int fd,
-			     int theirs, const struct sockaddr_storage *dst, socklen_t len)
+static int connect_from_host(struct tcp_bypass *b, struct source *src,
+			     const struct seccomp_notif *req, int fd, int theirs,
+			     const struct sockaddr_storage *dst, socklen_t len)
 {
 	/* A blocking connect interrupted by a signal comes again once restarted: the one
 	 * under way answers the new call. */
-	struct pending *p = find_pending(b, (pid_t)req->pid, fd, dst, len);
+	struct pending *p = find_pending(b, src, (pid_t)req->pid, fd, dst, len);
 	if (p) {
 		p->id = req->id;
 		return ANSWERED;
@@ -476,11 +509,13 @@ static int connect_from_host(struct tcp_bypass *b, const struct seccomp_notif *r
 	if (error != -EINPROGRESS || !blocking) {
 		if (blocking && !error)
 			fcntl(sock, F_SETFL, flags);
-		finish(b, req->id, fd, cloexec, sock, error);
+		finish(src, req->id, fd, cloexec, sock, error);
 		return ANSWERED;
 	}
 	p = xzalloc(sizeof *p);
-	*p = (struct pending){.id = req->id,
+	*p = (struct pending){.kind = ITEM_PENDING,
+			      .source = src,
+			      .id = req->id,
 			      .tid = (pid_t)req->pid,
 			      .fd = fd,
 			      .cloexec = cloexec,
@@ -514,10 +549,12 @@ static void complete(struct tcp_bypass *b, struct pending *done, bool timed_out)
 	b->n_pending--;
 	epoll_ctl(b->epoll, EPOLL_CTL_DEL, done->sock, NULL);
 	int soerr = timed_out ? EINPROGRESS : sockopt_int(done->sock, SOL_SOCKET, SO_ERROR);
+	if (soerr < 0)
+		soerr = EIO; /* no answer from the socket: not a success either */
 	int flags = fcntl(done->sock, F_GETFL);
 	if (flags >= 0)
 		fcntl(done->sock, F_SETFL, flags & ~O_NONBLOCK);
-	finish(b, done->id, done->fd, done->cloexec, done->sock, soerr ? -soerr : 0);
+	finish(done->source, done->id, done->fd, done->cloexec, done->sock, soerr ? -soerr : 0);
 	free(done);
 	arm_timer(b);
 }
@@ -560,8 +597,8 @@ static int tcp_state(int sock)
  * here as the kernel would, from the socket's state, and a socket not connected is made
  * anew, as a container's is. Disconnecting one (AF_UNSPEC) is refused: it would leave a
  * host socket that a call let through for another could connect. */
-static int connect_host_socket(struct tcp_bypass *b, const struct seccomp_notif *req,
-			       const struct call *call, int theirs)
+static int connect_host_socket(struct tcp_bypass *b, struct source *src,
+			       const struct seccomp_notif *req, const struct call *call, int theirs)
 {
 	struct sockaddr_storage dst = {0};
 	/* the kernel takes addrlen as an int, the register's lower half */
@@ -587,7 +624,7 @@ static int connect_host_socket(struct tcp_bypass *b, const struct seccomp_notif 
 		/* bound by the container to a port of the host's: not to be connected */
 		if (has_port(theirs))
 			return -EPERM;
-		return connect_from_host(b, req, call->fd, theirs, &dst, (socklen_t)len);
+		return connect_from_host(b, src, req, call->fd, theirs, &dst, (socklen_t)len);
 	}
 	case TCP_SYN_SENT:
 	case TCP_SYN_RECV:
@@ -601,7 +638,7 @@ static int connect_host_socket(struct tcp_bypass *b, const struct seccomp_notif 
 }
 
 /* The verdict on a connect: ANSWERED, LET_THROUGH, or an error to answer with. */
-static int serve_connect(struct tcp_bypass *b, const struct seccomp_notif *req,
+static int serve_connect(struct tcp_bypass *b, struct source *src, const struct seccomp_notif *req,
 			 const struct call *call, int pidfd)
 {
 	struct sockaddr_storage dst = {0};
@@ -614,7 +651,7 @@ static int serve_connect(struct tcp_bypass *b, const struct seccomp_notif *req,
 		return LET_THROUGH; /* not a socket: the kernel says so */
 	enum sock_ns ns = sock_ns(b, theirs);
 	if (ns == NS_HOST && is_tcp(theirs, sockopt_int(theirs, SOL_SOCKET, SO_DOMAIN)))
-		return connect_host_socket(b, req, call, theirs);
+		return connect_host_socket(b, src, req, call, theirs);
 	if (ns != NS_CONTAINER || len < (int)sizeof(sa_family_t) || len > (int)sizeof dst ||
 	    read_mem((pid_t)req->pid, call->addr, &dst, (size_t)len) < 0)
 		return LET_THROUGH;
@@ -622,7 +659,7 @@ static int serve_connect(struct tcp_bypass *b, const struct seccomp_notif *req,
 	if (d < 0 || !is_tcp(theirs, dst.ss_family) || d == DEST_CONTAINER || has_port(theirs) ||
 	    bound_to_device(theirs))
 		return LET_THROUGH;
-	return connect_from_host(b, req, call->fd, theirs, &dst, (socklen_t)len);
+	return connect_from_host(b, src, req, call->fd, theirs, &dst, (socklen_t)len);
 }
 
 /* Done here on the caller's own socket, which cannot change under the check. */
@@ -639,29 +676,62 @@ static int serve_listen(const struct tcp_bypass *b, const struct call *call, int
 	return listen(theirs, call->backlog) < 0 ? -errno : 0;
 }
 
-static void receive(struct tcp_bypass *b)
+static void receive(struct tcp_bypass *b, struct source *src)
 {
 	struct seccomp_notif req = {0};
 	struct call call;
 
-	if (ioctl(b->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+	if (ioctl(src->fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return;
 	int r = decode(b, &req, &call);
 	if (r <= 0) {
-		answer(b, req.id, r < 0 ? -EFAULT : LET_THROUGH);
+		answer(src, req.id, r < 0 ? -EFAULT : LET_THROUGH);
 		return;
 	}
 	/* the thread's pidfd, checked to be the caller's still (its id not reused) */
 	cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, req.pid, PIDFD_THREAD);
-	if (!still_waiting(b, req.id))
+	if (!still_waiting(src, req.id))
 		return;
 	int verdict;
 	if (call.op == OP_CONNECT)
-		verdict = pidfd < 0 ? LET_THROUGH : serve_connect(b, &req, &call, pidfd);
+		verdict = pidfd < 0 ? LET_THROUGH : serve_connect(b, src, &req, &call, pidfd);
 	else /* a listen not looked into could be a host socket's */
 		verdict = pidfd < 0 ? -EPERM : serve_listen(b, &call, pidfd);
 	if (verdict != ANSWERED)
-		answer(b, req.id, verdict);
+		answer(src, req.id, verdict);
+}
+
+/* No process of src's filter is left: its pending connects, which nobody waits for,
+ * and the listener go. */
+static void source_end(struct tcp_bypass *b, struct source *src)
+{
+	for (struct pending **p = &b->pending; *p;) {
+		struct pending *done = *p;
+		if (done->source != src) {
+			p = &done->next;
+			continue;
+		}
+		*p = done->next;
+		b->n_pending--;
+		close(done->sock);
+		free(done);
+	}
+	arm_timer(b);
+	for (struct source **p = &b->sources; *p; p = &(*p)->next)
+		if (*p == src) {
+			*p = src->next;
+			break;
+		}
+	close(src->fd);
+	free(src);
+}
+
+/* A listener holt exec hands over, if one comes. */
+static void take_source(struct tcp_bypass *b)
+{
+	int fd = bypass_doorway_take(b->doorway);
+	if (fd >= 0)
+		source_add(b, fd);
 }
 
 bool tcp_bypass_supported(void)
@@ -679,18 +749,25 @@ void tcp_bypass_serve(struct tcp_bypass *b)
 	int n = epoll_wait(b->epoll, ev, MAX_EVENTS, 0);
 	/* Pending connects end only in complete(), called for their own event alone: a
 	 * later event of this batch never names a freed one. The timer's expiry may end
-	 * several, so it is looked at last. */
+	 * several, and a source's end its pending ones, so both are looked at last. */
 	bool timer = false;
+	struct source *ended[MAX_EVENTS];
+	size_t n_ended = 0;
 	for (int i = 0; i < n; i++) {
-		if (ev[i].data.ptr == &b->timer)
+		void *item = ev[i].data.ptr;
+		if (item == &b->timer)
 			timer = true;
-		else if (ev[i].data.ptr)
-			complete(b, ev[i].data.ptr, false);
-		else if (ev[i].events & EPOLLHUP) /* no process of the filter is left */
-			epoll_ctl(b->epoll, EPOLL_CTL_DEL, b->listener, NULL);
+		else if (item == &b->doorway)
+			take_source(b);
+		else if (*(enum item *)item == ITEM_PENDING)
+			complete(b, item, false);
+		else if (ev[i].events & EPOLLHUP) /* ended after the batch: see source_end */
+			ended[n_ended++] = item;
 		else
-			receive(b);
+			receive(b, item);
 	}
 	if (timer)
 		expire(b);
+	for (size_t i = 0; i < n_ended; i++)
+		source_end(b, ended[i]);
 }

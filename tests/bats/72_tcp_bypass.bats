@@ -90,7 +90,7 @@ read hello"
 	run_holt run -d --name bypass-v6 "$IMG" sleep 60
 	run_holt exec bypass-v6 holt-test-tool tcp-connect fd00::2 "$REPLY_PORT"
 	check_status 0
-	check_output "local fd00::100
+	check_output "local ::1
 nodelay 1
 read hello"
 }
@@ -186,18 +186,16 @@ nodelay 1
 read inside"
 }
 
-@test "holt exec's processes and an unconfined container go through slirp" {
-	run_holt run -d --name bypass-exec "$IMG" sleep 60
-	check_status 0
-	run_holt exec bypass-exec holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
-	check_status 0
-	check_output_has "local 10.0.2.100"
-	check_output_has "read hello"
+@test "an unconfined container goes through slirp, and so do its exec's processes" {
 	run_holt run --rm --security-opt seccomp=unconfined "$IMG" \
 		holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
 	check_status 0
 	check_output_has "local 10.0.2.100"
 	check_output_has "read hello"
+	holt run -d --name unconfined --security-opt seccomp=unconfined "$IMG" sleep 60 >/dev/null
+	run_holt exec unconfined holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT"
+	check_status 0
+	check_output_has "local 10.0.2.100"
 }
 
 @test "--network slirp:bypass=false: every connection through slirp, kept in the record" {
@@ -242,4 +240,24 @@ again: Network is unreachable
 again: Network is unreachable
 peer: none
 disconnect: Operation not supported"
+}
+
+@test "holt exec's processes are looked into too: connected from the host's namespace, no listen there" {
+	holt run -d --name ex "$IMG" sleep 100 >/dev/null
+	run_holt exec ex holt-test-tool tcp-connect 10.0.2.2 "$REPLY_PORT" relisten
+	check_status 0
+	check_output "local 127.0.0.1
+nodelay 1
+read hello
+listen: Operation not permitted"
+	# a detached one too, once holt exec has gone: the helper holds its listener
+	holt exec -d ex sh -c "sleep 0.5; holt-test-tool tcp-connect 10.0.2.2 $REPLY_PORT >/tmp/out"
+	sleep 1.5
+	run_holt exec ex cat /tmp/out
+	check_output "local 127.0.0.1
+nodelay 1
+read hello"
+	# each exec's listener is given back once its process is gone
+	[ "$(ls -l /proc/"$(pgrep -u "$UID" -x holt-net | head -1)"/fd | grep -c 'seccomp')" -le 1 ] ||
+		{ ls -l /proc/"$(pgrep -u "$UID" -x holt-net | head -1)"/fd; false; }
 }

@@ -1,0 +1,94 @@
+#include "net/bypass_doorway.h"
+#include "core/base/fd_pass.h"
+#include "core/base/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+enum { BACKLOG = 16, TAKE_WAIT_MS = 500 };
+
+/* dir/net.sock as a path short enough for sun_path whatever dir's length: through a
+ * descriptor of dir, which the caller closes after the bind or connect. */
+static int doorway_address(const char *dir, struct sockaddr_un *sa, int *dirfd,
+			   struct holt_err *err)
+{
+	*dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dirfd < 0)
+		return holt_err_set(err, errno, "network: open \"%s\"", dir);
+	*sa = (struct sockaddr_un){.sun_family = AF_UNIX};
+	snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/net.sock", *dirfd);
+	return 0;
+}
+
+int bypass_doorway_open(const char *dir, struct holt_err *err)
+{
+	struct sockaddr_un sa;
+	cleanup_close int dirfd = -1;
+	if (doorway_address(dir, &sa, &dirfd, err) < 0)
+		return -1;
+	cleanup_close int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	unlinkat(dirfd, "net.sock", 0); /* a helper's of an earlier run */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, BACKLOG) < 0)
+		return holt_err_set(err, errno, "network: listen at \"%s/net.sock\"", dir);
+	return steal_fd(&fd);
+}
+
+static bool is_seccomp_listener(int fd)
+{
+	char path[64], target[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(path, target, sizeof target - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:seccomp notify") == 0;
+}
+
+int bypass_doorway_take(int doorway)
+{
+	cleanup_close int conn = accept4(doorway, NULL, NULL, SOCK_CLOEXEC);
+	if (conn < 0)
+		return -1;
+	/* holt exec sends as it connects: a caller that does not is not waited for long */
+	struct timeval wait = {.tv_usec = TAKE_WAIT_MS * 1000};
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+	struct holt_err err = {0};
+	int fd = fd_receive(conn, &err);
+	holt_err_release(&err);
+	if (fd >= 0 && !is_seccomp_listener(fd)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int bypass_doorway_knock(const char *dir, struct holt_err *err)
+{
+	struct sockaddr_un sa;
+	cleanup_close int dirfd = -1;
+	if (doorway_address(dir, &sa, &dirfd, err) < 0)
+		return -1;
+	cleanup_close int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return holt_err_set(err, errno, "network: reach the net helper at \"%s\"", dir);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		return errno == ENOENT || errno == ECONNREFUSED
+			   ? -1
+			   : holt_err_set(err, errno, "network: reach the net helper at \"%s\"",
+					  dir);
+	return steal_fd(&fd);
+}
+
+int bypass_doorway_enter(int knocked, int listener, struct holt_err *err)
+{
+	if (fd_send(knocked, listener, err) < 0)
+		return holt_err_wrap(err, "network: hand the connect filter's listener to the net "
+					  "helper");
+	return 0;
+}
