@@ -186,10 +186,12 @@ static bool kernel_at_least(const struct compile *c, const char *version)
 
 static bool has_arch(const struct compile *c, json_object *arches)
 {
-	for (size_t i = 0; i < len(arches); i++)
-		if (strcmp(json_object_get_string(json_object_array_get_idx(arches, i)),
-			   c->native_name) == 0)
+	for (size_t i = 0; i < len(arches); i++) {
+		/* NULL for a null: no architecture's name */
+		const char *name = json_object_get_string(json_object_array_get_idx(arches, i));
+		if (name && strcmp(name, c->native_name) == 0)
 			return true;
+	}
 	return false;
 }
 

@@ -106,6 +106,16 @@ all_caps()
 	check_output "$(printf 'mkdir: EACCES\nmount: EPERM')"
 }
 
+@test "--security-opt seccomp=PROFILE.json: a null among an entry's arches names none" {
+	cat >"$HOLT_TMP/nullarch.json" <<'JSON'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_ERRNO", "includes": {"arches": [null]}}]}
+JSON
+	run_holt run --rm --security-opt seccomp="$HOLT_TMP/nullarch.json" "$IMG" holt-test-tool try mkdir /tmp/d
+	check_status 0
+	check_output "mkdir: ok"
+}
+
 @test "--security-opt seccomp=PROFILE.json: errors name the file and the entry" {
 	run_holt -125 run --rm --security-opt seccomp="$HOLT_TMP/badop.json" "$IMG" true
 	check_stderr_has "seccomp profile \"$HOLT_TMP/badop.json\": syscalls[1] (\"personality\"): unknown operator \"SCMP_CMP_SOMETIMES\""
