@@ -2,11 +2,12 @@
  * address read once into the helper: a listen is done here on that socket, and a
  * connect on a host socket is answered here too, so that no other thread can swap a
  * host socket or another address in between the check and the call. A connect let
- * through for a container's socket can still be raced: another thread may put a host
- * socket on that descriptor before the kernel takes it, which then connects it where
- * the address says. That needs a host socket that is not connected: none that the
- * helper answers for is left so, but one whose connect failed becomes so once the
- * kernel reports the failure, to a call let through in the same race. */
+ * through (a container socket's to its own network, or a unix socket's, whose path only
+ * the caller can resolve) can still be raced: other threads may put a host socket on
+ * the descriptor and another address in memory before the kernel reads them, and so
+ * disconnect a host socket, then connect it anywhere the host's namespace reaches, its
+ * loopback beyond 127.0.0.1 included. Tried here: a program doing so wins in a few
+ * attempts. It cannot listen: no listen is let through. */
 #include "net/tcp_bypass.h"
 #include "core/base/util.h"
 #include "net/bypass_doorway.h"
