@@ -27,8 +27,8 @@ int netns_connect_filter(const struct container *c, const char *runroot, struct 
 			 struct holt_err *err);
 
 /* For holt exec into c: the connect filter its process loads (len 0: none, when c has
- * no bypass or its helper no doorway), a socket pair whose *child end the process sends
- * the filter's listener on, and *doorway, knocked at already. */
+ * no bypass or its helper no doorway), a socket pair (the process sends the filter's
+ * listener on child, holt receives it on sock), and the doorway, knocked at already. */
 struct netns_exec_bypass {
 	struct sock_fprog filter;
 	int doorway, sock, child;
