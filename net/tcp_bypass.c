@@ -133,6 +133,28 @@ static void add_arch(struct tcp_bypass *b, uint32_t token, uint32_t audit)
 						       .socketcall = resolve(token, "socketcall")};
 }
 
+/* The connect filter's archMap (core/seccomp-connect.json), which is the default
+ * profile's: a call of an architecture the filter names and this does not would go
+ * unread. */
+static void add_arches(struct tcp_bypass *b)
+{
+	static const struct {
+		uint32_t native, sub[2];
+	} subs[] = {
+	    {SCMP_ARCH_X86_64, {SCMP_ARCH_X86, SCMP_ARCH_X32}},
+	    {SCMP_ARCH_AARCH64, {SCMP_ARCH_ARM, 0}},
+	    {SCMP_ARCH_PPC64LE, {SCMP_ARCH_PPC64, SCMP_ARCH_PPC}},
+	    {SCMP_ARCH_S390X, {SCMP_ARCH_S390, 0}},
+	};
+	uint32_t native = seccomp_arch_native();
+	add_arch(b, native, native);
+	for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
+		for (size_t k = 0; k < 2 && subs[i].native == native && subs[i].sub[k]; k++) {
+			uint32_t sub = subs[i].sub[k];
+			add_arch(b, sub, sub == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : sub);
+		}
+}
+
 /* Serves the listener fd (taking it) from now on. */
 static int source_add(struct tcp_bypass *b, int fd)
 {
@@ -168,12 +190,7 @@ struct tcp_bypass *tcp_bypass_new(int listener, int doorway, int tap, const stru
 				 .gateway6 = net->gateway6,
 				 .prefix6 = net->prefix6,
 				 .ipv6 = net->ipv6};
-	uint32_t native = seccomp_arch_native();
-	add_arch(b, native, native);
-	if (native == SCMP_ARCH_X86_64) {
-		add_arch(b, SCMP_ARCH_X86, SCMP_ARCH_X86);
-		add_arch(b, SCMP_ARCH_X32, SCMP_ARCH_X86_64);
-	}
+	add_arches(b);
 	struct epoll_event tev = {.events = EPOLLIN, .data.ptr = &b->timer};
 	b->epoll = epoll_create1(EPOLL_CLOEXEC);
 	b->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
