@@ -7,11 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-enum { BACKLOG = 16, TAKE_WAIT_MS = 500 };
+enum { BACKLOG = 16 };
 
 /* dir/net.sock as a path short enough for sun_path whatever dir's length: through a
  * descriptor of dir, which the caller closes after the bind or connect. */
@@ -50,16 +49,15 @@ static bool is_seccomp_listener(int fd)
 	return strcmp(target, "anon_inode:seccomp notify") == 0;
 }
 
-int bypass_doorway_take(int doorway)
+int bypass_doorway_accept(int doorway)
 {
-	cleanup_close int conn = accept4(doorway, NULL, NULL, SOCK_CLOEXEC);
-	if (conn < 0)
-		return -1;
-	/* holt exec sends as it connects: a caller that does not is not waited for long */
-	struct timeval wait = {.tv_usec = TAKE_WAIT_MS * 1000};
-	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+	return accept4(doorway, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+int bypass_doorway_receive(int visitor)
+{
 	struct holt_err err = {0};
-	int fd = fd_receive(conn, &err);
+	int fd = fd_receive(visitor, &err);
 	holt_err_release(&err);
 	if (fd >= 0 && !is_seccomp_listener(fd)) {
 		close(fd);

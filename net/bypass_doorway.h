@@ -9,8 +9,13 @@
 
 /* The helper's side: listens at dir/net.sock (nonblocking). */
 int bypass_doorway_open(const char *dir, struct holt_err *err);
-/* A listener handed over at doorway, or -1: none waiting, or not a seccomp listener. */
-int bypass_doorway_take(int doorway);
+/* A visitor come to the doorway (a nonblocking socket), or -1: none waiting. holt exec
+ * knocks before it starts its process and hands the listener over later: the helper
+ * waits for it in its loop, not here. */
+int bypass_doorway_accept(int doorway);
+/* The listener a visitor handed over, once it is readable; -1 if it left without one,
+ * or with something else than a seccomp listener. */
+int bypass_doorway_receive(int visitor);
 
 /* holt exec's side: a socket connected to the doorway at dir/net.sock, or -1 (and no
  * error) when there is none: a helper without the bypass, or one from before it. */

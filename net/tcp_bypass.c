@@ -64,7 +64,7 @@ struct arch_calls {
 };
 
 /* What an epoll event of the helper's names, beside the timer and the doorway. */
-enum item { ITEM_SOURCE, ITEM_PENDING };
+enum item { ITEM_SOURCE, ITEM_PENDING, ITEM_VISITOR };
 
 /* A seccomp listener: the container's, or one of a process holt exec started, handed
  * over through the doorway (net/bypass_doorway.h). */
@@ -72,6 +72,12 @@ struct source {
 	enum item kind;
 	int fd;
 	struct source *next;
+};
+
+/* holt exec at the doorway, its listener still to come. */
+struct visitor {
+	enum item kind;
+	int conn;
 };
 
 /* A blocking connect made here, answered once it completes. */
@@ -744,12 +750,30 @@ static void source_end(struct tcp_bypass *b, struct source *src)
 	free(src);
 }
 
-/* A listener holt exec hands over, if one comes. */
-static void take_source(struct tcp_bypass *b)
+/* holt exec at the doorway: waited for in the loop, as it hands its listener over only
+ * once its process has made one. */
+static void admit(struct tcp_bypass *b)
 {
-	int fd = bypass_doorway_take(b->doorway);
+	int conn;
+	while ((conn = bypass_doorway_accept(b->doorway)) >= 0) {
+		struct visitor *v = xzalloc(sizeof *v);
+		*v = (struct visitor){.kind = ITEM_VISITOR, .conn = conn};
+		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = v};
+		if (epoll_ctl(b->epoll, EPOLL_CTL_ADD, conn, &ev) < 0) {
+			close(conn);
+			free(v);
+		}
+	}
+}
+
+/* The visitor's listener, served from now on; the visitor leaves either way. */
+static void take_source(struct tcp_bypass *b, struct visitor *v)
+{
+	int fd = bypass_doorway_receive(v->conn);
 	if (fd >= 0)
 		source_add(b, fd);
+	close(v->conn);
+	free(v);
 }
 
 bool tcp_bypass_supported(void)
@@ -776,7 +800,9 @@ void tcp_bypass_serve(struct tcp_bypass *b)
 		if (item == &b->timer)
 			timer = true;
 		else if (item == &b->doorway)
-			take_source(b);
+			admit(b);
+		else if (*(enum item *)item == ITEM_VISITOR)
+			take_source(b, item);
 		else if (*(enum item *)item == ITEM_PENDING)
 			complete(b, item, false);
 		else if (ev[i].events & EPOLLHUP) /* ended after the batch: see source_end */
