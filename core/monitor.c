@@ -3,6 +3,7 @@
  * and no restart is due. */
 #include "core/monitor.h"
 #include "core/base/exitcode.h"
+#include "core/base/unix_addr.h"
 #include "core/base/util.h"
 #include "core/cgroup.h"
 #include "core/container_volumes.h"
@@ -48,12 +49,10 @@ struct monitor {
 
 int monitor_attach_addr(const struct container *c, struct sockaddr_un *sa, struct holt_err *err)
 {
-	int dir = open(c->run_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dir = unix_addr_in_dir(c->run_dir, "attach.sock", sa);
 	if (dir < 0)
 		return holt_err_set(err, errno, "open the run directory of container \"%s\"",
 				    c->name);
-	*sa = (struct sockaddr_un){.sun_family = AF_UNIX};
-	snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/attach.sock", dir);
 	return dir;
 }
 

@@ -1,9 +1,9 @@
 #include "net/bypass_doorway.h"
 #include "core/base/fd_pass.h"
+#include "core/base/unix_addr.h"
 #include "core/base/util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -12,25 +12,12 @@
 
 enum { BACKLOG = 16 };
 
-/* dir/net.sock as a path short enough for sun_path whatever dir's length: through a
- * descriptor of dir, which the caller closes after the bind or connect. */
-static int doorway_address(const char *dir, struct sockaddr_un *sa, int *dirfd,
-			   struct holt_err *err)
-{
-	*dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (*dirfd < 0)
-		return holt_err_set(err, errno, "network: open \"%s\"", dir);
-	*sa = (struct sockaddr_un){.sun_family = AF_UNIX};
-	snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/net.sock", *dirfd);
-	return 0;
-}
-
 int bypass_doorway_open(const char *dir, struct holt_err *err)
 {
 	struct sockaddr_un sa;
-	cleanup_close int dirfd = -1;
-	if (doorway_address(dir, &sa, &dirfd, err) < 0)
-		return -1;
+	cleanup_close int dirfd = unix_addr_in_dir(dir, "net.sock", &sa);
+	if (dirfd < 0)
+		return holt_err_set(err, errno, "network: open \"%s\"", dir);
 	cleanup_close int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unlinkat(dirfd, "net.sock", 0); /* a helper's of an earlier run */
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, BACKLOG) < 0)
@@ -69,9 +56,9 @@ int bypass_doorway_receive(int visitor)
 int bypass_doorway_knock(const char *dir, struct holt_err *err)
 {
 	struct sockaddr_un sa;
-	cleanup_close int dirfd = -1;
-	if (doorway_address(dir, &sa, &dirfd, err) < 0)
-		return -1;
+	cleanup_close int dirfd = unix_addr_in_dir(dir, "net.sock", &sa);
+	if (dirfd < 0)
+		return holt_err_set(err, errno, "network: open \"%s\"", dir);
 	cleanup_close int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return holt_err_set(err, errno, "network: reach the net helper at \"%s\"", dir);

@@ -137,12 +137,9 @@ static void reconnect_ipv4(struct conn *c, struct in_addr ctr, const struct prox
 {
 	close(c->dir[0].dst);
 	c->over_ipv6 = false;
-	int server = connect_container(c, ctr, ps);
-	c->dir[0].dst = c->dir[1].src = server;
-	if (server < 0) {
-		c->dir[0].dst = c->dir[1].src = -1;
+	c->dir[0].dst = c->dir[1].src = connect_container(c, ctr, ps);
+	if (c->dir[0].dst < 0)
 		c->dir[0].done = c->dir[1].done = true;
-	}
 }
 
 static struct conn *conn_open(int client, const struct sockaddr_storage *peer, uint16_t ctr_port,

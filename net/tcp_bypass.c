@@ -615,27 +615,34 @@ static int tcp_state(int sock)
 	return getsockopt(sock, IPPROTO_TCP, TCP_INFO, &info, &len) < 0 ? -1 : info.tcpi_state;
 }
 
+/* The connect's address, read once into dst: its length as the kernel takes it (an int,
+ * the register's lower half), or the kernel's error for it. */
+static int read_address(const struct seccomp_notif *req, const struct call *call,
+			struct sockaddr_storage *dst)
+{
+	int len = (int)(uint32_t)call->addrlen;
+	if (len < (int)sizeof(sa_family_t) || len > (int)sizeof *dst)
+		return -EINVAL;
+	return read_mem((pid_t)req->pid, call->addr, dst, (size_t)len) < 0 ? -EFAULT : len;
+}
+
 /* A connect on a TCP socket of the host's namespace: one of the helper's, or one given
  * with --preserve-fds. Never let through: the kernel would connect it wherever the
  * address says by the time it reads it, the host's loopback included. So it is answered
  * here as the kernel would, from the socket's state, and a socket not connected is made
  * anew, as a container's is. Disconnecting one (AF_UNSPEC) is refused: it would leave a
- * host socket that a call let through for another could connect. */
+ * host socket that a call let through for another could connect. len: read_address's. */
 static int connect_host_socket(struct tcp_bypass *b, struct source *src,
-			       const struct seccomp_notif *req, const struct call *call, int theirs)
+			       const struct seccomp_notif *req, int fd, int theirs, int domain,
+			       struct sockaddr_storage *dst, int len)
 {
-	struct sockaddr_storage dst = {0};
-	/* the kernel takes addrlen as an int, the register's lower half */
-	int len = (int)(uint32_t)call->addrlen;
-	if (len < (int)sizeof(sa_family_t) || len > (int)sizeof dst)
-		return -EINVAL;
-	if (read_mem((pid_t)req->pid, call->addr, &dst, (size_t)len) < 0)
-		return -EFAULT;
-	if (dst.ss_family == AF_UNSPEC)
+	if (len < 0)
+		return len;
+	if (dst->ss_family == AF_UNSPEC)
 		return -EOPNOTSUPP;
-	if (dst.ss_family != sockopt_int(theirs, SOL_SOCKET, SO_DOMAIN))
+	if (dst->ss_family != domain)
 		return -EAFNOSUPPORT;
-	int d = destination(b, &dst, len);
+	int d = destination(b, dst, len);
 	if (d < 0)
 		return -EINVAL;
 	if (d == DEST_CONTAINER)
@@ -648,7 +655,7 @@ static int connect_host_socket(struct tcp_bypass *b, struct source *src,
 		/* bound by the container to a port of the host's: not to be connected */
 		if (has_port(theirs))
 			return -EPERM;
-		return connect_from_host(b, src, req, call->fd, theirs, &dst, (socklen_t)len);
+		return connect_from_host(b, src, req, fd, theirs, dst, (socklen_t)len);
 	}
 	case TCP_SYN_SENT:
 	case TCP_SYN_RECV:
@@ -666,18 +673,20 @@ static int serve_connect(struct tcp_bypass *b, struct source *src, const struct 
 			 const struct call *call, int pidfd)
 {
 	struct sockaddr_storage dst = {0};
-	int len = (int)(uint32_t)call->addrlen;
 
 	cleanup_close int theirs = (int)syscall(SYS_pidfd_getfd, pidfd, call->fd, 0);
 	if (theirs < 0)
 		return errno == EBADF ? -EBADF : LET_THROUGH;
-	if (sockopt_int(theirs, SOL_SOCKET, SO_TYPE) < 0)
+	int domain = sockopt_int(theirs, SOL_SOCKET, SO_DOMAIN);
+	if (domain < 0)
 		return LET_THROUGH; /* not a socket: the kernel says so */
 	enum sock_ns ns = sock_ns(b, theirs);
-	if (ns == NS_HOST && is_tcp(theirs, sockopt_int(theirs, SOL_SOCKET, SO_DOMAIN)))
-		return connect_host_socket(b, src, req, call, theirs);
-	if (ns != NS_CONTAINER || len < (int)sizeof(sa_family_t) || len > (int)sizeof dst ||
-	    read_mem((pid_t)req->pid, call->addr, &dst, (size_t)len) < 0)
+	if (ns != NS_HOST && ns != NS_CONTAINER)
+		return LET_THROUGH;
+	int len = read_address(req, call, &dst);
+	if (ns == NS_HOST && is_tcp(theirs, domain))
+		return connect_host_socket(b, src, req, call->fd, theirs, domain, &dst, len);
+	if (ns != NS_CONTAINER || len < 0)
 		return LET_THROUGH;
 	int d = destination(b, &dst, len);
 	if (d < 0 || !is_tcp(theirs, dst.ss_family) || d == DEST_CONTAINER || has_port(theirs) ||
